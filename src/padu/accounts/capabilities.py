@@ -1,0 +1,64 @@
+"""Capabilities are named verbs; a role grants a fixed set of them (DESIGN.md, "Who uses it").
+
+Views, services and the API ask for a verb, never for a role, so a role can change what it
+may do in one place.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Dinsos administrator")
+    OPERATOR = "operator", _("Dinsos operator")
+    PIMPINAN = "pimpinan", _("Leader (pimpinan)")
+    TKSK = "tksk", _("TKSK")
+    PSM = "psm", _("PSM")
+    KELURAHAN = "kelurahan", _("Kelurahan operator")
+    MITRA = "mitra", _("Partner agency (mitra)")
+
+
+class Cap:
+    REGIONS_VIEW = "regions.view"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+    REGISTRY_VIEW = "registry.view"
+    REGISTRY_VIEW_NIK = "registry.view_nik"
+    REGISTRY_EDIT = "registry.edit"
+    REGISTRY_IMPORT = "registry.import"
+    REGISTRY_EXPORT = "registry.export"
+    REGISTRY_EXPORT_NIK = "registry.export_nik"
+    REFERENCE_MANAGE = "reference.manage"
+    API_USE = "api.use"
+
+
+_FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            Cap.REGIONS_VIEW,
+            Cap.USERS_MANAGE,
+            Cap.AUDIT_VIEW,
+            Cap.REGISTRY_VIEW,
+            Cap.REFERENCE_MANAGE,
+            Cap.API_USE,
+        }
+    ),
+    Role.OPERATOR: frozenset(
+        _FIELD
+        | {Cap.REGISTRY_EDIT, Cap.REGISTRY_IMPORT, Cap.REGISTRY_EXPORT, Cap.REGISTRY_EXPORT_NIK}
+    ),
+    Role.PIMPINAN: frozenset(
+        {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT, Cap.API_USE}
+    ),
+    Role.TKSK: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
+    Role.PSM: frozenset(_FIELD),
+    Role.KELURAHAN: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
+    # A partner agency sees only the people referred to it (casework), never the registry.
+    Role.MITRA: frozenset(),
+}
+
+
+def capabilities_for(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,80 @@
+"""Padu's REST API (`/api/v1/`): a second interface over the same services and selectors as the
+pages, with the same scoping, masking and audit. Each app contributes a router from `<app>/api.py`.
+"""
+
+from django.db import models
+from django.utils import translation
+from ninja import NinjaAPI
+
+from padu.registry import api as registry_api
+from padu.registry import codes as registry_codes
+
+from . import errors
+from .auth import TokenAuth
+from .docs import VendoredSwagger
+
+DESCRIPTION = """\
+The REST API of Padu, the social-welfare information system of a Dinas Sosial.
+
+**Authentication.** Every endpoint needs an API token: create one on the *API tokens* page (or
+`padu token create USERNAME --name NAME`) and send it as `Authorization: Bearer <token>`. The token
+acts as its owner: the same role, the same regions, nothing more.
+
+**Scope and masking.** Lists and records are limited to the owner's regions; a record outside them
+is answered `404`, exactly like one that does not exist. NIK and KK numbers are masked
+(`1371xxxxxxxx0001`) except on a detail record for roles that may see them whole. Opening a person's
+full record is written to the access log.
+
+**Errors** have one shape: `{"detail": "...", "code": "...", "errors": {"field": ["..."]}}` with
+`400` (invalid data), `401` (no or bad token), `403` (not allowed), `404` (not found or not yours),
+`409` (someone else changed the record: re-read and resend with the new `version`) and `422` (the
+data is unusual: resend with `"confirm_warnings": true` to save it anyway).
+
+**Language.** Messages follow `Accept-Language` (`id` or `en`); Indonesian by default.
+"""
+
+
+class PaduAPI(NinjaAPI):
+    """NinjaAPI whose document explains coded values: each enum component built from a Django
+    choices class gets a description listing code → English label (e.g. `1`: Own)."""
+
+    choices_classes: dict[str, type[models.Choices]] = {}
+
+    def get_openapi_schema(self, *args, **kwargs):
+        document = super().get_openapi_schema(*args, **kwargs)
+        components = document.get("components", {}).get("schemas", {})
+        with translation.override("en"):
+            for name, choices in self.choices_classes.items():
+                component = components.get(name)
+                if component is None or "enum" not in component:
+                    continue
+                labels = "; ".join(f"`{value}`: {label}" for value, label in choices.choices)
+                intro = (choices.__doc__ or "").strip()
+                component["description"] = f"{intro} {labels}".strip() if intro else labels
+        return document
+
+    def describe_choices(self, *classes: type[models.Choices]) -> None:
+        self.choices_classes = {**self.choices_classes, **{c.__name__: c for c in classes}}
+
+
+api = PaduAPI(
+    title="Padu API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs=VendoredSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+# One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
+api.add_router("/", registry_api.router)
+api.describe_choices(
+    *(
+        c
+        for c in vars(registry_codes).values()
+        if isinstance(c, type) and issubclass(c, models.Choices)
+    )
+)

@@ -1,0 +1,70 @@
+"""Schemas shared by every router: the error body and the page envelope."""
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    """Every error the API answers with has this shape."""
+
+    detail: str = Field(
+        description="What went wrong, in the request's language (Indonesian by default)."
+    )
+    code: str = Field(
+        description=(
+            "Machine-readable kind of error: `unauthenticated`, `permission_denied`, `not_found`, "
+            "`invalid`, `conflict`, `warnings`, or a more specific code of a business rule."
+        )
+    )
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Messages per field; nested fields are dotted (`members.0.nik`); `__all__` for the "
+            "request as a whole."
+        ),
+    )
+
+
+class ChangeOut(Schema):
+    """One field someone else changed since the version the client read."""
+
+    field: str
+    label: str = Field(description="The field's name for people, in the request's language.")
+    theirs: Any = Field(description="The value now stored.")
+    yours: Any = Field(description="The value the client sent (or the stored one, if not sent).")
+    original: Any = Field(description="The value at the client's version.")
+    yours_changed: bool = Field(description="Whether the client changed this field too.")
+
+
+class ConflictOut(ErrorOut):
+    """409: someone saved the record after the version the client read."""
+
+    current_version: int | None = Field(
+        description="The version now stored; re-read the record and resend with it."
+    )
+    changed_fields: list[str] = Field(
+        description="Fields someone else changed since the client's version."
+    )
+    changes: list[ChangeOut] = Field(
+        description="What changed, as the service reports it (field, before, after)."
+    )
+
+
+class WarningsOut(ErrorOut):
+    """422: the data is valid but unusual and nothing was saved; resend with
+    `confirm_warnings: true` to save it."""
+
+    warnings: list[str] = Field(description="The warnings; each names the field it is about.")
+    confirm_warnings: bool = Field(
+        description="Always true: resend the request with `confirm_warnings` true to save anyway."
+    )
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=200, description="Items per page (1–200).")
+    offset: int = Field(0, ge=0, description="Items to skip.")
+
+
+# The error responses every authenticated endpoint may give.
+COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut}

@@ -1,0 +1,35 @@
+"""htmx conventions (after NetBox): partials live in templates/<app>/partials/_*.html, responses
+vary on HX-Request so caches never mix a fragment with a page, and a POST that succeeds answers
+with HX-Location."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+class VaryOnHtmxMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+def render_page_or_partial(request, template: str, partial: str, context: dict, **kwargs):
+    """The full page for a normal request, only the fragment for an htmx one."""
+    htmx = getattr(request, "htmx", None)
+    # A boosted link and a history restore (Back after hx-push-url) need the whole page.
+    is_htmx = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    return render(request, partial if is_htmx else template, context, **kwargs)
+
+
+def redirect_after_post(request, url: str):
+    from django.shortcuts import redirect
+
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return redirect(url)

@@ -1,0 +1,387 @@
+"""`padu demo`: a working Padu on this machine in one command.
+
+Migrates, loads the region tree, upserts one demo user per role, generates and imports a
+population while the registry is empty, then serves the site on 127.0.0.1 together with a task
+worker (so uploaded imports are processed). Every step is safe to repeat.
+
+The server is Django's own `runserver --noreload`, supervised beside `db_worker`: the demo runs
+on one laptop for one person, static files come from WhiteNoise, and it needs no extra
+dependency. Production runs a WSGI server instead (README, "Running on PostgreSQL").
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from faker import Faker
+
+from padu.accounts.capabilities import Role
+from padu.accounts.models import RegionScope, User
+from padu.core.audit import audit_record
+from padu.core.errors import DomainError
+from padu.regions.models import Region
+from padu.regions.services import regions_load_file
+
+# One password for every demo account; it passes the configured password validators.
+DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
+DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to rehash
+REGION_FILES = ("00_provinsi.csv", "1371_kota_padang.csv")
+DEFAULT_PEOPLE = 20_000
+DEFAULT_SEED = 1371
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region: str | None
+    organisation: str = ""
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", Role.ADMIN, "13.71"),
+    DemoAccount("operator", Role.OPERATOR, "13.71"),
+    DemoAccount("pimpinan", Role.PIMPINAN, "13.71"),
+    DemoAccount("tksk", Role.TKSK, "13.71.01"),  # Kecamatan Padang Selatan
+    DemoAccount("psm", Role.PSM, "13.71.01.1001"),  # Kelurahan Belakang Pondok
+    DemoAccount("psm2", Role.PSM, "13.71.04.1001"),  # Kelurahan Air Tawar Timur, Padang Utara
+    DemoAccount("kelurahan", Role.KELURAHAN, "13.71.01.1001"),
+    DemoAccount("mitra", Role.MITRA, None, "Disdukcapil Kota Padang"),
+)
+
+
+class _Stop(Exception):
+    """SIGTERM while serving: stop the server and the worker like Ctrl+C does."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop
+
+
+def _stop(children: list[subprocess.Popen], grace: float) -> None:
+    """Let the children finish on their own for `grace` seconds, then terminate, then kill."""
+    deadline = time.monotonic() + grace
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a demo: migrate, load Kota Padang, create one user per role, import a generated "
+        "population, then serve on 127.0.0.1 with a task worker. Safe to run again."
+    )
+    requires_system_checks = []  # migrate first; the server runs the checks when it starts
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=DEFAULT_PEOPLE,
+            help=f"people to import into an empty registry (default {DEFAULT_PEOPLE}; 0: none)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="seed of the generated population"
+        )
+        parser.add_argument(
+            "--no-serve", dest="serve", action="store_false", help="prepare everything, then exit"
+        )
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)"
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port to serve on (default 8000)"
+        )
+
+    def handle(self, *args, people, seed, serve, host, port, **options):
+        started = time.monotonic()
+        if people < 0:
+            raise CommandError(_("--people cannot be negative."))
+        if serve:
+            self._check_port_free(host, port)
+        self._step(_("Migrating the database (%(vendor)s)…") % {"vendor": connection.vendor})
+        call_command("migrate", interactive=False, verbosity=0)
+        self._load_regions()
+        accounts = self._upsert_accounts()
+        self._load_population(people=people, seed=seed)
+        self._collect_static()
+        url = f"http://{host}:{port}/"
+        self._print_logins(accounts, url)
+        self.stdout.write(
+            _("Prepared in %(seconds).1f s.") % {"seconds": time.monotonic() - started}
+        )
+        if serve:
+            self._serve(host, port)
+
+    # --- steps -------------------------------------------------------------------------------
+
+    def _step(self, message: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(message))
+
+    def _load_regions(self) -> None:
+        self._step(_("Loading the region tree…"))
+        for name in REGION_FILES:
+            path = Path(settings.DATA_DIR) / "wilayah" / name
+            try:
+                report = regions_load_file(actor=None, path=path)
+            except (OSError, DomainError) as exc:
+                raise CommandError(f"{path}: {exc}") from exc
+            if not report.ok:
+                line, message = report.errors[0]
+                raise CommandError(f"{path}:{line}: {message}")
+            self.stdout.write(
+                "  "
+                + _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+                % {
+                    "file": name,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                }
+            )
+
+    def _upsert_accounts(self) -> list[tuple[DemoAccount, User]]:
+        """Create or restore each demo account: role, area, password, active, not locked out."""
+        self._step(_("Creating the demo users…"))
+        missing = [
+            a.region
+            for a in DEMO_ACCOUNTS
+            if a.region and not Region.objects.filter(code=a.region).exists()
+        ]
+        if missing:
+            raise CommandError(
+                _("Regions missing from the loaded tree: %(codes)s") % {"codes": ", ".join(missing)}
+            )
+        faker = Faker("id_ID")
+        # One hash for all accounts (a shared salt): comparing strings then tells whether a
+        # password needs resetting, instead of eight slow checks on every run.
+        password_hash = make_password(DEMO_PASSWORD, salt=DEMO_SALT)
+        out, changed = [], []
+        with transaction.atomic():
+            for index, account in enumerate(DEMO_ACCOUNTS):
+                faker.seed_instance(DEFAULT_SEED + index)  # the same names on every run
+                fields = {
+                    "role": account.role,
+                    "first_name": faker.first_name(),
+                    "last_name": faker.last_name(),
+                    "organisation": account.organisation or settings.PADU_OFFICE_NAME,
+                    "is_active": True,
+                }
+                user = User.objects.select_for_update().filter(username=account.username).first()
+                created = user is None
+                if created:
+                    user = User(username=account.username)
+                dirty = [name for name, value in fields.items() if getattr(user, name) != value]
+                for name in dirty:
+                    setattr(user, name, fields[name])
+                try:
+                    validate_password(DEMO_PASSWORD, user)
+                except ValidationError as exc:
+                    raise CommandError(f"{account.username}: {' '.join(exc.messages)}") from exc
+                if user.password != password_hash:
+                    user.password = password_hash
+                    dirty.append("password")
+                if created:
+                    user.save()
+                elif dirty:
+                    user.save(update_fields=dirty)
+                wanted = {account.region} if account.region else set()
+                stale = user.scopes.exclude(region_id__in=wanted)
+                if stale.exists():
+                    stale.delete()
+                    dirty.append("scopes")
+                have = set(user.scopes.values_list("region_id", flat=True))
+                if wanted - have:
+                    RegionScope.objects.bulk_create(
+                        [RegionScope(user=user, region_id=c) for c in wanted - have]
+                    )
+                    dirty.append("scopes")
+                if created or dirty:
+                    changed.append(account.username)
+                out.append((account, user))
+            if changed:
+                audit_record(
+                    actor=None,
+                    action="core.demo.users_prepared",
+                    object_type="accounts.user",
+                    object_repr="padu demo",
+                    after={"users": changed},
+                    source="padu demo",
+                    only_changes=False,
+                )
+        self._unlock([a.username for a in DEMO_ACCOUNTS])
+        self.stdout.write("  " + _("%(count)d users created or updated") % {"count": len(changed)})
+        return out
+
+    def _unlock(self, usernames: list[str]) -> None:
+        """Forget failed logins, so a demo user locked out by typos can sign in again."""
+        from axes.utils import reset
+
+        for username in usernames:
+            reset(username=username)
+
+    def _load_population(self, *, people: int, seed: int) -> None:
+        from padu.registry.models import Person
+
+        if people == 0:
+            return
+        present = Person.objects.count()
+        if present:
+            self.stdout.write(
+                _("The registry already holds %(count)s people; no population is imported.")
+                % {"count": f"{present:,}".replace(",", ".")}
+            )
+            return
+        commands = get_commands()
+        if "generate" not in commands or "import" not in commands:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "`padu generate` or `padu import` is not available yet: "
+                        "the registry stays empty."
+                    )
+                )
+            )
+            return
+        path = Path(settings.VAR_DIR) / "demo" / f"population-{people}-seed{seed}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._step(_("Generating %(count)s people…") % {"count": f"{people:,}".replace(",", ".")})
+        call_command(
+            "generate",
+            "population",
+            "--people",
+            str(people),
+            "--out",
+            str(path),
+            "--seed",
+            str(seed),
+            stdout=self.stdout._out,
+            stderr=self.stderr._out,
+        )
+        self._step(_("Importing them into the registry…"))
+        call_command(
+            "import", "registry", str(path), stdout=self.stdout._out, stderr=self.stderr._out
+        )
+
+    def _collect_static(self) -> None:
+        """The hashed-name storage of production needs its manifest before any page renders."""
+        from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+        if isinstance(staticfiles_storage, ManifestFilesMixin):
+            self._step(_("Collecting static files…"))
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+    def _print_logins(self, accounts: list[tuple[DemoAccount, User]], url: str) -> None:
+        names = dict(
+            Region.objects.filter(
+                code__in=[a.region for a, _u in accounts if a.region]
+            ).values_list("code", "name")
+        )
+        rows = [(_("username"), _("role"), _("area"), _("name"))]
+        for account, user in accounts:
+            area = (
+                f"{account.region} {names[account.region]}"
+                if account.region
+                else account.organisation
+            )
+            rows.append(
+                (account.username, str(Role(account.role).label), area, user.get_full_name())
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Padu demo: %(url)s") % {"url": url}))
+        self.stdout.write(
+            _("Password for every demo user: %(password)s") % {"password": DEMO_PASSWORD}
+        )
+        self.stdout.write("")
+        for number, row in enumerate(rows):
+            self.stdout.write(
+                "  "
+                + "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+            if number == 0:
+                self.stdout.write("  " + "  ".join("-" * width for width in widths))
+        self.stdout.write("")
+
+    # --- serving -----------------------------------------------------------------------------
+
+    def _check_port_free(self, host: str, port: int) -> None:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    _(
+                        "Cannot serve on %(host)s:%(port)d (%(error)s). "
+                        "Stop what runs there or choose another --port."
+                    )
+                    % {"host": host, "port": port, "error": exc.strerror}
+                ) from exc
+
+    def _serve(self, host: str, port: int) -> None:
+        """Run the web server and the task worker as children; when one stops, stop both."""
+        env = {**os.environ, "PADU_DEMO": "1", "PYTHONUNBUFFERED": "1"}
+        padu = [sys.executable, "-m", "padu"]
+        self.stdout.write(
+            _("Serving on http://%(host)s:%(port)d/ with a task worker; Ctrl+C stops both.")
+            % {"host": host, "port": port}
+        )
+        self.stdout.flush()
+        previous = signal.signal(signal.SIGTERM, _raise_stop)
+        children: dict[str, subprocess.Popen] = {}
+        failed = None
+        grace = 0.0  # how long the children get to stop by themselves
+        try:
+            children["worker"] = subprocess.Popen([*padu, "db_worker", "--no-reload"], env=env)  # noqa: S603
+            children["server"] = subprocess.Popen(  # noqa: S603
+                [*padu, "runserver", "--noreload", f"{host}:{port}"], env=env
+            )
+            while failed is None:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        failed = (name, child.returncode)
+                        break
+                else:
+                    time.sleep(0.5)
+        except KeyboardInterrupt:
+            grace = 5.0  # Ctrl+C reached the whole process group: the children are stopping already
+        except _Stop:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            _stop(list(children.values()), grace)
+        if failed:
+            name, code = failed
+            message = (
+                _("The web server stopped (exit code %(code)s); the demo is shut down.")
+                if name == "server"
+                else _("The task worker stopped (exit code %(code)s); the demo is shut down.")
+            )
+            raise CommandError(message % {"code": code})
+        self.stdout.write(_("Demo stopped."))

@@ -1,0 +1,36 @@
+"""Writes of the core app: only the record that someone exported the audit trail."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from padu.accounts.capabilities import Cap
+from padu.regions.selectors import common_region
+
+from . import selectors
+from .audit import audit_record
+from .models import AuditEntry
+from .scoping import require, scope_codes
+
+
+def audit_trail_export(*, actor, filters: dict, file_format: str) -> QuerySet[AuditEntry]:
+    """The entries an export will contain. Exporting the trail is itself recorded in it, in the
+    exporter's area, before a single row leaves the server."""
+    require(actor, Cap.AUDIT_VIEW)
+    entries = selectors.audit_list(user=actor, filters=filters)
+    with transaction.atomic():
+        record = audit_record(
+            actor=actor,
+            action="core.audit.exported",
+            object_type="core.auditentry",
+            object_repr=_("Audit trail"),
+            region_code=common_region(scope_codes(actor)),
+            after={
+                "format": file_format,
+                "filters": {k: str(v) for k, v in filters.items() if v},
+                "rows": entries.count(),
+            },
+            only_changes=False,
+        )
+    # Exactly the rows counted above: nothing written while the file streams, not this record.
+    return entries.filter(pk__lt=record.pk)

@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from padu.accounts.capabilities import Cap
+from padu.accounts.decorators import capability_required
+from padu.core.scoping import in_scope
+from padu.registry.selectors import region_population_counts
+
+from . import selectors
+
+
+@login_required
+@capability_required(Cap.REGIONS_VIEW)
+@require_GET
+def region_browse(request, code: str | None = None):
+    """The tree from the user's own regions down; the regions above them only as breadcrumbs.
+    Family and people counts are counted inside the user's area only."""
+    user = request.user
+    if code is None:
+        roots = list(selectors.region_roots(user=user))
+        if len(roots) == 1:
+            return redirect("regions:detail", code=roots[0].code)
+        region, children = None, roots
+    else:
+        region = selectors.region_get(user=user, code=code)
+        children = list(selectors.region_children(user=user, region=region))
+    codes = [c.code for c in children] + ([region.code] if region else [])
+    counts = region_population_counts(user=user, codes=codes)
+    villages = selectors.village_counts(codes=[c.code for c in children if not c.is_village])
+    rows = [
+        {
+            "region": child,
+            "villages": villages.get(child.code, 0),
+            "families": counts.get(child.code, (0, 0))[0],
+            "people": counts.get(child.code, (0, 0))[1],
+        }
+        for child in children
+    ]
+    return render(
+        request,
+        "regions/browse.html",
+        {
+            "region": region,
+            "in_scope": region is None or in_scope(user, region.code),
+            "ancestors": selectors.region_ancestors(region) if region else [],
+            "rows": rows,
+            "show_villages": any(not row["region"].is_village for row in rows),
+            "mixed_levels": len({row["region"].level for row in rows}) > 1,
+            "village_total": sum(row["villages"] for row in rows),
+            "totals": counts.get(region.code, (0, 0)) if region else None,
+        },
+    )

@@ -1,0 +1,442 @@
+"""Registry endpoints: families and people. Thin: reads go through registry.selectors (scoped),
+writes through registry.services (validated, locked, audited); errors are DomainErrors that
+padu.api.errors turns into JSON. Numbers are masked here exactly as on the pages."""
+
+from contextlib import contextmanager
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from padu.accounts.capabilities import Cap
+from padu.api.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
+from padu.core.audit import access_record
+from padu.core.errors import ConflictError, ValidationFailed
+from padu.core.scoping import has_capability, require
+
+from . import codes, selectors, services
+from .identifiers import mask_number
+from .models import Family, Person, PPKSCategory
+from .schemas import (
+    FamilyFilters,
+    FamilyIn,
+    FamilyOut,
+    FamilyPageOut,
+    FamilyPatch,
+    PersonFilters,
+    PersonIn,
+    PersonOut,
+    PersonPageOut,
+    PersonPatch,
+)
+
+router = Router(tags=["registry"])
+
+READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
+DETAIL_ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
+WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: WarningsOut}
+UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
+
+DISABILITY_FIELDS = selectors.DISABILITY_FIELDS  # API type → the model's flag
+
+
+# ------------------------------------------------------------------------------ output mapping
+
+
+def _number(value: str, *, full: bool) -> str:
+    return value if full else mask_number(value)
+
+
+def _region(region) -> dict | None:
+    return {"code": region.code, "name": region.name} if region is not None else None
+
+
+def _member(person: Person) -> dict:
+    return {
+        "id": person.pk,
+        "nik": mask_number(person.nik),
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "relationship": person.relationship,
+        "life_status": person.life_status,
+        "disability": person.disability_types,
+        "version": person.version,
+    }
+
+
+def _family_list_item(family: Family) -> dict:
+    return {
+        "id": family.pk,
+        "kk_number": mask_number(family.kk_number),
+        "kelurahan": _region(family.region),
+        "kecamatan": _region(family.region.parent),
+        "rw": family.rw,
+        "rt": family.rt,
+        "address": family.address,
+        "head_name": _head_name(family),
+        "member_count": family.member_count,
+        "desil": family.desil,
+        "status": family.status,
+        "version": family.version,
+    }
+
+
+def _family(family: Family, *, members: list[Person], full: bool) -> dict:
+    return {
+        "id": family.pk,
+        "kk_number": _number(family.kk_number, full=full),
+        "kelurahan": _region(family.region),
+        "kecamatan": _region(family.region.parent),
+        "household_id": family.household_id,
+        "rw": family.rw,
+        "rt": family.rt,
+        "address": family.address,
+        "latitude": family.latitude,
+        "longitude": family.longitude,
+        "ownership": family.ownership,
+        "floor_area": family.floor_area,
+        "floor_material": family.floor_material,
+        "wall_material": family.wall_material,
+        "roof_material": family.roof_material,
+        "water_source": family.water_source,
+        "lighting": family.lighting,
+        "cooking_fuel": family.cooking_fuel,
+        "toilet": family.toilet,
+        "assets": list(family.assets or []),
+        "livestock": dict(family.livestock or {}),
+        "desil": family.desil,
+        "desil_period": family.desil_period,
+        "desil_history": [
+            {"desil": r.desil, "period": r.period, "source": r.source}
+            for r in family.desil_history.all()
+        ],
+        "welfare_score": family.welfare_score,
+        "status": family.status,
+        "members": [_member(p) for p in members],
+        "created_at": family.created_at,
+        "updated_at": family.updated_at,
+        "version": family.version,
+    }
+
+
+def _person_list_item(person: Person) -> dict:
+    return {
+        "id": person.pk,
+        "nik": mask_number(person.nik),
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "relationship": person.relationship,
+        "family_id": person.family_id,
+        "kelurahan": _region(person.region),
+        "desil": person.family.desil,
+        "disability": person.disability_types,
+        "life_status": person.life_status,
+        "version": person.version,
+    }
+
+
+def _person(person: Person, *, full: bool) -> dict:
+    family = person.family
+    return {
+        "id": person.pk,
+        "nik": _number(person.nik, full=full),
+        "name": person.name,
+        "sex": person.sex,
+        "birth_place": person.birth_place,
+        "birth_date": person.birth_date,
+        "relationship": person.relationship,
+        "marital_status": person.marital_status,
+        "mother_name": person.mother_name,
+        "education": person.education,
+        "employment": person.employment,
+        "occupation": person.occupation,
+        "income": person.income,
+        "disability": person.disability_types,
+        "disability_severity": person.disability_severity,
+        "disability_note": person.disability_note,
+        "chronic_illness": person.chronic_illness,
+        "ppks": [{"code": c.code, "name": c.name} for c in person.ppks.all()],
+        "dukcapil_status": person.dukcapil_status,
+        "life_status": person.life_status,
+        "family": {
+            "id": family.pk,
+            "kk_number": _number(family.kk_number, full=full),
+            "desil": family.desil,
+            "status": family.status,
+        },
+        "kelurahan": _region(person.region),
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+        "version": person.version,
+    }
+
+
+# ------------------------------------------------------------------------------- input mapping
+
+
+def _family_data(fields: dict) -> dict:
+    """The API's field names → the service's (`kelurahan` is the family's region)."""
+    data = dict(fields)
+    if "kelurahan" in data:
+        data["region"] = data.pop("kelurahan")
+    return data
+
+
+def _person_data(fields: dict) -> dict:
+    """`disability` (a list of types) → the model's one flag per type; the rest as sent."""
+    data = dict(fields)
+    if "disability" in data:
+        types = set(data.pop("disability") or [])
+        for kind, field in DISABILITY_FIELDS.items():
+            data[field] = kind in types
+    return data
+
+
+# The service's field names that the API calls differently.
+API_FIELD = {"region": "kelurahan", **dict.fromkeys(DISABILITY_FIELDS.values(), "disability")}
+
+
+def _api_field(path: str) -> str:
+    """`members.0.region` → `members.0.kelurahan`: the last part of a path, in the API's terms."""
+    head, _dot, last = path.rpartition(".")
+    name = API_FIELD.get(last, last)
+    return f"{head}.{name}" if head else name
+
+
+@contextmanager
+def _in_api_terms():
+    """Errors of a service call, with field names as the client sent them."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        renamed: dict[str, list] = {}
+        for field, messages in exc.errors.items():
+            renamed.setdefault(_api_field(field), []).extend(messages)
+        exc.errors = renamed
+        raise
+    except ConflictError as exc:
+        exc.changes = [
+            {**c, "field": _api_field(c["field"])} if isinstance(c, dict) and "field" in c else c
+            for c in exc.changes
+        ]
+        raise
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _page(filters) -> tuple[dict, int, int]:
+    values = filters.model_dump(mode="json", exclude_none=True)
+    limit, offset = values.pop("limit"), values.pop("offset")
+    return values, limit, offset
+
+
+def _family_record(user, pk: int | None = None, *, family: Family | None = None) -> dict:
+    family = family or selectors.family_get(user=user, pk=pk)
+    members = list(
+        selectors.people_visible(user=user)
+        .filter(family_id=family.pk)
+        .order_by("relationship", "birth_date", "pk")
+    )
+    return _family(family, members=members, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+
+
+def _person_record(user, pk: int) -> dict:
+    person = selectors.person_get(user=user, pk=pk)
+    return _person(person, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+
+
+def _head_name(family: Family) -> str | None:
+    """The active head among the heads `selectors.family_list` prefetched."""
+    if not family.heads:
+        return None
+    active = [h for h in family.heads if h.life_status == codes.LifeStatus.ACTIVE]
+    return (active or family.heads)[0].name
+
+
+def _list_filters(filters) -> tuple[dict, int, int]:
+    """The selector's filter dict from the query parameters, and the page's limit and offset.
+    The API takes a PPKS category by its code (stable across offices); the selector by its id."""
+    values, limit, offset = _page(filters)
+    if "ppks" in values:
+        pk = PPKSCategory.objects.filter(code=values["ppks"]).values_list("pk", flat=True).first()
+        if pk is None:
+            raise ValidationFailed({"ppks": [_("There is no PPKS category with this code.")]})
+        values["ppks"] = pk
+    return values, limit, offset
+
+
+# --------------------------------------------------------------------------------- families
+
+
+@router.get(
+    "/families",
+    response={200: FamilyPageOut, **READ_ERRORS},
+    operation_id="family_list",
+    summary="List families",
+)
+def family_list(request, filters: Query[FamilyFilters]):
+    """Families inside the caller's area, filtered; `count` is the total before paging."""
+    user = request.auth
+    require(user, Cap.REGISTRY_VIEW)
+    values, limit, offset = _list_filters(filters)
+    queryset = selectors.family_list(user=user, filters=values)
+    families = list(queryset[offset : offset + limit])
+    return {
+        "count": selectors.list_count(queryset),
+        "limit": limit,
+        "offset": offset,
+        "items": [_family_list_item(f) for f in families],
+    }
+
+
+@router.get(
+    "/families/{int:family_id}",
+    response={200: FamilyOut, **DETAIL_ERRORS},
+    operation_id="family_get",
+    summary="One family with its members",
+)
+def family_get(request, family_id: int):
+    """The family record. KK whole only for roles that may see it; opening it is logged."""
+    user = request.auth
+    require(user, Cap.REGISTRY_VIEW)
+    family = selectors.family_get(user=user, pk=family_id)
+    access_record(
+        user=user, obj=family, region_code=family.region_id, purpose="api", request=request
+    )
+    return _family_record(user, family=family)
+
+
+@router.post(
+    "/families",
+    response={201: FamilyOut, **WRITE_ERRORS},
+    operation_id="family_register",
+    summary="Register a family with its members",
+)
+def family_register(request, payload: FamilyIn):
+    user = request.auth
+    require(user, Cap.REGISTRY_EDIT)
+    fields = payload.model_dump(mode="json", exclude={"members", "confirm_warnings"})
+    with _in_api_terms():
+        family = services.family_register(
+            actor=user,
+            data=_family_data(fields),
+            members=[_person_data(m.model_dump(mode="json")) for m in payload.members],
+            confirm_warnings=payload.confirm_warnings,
+        )
+    return 201, _family_record(user, family.pk)
+
+
+@router.patch(
+    "/families/{int:family_id}",
+    response={200: FamilyOut, **UPDATE_ERRORS},
+    operation_id="family_update",
+    summary="Change a family",
+)
+def family_update(request, family_id: int, payload: FamilyPatch):
+    """Changes only the fields sent. `version` must be the one the client read; when someone
+    saved in between, 409 with what changed."""
+    user = request.auth
+    require(user, Cap.REGISTRY_EDIT)
+    family = selectors.family_get(user=user, pk=family_id)
+    fields = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
+    with _in_api_terms():
+        services.family_update(
+            actor=user,
+            family=family,
+            expected_version=payload.version,
+            data=_family_data(fields),
+            reason=payload.reason,
+        )
+    return 200, _family_record(user, family.pk)
+
+
+@router.post(
+    "/families/{int:family_id}/members",
+    response={201: PersonOut, **WRITE_ERRORS},
+    operation_id="person_add",
+    summary="Add a member to a family",
+)
+def person_add(request, family_id: int, payload: PersonIn):
+    user = request.auth
+    require(user, Cap.REGISTRY_EDIT)
+    family = selectors.family_get(user=user, pk=family_id)
+    with _in_api_terms():
+        person = services.person_add(
+            actor=user,
+            family=family,
+            data=_person_data(payload.model_dump(mode="json", exclude={"confirm_warnings"})),
+            confirm_warnings=payload.confirm_warnings,
+        )
+    return 201, _person_record(user, person.pk)
+
+
+# ----------------------------------------------------------------------------------- people
+
+
+@router.get(
+    "/people",
+    response={200: PersonPageOut, **READ_ERRORS},
+    operation_id="person_list",
+    summary="List and search people",
+)
+def person_list(request, filters: Query[PersonFilters]):
+    """People inside the caller's area. A `q` of 16 digits finds a NIK exactly (only inside the
+    area); other text searches names, tolerant of spelling variants. NIKs are masked."""
+    user = request.auth
+    require(user, Cap.REGISTRY_VIEW)
+    values, limit, offset = _list_filters(filters)
+    queryset = selectors.person_list(user=user, filters=values)
+    people = list(queryset[offset : offset + limit])
+    return {
+        "count": selectors.list_count(queryset),
+        "limit": limit,
+        "offset": offset,
+        "items": [_person_list_item(p) for p in people],
+    }
+
+
+@router.get(
+    "/people/{int:person_id}",
+    response={200: PersonOut, **DETAIL_ERRORS},
+    operation_id="person_get",
+    summary="One person's full record",
+)
+def person_get(request, person_id: int):
+    """The full record. NIK and KK whole only for roles that may see them; every opening is
+    logged."""
+    user = request.auth
+    require(user, Cap.REGISTRY_VIEW)
+    person = selectors.person_get(user=user, pk=person_id)
+    access_record(
+        user=user, obj=person, region_code=person.region_id, purpose="api", request=request
+    )
+    return _person(person, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+
+
+@router.patch(
+    "/people/{int:person_id}",
+    response={200: PersonOut, **UPDATE_ERRORS},
+    operation_id="person_update",
+    summary="Change a person",
+)
+def person_update(request, person_id: int, payload: PersonPatch):
+    """Changes only the fields sent. `version` must be the one the client read; when someone
+    saved in between, 409 with what changed."""
+    user = request.auth
+    require(user, Cap.REGISTRY_EDIT)
+    person = selectors.person_get(user=user, pk=person_id)
+    fields = payload.model_dump(
+        mode="json", exclude_unset=True, exclude={"version", "reason", "confirm_warnings"}
+    )
+    with _in_api_terms():
+        services.person_update(
+            actor=user,
+            person=person,
+            expected_version=payload.version,
+            data=_person_data(fields),
+            reason=payload.reason,
+            confirm_warnings=payload.confirm_warnings,
+        )
+    return 200, _person_record(user, person.pk)

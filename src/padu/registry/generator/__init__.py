@@ -1,0 +1,254 @@
+"""Synthetic population of a region (Kota Padang by default) in the registry import layout.
+
+``generate_population(out, people=N, seed=S)`` writes exactly N people — whole families, the last
+one possibly cut short after its head — as CSV (UTF-8, comma) or XLSX, streaming chunk by chunk,
+and returns a ``GenerationReport``. Family columns are written on the head's row only (the layout
+allows it, and it keeps a million people under the default 200 MB import limit).
+
+``duplicates`` and ``broken`` add that many extra rows (see ``inject``); their file line numbers
+(the header is line 1) are in the report and, when any were asked for, in ``<out>.injected.json``.
+
+The same seed gives the same file, byte for byte, with the same installed package versions.
+"""
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from .inject import BROKEN_KINDS, DUPLICATE_KINDS, Injector, Planned
+from .places import build_places, load_villages
+from .population import (
+    COLUMNS,
+    FAMILY_COLUMNS,
+    PERSON_COLUMNS,
+    PPKS_CODES,
+    REFERENCE_DATE,
+    PopulationGenerator,
+)
+
+__all__ = [
+    "BROKEN_KINDS",
+    "COLUMNS",
+    "DUPLICATE_KINDS",
+    "FAMILY_COLUMNS",
+    "PERSON_COLUMNS",
+    "PPKS_CODES",
+    "REFERENCE_DATE",
+    "GenerationReport",
+    "generate_population",
+]
+
+CHUNK_FAMILIES = 16_384
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class GenerationReport:
+    path: str
+    format: str
+    seed: int
+    region: str
+    region_source: str  # "table" or "csv"
+    people: int = 0  # generated people (without injected rows)
+    families: int = 0  # generated families (without injected rows)
+    rows: int = 0  # data rows in the file
+    desil_families: dict = field(default_factory=dict)  # desil (None = not ranked) → families
+    duplicates: list = field(default_factory=list)
+    broken: list = field(default_factory=list)
+    seconds: float = 0.0
+    manifest: str | None = None
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.path}: {self.rows:,} rows — {self.people:,} people in "
+            f"{self.families:,} families (mean {self.people / max(self.families, 1):.2f}), "
+            f"region {self.region} (kelurahan from the {self.region_source}), seed {self.seed}, "
+            f"{self.seconds:.1f} s",
+            "desil (families): "
+            + ", ".join(
+                f"{'none' if d is None else d}: {n:,} ({100 * n / max(self.families, 1):.1f} %)"
+                for d, n in self.desil_families.items()
+            ),
+        ]
+        if self.duplicates:
+            lines.append(f"duplicates: {len(self.duplicates)} ({self._count(self.duplicates)})")
+        if self.broken:
+            lines.append(f"broken rows: {len(self.broken)} ({self._count(self.broken)})")
+        if self.manifest:
+            lines.append(f"injected rows listed in {self.manifest}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _count(records) -> str:
+        counts: dict[str, int] = {}
+        for r in records:
+            counts[r["kind"]] = counts.get(r["kind"], 0) + 1
+        return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+class _CsvSink:
+    def __init__(self, path: Path):
+        self.fh = path.open("wb")
+        self.first = True
+
+    def write(self, frame: pl.DataFrame):
+        frame.write_csv(self.fh, include_header=self.first, float_precision=6)
+        self.first = False
+
+    def close(self):
+        if self.first:
+            self.fh.write((",".join(COLUMNS) + "\n").encode())
+        self.fh.close()
+
+
+_INT_COLUMNS = {
+    "hubungan_keluarga", "status_kawin", "pendidikan", "status_pekerjaan", "penghasilan", "desil",
+    "status_kepemilikan_rumah", "luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap",
+    "sumber_air_minum", "sumber_penerangan", "bahan_bakar_memasak", "fasilitas_bab",
+}  # fmt: skip
+_FLOAT_COLUMNS = {"lintang", "bujur"}
+_INT_RE = re.compile(r"-?\d+")
+_FLOAT_RE = re.compile(r"-?\d+(\.\d+)?")
+
+
+class _XlsxSink:
+    """openpyxl write-only: rows are streamed to a temporary file, not kept in memory.
+
+    Identifiers, dates and lists are text cells (a 16-digit NIK would lose digits as a number);
+    codes are numbers."""
+
+    def __init__(self, path: Path):
+        from openpyxl import Workbook
+
+        self.path = path
+        self.wb = Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("registri")
+        self.ws.append(list(COLUMNS))
+        self.kinds = [
+            ("int" if c in _INT_COLUMNS else "float" if c in _FLOAT_COLUMNS else "text")
+            for c in COLUMNS
+        ]
+
+    def _cell(self, kind, value):
+        if value is None:
+            return None
+        if kind == "text":
+            return str(value)
+        if isinstance(value, str):
+            if kind == "int" and _INT_RE.fullmatch(value):
+                return int(value)
+            if kind == "float" and _FLOAT_RE.fullmatch(value):
+                return float(value)
+        return value
+
+    def write(self, frame: pl.DataFrame):
+        for row in frame.iter_rows():
+            self.ws.append([self._cell(k, v) for k, v in zip(self.kinds, row, strict=True)])
+
+    def close(self):
+        self.wb.save(self.path)
+
+
+def _plan(seed: int, people: int, duplicates: int, broken: int) -> list[tuple[int, Planned]]:
+    """(global row, what) for every injected row, sorted by row; kinds spread at random."""
+    if people <= 0:
+        return []
+    rng = np.random.default_rng([seed, 99])
+    plan = []
+    dup_pos = rng.integers(0, people, duplicates)
+    for i, pos in enumerate(dup_pos):
+        plan.append((int(pos), Planned(0, "duplicate", DUPLICATE_KINDS[i % len(DUPLICATE_KINDS)])))
+    kinds = [BROKEN_KINDS[i % len(BROKEN_KINDS)].kind for i in range(broken)]
+    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
+    for pos, kind in zip(rng.integers(0, people, broken), kinds, strict=True):
+        plan.append((int(pos), Planned(0, "broken", kind)))
+    plan.sort(key=lambda item: item[0])
+    return plan
+
+
+def generate_population(
+    out,
+    *,
+    people: int,
+    seed: int = 0,
+    fmt: str | None = None,
+    duplicates: int = 0,
+    broken: int = 0,
+    region: str = "13.71",
+    progress: Callable[[int, int], None] | None = None,
+) -> GenerationReport:
+    started = time.perf_counter()
+    out = Path(out)
+    fmt = (fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    if min(people, duplicates, broken, seed) < 0:
+        raise ValueError("people, duplicates, broken and seed must not be negative")
+    villages, source = load_villages(region)
+    places = build_places(villages)
+    gen = PopulationGenerator(places, seed)
+    injector = Injector(gen)
+    plan = _plan(seed, people, duplicates, broken)
+    report = GenerationReport(
+        path=str(out), format=fmt, seed=seed, region=region, region_source=source
+    )
+    desil_counts = np.zeros(11, np.int64)
+    sink = _XlsxSink(out) if fmt == "xlsx" else _CsvSink(out)
+    try:
+        chunk_no = 0
+        while report.people < people:
+            chunk = gen.generate(np.random.default_rng([seed, chunk_no]), CHUNK_FAMILIES)
+            frame, fam = chunk.frame, chunk.fam
+            keep = min(frame.height, people - report.people)
+            frame, fam = frame.head(keep), fam[:keep]
+            n_fam = int(fam[-1]) + 1 if keep else 0
+            desil_counts += np.bincount(chunk.desil[:n_fam], minlength=11)
+            start = report.people
+            mine = []
+            for pos, p in plan:
+                if start <= pos < start + keep:
+                    p.position = pos - start
+                    mine.append(p)
+            if mine:
+                frame, records = injector.apply(
+                    np.random.default_rng([seed, chunk_no, 1]), frame, fam, mine
+                )
+                for rec in records:
+                    rec["line"] = report.rows + 2 + rec.pop("_at")
+                    src = rec.pop("_source")
+                    rec["source_line"] = None if src is None else report.rows + 2 + src
+                    (
+                        report.duplicates if rec.pop("category") == "duplicate" else report.broken
+                    ).append(rec)
+            sink.write(frame)
+            report.rows += frame.height
+            report.people += keep
+            report.families += n_fam
+            chunk_no += 1
+            if progress:
+                progress(report.people, people)
+    finally:
+        sink.close()
+    report.desil_families = {
+        None if d == 0 else d: int(desil_counts[d]) for d in [*range(1, 11), 0]
+    }
+    manifest = Path(str(out) + ".injected.json")
+    manifest.unlink(missing_ok=True)
+    if report.duplicates or report.broken:
+        manifest.write_text(
+            json.dumps(
+                {"duplicates": report.duplicates, "broken": report.broken},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+        report.manifest = str(manifest)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,347 @@
+"""The social registry: families (one KK each) and their members (one NIK each).
+
+Nothing here is ever hard-deleted: a family or person leaves the active registry through a status
+change made by a service, which records it in the audit trail.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from padu.core.models import BaseModel
+
+from . import codes
+from .identifiers import mask_number  # defined there, still importable from here
+
+
+class PPKSCategory(models.Model):
+    """PPKS (formerly PMKS) category; a table, not an enum, because the list differs by source."""
+
+    code = models.PositiveSmallIntegerField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    source = models.CharField(_("legal source"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("PPKS category")
+        verbose_name_plural = _("PPKS categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Household(BaseModel):
+    """A dwelling (rumah tangga) shared by one or more families."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return f"RT-{self.pk}"
+
+
+class Family(BaseModel):
+    kk_number = models.CharField(_("KK number"), max_length=16, unique=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="families",
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+    )
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    ownership = models.PositiveSmallIntegerField(
+        _("house ownership"), choices=codes.Ownership.choices, null=True, blank=True
+    )
+    floor_area = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
+    floor_material = models.PositiveSmallIntegerField(
+        _("floor material"), choices=codes.FloorMaterial.choices, null=True, blank=True
+    )
+    wall_material = models.PositiveSmallIntegerField(
+        _("wall material"), choices=codes.WallMaterial.choices, null=True, blank=True
+    )
+    roof_material = models.PositiveSmallIntegerField(
+        _("roof material"), choices=codes.RoofMaterial.choices, null=True, blank=True
+    )
+    water_source = models.PositiveSmallIntegerField(
+        _("drinking water source"), choices=codes.WaterSource.choices, null=True, blank=True
+    )
+    lighting = models.PositiveSmallIntegerField(
+        _("lighting"), choices=codes.Lighting.choices, null=True, blank=True
+    )
+    cooking_fuel = models.PositiveSmallIntegerField(
+        _("cooking fuel"), choices=codes.CookingFuel.choices, null=True, blank=True
+    )
+    toilet = models.PositiveSmallIntegerField(
+        _("toilet facility"), choices=codes.Toilet.choices, null=True, blank=True
+    )
+    assets = models.JSONField(_("assets"), default=list, blank=True)
+    livestock = models.JSONField(_("livestock"), default=dict, blank=True)
+
+    desil = models.PositiveSmallIntegerField(
+        _("DTSEN desil"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    desil_period = models.DateField(_("desil period"), null=True, blank=True)
+    welfare_score = models.DecimalField(
+        _("local welfare score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=codes.FamilyStatus.choices,
+        default=codes.FamilyStatus.ACTIVE,
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    last_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("last import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["region_id", "kk_number"]
+        indexes = [
+            models.Index(
+                fields=["region"],
+                name="family_region_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["status", "desil"], name="family_status_desil_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
+                name="family_desil_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Family KK %(kk)s") % {"kk": mask_number(self.kk_number)}
+
+
+class DesilRecord(models.Model):
+    """Each desil the family was given, by period: DTSEN re-ranks every quarter."""
+
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="desil_history"
+    )
+    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    period = models.DateField(_("period"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=80, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("desil record")
+        verbose_name_plural = _("desil history")
+        ordering = ["family", "-period", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family_id} desil {self.desil} ({self.period})"
+
+
+class Person(BaseModel):
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.PROTECT, related_name="members"
+    )
+    # Denormalised from the family so that scoping a person list needs no join.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+    )
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and import.
+    name_key = models.CharField(_("search key"), max_length=160, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    relationship = models.PositiveSmallIntegerField(
+        _("relationship to head"), choices=codes.Relationship.choices
+    )
+    marital_status = models.PositiveSmallIntegerField(
+        _("marital status"), choices=codes.MaritalStatus.choices, null=True, blank=True
+    )
+    mother_name = models.CharField(_("mother's name"), max_length=120, blank=True)
+    education = models.PositiveSmallIntegerField(
+        _("education"), choices=codes.Education.choices, null=True, blank=True
+    )
+    employment = models.PositiveSmallIntegerField(
+        _("employment status"), choices=codes.Employment.choices, null=True, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    income = models.PositiveBigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
+    disability_physical = models.BooleanField(_("physical disability"), default=False)
+    disability_intellectual = models.BooleanField(_("intellectual disability"), default=False)
+    disability_mental = models.BooleanField(_("mental disability"), default=False)
+    disability_sensory = models.BooleanField(_("sensory disability"), default=False)
+    disability_severity = models.CharField(
+        _("disability severity"),
+        max_length=10,
+        choices=codes.DisabilitySeverity.choices,
+        blank=True,
+    )
+    disability_note = models.CharField(_("disability detail"), max_length=200, blank=True)
+    chronic_illness = models.CharField(_("chronic illness"), max_length=200, blank=True)
+    ppks = models.ManyToManyField(
+        PPKSCategory, verbose_name=_("PPKS categories"), blank=True, related_name="people"
+    )
+    dukcapil_status = models.CharField(
+        _("Dukcapil match"),
+        max_length=12,
+        choices=codes.DukcapilStatus.choices,
+        default=codes.DukcapilStatus.UNCHECKED,
+    )
+    life_status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=codes.LifeStatus.choices,
+        default=codes.LifeStatus.ACTIVE,
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    last_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("last import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_id", "relationship", "birth_date"]
+        indexes = [
+            models.Index(
+                fields=["region"],
+                name="person_region_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["family", "relationship"], name="person_family_rel_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+            # Lists and search (registry.selectors): people in name order, and people with a
+            # disability by area (2–3 % of the registry, so a small partial index).
+            models.Index(fields=["name", "id"], name="person_name_idx"),
+            models.Index(
+                fields=["region"],
+                name="person_disabled_region_idx",
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(disability_physical=True)
+                | models.Q(disability_intellectual=True)
+                | models.Q(disability_mental=True)
+                | models.Q(disability_sensory=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def disability_types(self) -> list[str]:
+        flags = [
+            (self.disability_physical, codes.DisabilityType.PHYSICAL),
+            (self.disability_intellectual, codes.DisabilityType.INTELLECTUAL),
+            (self.disability_mental, codes.DisabilityType.MENTAL),
+            (self.disability_sensory, codes.DisabilityType.SENSORY),
+        ]
+        return [t for on, t in flags if on]
+
+    @property
+    def disability_label(self) -> str:
+        """UU 8/2016: one type by name, "ganda" (multiple) when more than one."""
+        types = self.disability_types
+        if not types:
+            return ""
+        if len(types) > 1:
+            return str(_("Multiple (ganda)"))
+        return str(codes.DisabilityType(types[0]).label)
+
+
+class ImportBatch(models.Model):
+    """One import of a registry file: who, when, which file, and what it did."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    stored_path = models.CharField(_("stored file"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    families_created = models.PositiveIntegerField(_("families created"), default=0)
+    families_updated = models.PositiveIntegerField(_("families updated"), default=0)
+    people_created = models.PositiveIntegerField(_("people created"), default=0)
+    people_updated = models.PositiveIntegerField(_("people updated"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error_report = models.CharField(_("error report"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

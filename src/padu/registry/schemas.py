@@ -1,0 +1,415 @@
+"""Input and output schemas of the registry API (registry/api.py).
+
+Plain schemas rather than ModelSchema: the model's verbose names are translated, and the API
+document must not change with the request's language. Coded fields use the enums of
+registry.codes, so the document lists their allowed values.
+"""
+
+import datetime
+import re
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from padu.api.schemas import PageParams
+
+from . import selectors
+from .codes import (
+    Asset,
+    CookingFuel,
+    DisabilitySeverity,
+    DisabilityType,
+    DukcapilStatus,
+    Education,
+    Employment,
+    FamilyStatus,
+    FloorMaterial,
+    LifeStatus,
+    Lighting,
+    Livestock,
+    MaritalStatus,
+    Ownership,
+    Relationship,
+    RoofMaterial,
+    Sex,
+    Toilet,
+    WallMaterial,
+    WaterSource,
+)
+
+KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
+KELURAHAN_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
+SIXTEEN_DIGITS = r"^\d{16}$"
+MASKED_NUMBER = "16 digits when the caller may see it whole, else masked as `1371xxxxxxxx0001`."
+
+
+# --------------------------------------------------------------------------------------- output
+
+
+class RegionOut(Schema):
+    code: str = Field(description="Kemendagri region code, e.g. `13.71.01.1001`.")
+    name: str
+
+
+class PPKSOut(Schema):
+    code: int
+    name: str
+
+
+class DesilRecordOut(Schema):
+    desil: int | None
+    period: datetime.date | None
+    source: str
+
+
+class MemberOut(Schema):
+    """A member as listed on the family record; open `/people/{id}` for the full record."""
+
+    id: int
+    nik: str = Field(description="Always masked here, as in every list.")
+    name: str
+    sex: Sex
+    birth_date: datetime.date
+    relationship: Relationship
+    life_status: LifeStatus
+    disability: list[DisabilityType] = Field(
+        description="Disability types; more than one means `ganda`."
+    )
+    version: int
+
+
+class FamilyListItemOut(Schema):
+    id: int
+    kk_number: str = Field(description="Always masked in a list.")
+    kelurahan: RegionOut
+    kecamatan: RegionOut | None
+    rw: str
+    rt: str
+    address: str
+    head_name: str | None = Field(description="Name of the head of family, if there is one.")
+    member_count: int = Field(description="Members living in the family.")
+    desil: int | None = Field(
+        description="DTSEN desil 1 (poorest tenth) to 10; null when not ranked yet."
+    )
+    status: FamilyStatus
+    version: int = Field(description="Send it back with a PATCH (optimistic locking).")
+
+
+class FamilyOut(Schema):
+    id: int
+    kk_number: str = Field(description=MASKED_NUMBER)
+    kelurahan: RegionOut
+    kecamatan: RegionOut | None
+    household_id: int | None
+    rw: str
+    rt: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    ownership: Ownership | None
+    floor_area: int | None = Field(description="Floor area in m².")
+    floor_material: FloorMaterial | None
+    wall_material: WallMaterial | None
+    roof_material: RoofMaterial | None
+    water_source: WaterSource | None
+    lighting: Lighting | None
+    cooking_fuel: CookingFuel | None
+    toilet: Toilet | None
+    assets: list[str] = Field(description="Asset codes (see `Asset`).")
+    livestock: dict[str, int] = Field(
+        description="Head count per livestock code (see `Livestock`)."
+    )
+    desil: int | None
+    desil_period: datetime.date | None
+    desil_history: list[DesilRecordOut]
+    welfare_score: float | None
+    status: FamilyStatus
+    members: list[MemberOut]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int = Field(description="Send it back with a PATCH (optimistic locking).")
+
+
+class FamilyRefOut(Schema):
+    id: int
+    kk_number: str = Field(description=MASKED_NUMBER)
+    desil: int | None
+    status: FamilyStatus
+
+
+class PersonListItemOut(Schema):
+    id: int
+    nik: str = Field(description="Always masked in a list.")
+    name: str
+    sex: Sex
+    birth_date: datetime.date
+    relationship: Relationship
+    family_id: int
+    kelurahan: RegionOut
+    desil: int | None = Field(description="The family's DTSEN desil.")
+    disability: list[DisabilityType]
+    life_status: LifeStatus
+    version: int
+
+
+class PersonOut(Schema):
+    id: int
+    nik: str = Field(description=MASKED_NUMBER)
+    name: str
+    sex: Sex
+    birth_place: str
+    birth_date: datetime.date
+    relationship: Relationship
+    marital_status: MaritalStatus | None
+    mother_name: str
+    education: Education | None
+    employment: Employment | None
+    occupation: str
+    income: int | None = Field(description="Monthly income in rupiah.")
+    disability: list[DisabilityType]
+    disability_severity: DisabilitySeverity | Literal[""]
+    disability_note: str
+    chronic_illness: str
+    ppks: list[PPKSOut]
+    dukcapil_status: DukcapilStatus
+    life_status: LifeStatus
+    family: FamilyRefOut
+    kelurahan: RegionOut
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int = Field(description="Send it back with a PATCH (optimistic locking).")
+
+
+class FamilyPageOut(Schema):
+    count: int = Field(description="All families matching the filters inside the caller's area.")
+    limit: int
+    offset: int
+    items: list[FamilyListItemOut]
+
+
+class PersonPageOut(Schema):
+    count: int = Field(description="All people matching the filters inside the caller's area.")
+    limit: int
+    offset: int
+    items: list[PersonListItemOut]
+
+
+# ---------------------------------------------------------------------------------------- filters
+
+
+def _sort_keys(sorts: dict) -> tuple[str, ...]:
+    return tuple(k for key in sorts for k in (key, f"-{key}"))
+
+
+FamilySort = Literal[_sort_keys(selectors.FAMILY_SORTS)]
+PersonSort = Literal[_sort_keys(selectors.PERSON_SORTS)]
+AgeBand = Literal[tuple(selectors.AGE_BANDS)]
+DisabilityFilter = Literal[
+    (selectors.DISABILITY_ANY, *DisabilityType.values, selectors.DISABILITY_MULTIPLE)
+]
+
+
+class RegistryFilters(PageParams):
+    """The filters of the family and person lists (the same as the pages' filter forms)."""
+
+    q: str | None = Field(None, max_length=100)
+    kecamatan: str | None = Field(None, pattern=KECAMATAN_CODE, description="Kecamatan code.")
+    kelurahan: str | None = Field(None, pattern=KELURAHAN_CODE, description="Kelurahan/desa code.")
+    desil: str | None = Field(
+        None,
+        max_length=5,
+        description="A desil (`3`), an inclusive range (`1-4`), or `none` (not ranked yet).",
+    )
+    disability: DisabilityFilter | None = Field(
+        None, description="`any`, one type, or `ganda` (more than one type)."
+    )
+    ppks: int | None = Field(None, ge=1, description="PPKS category code.")
+    sex: Sex | None = None
+    age_band: AgeBand | None = Field(None, description="Age today, in years.")
+
+    @field_validator("q")
+    @classmethod
+    def _q(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        digits = re.sub(r"[\s.\-]", "", value)
+        if digits.isdigit() and len(digits) != selectors.NUMBER_LENGTH:
+            raise ValueError(_("A NIK or KK number has 16 digits."))
+        return value or None
+
+    @field_validator("desil")
+    @classmethod
+    def _desil(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            selectors.parse_desil(value)
+        except ValueError:
+            raise ValueError(
+                _("Enter a desil from 1 to 10, a range such as 1-4, or none.")
+            ) from None
+        return value
+
+
+class FamilyFilters(RegistryFilters):
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description=(
+            "16 digits: the exact KK number, or a member's exact NIK; otherwise a member's name "
+            "(tolerant of spelling variants)."
+        ),
+    )
+    status: FamilyStatus | None = None
+    sex: Sex | None = Field(None, description="Sex of the head of family.")
+    age_band: AgeBand | None = Field(None, description="Age of the head of family today.")
+    disability: DisabilityFilter | None = Field(
+        None, description="A member with a disability: `any`, one type, or `ganda`."
+    )
+    ppks: int | None = Field(None, ge=1, description="A member in this PPKS category (code).")
+    sort: FamilySort | None = Field(None, description="Sort key; `-` in front for descending.")
+
+
+class PersonFilters(RegistryFilters):
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="16 digits: the exact NIK; otherwise the name (tolerant of spelling variants).",
+    )
+    desil: str | None = Field(
+        None,
+        max_length=5,
+        description="The family's desil (`3`), an inclusive range (`1-4`), or `none`.",
+    )
+    status: LifeStatus | None = None
+    sort: PersonSort | None = Field(
+        None, description="Sort key; `-` in front for descending. Default: name (or relevance)."
+    )
+
+
+# ----------------------------------------------------------------------------------------- input
+
+
+class PersonFields(Schema):
+    """A member's data as a client sends it."""
+
+    nik: str = Field(pattern=SIXTEEN_DIGITS, description="16-digit NIK.")
+    name: str = Field(min_length=1, max_length=120)
+    sex: Sex
+    birth_place: str = Field("", max_length=80)
+    birth_date: datetime.date
+    relationship: Relationship
+    marital_status: MaritalStatus | None = None
+    mother_name: str = Field("", max_length=120)
+    education: Education | None = None
+    employment: Employment | None = None
+    occupation: str = Field("", max_length=120)
+    income: int | None = Field(None, ge=0, description="Monthly income in rupiah.")
+    disability: list[DisabilityType] = Field(
+        default_factory=list, description="Disability types (none, one or more)."
+    )
+    disability_severity: DisabilitySeverity | Literal[""] = ""
+    disability_note: str = Field("", max_length=200)
+    chronic_illness: str = Field("", max_length=200)
+    ppks: list[int] = Field(default_factory=list, description="PPKS category codes.")
+
+
+class PersonIn(PersonFields):
+    confirm_warnings: bool = Field(
+        False, description="Save even though the data raised warnings (see 422)."
+    )
+
+
+class PersonPatch(Schema):
+    """Only the fields sent are changed."""
+
+    version: int = Field(
+        description="The `version` the client read; a newer stored version answers 409."
+    )
+    reason: str = Field(
+        "", max_length=500, description="Why the change was made (kept in the history)."
+    )
+    confirm_warnings: bool = False
+    nik: str | None = Field(None, pattern=SIXTEEN_DIGITS)
+    name: str | None = Field(None, min_length=1, max_length=120)
+    sex: Sex | None = None
+    birth_place: str | None = Field(None, max_length=80)
+    birth_date: datetime.date | None = None
+    relationship: Relationship | None = None
+    marital_status: MaritalStatus | None = None
+    mother_name: str | None = Field(None, max_length=120)
+    education: Education | None = None
+    employment: Employment | None = None
+    occupation: str | None = Field(None, max_length=120)
+    income: int | None = Field(None, ge=0)
+    disability: list[DisabilityType] | None = None
+    disability_severity: DisabilitySeverity | Literal[""] | None = None
+    disability_note: str | None = Field(None, max_length=200)
+    chronic_illness: str | None = Field(None, max_length=200)
+    ppks: list[int] | None = None
+
+
+class FamilyFields(Schema):
+    kk_number: str = Field(pattern=SIXTEEN_DIGITS, description="16-digit KK number.")
+    kelurahan: str = Field(pattern=KELURAHAN_CODE, description="Kelurahan/desa code.")
+    rw: str = Field("", max_length=3)
+    rt: str = Field("", max_length=3)
+    address: str = Field("", max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    ownership: Ownership | None = None
+    floor_area: int | None = Field(None, ge=0, description="Floor area in m².")
+    floor_material: FloorMaterial | None = None
+    wall_material: WallMaterial | None = None
+    roof_material: RoofMaterial | None = None
+    water_source: WaterSource | None = None
+    lighting: Lighting | None = None
+    cooking_fuel: CookingFuel | None = None
+    toilet: Toilet | None = None
+    assets: list[Asset] = Field(default_factory=list)
+    livestock: dict[Livestock, int] = Field(
+        default_factory=dict, description="Head count per livestock code."
+    )
+    desil: int | None = Field(None, ge=1, le=10)
+    desil_period: datetime.date | None = None
+
+
+class FamilyIn(FamilyFields):
+    members: list[PersonFields] = Field(
+        min_length=1, max_length=30, description="The members; one is the head."
+    )
+    confirm_warnings: bool = Field(
+        False, description="Save even though the data raised warnings (see 422)."
+    )
+
+
+class FamilyPatch(Schema):
+    """Only the fields sent are changed. Members are changed through `/people/{id}`."""
+
+    version: int = Field(
+        description="The `version` the client read; a newer stored version answers 409."
+    )
+    reason: str = Field(
+        "", max_length=500, description="Why the change was made (kept in the history)."
+    )
+    kk_number: str | None = Field(None, pattern=SIXTEEN_DIGITS)
+    kelurahan: str | None = Field(None, pattern=KELURAHAN_CODE)
+    rw: str | None = Field(None, max_length=3)
+    rt: str | None = Field(None, max_length=3)
+    address: str | None = Field(None, max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    ownership: Ownership | None = None
+    floor_area: int | None = Field(None, ge=0)
+    floor_material: FloorMaterial | None = None
+    wall_material: WallMaterial | None = None
+    roof_material: RoofMaterial | None = None
+    water_source: WaterSource | None = None
+    lighting: Lighting | None = None
+    cooking_fuel: CookingFuel | None = None
+    toilet: Toilet | None = None
+    assets: list[Asset] | None = None
+    livestock: dict[Livestock, int] | None = None
+    desil: int | None = Field(None, ge=1, le=10)
+    desil_period: datetime.date | None = None

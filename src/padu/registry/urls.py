@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import imports, lists, records, reference
+
+app_name = "registry"
+urlpatterns = [
+    # lists, search and exports
+    path("keluarga/", lists.family_list, name="family_list"),
+    path("keluarga/ekspor/", lists.family_export, name="family_export"),
+    path("individu/", lists.person_list, name="person_list"),
+    path("individu/ekspor/", lists.person_export, name="person_export"),
+    # records
+    path("keluarga/baru/", records.family_create, name="family_create"),
+    path("keluarga/<int:pk>/", records.family_detail, name="family_detail"),
+    path("keluarga/<int:pk>/ubah/", records.family_edit, name="family_edit"),
+    path("keluarga/<int:pk>/status/", records.family_status, name="family_status"),
+    path("keluarga/<int:pk>/anggota/baru/", records.member_add, name="member_add"),
+    path("individu/<int:pk>/", records.person_detail, name="person_detail"),
+    path("individu/<int:pk>/ubah/", records.person_edit, name="person_edit"),
+    path("individu/<int:pk>/status/", records.person_status, name="person_status"),
+    # imports
+    path("impor/", imports.import_list, name="import_list"),
+    path("impor/baru/", imports.import_create, name="import_create"),
+    path("impor/templat/", imports.import_template, name="import_template"),
+    path("impor/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
+    path("impor/<int:pk>/kesalahan/", imports.import_errors, name="import_errors"),
+    # reference tables
+    path("ppks/", reference.ppks_list, name="ppks_list"),
+    path("ppks/baru/", reference.ppks_create, name="ppks_create"),
+    path("ppks/<int:pk>/", reference.ppks_edit, name="ppks_edit"),
+    path("ppks/<int:pk>/status/", reference.ppks_status, name="ppks_status"),
+]

@@ -1,0 +1,115 @@
+"""The OpenAPI document: valid, stable, and checked for drift against a committed snapshot.
+
+Refresh the snapshot after an intended API change with
+    .venv/bin/padu openapi --out tests/api/openapi.snapshot.json
+(or run this file with PADU_UPDATE_OPENAPI_SNAPSHOT=1), and review the diff like code."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from openapi_spec_validator import validate
+
+from padu.api.openapi import openapi_document, render
+
+SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
+
+ENDPOINTS = {
+    ("get", "/api/v1/families"),
+    ("post", "/api/v1/families"),
+    ("get", "/api/v1/families/{family_id}"),
+    ("patch", "/api/v1/families/{family_id}"),
+    ("post", "/api/v1/families/{family_id}/members"),
+    ("get", "/api/v1/people"),
+    ("get", "/api/v1/people/{person_id}"),
+    ("patch", "/api/v1/people/{person_id}"),
+}
+
+
+def test_document_is_valid_openapi():
+    document = openapi_document()
+    validate(document)
+    assert document["openapi"].startswith("3.")
+
+
+def test_document_lists_every_endpoint_with_token_auth():
+    document = openapi_document()
+    found = {(m, p) for p, ops in document["paths"].items() for m in ops}
+    assert found == ENDPOINTS
+    schemes = document["components"]["securitySchemes"]
+    assert schemes == {"TokenAuth": {"type": "http", "scheme": "bearer"}}
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            assert op["security"] == [{"TokenAuth": []}], (method, path)
+            assert {"401", "403"} <= set(op["responses"]), (method, path)
+            assert op.get("summary"), (method, path)
+
+
+def test_document_does_not_depend_on_language():
+    with translation.override("id"):
+        in_indonesian = render(openapi_document())
+    with translation.override("en"):
+        in_english = render(openapi_document())
+    assert in_indonesian == in_english
+
+
+def test_document_matches_snapshot():
+    current = render(openapi_document())
+    if os.environ.get("PADU_UPDATE_OPENAPI_SNAPSHOT"):
+        SNAPSHOT.write_text(current, encoding="utf-8")
+        pytest.skip("snapshot refreshed")
+    assert SNAPSHOT.is_file(), (
+        "no snapshot yet: run `padu openapi --out tests/api/openapi.snapshot.json`"
+    )
+    assert json.loads(SNAPSHOT.read_text(encoding="utf-8")) == json.loads(current), (
+        "The API schema changed. If that was intended, refresh the snapshot with "
+        "`.venv/bin/padu openapi --out tests/api/openapi.snapshot.json` and commit it with the "
+        "change."
+    )
+
+
+def test_command_checks_and_writes(tmp_path):
+    out = tmp_path / "schema.json"
+    call_command("openapi", out=out)
+    assert json.loads(out.read_text()) == openapi_document()
+    call_command("openapi", check=out)
+    out.write_text("{}")
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("openapi", check=out)
+
+
+@pytest.mark.django_db
+def test_openapi_json_is_served_without_a_token(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["paths"].keys() == openapi_document()["paths"].keys()
+
+
+@pytest.mark.django_db
+def test_docs_page_uses_only_local_assets(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/api/swagger/swagger-ui-bundle.js" in html
+    assert "/static/api/swagger/padu-swagger-init.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    # No inline script: the only <script> without src is the JSON settings block.
+    assert html.count("<script") == 3
+    assert '<script type="application/json" id="swagger-settings">' in html
+    assert '"url": "/api/v1/openapi.json"' in html
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe" not in csp
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["swagger-ui-bundle.js", "swagger-ui.css", "padu-swagger-init.js"])
+def test_docs_assets_are_served_locally(client, name):
+    response = client.get(f"/static/api/swagger/{name}")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"sourceMappingURL" not in body

@@ -1,0 +1,88 @@
+"""`padu demo --no-serve`: users per role with their areas, a population, and safe to repeat."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command, get_commands
+
+from padu.accounts.capabilities import Role
+from padu.accounts.models import User
+from padu.core.management.commands.demo import DEMO_PASSWORD
+from padu.registry.models import Family, Person
+
+EXPECTED = {
+    "admin": (Role.ADMIN, {"13.71"}),
+    "operator": (Role.OPERATOR, {"13.71"}),
+    "pimpinan": (Role.PIMPINAN, {"13.71"}),
+    "tksk": (Role.TKSK, {"13.71.01"}),
+    "psm": (Role.PSM, {"13.71.01.1001"}),
+    "psm2": (Role.PSM, {"13.71.04.1001"}),
+    "kelurahan": (Role.KELURAHAN, {"13.71.01.1001"}),
+    "mitra": (Role.MITRA, set()),
+}
+POPULATION_COMMANDS = {"generate", "import"} <= set(get_commands())
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--people", "200", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def accounts() -> dict[str, tuple]:
+    return {
+        u.username: (
+            u.pk,
+            u.role,
+            set(u.scopes.values_list("region_id", flat=True)),
+            u.organisation,
+            u.is_active,
+        )
+        for u in User.objects.filter(username__in=EXPECTED).prefetch_related("scopes")
+    }
+
+
+@pytest.mark.django_db
+def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
+    first_output = run_demo()
+
+    users = accounts()
+    assert set(users) == set(EXPECTED)
+    for username, (role, scopes) in EXPECTED.items():
+        _pk, got_role, got_scopes, _organisation, active = users[username]
+        assert (got_role, got_scopes, active) == (role, scopes, True), username
+    assert users["mitra"][3] == "Disdukcapil Kota Padang"
+    assert {role for role, _scopes in EXPECTED.values()} == set(Role.values)
+    # The printed logins: the URL, the shared password and every username.
+    assert "http://127.0.0.1:8000/" in first_output
+    assert DEMO_PASSWORD in first_output
+    for username in EXPECTED:
+        assert f"  {username} " in first_output
+    assert authenticate(rf.post("/"), username="psm", password=DEMO_PASSWORD) is not None
+
+    people, families = Person.objects.count(), Family.objects.count()
+    if POPULATION_COMMANDS:
+        assert people > 0 and families > 0
+
+    # A second run changes nothing: the same users (same ids), areas, and population.
+    User.objects.filter(username="tksk").update(role=Role.PSM, is_active=False)
+    run_demo()
+    assert accounts() == users
+    assert (Person.objects.count(), Family.objects.count()) == (people, families)
+    assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+
+
+@pytest.mark.django_db
+def test_demo_without_population_and_with_another_port():
+    output = run_demo("--people", "0", "--port", "8123")
+    assert "http://127.0.0.1:8123/" in output
+    assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+
+
+@pytest.mark.django_db
+def test_demo_rejects_a_negative_population():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        run_demo("--people", "-1")

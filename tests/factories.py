@@ -1,0 +1,98 @@
+"""Factories for tests. Regions come from the shipped Kota Padang data (loaded once per run)."""
+
+import datetime
+import itertools
+
+import factory
+from django.utils import timezone
+
+from padu.accounts.capabilities import Role
+from padu.accounts.models import RegionScope, User
+from padu.registry import codes
+from padu.registry.models import Family, Person
+from padu.registry.names import name_key
+
+KOTA = "13.71"
+KEC_A = "13.71.01"  # Padang Selatan
+KEL_A = "13.71.01.1001"  # Belakang Pondok
+KEL_A2 = "13.71.01.1002"  # Alang Laweh, same kecamatan
+KEC_B = "13.71.04"  # Padang Utara
+KEL_B = "13.71.04.1001"  # Air Tawar Timur
+
+DEFAULT_SCOPE = {
+    Role.ADMIN: KOTA,
+    Role.OPERATOR: KOTA,
+    Role.PIMPINAN: KOTA,
+    Role.TKSK: KEC_A,
+    Role.PSM: KEL_A,
+    Role.KELURAHAN: KEL_A,
+    Role.MITRA: None,
+}
+
+_serial = itertools.count(1)
+
+
+def make_nik(region_code: str, birth_date: datetime.date, sex: str, serial: int | None = None) -> str:
+    prefix = region_code.replace(".", "")[:6]
+    day = birth_date.day + (40 if sex == codes.Sex.FEMALE else 0)
+    return f"{prefix}{day:02d}{birth_date:%m%y}{(serial or next(_serial)) % 10000 or 1:04d}"
+
+
+def make_kk(region_code: str, serial: int | None = None) -> str:
+    prefix = region_code.replace(".", "")[:6]
+    return f"{prefix}150120{(serial or next(_serial)) % 10000 or 1:04d}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="id_ID")
+    role = Role.OPERATOR
+    password = factory.PostGenerationMethodCall("set_password", "rahasia-padu-123")
+
+    @factory.post_generation
+    def scope(obj, create, extracted, **kwargs):
+        code = extracted if extracted is not None else DEFAULT_SCOPE.get(obj.role)
+        if create:
+            obj.save()
+            for c in [code] if isinstance(code, str) else (code or []):
+                RegionScope.objects.create(user=obj, region_id=c)
+
+
+def make_user(role: str, scope=None, **kwargs) -> User:
+    """A user of `role` scoped to `scope` (a code or list), or to the role's usual area."""
+    return UserFactory(role=role, scope=scope, **kwargs)
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    region_id = KEL_A
+    kk_number = factory.LazyAttribute(lambda o: make_kk(o.region_id))
+    rw = "001"
+    rt = "002"
+    address = factory.Faker("street_address", locale="id_ID")
+    desil = 2
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family = factory.SubFactory(FamilyFactory)
+    region_id = factory.LazyAttribute(lambda o: o.family.region_id)
+    name = factory.Faker("name", locale="id_ID")
+    name_key = factory.LazyAttribute(lambda o: name_key(o.name))
+    sex = codes.Sex.MALE
+    birth_date = datetime.date(1980, 5, 17)
+    nik = factory.LazyAttribute(lambda o: make_nik(o.region_id, o.birth_date, o.sex))
+    relationship = codes.Relationship.HEAD
+    marital_status = codes.MaritalStatus.MARRIED
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,417 @@
+"""The permission matrix: one row per page (URL name and HTTP method) of the web interface.
+
+`tests/test_permission_matrix.py` walks the whole URLconf and fails for any named URL without a
+row here, then requests every row as: anonymous, and for every role a user whose area holds the
+row's object ("own") and a user of the same role whose area does not ("other"). It asserts
+
+* anonymous → redirect to the login page (or `anonymous=` status for public pages);
+* a role without the row's capability → 403;
+* another region → 404, the same answer as for a missing object (or `other_region=` status);
+* allowed → `ok` (200 unless the page documents a redirect; `ok_location` checks where to);
+* for every denial (login, 403, 404, or an `other_region` refusal) nothing changed: the counts
+  and key fields in `state()` are the same before and after.
+
+Adding a page = adding a row. A row's fields:
+
+    Row("registry:family_edit",            # URL name
+        Cap.REGISTRY_EDIT,                  # Cap.X, a tuple (all needed), ANY_USER or PUBLIC
+        method="POST",                      # GET (read) or POST (write)
+        target=FAMILY,                      # what the URL's kwargs point at (see TARGETS)
+        data=lambda w: {...},               # the POST body (w: the World of test objects)
+        ok=302, ok_location=...,            # what an allowed user gets
+        placeholder=True)                   # view not built yet: every signed-in user gets 404
+
+`placeholder=True` is for the registry pages that still raise 404 for everyone; when a view
+lands, its rows fail with "the view has landed" until the flag goes. New objects for kwargs or
+data go into `World` as cached properties (built only when a row uses them), built in the "own"
+region KEL_A. Models whose rows must not change on denial go into `state()`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from padu.accounts.capabilities import Cap, Role
+from padu.accounts.models import ApiToken, RegionScope, User
+from padu.core.models import AuditEntry
+from padu.registry.models import Family, ImportBatch, Person, PPKSCategory
+from tests.factories import (
+    KEC_A,
+    KEC_B,
+    KEL_A,
+    KEL_B,
+    KOTA,
+    FamilyFactory,
+    PersonFactory,
+    make_user,
+)
+
+ANY_USER = "any signed-in user"
+PUBLIC = "public (no login)"
+LOGIN = "redirect to login"
+STRONG_PASSWORD = "Tanjung-Priok-2025"
+FACTORY_PASSWORD = "rahasia-padu-123"
+
+# The actors: "own" users hold KEL_A (where every target lives); "other" users hold a region of
+# the same level elsewhere. A role without a region (mitra) has no "other" variant.
+OWN_SCOPE = {
+    Role.ADMIN: KOTA,
+    Role.OPERATOR: KOTA,
+    Role.PIMPINAN: KOTA,
+    Role.TKSK: KEC_A,
+    Role.PSM: KEL_A,
+    Role.KELURAHAN: KEL_A,
+    Role.MITRA: None,
+}
+OTHER_SCOPE = {
+    Role.ADMIN: KEC_B,
+    Role.OPERATOR: KEC_B,
+    Role.PIMPINAN: KEC_B,
+    Role.TKSK: KEC_B,
+    Role.PSM: KEL_B,
+    Role.KELURAHAN: KEL_B,
+}
+
+# URL prefixes the matrix does not cover, each with the reason.
+EXCLUDED = {
+    "django-admin/": "Django's own admin site: superusers only, guarded by Django itself",
+    "api/v1/": "the REST API has its own permission matrix in tests/api/test_permissions.py",
+}
+
+
+class World:
+    """Objects the URLs point at, all inside KEL_A, built lazily for the rows that use them."""
+
+    def __init__(self, actor=None):
+        self.actor = actor
+
+    @cached_property
+    def user_in_area(self) -> User:
+        return make_user(Role.PSM, scope=KEL_A, username="matrix_psm_target")
+
+    @cached_property
+    def family(self) -> Family:
+        family = FamilyFactory(region_id=KEL_A)
+        PersonFactory(family=family)
+        return family
+
+    @cached_property
+    def person(self) -> Person:
+        return Person.objects.filter(family=self.family).first()
+
+    @cached_property
+    def ppks(self) -> PPKSCategory:
+        return PPKSCategory.objects.order_by("code").first() or PPKSCategory.objects.create(
+            code=1, name="Anak Balita Terlantar"
+        )
+
+    @cached_property
+    def import_batch(self) -> ImportBatch:
+        owner = make_user(Role.OPERATOR, scope=KOTA, username="matrix_importer")
+        return ImportBatch.objects.create(
+            created_by=owner, file_name="dtsen.csv", file_sha256="0" * 64
+        )
+
+    def token_of(self, user) -> ApiToken:
+        from padu.accounts.tokens import token_create
+
+        return token_create(actor=user, name="matrix")[0]
+
+    @cached_property
+    def own_token(self) -> ApiToken:
+        """The acting user's token; for an actor who may hold none, someone else's."""
+        if self.actor is not None and self.actor.has_capability(Cap.API_USE):
+            return self.token_of(self.actor)
+        return self.someone_elses_token
+
+    @cached_property
+    def someone_elses_token(self) -> ApiToken:
+        return self.token_of(make_user(Role.OPERATOR, scope=KOTA, username="matrix_token_owner"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a URL's kwargs point at. `own(world)` builds kwargs for an object inside the "own"
+    area (or belonging to the acting user); `scoped=False` for data without a region (reference
+    tables), which every area sees alike."""
+
+    name: str
+    own: Callable[[World], dict]
+    scoped: bool = True
+
+
+USER_IN_AREA = Target("a user working in KEL_A", lambda w: {"pk": w.user_in_area.pk})
+REGION = Target("the kelurahan KEL_A", lambda w: {"code": KEL_A})
+FAMILY = Target("a family in KEL_A", lambda w: {"pk": w.family.pk})
+PERSON = Target("a person in KEL_A", lambda w: {"pk": w.person.pk})
+IMPORT_BATCH = Target("an import by a city operator", lambda w: {"pk": w.import_batch.pk})
+PPKS = Target("a PPKS category", lambda w: {"pk": w.ppks.pk}, scoped=False)
+# The acting user's own token; "other" means a token of someone else.
+OWN_TOKEN = Target(
+    "the user's own API token",
+    lambda w: {"pk": w.own_token.pk},
+    scoped=False,
+)
+SOMEONE_ELSES_TOKEN = Target(
+    "another user's API token", lambda w: {"pk": w.someone_elses_token.pk}, scoped=False
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    capability: str | tuple[str, ...]
+    method: str = "GET"
+    target: Target | None = None
+    data: Callable[[World], dict] | None = None
+    ok: int = 200
+    ok_location: Callable[[World], str] | None = None
+    anonymous: str | int = LOGIN
+    other_region: int | None = None  # default: 404 for a scoped target, else the same as "own"
+    placeholder: bool = False
+    label: str = ""  # tells apart two rows of the same URL and method
+
+    @property
+    def id(self) -> str:
+        return ":".join(filter(None, (self.name, self.method, self.label)))
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        if self.capability in (ANY_USER, PUBLIC):
+            return ()
+        return self.capability if isinstance(self.capability, tuple) else (self.capability,)
+
+    @property
+    def write(self) -> bool:
+        return self.method != "GET"
+
+
+def _url(name, **kwargs):
+    from django.urls import reverse
+
+    return lambda w: reverse(
+        name, kwargs={k: v(w) if callable(v) else v for k, v in kwargs.items()}
+    )
+
+
+def _new_user_data(w):
+    return {
+        "username": "matrix_new_user",
+        "first_name": "Baru",
+        "role": Role.PSM,
+        "regions": [KEL_A],
+        "password": STRONG_PASSWORD,
+    }
+
+
+def _edit_user_data(w):
+    return {"first_name": "Diubah", "role": Role.PSM, "regions": [KEL_A], "reason": "matrix"}
+
+
+ROWS: list[Row] = [
+    # core
+    Row("core:home", ANY_USER),
+    Row(
+        "core:set_language",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {"language": "en", "next": "/"},
+        ok=302,
+        anonymous=302,
+    ),
+    Row("core:audit", Cap.AUDIT_VIEW),
+    Row("core:audit_export", Cap.AUDIT_VIEW),
+    # accounts: authentication
+    Row("accounts:login", PUBLIC, anonymous=200, ok=302, ok_location=_url("core:home")),
+    Row(
+        "accounts:login",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {"username": "nobody", "password": "wrong-password"},
+        anonymous=200,
+        ok=302,
+        ok_location=_url("core:home"),
+    ),
+    Row("accounts:logout", ANY_USER, method="POST", ok=302, ok_location=_url("accounts:login")),
+    Row("accounts:password_change", ANY_USER),
+    Row(
+        "accounts:password_change",
+        ANY_USER,
+        method="POST",
+        data=lambda w: {
+            "old_password": FACTORY_PASSWORD,
+            "new_password1": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
+        ok=302,
+        ok_location=_url("core:home"),
+    ),
+    # accounts: user management
+    Row("accounts:user_list", Cap.USERS_MANAGE),
+    Row("accounts:user_export", Cap.USERS_MANAGE),
+    Row("accounts:user_create", Cap.USERS_MANAGE),
+    Row(
+        "accounts:user_create",
+        Cap.USERS_MANAGE,
+        method="POST",
+        data=_new_user_data,
+        ok=302,
+        # An admin of another area cannot grant KEL_A: the form comes back, nothing is created.
+        other_region=200,
+    ),
+    Row("accounts:user_detail", Cap.USERS_MANAGE, target=USER_IN_AREA),
+    Row(
+        "accounts:user_detail",
+        Cap.USERS_MANAGE,
+        method="POST",
+        target=USER_IN_AREA,
+        data=_edit_user_data,
+        ok=302,
+        ok_location=_url("accounts:user_detail", pk=lambda w: w.user_in_area.pk),
+    ),
+    Row(
+        "accounts:user_toggle_active",
+        Cap.USERS_MANAGE,
+        method="POST",
+        target=USER_IN_AREA,
+        data=lambda w: {"active": "0", "reason": "matrix"},
+        ok=302,
+        ok_location=_url("accounts:user_detail", pk=lambda w: w.user_in_area.pk),
+    ),
+    Row(
+        "accounts:user_reset_password",
+        Cap.USERS_MANAGE,
+        method="POST",
+        target=USER_IN_AREA,
+        data=lambda w: {"password": STRONG_PASSWORD},
+        ok=302,
+        ok_location=_url("accounts:user_detail", pk=lambda w: w.user_in_area.pk),
+    ),
+    # accounts: API tokens (a user's own; "other" = someone else's token)
+    Row("accounts:token_list", Cap.API_USE),
+    Row(
+        "accounts:token_list",
+        Cap.API_USE,
+        method="POST",
+        data=lambda w: {"name": "matrix", "expires_in_days": 30},
+    ),
+    Row(
+        "accounts:token_revoke",
+        Cap.API_USE,
+        method="POST",
+        target=OWN_TOKEN,
+        ok=302,
+        ok_location=_url("accounts:token_list"),
+    ),
+    Row(
+        "accounts:token_revoke",
+        Cap.API_USE,
+        method="POST",
+        target=SOMEONE_ELSES_TOKEN,
+        ok=404,  # nobody revokes another's token from this page, not even an admin
+        label="someone else's",
+    ),
+    # regions
+    Row("regions:browse", Cap.REGIONS_VIEW, ok=302),  # one scope: straight to it
+    Row("regions:detail", Cap.REGIONS_VIEW, target=REGION),
+    # registry: lists and exports
+    Row("registry:family_list", Cap.REGISTRY_VIEW),
+    Row("registry:person_list", Cap.REGISTRY_VIEW),
+    Row("registry:family_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT)),
+    Row("registry:person_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT)),
+    # registry: records. POST rows with an empty body get the form back with its errors (200).
+    Row("registry:family_detail", Cap.REGISTRY_VIEW, target=FAMILY),
+    Row("registry:person_detail", Cap.REGISTRY_VIEW, target=PERSON),
+    Row("registry:family_create", Cap.REGISTRY_EDIT),
+    Row("registry:family_create", Cap.REGISTRY_EDIT, method="POST", data=lambda w: {}),
+    Row("registry:family_edit", Cap.REGISTRY_EDIT, target=FAMILY),
+    Row("registry:family_edit", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
+    Row("registry:family_status", Cap.REGISTRY_EDIT, target=FAMILY),
+    Row(
+        "registry:family_status",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=FAMILY,
+        data=lambda w: {"form": "status", "status-status": "pindah", "status-reason": "matrix"},
+        ok=302,
+        ok_location=_url("registry:family_detail", pk=lambda w: w.family.pk),
+    ),
+    Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
+    Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
+    Row("registry:person_edit", Cap.REGISTRY_EDIT, target=PERSON),
+    Row("registry:person_edit", Cap.REGISTRY_EDIT, method="POST", target=PERSON, data=lambda w: {}),
+    Row("registry:person_status", Cap.REGISTRY_EDIT, target=PERSON),
+    Row(
+        "registry:person_status",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=PERSON,
+        data=lambda w: {"status": "pindah", "reason": "matrix"},
+        ok=302,
+        ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
+    ),
+    # registry: imports
+    Row("registry:import_list", Cap.REGISTRY_IMPORT, placeholder=True),
+    Row("registry:import_create", Cap.REGISTRY_IMPORT, placeholder=True),
+    Row(
+        "registry:import_create",
+        Cap.REGISTRY_IMPORT,
+        method="POST",
+        data=lambda w: {},
+        placeholder=True,
+    ),
+    Row("registry:import_template", Cap.REGISTRY_IMPORT, placeholder=True),
+    Row("registry:import_detail", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
+    Row("registry:import_progress", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
+    Row("registry:import_errors", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
+    # registry: reference tables (no region: every admin sees the same list)
+    Row("registry:ppks_list", Cap.REFERENCE_MANAGE),
+    Row("registry:ppks_create", Cap.REFERENCE_MANAGE),
+    Row(
+        "registry:ppks_create",
+        Cap.REFERENCE_MANAGE,
+        method="POST",
+        data=lambda w: {"code": 99, "name": "Kategori Matriks", "source": ""},
+        ok=302,
+        ok_location=_url("registry:ppks_list"),
+    ),
+    Row("registry:ppks_edit", Cap.REFERENCE_MANAGE, target=PPKS),
+    Row(
+        "registry:ppks_edit",
+        Cap.REFERENCE_MANAGE,
+        method="POST",
+        target=PPKS,
+        data=lambda w: {"name": "Nama Baru", "source": "Permensos 08/2012"},
+        ok=302,
+        ok_location=_url("registry:ppks_list"),
+    ),
+    Row(
+        "registry:ppks_status",
+        Cap.REFERENCE_MANAGE,
+        method="POST",
+        target=PPKS,
+        data=lambda w: {"active": "0", "reason": "matrix"},
+        ok=302,
+        ok_location=_url("registry:ppks_list"),
+    ),
+]
+
+
+def state() -> dict:
+    """What a denied request must not change."""
+    return {
+        "audit": AuditEntry.objects.count(),
+        "users": list(
+            User.objects.order_by("pk").values_list(
+                "pk", "is_active", "password", "role", "first_name"
+            )
+        ),
+        "scopes": list(
+            RegionScope.objects.order_by("pk").values_list("pk", "user_id", "region_id")
+        ),
+        "families": list(Family.objects.order_by("pk").values_list("pk", "version", "status")),
+        "people": list(Person.objects.order_by("pk").values_list("pk", "version", "life_status")),
+        "ppks": list(PPKSCategory.objects.order_by("pk").values_list("pk", "name", "is_active")),
+        "imports": ImportBatch.objects.count(),
+        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+    }

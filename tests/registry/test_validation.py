@@ -1,0 +1,236 @@
+"""Field rules and plausibility warnings of registry.validation."""
+
+import datetime
+import decimal
+
+import pytest
+from django.utils import translation
+
+from padu.registry import codes
+from padu.registry.identifiers import RegionIndex
+from padu.registry.validation import (
+    clean_desil,
+    clean_family_data,
+    clean_person_data,
+    person_warnings,
+)
+
+pytestmark = pytest.mark.django_db
+INDEX = RegionIndex(
+    codes=frozenset(["13", "13.71", *[f"13.71.{n:02d}" for n in range(1, 12)]]),
+    parents=frozenset(["13", "13.71"]),
+)
+TODAY = datetime.date(2025, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def person(**overrides) -> dict:
+    data = {
+        "nik": "1371041705800001",
+        "name": "Budi Santoso",
+        "sex": "L",
+        "birth_date": datetime.date(1980, 5, 17),
+        "relationship": codes.Relationship.HEAD,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_family_values_are_normalised():
+    values, errors = clean_family_data(
+        {
+            "kk_number": " 1371041501200003 ",
+            "region": "13.71.04.1001",
+            "rw": "1",
+            "rt": "12",
+            "address": "  Jl.   Sawahan  5 ",
+            "latitude": -0.9471,
+            "longitude": "100.4172",
+            "ownership": "2",
+            "assets": ["televisi", "ac", "televisi"],
+            "livestock": {"sapi": 0, "kambing": "3"},
+        },
+        regions=INDEX,
+    )
+    assert errors == {}
+    assert values["kk_number"] == "1371041501200003"
+    assert (values["rw"], values["rt"], values["address"]) == ("001", "012", "Jl. Sawahan 5")
+    assert (values["latitude"], values["longitude"]) == (
+        decimal.Decimal("-0.947100"),
+        decimal.Decimal("100.417200"),
+    )
+    assert values["ownership"] == 2
+    assert values["assets"] == ["ac", "televisi"]
+    assert values["livestock"] == {"kambing": 3}
+    assert values["floor_material"] is None
+
+
+def test_family_errors_name_their_field():
+    _values, errors = clean_family_data(
+        {
+            "kk_number": "",
+            "region": "13.71.04",
+            "rw": "1234",
+            "latitude": "12",
+            "longitude": "200",
+            "toilet": 7,
+            "floor_area": 0,
+            "assets": ["kapal", "jet"],
+            "livestock": {"unta": 1, "sapi": -1},
+        },
+        regions=INDEX,
+    )
+    assert errors == {
+        "kk_number": ["KK number: this field is required."],
+        "region": ["Kelurahan: 13.71.04 is not a kelurahan or desa."],
+        "rw": ["RW: enter a number of one to three digits."],
+        "latitude": ["Latitude: 12.000000 lies outside Indonesia (between -11.5 and 6.5)."],
+        "longitude": ["Longitude: 200.000000 lies outside Indonesia (between 94.5 and 141.5)."],
+        "toilet": ["Toilet facility: 7 is not one of the allowed answers."],
+        "floor_area": ["Floor area (m²): enter a floor area from 1 to 10000 m²."],
+        "assets": ["Assets: unknown asset code(s): jet."],
+        "livestock": [
+            "Livestock: unknown kind of livestock: unta.",
+            "Livestock: enter a number of animals from 0 to 100000.",
+        ],
+    }
+
+
+def test_person_values_are_normalised():
+    values, errors = clean_person_data(
+        person(name=" Siti   Aminah ", ppks=[9, "24", 9], income="1500000", disability_mental=1),
+        regions=INDEX,
+        today=TODAY,
+    )
+    assert errors == {}
+    assert (values["name"], values["ppks"], values["income"]) == ("Siti Aminah", [9, 24], 1_500_000)
+    assert (values["disability_mental"], values["disability_physical"]) == (True, False)
+    assert values["dukcapil_status"] == "belum"
+
+
+def test_person_errors_name_their_field():
+    _values, errors = clean_person_data(
+        {
+            "nik": "12",
+            "name": "123",
+            "sex": "X",
+            "birth_date": "1899-12-31",
+            "relationship": 9,
+            "education": "abc",
+            "income": -5,
+            "disability_severity": "berat",
+            "dukcapil_status": "maybe",
+            "mother_name": "x" * 121,
+        },
+        regions=INDEX,
+        today=TODAY,
+    )
+    assert errors == {
+        "nik": ["NIK must have exactly 16 digits; this one has 2."],
+        "name": ["Name: a name needs at least one letter."],
+        "sex": ["Sex: X is not one of the allowed answers."],
+        "birth_date": ["Date of birth: 31 December 1899 is before 1900."],
+        "relationship": ["Relationship to head: 9 is not one of the allowed answers."],
+        "education": ["Education: enter a whole number."],
+        "income": ["Monthly income (Rp): enter an amount from 0 up to 1,000,000,000,000 rupiah."],
+        "disability_severity": [
+            "Disability severity: choose at least one type of disability first."
+        ],
+        "dukcapil_status": ["Dukcapil match: maybe is not one of the allowed answers."],
+        "mother_name": ["Mother's name: use at most 120 characters (this has 121)."],
+    }
+
+
+def test_a_birth_date_in_the_future_is_an_error():
+    _values, errors = clean_person_data(person(birth_date="2025-06-02"), regions=INDEX, today=TODAY)
+    assert errors == {"birth_date": ["Date of birth: 2 June 2025 is in the future."]}
+    _values, errors = clean_person_data(person(birth_date="2025-13-01"), regions=INDEX, today=TODAY)
+    assert errors == {"birth_date": ["Date of birth: enter a date as YYYY-MM-DD."]}
+
+
+def test_desil():
+    assert clean_desil({}) == ({}, {})
+    assert clean_desil({"desil": "3", "desil_period": "2025-07-01"}) == (
+        {"desil": 3, "desil_period": datetime.date(2025, 7, 1)},
+        {},
+    )
+    assert clean_desil({"desil": 0}) == (
+        {"desil": None},
+        {"desil": ["DTSEN desil: enter a desil from 1 to 10, or leave it empty."]},
+    )
+
+
+def test_warnings_compare_a_member_with_the_head():
+    head = {
+        "name": "Andi",
+        "relationship": codes.Relationship.HEAD,
+        "birth_date": datetime.date(1980, 1, 1),
+    }
+    child = person(
+        nik="1371040101850001",
+        relationship=codes.Relationship.CHILD,
+        birth_date=datetime.date(1985, 1, 1),
+    )
+    assert person_warnings(child, members=[head], today=TODAY) == []
+    same_day = person(
+        nik="1371040101800001",
+        relationship=codes.Relationship.GRANDCHILD,
+        birth_date=datetime.date(1980, 1, 1),
+    )
+    assert person_warnings(same_day, members=[head], today=TODAY) == [
+        "Date of birth: a grandchild born on 1 January 1980 is not younger than the head of "
+        "family Andi "
+        "(born on 1 January 1980)."
+    ]
+    parent = person(
+        nik="1371040101900001",
+        relationship=codes.Relationship.PARENT,
+        birth_date=datetime.date(1990, 1, 1),
+    )
+    assert person_warnings(parent, members=[head], today=TODAY) == [
+        "Date of birth: a parent born on 1 January 1990 is not older than the head of family Andi "
+        "(born on 1 January 1980)."
+    ]
+
+
+def test_warnings_compare_the_head_with_the_members():
+    members = [
+        {
+            "name": "Rudi",
+            "relationship": codes.Relationship.CHILD,
+            "birth_date": datetime.date(1970, 1, 1),
+        },
+        {
+            "name": "Nenek",
+            "relationship": codes.Relationship.PARENT,
+            "birth_date": datetime.date(1950, 1, 1),
+        },
+        {
+            "name": "Rina",
+            "relationship": codes.Relationship.SPOUSE,
+            "birth_date": datetime.date(1960, 1, 1),
+        },
+    ]
+    assert person_warnings(person(), members=members, today=TODAY) == [
+        "Date of birth: the head of family, born on 17 May 1980, is not older than his or her "
+        "child Rudi "
+        "(born on 1 January 1970)."
+    ]
+
+
+def test_an_age_over_110_warns():
+    old = person(nik="1371040101100001", birth_date=datetime.date(1910, 1, 1))
+    assert person_warnings(old, today=TODAY) == [
+        "Date of birth: the person would be 115 years old; check the date."
+    ]
+    assert (
+        person_warnings(
+            person(nik="1371040101150001", birth_date=datetime.date(1915, 1, 1)), today=TODAY
+        )
+        == []
+    )
