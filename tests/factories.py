@@ -32,7 +32,9 @@ DEFAULT_SCOPE = {
 _serial = itertools.count(1)
 
 
-def make_nik(region_code: str, birth_date: datetime.date, sex: str, serial: int | None = None) -> str:
+def make_nik(
+    region_code: str, birth_date: datetime.date, sex: str, serial: int | None = None
+) -> str:
     prefix = region_code.replace(".", "")[:6]
     day = birth_date.day + (40 if sex == codes.Sex.FEMALE else 0)
     return f"{prefix}{day:02d}{birth_date:%m%y}{(serial or next(_serial)) % 10000 or 1:04d}"

@@ -30,10 +30,15 @@ region KEL_A. Models whose rows must not change on denial go into `state()`.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from padu.accounts.capabilities import Cap, Role
 from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
+from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import Family, ImportBatch, Person, PPKSCategory
 from tests.factories import (
     KEC_A,
@@ -96,6 +101,11 @@ class World:
         return family
 
     @cached_property
+    def neighbour(self) -> Family:
+        """Another family of KEL_A, to share a dwelling with `family`."""
+        return FamilyFactory(region_id=KEL_A)
+
+    @cached_property
     def person(self) -> Person:
         return Person.objects.filter(family=self.family).first()
 
@@ -107,10 +117,26 @@ class World:
 
     @cached_property
     def import_batch(self) -> ImportBatch:
+        """A finished import of the city, with an error report to download."""
         owner = make_user(Role.OPERATOR, scope=KOTA, username="matrix_importer")
+        report = Path(settings.MEDIA_ROOT) / "imports" / "matrix" / "laporan-matrix.csv"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text("baris,kolom,tingkat,pesan\n2,nik,kesalahan,NIK harus 16 digit\n")
         return ImportBatch.objects.create(
-            created_by=owner, file_name="dtsen.csv", file_sha256="0" * 64
+            created_by=owner,
+            region_id=KOTA,
+            file_name="dtsen.csv",
+            file_sha256="0" * 64,
+            status=ImportBatch.Status.DONE,
+            error_rows=1,
+            error_report=str(report),
         )
+
+    @property
+    def import_file(self) -> SimpleUploadedFile:
+        """A small CSV in the import layout: its headings and the example row."""
+        lines = [",".join(c.name for c in COLUMNS), ",".join(c.example for c in COLUMNS)]
+        return SimpleUploadedFile("matrix.csv", "\n".join(lines).encode(), "text/csv")
 
     def token_of(self, user) -> ApiToken:
         from padu.accounts.tokens import token_create
@@ -338,6 +364,15 @@ ROWS: list[Row] = [
     ),
     Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
     Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
+    Row(
+        "registry:family_household",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=FAMILY,
+        data=lambda w: {"action": "share", "number": w.neighbour.kk_number},
+        ok=302,
+        ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#household",
+    ),
     Row("registry:person_edit", Cap.REGISTRY_EDIT, target=PERSON),
     Row("registry:person_edit", Cap.REGISTRY_EDIT, method="POST", target=PERSON, data=lambda w: {}),
     Row("registry:person_status", Cap.REGISTRY_EDIT, target=PERSON),
@@ -351,19 +386,20 @@ ROWS: list[Row] = [
         ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
     ),
     # registry: imports
-    Row("registry:import_list", Cap.REGISTRY_IMPORT, placeholder=True),
-    Row("registry:import_create", Cap.REGISTRY_IMPORT, placeholder=True),
+    Row("registry:import_list", Cap.REGISTRY_IMPORT),
+    Row("registry:import_export", Cap.REGISTRY_IMPORT),
+    Row("registry:import_create", Cap.REGISTRY_IMPORT),
     Row(
         "registry:import_create",
         Cap.REGISTRY_IMPORT,
         method="POST",
-        data=lambda w: {},
-        placeholder=True,
+        data=lambda w: {"file": w.import_file},
+        ok=302,  # to the new import's page (its number is not known beforehand)
     ),
-    Row("registry:import_template", Cap.REGISTRY_IMPORT, placeholder=True),
-    Row("registry:import_detail", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
-    Row("registry:import_progress", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
-    Row("registry:import_errors", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH, placeholder=True),
+    Row("registry:import_template", Cap.REGISTRY_IMPORT),
+    Row("registry:import_detail", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
+    Row("registry:import_progress", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
+    Row("registry:import_errors", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
     # registry: reference tables (no region: every admin sees the same list)
     Row("registry:ppks_list", Cap.REFERENCE_MANAGE),
     Row("registry:ppks_create", Cap.REFERENCE_MANAGE),

@@ -12,7 +12,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # A source checkout keeps its data beside the code; an installed package uses the working directory.
 _CHECKOUT = PACKAGE_DIR.parent.parent
 BASE_DIR = Path(
-    os.environ.get("PADU_HOME") or (_CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path.cwd())
+    os.environ.get("PADU_HOME")
+    or (_CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path.cwd())
 ).resolve()
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,11 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -121,7 +126,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

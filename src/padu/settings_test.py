@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with fast hashing and tasks run inline."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("PADU_TESTING", "1")
 
@@ -8,6 +10,8 @@ from padu.settings import *  # noqa: F403
 from padu.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Uploads (import files, their reports) go to a throw-away folder, not the checkout's var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="padu-test-media-"))
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Separate names let several test runs share one PostgreSQL server.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":

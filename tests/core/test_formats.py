@@ -34,4 +34,7 @@ def test_indonesian_long_date():
 
 def test_indonesian_number_format():
     with translation.override("id"):
-        assert formats.number_format(1234567.5, decimal_pos=1, use_l10n=True, force_grouping=True) == "1.234.567,5"
+        assert (
+            formats.number_format(1234567.5, decimal_pos=1, use_l10n=True, force_grouping=True)
+            == "1.234.567,5"
+        )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from padu.accounts.capabilities import Role
 from padu.registry import codes
@@ -62,7 +63,9 @@ def test_post_is_not_allowed(client, url):
     assert client.post(url).status_code == 405
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.TKSK, Role.PSM, Role.KELURAHAN])
+@pytest.mark.parametrize(
+    "role", [Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.TKSK, Role.PSM, Role.KELURAHAN]
+)
 def test_roles_with_registry_access_see_the_lists(client, data, role):
     login(client, role)
     assert client.get(PEOPLE).status_code == 200
@@ -189,6 +192,66 @@ def test_export_links_only_for_roles_that_may_export(client, data):
     assert reverse("registry:person_export") not in client.get(PEOPLE).content.decode()
 
 
+def _text(response, msgid: str) -> str:
+    """`msgid` as the page that answered shows it (in the language it was rendered in)."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        return translation.gettext(msgid)
+
+
+def test_register_a_family_is_offered_to_those_who_may_edit(client, data):
+    create = f'href="{reverse("registry:family_create")}"'
+    login(client, Role.OPERATOR)
+    assert create in client.get(FAMILIES).content.decode()
+    login(client, Role.PIMPINAN)
+    assert create not in client.get(FAMILIES).content.decode()
+
+
+def test_an_empty_registry_says_so_and_offers_to_register(client):
+    login(client, Role.OPERATOR)
+    response = client.get(FAMILIES)
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 0
+    assert _text(response, "No families recorded in your area yet.") in html
+    assert 'class="list-empty"' in html
+    assert html.count(f'href="{reverse("registry:family_create")}"') == 2  # button and message
+    assert f'href="{reverse("registry:import_list")}"' in html
+
+
+def test_a_search_that_finds_nobody_says_what_to_try(client, data):
+    login(client, Role.OPERATOR)
+    response = client.get(PEOPLE, {"q": "Zulkarnain"})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 0
+    assert _text(response, "No people match these filters.") in html
+    hint = (
+        "Nobody in your area matches this search. Check the spelling, try only a part of the name "
+        "(e.g. the first name), or search by the 16-digit NIK or KK number."
+    )
+    assert _text(response, hint) in html
+    assert f'<a href="{PEOPLE}">' in html  # clear the search
+    response = client.get(PEOPLE, {"desil": "9"})
+    assert _text(response, "Try fewer filters, or a wider area.") in response.content.decode()
+
+
+def test_the_filter_panel_opens_only_for_filters_beyond_the_search(client, data):
+    login(client, Role.OPERATOR)
+    assert '<details class="more-filters">' in client.get(PEOPLE).content.decode()
+    searched = client.get(PEOPLE, {"q": "Yusuf", "sort": "nik"}).content.decode()
+    assert '<details class="more-filters">' in searched
+    filtered = client.get(PEOPLE, {"q": "Yusuf", "desil": "2"}).content.decode()
+    assert '<details class="more-filters" open>' in filtered
+
+
+def test_a_psm_finds_no_family_of_another_area_by_a_members_nik(client, data):
+    login(client, Role.PSM, scope=KEL_A)
+    response = client.get(FAMILIES, {"q": data["budi"].nik})
+    assert response.context["page"].paginator.count == 0
+    assert data["fam_b"].kk_number[-4:] not in response.content.decode()
+    # the same search finds his own families
+    response = client.get(FAMILIES, {"q": data["yusuf"].nik})
+    assert [f.pk for f in response.context["page"].object_list] == [data["fam_a"].pk]
+
+
 # --- query counts ---------------------------------------------------------------------------------
 
 
@@ -196,7 +259,9 @@ def _rows(n_families: int, members: int):
     for _ in range(n_families):
         family = FamilyFactory(region_id=KEL_A)
         PersonFactory(family=family)
-        PersonFactory.create_batch(members - 1, family=family, relationship=codes.Relationship.CHILD)
+        PersonFactory.create_batch(
+            members - 1, family=family, relationship=codes.Relationship.CHILD
+        )
 
 
 @pytest.mark.parametrize("url", [PEOPLE, FAMILIES])

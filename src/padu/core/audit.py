@@ -76,7 +76,9 @@ def audit_record(
     )
 
 
-def access_record(*, user, obj: models.Model, region_code: str = "", purpose: str = "", request=None):
+def access_record(
+    *, user, obj: models.Model, region_code: str = "", purpose: str = "", request=None
+):
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     return AccessLog.objects.create(
         user=user,

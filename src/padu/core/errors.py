@@ -8,7 +8,9 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message=None, *, code: str | None = None, field: str | None = None, params=None):
+    def __init__(
+        self, message=None, *, code: str | None = None, field: str | None = None, params=None
+    ):
         self.message = message if message is not None else _("The operation was refused.")
         if code:
             self.code = code
@@ -36,7 +38,9 @@ class ConflictError(DomainError):
     def __init__(self, message=None, *, changes=None, current_version=None, **kwargs):
         super().__init__(
             message
-            or _("Someone else changed this record while you were editing it. Review their changes."),
+            or _(
+                "Someone else changed this record while you were editing it. Review their changes."
+            ),
             **kwargs,
         )
         self.changes = changes or []

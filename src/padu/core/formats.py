@@ -11,4 +11,5 @@ def rupiah(amount: int | Decimal | None) -> str:
         return ""
     value = int(Decimal(amount).quantize(Decimal(1)))
     sign = "-" if value < 0 else ""
-    return f"{sign}Rp\u00a0{number_format(abs(value), decimal_pos=0, use_l10n=True, force_grouping=True)}"
+    digits = number_format(abs(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return f"{sign}Rp\u00a0{digits}"

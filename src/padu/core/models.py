@@ -1,4 +1,5 @@
-"""Infrastructure models shared by every domain app: the base record, the audit trail, access log."""
+"""Infrastructure models shared by every domain app: the base record, the audit trail and the
+access log."""
 
 from django.conf import settings
 from django.db import models
@@ -59,7 +60,9 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
@@ -83,7 +86,9 @@ class AccessLog(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "-at"], name="access_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="access_object_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}:{self.object_id}"

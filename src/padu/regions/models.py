@@ -30,7 +30,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=120)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -43,7 +47,9 @@ class Region(models.Model):
         ordering = ["code"]
         indexes = [
             # LIKE 'prefix%' range scans for subtree queries on PostgreSQL (ignored elsewhere).
-            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:

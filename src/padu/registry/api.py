@@ -5,7 +5,7 @@ padu.api.errors turns into JSON. Numbers are masked here exactly as on the pages
 from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from padu.accounts.capabilities import Cap
 from padu.api.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
@@ -325,7 +325,7 @@ def family_register(request, payload: FamilyIn):
             members=[_person_data(m.model_dump(mode="json")) for m in payload.members],
             confirm_warnings=payload.confirm_warnings,
         )
-    return 201, _family_record(user, family.pk)
+    return Status(201, _family_record(user, family.pk))
 
 
 @router.patch(
@@ -349,7 +349,7 @@ def family_update(request, family_id: int, payload: FamilyPatch):
             data=_family_data(fields),
             reason=payload.reason,
         )
-    return 200, _family_record(user, family.pk)
+    return _family_record(user, family.pk)
 
 
 @router.post(
@@ -369,7 +369,7 @@ def person_add(request, family_id: int, payload: PersonIn):
             data=_person_data(payload.model_dump(mode="json", exclude={"confirm_warnings"})),
             confirm_warnings=payload.confirm_warnings,
         )
-    return 201, _person_record(user, person.pk)
+    return Status(201, _person_record(user, person.pk))
 
 
 # ----------------------------------------------------------------------------------- people
@@ -439,4 +439,4 @@ def person_update(request, person_id: int, payload: PersonPatch):
             reason=payload.reason,
             confirm_warnings=payload.confirm_warnings,
         )
-    return 200, _person_record(user, person.pk)
+    return _person_record(user, person.pk)

@@ -12,7 +12,7 @@ from padu.core.scoping import scope_codes
 from padu.regions.selectors import kecamatan_choices, village_choices
 
 from . import codes, selectors
-from .models import PPKSCategory
+from .models import ImportBatch, PPKSCategory
 
 FILTER_FIELDS = (
     "q",
@@ -190,3 +190,35 @@ class FamilyFilterForm(RegistryFilterForm):
 class PersonFilterForm(RegistryFilterForm):
     status_choices = codes.LifeStatus.choices
     sort_keys = selectors.PERSON_SORTS
+
+
+class ImportFilterForm(forms.Form):
+    """The filters of the import list (GET): status and the day the file was uploaded."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    date_from = forms.DateField(
+        label=_("Uploaded from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Uploaded until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *ImportBatch.Status.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters in force: only valid, non-empty values."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {k: v for k, v in data.items() if v not in (None, "")}

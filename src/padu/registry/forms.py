@@ -501,3 +501,46 @@ class PPKSCategoryForm(forms.Form):
 
 class PPKSStatusForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ImportUploadForm(forms.Form):
+    """The registry file to import. Only the field: the file itself is checked by
+    `importer.services.import_submit`, whose `ImportFileError` the view puts on this field."""
+
+    file = forms.FileField(
+        label=_("Registry file (CSV or XLSX)"),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class HouseholdForm(forms.Form):
+    """On the family page: record another family living in the same dwelling, or that this
+    family no longer shares one."""
+
+    SHARE, LEAVE = "share", "leave"
+
+    action = forms.ChoiceField(choices=[(SHARE, SHARE), (LEAVE, LEAVE)], widget=forms.HiddenInput)
+    number = forms.CharField(
+        label=_("KK number or NIK of the other family"),
+        required=False,
+        max_length=30,
+        help_text=_("The 16-digit KK number of that family, or the NIK of one of its members."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_("E.g. found on a home visit."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.SHARE and not cleaned.get("number", "").strip():
+            self.add_error("number", _("Enter the KK number or a member's NIK."))
+        return cleaned

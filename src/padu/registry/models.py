@@ -187,7 +187,8 @@ class Person(BaseModel):
     )
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and import.
+    # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and
+    # import.
     name_key = models.CharField(_("search key"), max_length=160, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
@@ -303,10 +304,23 @@ class ImportBatch(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
+    class Phase(models.TextChoices):
+        READING = "reading", _("Reading and checking the rows")
+        WRITING = "writing", _("Writing to the registry")
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The area the import may write in (the importer's scope): the batch list is scoped by it.
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("area"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -328,6 +342,8 @@ class ImportBatch(models.Model):
     people_updated = models.PositiveIntegerField(_("people updated"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("rows unchanged"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    warning_rows = models.PositiveIntegerField(_("rows with warnings"), default=0)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, blank=True)
     error_report = models.CharField(_("error report"), max_length=500, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -427,12 +427,13 @@ def _apply_thresholds(alias: str) -> None:
         _thresholds_applied[raw] = thresholds
 
 
-# ---------------------------------------------------------------- record pages (registry.views.records)
+# ------------------------------------------------------- record pages (registry.views.records)
 
 
 def family_timeline(*, user, family: Family):
     """The audit entries of the family and of every person ever in it, newest first, with the
-    actor. `family` comes from `family_get` (so it is inside the user's area); checked again here."""
+    actor. `family` comes from `family_get` (so it is inside the user's area); checked again
+    here."""
     from padu.core.models import AuditEntry
     from padu.core.scoping import in_scope
 
@@ -476,7 +477,8 @@ def family_members(*, user, family: Family) -> QuerySet[Person]:
 
 
 def ppks_categories_with_counts(*, user):
-    """All PPKS categories, each with `people`: the active people inside the user's area who have it."""
+    """All PPKS categories, each with `people`: the active people inside the user's area who
+    have it."""
     from .models import PPKSCategory
 
     if has_capability(user, Cap.REGISTRY_VIEW):
@@ -485,4 +487,35 @@ def ppks_categories_with_counts(*, user):
         inside = Q(pk__in=[])
     return PPKSCategory.objects.annotate(people_count=Count("people", filter=inside)).order_by(
         "code"
+    )
+
+
+def household_families(*, user, family: Family) -> list[Family]:
+    """The other families recorded in the same dwelling as `family`, inside the user's area,
+    each with `head` (its active head of family, or None)."""
+    if family.household_id is None:
+        return []
+    heads = Person.objects.filter(
+        relationship=Relationship.HEAD, life_status=LifeStatus.ACTIVE
+    ).order_by("id")
+    others = list(
+        families_visible(user=user)
+        .filter(household_id=family.household_id)
+        .exclude(pk=family.pk)
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+        .order_by("kk_number")
+    )
+    for other in others:
+        other.head = other.heads[0] if other.heads else None
+    return others
+
+
+def family_by_number(*, user, number: str) -> Family | None:
+    """The family inside the user's area with this KK number, or with a member of this NIK."""
+    number = clean_number(number)
+    if number is None:
+        return None
+    member_families = Person.objects.filter(nik=number).values("family_id")
+    return (
+        families_visible(user=user).filter(Q(kk_number=number) | Q(pk__in=member_families)).first()
     )

@@ -58,7 +58,7 @@ from padu.core.scoping import has_capability, in_scope, region_q, require
 
 from . import codes
 from .identifiers import RegionIndex, mask_number
-from .models import DesilRecord, Family, Person, PPKSCategory
+from .models import DesilRecord, Family, Household, Person, PPKSCategory
 from .names import name_key
 from .validation import (
     FAMILY_FIELDS,
@@ -1206,3 +1206,108 @@ def ppks_category_set_active(
             reason=reason,
         )
     return locked
+
+
+# --------------------------------------------------------------------------------- households
+# A household (rumah tangga) is a dwelling shared by several families (several KK under one
+# roof). It is recorded by linking families: the first link makes the household, later families
+# join it, and a household left with a single family is dissolved, since one family alone is not
+# a shared dwelling. Each family's change is its own audit entry (`household` before and after),
+# so both families' histories show it.
+
+HOUSEHOLD_AUDIT = ("household", "version")
+
+
+def family_share_household(*, actor, family: Family, other: Family, reason: str = "") -> Household:
+    """Record that `family` lives in the same dwelling as `other`: it joins `other`'s household,
+    or both get a new one. A family that shared another dwelling leaves that one."""
+    require(actor, Cap.REGISTRY_EDIT)
+    if other.pk == family.pk:
+        raise DomainError(_("A family cannot share a dwelling with itself."), field="family")
+    with transaction.atomic():
+        locked = _locked_families(actor, [family.pk, other.pk])
+        mine, theirs = locked[family.pk], locked[other.pk]
+        for each in (mine, theirs):
+            if each.status != FamilyStatus.ACTIVE:
+                raise DomainError(
+                    _("Family KK %(kk)s is not active: only active families share a dwelling.")
+                    % {"kk": mask_number(each.kk_number)},
+                    field="family",
+                )
+        if mine.region_id != theirs.region_id:
+            # One dwelling has one address; it also keeps a household inside one area.
+            raise DomainError(
+                _("Families in different kelurahan cannot share a dwelling."), field="family"
+            )
+        if mine.household_id is not None and mine.household_id == theirs.household_id:
+            raise DomainError(
+                _("These families are already recorded in the same dwelling."), field="family"
+            )
+        household = theirs.household
+        if household is None:
+            household = Household.objects.create(
+                region_id=theirs.region_id,
+                address=theirs.address,
+                created_by=actor,
+                updated_by=actor,
+            )
+            _set_household(actor=actor, family=theirs, household=household, reason=reason)
+        former = mine.household_id
+        _set_household(actor=actor, family=mine, household=household, reason=reason)
+        if former is not None:
+            _dissolve_if_alone(actor=actor, household_id=former, reason=reason)
+    return household
+
+
+def family_leave_household(*, actor, family: Family, reason: str = "") -> None:
+    """Record that `family` no longer shares a dwelling with the others of its household."""
+    require(actor, Cap.REGISTRY_EDIT)
+    with transaction.atomic():
+        locked = _locked_family(actor, family)
+        if locked.household_id is None:
+            raise DomainError(
+                _("This family is not recorded as sharing a dwelling."), field="family"
+            )
+        former = locked.household_id
+        _set_household(actor=actor, family=locked, household=None, reason=reason)
+        _dissolve_if_alone(actor=actor, household_id=former, reason=reason)
+
+
+def _locked_families(actor, pks: list[int]) -> dict[int, Family]:
+    """The families of `pks`, locked in id order (two users linking the same pair from both
+    ends wait for each other instead of deadlocking); all must be inside the actor's area."""
+    found = {
+        f.pk: f
+        for f in Family.objects.select_for_update()
+        .filter(region_q(actor, "region__code"), pk__in=pks)
+        .select_related("household")
+        .order_by("pk")
+    }
+    if len(found) != len(set(pks)):
+        raise PermissionDeniedError()
+    return found
+
+
+def _set_household(*, actor, family: Family, household: Household | None, reason: str) -> None:
+    before = snapshot(family, list(HOUSEHOLD_AUDIT))
+    family.household = household
+    family.version += 1
+    family.updated_by = actor
+    family.save(update_fields=["household", "version", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="registry.family.household_changed",
+        obj=family,
+        region_code=family.region_id,
+        before=before,
+        after=snapshot(family, list(HOUSEHOLD_AUDIT)),
+        reason=reason,
+    )
+
+
+def _dissolve_if_alone(*, actor, household_id: int, reason: str) -> None:
+    remaining = list(
+        Family.objects.select_for_update().filter(household_id=household_id).order_by("pk")
+    )
+    if len(remaining) == 1:
+        _set_household(actor=actor, family=remaining[0], household=None, reason=reason)

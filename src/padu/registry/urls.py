@@ -15,11 +15,13 @@ urlpatterns = [
     path("keluarga/<int:pk>/ubah/", records.family_edit, name="family_edit"),
     path("keluarga/<int:pk>/status/", records.family_status, name="family_status"),
     path("keluarga/<int:pk>/anggota/baru/", records.member_add, name="member_add"),
+    path("keluarga/<int:pk>/rumah-tangga/", records.family_household, name="family_household"),
     path("individu/<int:pk>/", records.person_detail, name="person_detail"),
     path("individu/<int:pk>/ubah/", records.person_edit, name="person_edit"),
     path("individu/<int:pk>/status/", records.person_status, name="person_status"),
     # imports
     path("impor/", imports.import_list, name="import_list"),
+    path("impor/ekspor/", imports.import_list_export, name="import_export"),
     path("impor/baru/", imports.import_create, name="import_create"),
     path("impor/templat/", imports.import_template, name="import_template"),
     path("impor/<int:pk>/", imports.import_detail, name="import_detail"),

@@ -112,6 +112,7 @@ def family_list(request):
     for family in page.object_list:
         family.kk_masked = mask_number(family.kk_number)
         family.head = family.heads[0] if family.heads else None
+    context["can_import"] = has_capability(request.user, Cap.REGISTRY_IMPORT)
     return render_page_or_partial(
         request, "registry/family_list.html", "registry/partials/_family_results.html", context
     )
@@ -171,9 +172,13 @@ def _list(request, form, selector, columns, kind: str, default_sort: str):
         "page": page,
         "filtered": any(k != "sort" for k in filters),
         "searching": bool(filters.get("q")),
+        # The filter panel opens by itself only when a filter beyond the search box is in force.
+        "more_filters": any(k not in ("q", "sort") for k in filters),
         "querystring": params.urlencode(),
         "headers": _headers(request, columns, _sorted_by(queryset, filters, default_sort)),
         "can_export": has_capability(request.user, Cap.REGISTRY_EXPORT),
+        "can_edit": has_capability(request.user, Cap.REGISTRY_EDIT),
+        "can_import": has_capability(request.user, Cap.REGISTRY_IMPORT),
         "export_querystring": _urlencode(export_params),
         "list_url": reverse(f"registry:{kind}_list"),
         "export_url": reverse(f"registry:{kind}_export"),

@@ -32,6 +32,7 @@ from ..forms import (
     FamilyEditForm,
     FamilyForm,
     HeadChangeForm,
+    HouseholdForm,
     MemberFormSet,
     PersonEditForm,
     PersonForm,
@@ -51,6 +52,7 @@ ACTIONS = {
     "registry.family.updated": gettext_lazy("Family data changed"),
     "registry.family.status_changed": gettext_lazy("Family status changed"),
     "registry.family.desil_recorded": gettext_lazy("Desil recorded"),
+    "registry.family.household_changed": gettext_lazy("Shared dwelling changed"),
     "registry.person.added": gettext_lazy("Member added"),
     "registry.person.updated": gettext_lazy("Member data changed"),
     "registry.person.status_changed": gettext_lazy("Member status changed"),
@@ -101,6 +103,8 @@ class ValueFormatter:
         if key == "family":
             kk = self.families.get(value)
             return _("KK %(kk)s") % {"kk": self.number(kk)} if kk else f"#{value}"
+        if key == "household":
+            return _("dwelling no. %(number)s") % {"number": value}
         if key == "ppks":
             return "; ".join(f"{code}. {self.ppks.get(code, '?')}" for code in value)
         if key == "assets":
@@ -304,9 +308,58 @@ def family_detail(request, pk: int):
             ],
             "can_edit": has_capability(user, Cap.REGISTRY_EDIT),
             "is_active": family.status == codes.FamilyStatus.ACTIVE,
+            "household": [
+                {"family": other, "kk": mask_number(other.kk_number)}
+                for other in selectors.household_families(user=user, family=family)
+            ],
+            "household_form": HouseholdForm(
+                initial={"action": HouseholdForm.SHARE}, auto_id="household-%s"
+            ),
         }
     )
     return render(request, "registry/family_detail.html", context)
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_http_methods(["POST"])
+def family_household(request, pk: int):
+    """The dwelling form of the family page: share a dwelling with another family, or leave it.
+    Its answer is a message on the family page (the form is one field and a reason)."""
+    user = request.user
+    family = selectors.family_get(user=user, pk=pk)
+    form = HouseholdForm(request.POST)
+    back = reverse("registry:family_detail", args=[family.pk]) + "#household"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect_after_post(request, back)
+    reason = form.cleaned_data["reason"]
+    try:
+        if form.cleaned_data["action"] == HouseholdForm.LEAVE:
+            services.family_leave_household(actor=user, family=family, reason=reason)
+            messages.success(request, _("This family no longer shares a dwelling."))
+        else:
+            number = form.cleaned_data["number"]
+            other = selectors.family_by_number(user=user, number=number)
+            if other is None:
+                # Outside the user's area is "not found" too, as everywhere else.
+                messages.error(
+                    request,
+                    _("No family with KK number or member NIK %(number)s was found in your area.")
+                    % {"number": number},
+                )
+                return redirect_after_post(request, back)
+            services.family_share_household(actor=user, family=family, other=other, reason=reason)
+            messages.success(
+                request,
+                _("Recorded: this family shares a dwelling with family KK %(kk)s.")
+                % {"kk": _kk_for(user, other)},
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect_after_post(request, back)
 
 
 def _housing_rows(family: Family) -> list[tuple[str, str]]:

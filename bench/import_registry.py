@@ -1,0 +1,413 @@
+"""Import benchmark: `padu import registry` of a generated population against a bare COPY.
+
+    .venv/bin/python bench/import_registry.py [--people 1000000] [--seed 1] \\
+        [--db-url postgres://postgres@127.0.0.1:5432/padu_bench_import] [--keep]
+
+Issue #3: importing 1,000,000 generated people (about 260,000 families) from CSV, validation
+included, takes at most 3× the baseline and at most 45 s, with a peak memory of at most 1.5 GB.
+
+What it does, in one run on one fresh database (dropped and created again):
+1. `padu generate population --people N --seed S` into var/bench/ (kept and reused for the same N
+   and seed);
+2. migrate, and load the region tree (data/wilayah/, as `padu demo` and the tests do);
+3. baseline: COPY the same CSV into an unindexed table of text columns (one per CSV column, plus
+   an identity id standing in for the primary key), then build the indexes the registry tables
+   have, read from the migrated database (`pg_indexes`) and moved onto the matching CSV columns;
+   family indexes cover the head rows only (one row per KK, like registry_family). Timed from the
+   start of the COPY to the end of the last index build; the table is dropped afterwards;
+4. `padu import registry FILE` in a subprocess, into the empty registry: wall time, and peak
+   memory (the child's peak RSS from wait4, and the peak of the whole process tree sampled every
+   0.1 s, in case the importer forks workers);
+5. the same import again: it must create and update nothing (idempotent re-import);
+6. families and people counted in the database, and PASS/FAIL against the targets.
+
+With --keep the database is left for `bench/search.py`:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/padu_bench_import \\
+        .venv/bin/python bench/search.py
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.sql import Identifier as ident
+
+ROOT = Path(__file__).resolve().parent.parent
+PADU = [sys.executable, "-m", "padu"]
+BASELINE_TABLE = "bench_baseline_people"
+TARGET_RATIO = 3.0
+TARGET_SECONDS = 45.0
+TARGET_PEAK_MB = 1.5 * 1024
+
+# Registry columns → the CSV column (or SQL expression over CSV columns) that holds the same
+# value. A registry column missing here has nothing in the CSV (created_by, household, status,
+# last_import, ...): its index is left out of the baseline, or that column left out of a
+# multi-column index, and the script says so.
+PERSON_COLUMNS = {
+    "id": "id",
+    "nik": "nik",
+    "name": "nama",
+    "name_key": "nama",  # the search key is derived from the name; same length, same trigrams
+    "region_id": "kode_wilayah",
+    "family_id": "no_kk",
+    "relationship": "hubungan_keluarga",
+    "birth_date": "tanggal_lahir",
+    "sex": "jenis_kelamin",
+    "disability_physical": "(disabilitas LIKE '%fisik%')",
+    "disability_intellectual": "(disabilitas LIKE '%intelektual%')",
+    "disability_mental": "(disabilitas LIKE '%mental%')",
+    "disability_sensory": "(disabilitas LIKE '%sensorik%')",
+}
+FAMILY_COLUMNS = {
+    "id": "no_kk",
+    "kk_number": "no_kk",
+    "region_id": "kode_wilayah",
+    "desil": "desil",
+}
+HEAD_ROWS = "hubungan_keluarga = '1'"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432/padu_bench_import")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--baseline-only", action="store_true", help="measure the baseline and stop"
+    )
+    parser.add_argument("--user", help="passed on as `padu import registry --user USERNAME`")
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.db_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    csv_path = generate(args.people, args.seed, env)
+    recreate_database(args.db_url)
+    try:
+        prepare(env)
+        with psycopg.connect(args.db_url, autocommit=True) as conn:
+            baseline_s = baseline(conn, csv_path)
+        if args.baseline_only:
+            return
+        first = run_import(csv_path, env, args.user, "first import (empty registry)")
+        second = run_import(csv_path, env, args.user, "second import (same file)")
+        with psycopg.connect(args.db_url, autocommit=True) as conn:
+            families, people = conn.execute(
+                "SELECT (SELECT count(*) FROM registry_family),"
+                " (SELECT count(*) FROM registry_person)"
+            ).fetchone()
+            batches = batch_counts(conn)
+        summary(args.people, baseline_s, first, second, families, people, batches)
+    finally:
+        if not args.keep:
+            drop_database(args.db_url)
+
+
+# --- set-up ---------------------------------------------------------------------------------------
+
+
+def generate(people: int, seed: int, env: dict) -> Path:
+    out = ROOT / "var" / "bench" / f"population-{people}-seed{seed}.csv"
+    if out.exists():
+        print(f"reusing {out.relative_to(ROOT)} ({out.stat().st_size / 1e6:.0f} MB)")
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_suffix(".partial.csv")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            *PADU,
+            *("generate", "population", "--people", str(people), "--seed", str(seed)),
+            *("--out", str(partial), "--verbosity", "0"),
+        ],
+        env=env,
+        check=True,
+    )
+    partial.rename(out)  # only a complete file is ever reused
+    print(
+        f"generated {out.relative_to(ROOT)} ({out.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return out
+
+
+def _server_url(db_url: str) -> tuple[str, str]:
+    """The URL of the server's maintenance database, and the name of the benchmark database."""
+    parts = urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    if not name or name in ("postgres", "template0", "template1"):
+        sys.exit(f"{db_url}: name a database of its own; it is dropped and created again")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def recreate_database(db_url: str) -> None:
+    server, name = _server_url(db_url)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(ident(name)))
+    print(f"created database {name}")
+
+
+def drop_database(db_url: str) -> None:
+    server, name = _server_url(db_url)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+    print(f"dropped database {name} (--keep keeps it)")
+
+
+def prepare(env: dict) -> None:
+    """Migrate and load the region tree, in a child process (this one never loads Django)."""
+    started = time.perf_counter()
+    subprocess.run([*PADU, "migrate", "--verbosity", "0"], env=env, check=True)
+    load = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from padu.regions.services import regions_load_file\n"
+        "for name in ('00_provinsi.csv', '1371_kota_padang.csv'):\n"
+        "    report = regions_load_file(actor=None, path=settings.DATA_DIR / 'wilayah' / name)\n"
+        "    assert report.ok, report.errors[:3]\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", load],
+        env={**env, "DJANGO_SETTINGS_MODULE": "padu.settings"},
+        check=True,
+    )
+    print(f"migrated and loaded the regions in {time.perf_counter() - started:.1f} s")
+
+
+# --- baseline -------------------------------------------------------------------------------------
+
+
+def registry_indexes(conn) -> list[tuple[str, str, str]]:
+    """(table, index name, CREATE INDEX statement) of every index of the two registry tables."""
+    return conn.execute(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes "
+        "WHERE schemaname = current_schema()"
+        " AND tablename IN ('registry_person', 'registry_family') "
+        "ORDER BY tablename DESC, indexname"
+    ).fetchall()
+
+
+def baseline_index(table: str, name: str, indexdef: str) -> tuple[str | None, str]:
+    """The registry index moved onto the baseline table: (statement or None, what was done)."""
+    columns = PERSON_COLUMNS if table == "registry_person" else FAMILY_COLUMNS
+    match = re.fullmatch(
+        r"CREATE (UNIQUE )?INDEX \S+ ON \S+ USING (\w+) \((.*?)\)(?: WHERE \((.*)\))?", indexdef
+    )
+    if match is None:
+        return None, f"skipped: cannot read {indexdef!r}"
+    unique, method, keys, where = match.groups()
+    moved, missing = [], []
+    for key in keys.split(", "):
+        column, *opclass = key.split(" ")
+        if column not in columns:
+            missing.append(column)
+            continue
+        if opclass == ["varchar_pattern_ops"]:
+            opclass = ["text_pattern_ops"]  # the baseline columns are text
+        moved.append(" ".join([columns[column], *opclass]))
+    if not moved:
+        return None, f"skipped: no CSV column for {', '.join(missing)}"
+    conditions = []
+    if where:
+        for column in re.findall(r"\b[a-z_]+\b", where):
+            if column not in columns and column not in ("or", "and", "not", "true", "false"):
+                return None, f"skipped: no CSV column for {column} in its condition"
+        conditions.append(
+            "(" + re.sub(r"\b[a-z_]+\b", lambda m: columns.get(m[0], m[0]), where) + ")"
+        )
+    if table == "registry_family":
+        conditions.append(HEAD_ROWS)
+    statement = (
+        f"CREATE {unique or ''}INDEX bench_{name} ON {BASELINE_TABLE} USING {method} "
+        f"({', '.join(moved)})"
+    )
+    if conditions:
+        statement += " WHERE " + " AND ".join(conditions)
+    note = f"without {', '.join(missing)}" if missing else ""
+    return statement, note
+
+
+def baseline(conn, csv_path: Path) -> float:
+    with csv_path.open(encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    statements = []
+    print("\nbaseline indexes (registry index → baseline index):")
+    for table, name, indexdef in registry_indexes(conn):
+        statement, note = baseline_index(table, name, indexdef)
+        if statement:
+            statements.append(statement)
+            kind = "unique " if statement.startswith("CREATE UNIQUE") else ""
+            print(f"  {table}.{name}: {kind}{statement.split(' USING ', 1)[1]} {note}".rstrip())
+        else:
+            print(f"  {table}.{name}: {note}")
+
+    conn.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}")
+    columns = ", ".join(f"{c} text" for c in header)
+    conn.execute(
+        f"CREATE TABLE {BASELINE_TABLE} (id bigint GENERATED ALWAYS AS IDENTITY, {columns})"
+    )
+    conn.execute("CHECKPOINT")
+    started = time.perf_counter()
+    copy_sql = (
+        f"COPY {BASELINE_TABLE} ({', '.join(header)}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+    )
+    with conn.cursor() as cursor, cursor.copy(copy_sql) as copy, csv_path.open("rb") as f:
+        while block := f.read(1 << 20):
+            copy.write(block)
+    copied = time.perf_counter() - started
+    built = []
+    for statement in statements:
+        index_started = time.perf_counter()
+        conn.execute(statement)
+        built.append((time.perf_counter() - index_started, statement.split(" ON ", 1)[0]))
+    total = time.perf_counter() - started
+    rows = conn.execute(f"SELECT count(*) FROM {BASELINE_TABLE}").fetchone()[0]
+    print("\nslowest baseline index builds:")
+    for seconds, what in sorted(built, reverse=True)[:5]:
+        print(f"  {seconds:5.1f} s  {what}")
+    print(
+        f"baseline: COPY {rows:,} rows {copied:.1f} s + {len(statements)} indexes "
+        f"{total - copied:.1f} s = {total:.1f} s"
+    )
+    conn.execute(f"DROP TABLE {BASELINE_TABLE}")
+    conn.execute("CHECKPOINT")
+    return total
+
+
+# --- the import -----------------------------------------------------------------------------------
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in kB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGESIZE") // 1024
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def run_import(csv_path: Path, env: dict, user: str | None, label: str) -> dict:
+    command = [*PADU, "import", "registry", str(csv_path)]
+    if user:
+        command += ["--user", user]
+    print(f"\n{label}: {' '.join(command[2:])}")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            peak_tree[0] = max(peak_tree[0], _tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read()
+    # wait4 rather than wait: it hands back the resource usage of this child alone.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    print("\n".join(f"  | {line}" for line in output.rstrip().splitlines()[-15:]))
+    if process.returncode != 0:
+        sys.exit(f"{label}: `padu import registry` exited with {process.returncode}")
+    peak_mb = max(usage.ru_maxrss, peak_tree[0]) / 1024
+    print(
+        f"  {seconds:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB (process), "
+        f"{peak_tree[0] / 1024:.0f} MB (process tree, sampled)"
+    )
+    return {"seconds": seconds, "peak_mb": peak_mb}
+
+
+def batch_counts(conn) -> list[tuple]:
+    """What each import recorded about itself (registry_importbatch), oldest first."""
+    return conn.execute(
+        "SELECT status, total_rows, error_rows, families_created, families_updated, "
+        "people_created, people_updated, unchanged_rows FROM registry_importbatch ORDER BY id"
+    ).fetchall()
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def summary(expected, baseline_s, first, second, families, people, batches) -> None:
+    ratio = first["seconds"] / baseline_s
+    print("\n=== import benchmark ===")
+    print(f"baseline (COPY + indexes)   {baseline_s:7.1f} s  {expected / baseline_s:9,.0f} rows/s")
+    print(
+        f"import (empty registry)     {first['seconds']:7.1f} s  "
+        f"{expected / first['seconds']:9,.0f} rows/s  peak {first['peak_mb']:.0f} MB"
+    )
+    print(
+        f"re-import (same file)       {second['seconds']:7.1f} s  "
+        f"{expected / second['seconds']:9,.0f} rows/s  peak {second['peak_mb']:.0f} MB"
+    )
+    print(f"in the database: {families:,} families, {people:,} people (file: {expected:,} people)")
+    for i, batch in enumerate(batches, 1):
+        status, total, errors, fc, fu, pc, pu, unchanged = batch
+        print(
+            f"import batch {i}: {status}, {total:,} rows, {errors:,} errors; families "
+            f"{fc:,} created {fu:,} updated; people {pc:,} created {pu:,} updated; "
+            f"{unchanged:,} unchanged"
+        )
+    checks = [
+        (f"import ≤ {TARGET_RATIO:.0f}× baseline ({ratio:.2f}×)", ratio <= TARGET_RATIO),
+        (f"import ≤ {TARGET_SECONDS:.0f} s ({first['seconds']:.1f} s)", first["seconds"] <= 45),
+        (
+            f"peak memory ≤ {TARGET_PEAK_MB:.0f} MB ({first['peak_mb']:.0f} MB)",
+            max(first["peak_mb"], second["peak_mb"]) <= TARGET_PEAK_MB,
+        ),
+        (f"all {expected:,} people in the registry ({people:,})", people == expected),
+    ]
+    if len(batches) >= 2:
+        last = batches[-1]
+        checks.append(
+            ("re-import created and updated nothing", not any((last[3], last[4], last[5], last[6])))
+        )
+    for text, ok in checks:
+        print(f"{verdict(ok)}  {text}")
+
+
+if __name__ == "__main__":
+    main()

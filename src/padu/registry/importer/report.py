@@ -1,0 +1,51 @@
+"""The per-row report of an import: a CSV (UTF-8 with BOM, so that Excel shows it right) with the
+row number, the column, the level (`kesalahan` = not imported, `peringatan` = imported, check it)
+and the message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from .checks import ERROR, REPORT_SCHEMA
+
+
+class ReportWriter:
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines = 0
+        self.error_rows = 0
+        self.warned_rows: set[int] = set()
+        self._fh = None
+        self._sorted = True
+
+    def add(self, lines: pl.DataFrame, *, in_order: bool = True) -> None:
+        if lines.is_empty():
+            return
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("wb")
+            self._fh.write(b"\xef\xbb\xbf")
+            lines.head(0).write_csv(self._fh)
+        lines.select(list(REPORT_SCHEMA)).write_csv(self._fh, include_header=False)
+        self.lines += lines.height
+        self.error_rows += lines.filter(pl.col("tingkat") == ERROR)["baris"].n_unique()
+        self.warned_rows.update(lines.filter(pl.col("tingkat") != ERROR)["baris"].to_list())
+        self._sorted = self._sorted and in_order
+
+    def add_rows(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Lines found after pass 1 (they break the row order, so the file is sorted at the end)."""
+        if rows:
+            self.add(pl.DataFrame(rows, schema=REPORT_SCHEMA, orient="row"), in_order=False)
+
+    def close(self) -> Path | None:
+        if self._fh is None:
+            return None
+        self._fh.close()
+        if not self._sorted:
+            frame = pl.read_csv(self.path, schema=REPORT_SCHEMA, encoding="utf8")
+            with self.path.open("wb") as fh:
+                fh.write(b"\xef\xbb\xbf")
+                frame.sort("baris", maintain_order=True).write_csv(fh)
+        return self.path

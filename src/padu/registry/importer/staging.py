@@ -1,0 +1,155 @@
+# ruff: noqa: S608 -- SQL is built from identifiers defined in this package; values are parameters.
+"""The staging tables of an import and the little SQL that differs between PostgreSQL and SQLite.
+
+Pass 1 loads the typed rows of each chunk into a temporary table (PostgreSQL: `COPY`; SQLite:
+`executemany`), so that pass 2 can check and upsert them with a handful of set-based statements.
+Temporary tables live in the import's own database session and vanish with it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+from django.db import connection
+
+from .checks import STAGE_COLUMNS
+
+STAGE = "padu_import_stage"
+PPKS = "padu_import_ppks"
+FAMILIES = "padu_import_family"
+PEOPLE = "padu_import_person"
+BEFORE = "padu_import_before"
+REJECT = "padu_import_reject"
+TABLES = (STAGE, PPKS, FAMILIES, PEOPLE, BEFORE, REJECT)
+
+
+class Dialect:
+    """SQL fragments per vendor; everything else is plain SQL both understand."""
+
+    def __init__(self, vendor: str):
+        self.pg = vendor == "postgresql"
+
+    def type(self, kind: str) -> str:
+        pg = {"decimal": "numeric(9,6)", "json": "jsonb", "int": "integer", "bool": "boolean"}
+        lite = {"decimal": "text", "json": "text", "date": "text", "bool": "integer"}
+        return (pg if self.pg else lite).get(kind, kind)
+
+    def ne(self, a: str, b: str, kind: str = "") -> str:
+        """`a` and `b` differ (NULL-safe)."""
+        if self.pg:
+            return f"{a} IS DISTINCT FROM {b}"
+        if kind == "decimal":
+            a, b = self._dec(a), self._dec(b)
+        elif kind == "json":
+            a, b = f"json({a})", f"json({b})"
+        return f"{a} IS NOT {b}"
+
+    def eq(self, a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}" if self.pg else f"{a} IS {b}"
+
+    @staticmethod
+    def _dec(a: str) -> str:
+        return f"(CASE WHEN {a} IS NULL THEN NULL ELSE printf('%.6f', {a}) END)"
+
+    def json_value(self, column: str, kind: str) -> str:
+        """A column as the audit trail stores it (audit.snapshot: dates ISO, decimals as text)."""
+        if kind == "decimal":
+            return f"CAST({column} AS text)" if self.pg else self._dec(column)
+        if kind == "json" and not self.pg:
+            return f"json({column})"
+        if kind == "bool" and not self.pg:
+            return f"(CASE WHEN {column} THEN json('true') ELSE json('false') END)"
+        return column
+
+    def json_object(self, pairs: dict[str, str]) -> str:
+        args = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
+        return f"{'jsonb_build_object' if self.pg else 'json_object'}({args})"
+
+    def json_codes(self, select_codes: str) -> str:
+        """A JSON array of the codes a sub-select returns, in order."""
+        if self.pg:
+            return (
+                f"COALESCE((SELECT jsonb_agg(q.code ORDER BY q.code) FROM ({select_codes}) q), "
+                "'[]'::jsonb)"
+            )
+        return f"json((SELECT json_group_array(q.code) FROM ({select_codes} ORDER BY 1) q))"
+
+    def json_changed(self, mine: str, other: str) -> str:
+        """The keys of JSON object `mine` whose value differs in `other`, as an object."""
+        if self.pg:
+            return (
+                f"(SELECT jsonb_object_agg(k.key, k.value) FROM jsonb_each({mine}) k "
+                f"WHERE k.value IS DISTINCT FROM ({other}) -> k.key)"
+            )
+        typed = (
+            "CASE k.type WHEN 'object' THEN json(k.value) WHEN 'array' THEN json(k.value) "
+            "WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE k.value END"
+        )
+        return (
+            f"(SELECT json_group_object(k.key, {typed}) FROM json_each({mine}) k "
+            f"WHERE json_extract({other}, '$.' || k.key) IS NOT k.value)"
+        )
+
+
+def dialect() -> Dialect:
+    return Dialect(connection.vendor)
+
+
+def drop_all() -> None:
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def create_stage() -> None:
+    """Empty staging tables (dropping any left by an earlier import on this connection)."""
+    d = dialect()
+    drop_all()
+    columns = ", ".join(f"{name} {d.type(kind)}" for name, kind in STAGE_COLUMNS.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+        cursor.execute(f"CREATE TEMPORARY TABLE {PPKS} (row_no bigint, code integer)")
+        cursor.execute(f"CREATE TEMPORARY TABLE {REJECT} (row_no bigint)")
+
+
+def index_stage() -> None:
+    """Indexes after loading: cheaper than maintaining them row by row."""
+    with connection.cursor() as cursor:
+        for column in ("row_no", "kk", "nik"):
+            cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
+        cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")
+            cursor.execute(f"ANALYZE {PPKS}")
+
+
+def load(stage: pl.DataFrame) -> None:
+    """Append one chunk of typed rows (and its PPKS codes) to the staging tables."""
+    if stage.is_empty():
+        return
+    ppks = (
+        stage.filter(pl.col("ok") & (pl.col("ppks") != ""))
+        .select("row_no", pl.col("ppks").str.split(";").alias("code"))
+        .explode("code")
+        .with_columns(pl.col("code").cast(pl.Int64))
+    )
+    _copy(STAGE, stage.select(list(STAGE_COLUMNS)))
+    if not ppks.is_empty():
+        _copy(PPKS, ppks)
+
+
+def _copy(table: str, frame: pl.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="")
+            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+        else:
+            marks = ", ".join(["%s"] * len(frame.columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", frame.iter_rows()
+            )
