@@ -12,6 +12,8 @@ from padu.accounts.tokens import LAST_USED_RESOLUTION, token_revoke
 from tests.factories import make_user
 
 URL = "/api/v1/families"
+# The messages are asserted in English; without the header the API answers in Indonesian.
+ENGLISH = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def test_missing_or_malformed_or_unknown_token_is_401(api, db, header):
 def test_revoked_token_is_401(api, operator, token_for):
     key = token_for(operator)
     token_revoke(actor=operator, token=ApiToken.objects.get(user=operator))
-    response = api.get(URL, token=key)
+    response = api.get(URL, token=key, headers=ENGLISH)
     assert response.status_code == 401
     assert response.data["detail"] == "This API token has been revoked."
 
@@ -59,7 +61,7 @@ def test_expired_token_is_401(api, operator, token_for):
     ApiToken.objects.filter(user=operator).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    response = api.get(URL, token=key)
+    response = api.get(URL, token=key, headers=ENGLISH)
     assert response.status_code == 401
     assert response.data["detail"] == "This API token has expired."
 
@@ -68,7 +70,7 @@ def test_token_of_inactive_user_is_401(api, operator, token_for):
     key = token_for(operator)
     operator.is_active = False
     operator.save(update_fields=["is_active"])
-    response = api.get(URL, token=key)
+    response = api.get(URL, token=key, headers=ENGLISH)
     assert response.status_code == 401
     assert response.data["detail"] == "The account this API token belongs to is not active."
 

@@ -1,6 +1,7 @@
 """The registry in a browser (issue #3): an operator finds a person by a misspelt name, opens the
-family, edits a member and sees the change, with who and why, in the family's history; the same
-pages on a 360 px phone do not scroll sideways."""
+family, edits a member and sees the change, with who and why, in the family's history, and
+records a family sharing the dwelling; the same pages on a 360 px phone do not scroll sideways;
+two operators editing one family at once lose nothing."""
 
 import datetime
 import re
@@ -181,7 +182,43 @@ def test_operator_finds_a_misspelt_name_edits_a_member_and_sees_the_history(new_
         ("registry-phone-family", reverse("registry:family_detail", args=[family.pk])),
         ("registry-phone-person", reverse("registry:person_detail", args=[wife.pk])),
         ("registry-phone-person-edit", reverse("registry:person_edit", args=[wife.pk])),
+        ("registry-phone-family-create", reverse("registry:family_create")),
     ]:
         phone.goto(url)
         screenshot(phone, name)
         no_sideways_scroll(phone)
+
+
+def test_two_operators_edit_the_same_family_and_nothing_is_lost(new_page, rizki_family):
+    family = rizki_family
+    edit = reverse("registry:family_edit", args=[family.pk])
+    first, second = new_page(), new_page(viewport=PHONE)
+    login(first, make_user(Role.OPERATOR, username="first", first_name="Rahmat").username)
+    login(second, make_user(Role.OPERATOR, username="second", first_name="Yanti").username)
+    first.goto(edit)
+    second.goto(edit)
+
+    first.locator("input[name=address]").fill("Jl. Sawahan No. 5")
+    with first.expect_navigation():
+        first.locator("form.record-form button[type=submit]").click()
+    family.refresh_from_db()
+    assert family.address == "Jl. Sawahan No. 5"
+
+    # The second still has the old form: she changes RT, unaware of the new address.
+    second.locator("input[name=rt]").fill("007")
+    with second.expect_navigation():
+        second.locator("form.record-form button[type=submit]").click()
+    conflict = second.locator("#conflict")
+    assert conflict.is_visible()
+    assert "Jl. Sawahan No. 5" in conflict.inner_text()
+    screenshot(second, "registry-phone-family-conflict")
+    no_sideways_scroll(second)
+    family.refresh_from_db()
+    assert family.rt == "001", "the conflicting edit was saved"
+    # The form now holds their address and her RT: saving again keeps both.
+    assert second.locator("input[name=address]").input_value() == "Jl. Sawahan No. 5"
+    assert second.locator("input[name=rt]").input_value() == "007"
+    with second.expect_navigation():
+        second.locator("form.record-form button[type=submit]").click()
+    family.refresh_from_db()
+    assert (family.address, family.rt) == ("Jl. Sawahan No. 5", "007")

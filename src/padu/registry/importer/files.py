@@ -185,13 +185,19 @@ def read_layout(path: Path) -> FileLayout:
     """The quick checks: file type, zip bomb, encoding, header columns."""
     kind = detect_kind(path)
     if kind == XLSX:
-        return FileLayout(kind=XLSX, columns=match_header(_xlsx_header(path)))
-    check_utf8(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline()
-    separator = ";" if first.count(";") > first.count(",") else ","
-    cells = next(csv.reader(io.StringIO(first), delimiter=separator), [])
-    return FileLayout(kind=CSV, columns=match_header(cells), separator=separator)
+        header, has_data = _xlsx_header(path)
+        layout = FileLayout(kind=XLSX, columns=match_header(header))
+    else:
+        check_utf8(path)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+            has_data = any(line.strip(" \t\r\n,;") for line in (fh.readline(), fh.readline()))
+        separator = ";" if first.count(";") > first.count(",") else ","
+        cells = next(csv.reader(io.StringIO(first), delimiter=separator), [])
+        layout = FileLayout(kind=CSV, columns=match_header(cells), separator=separator)
+    if not has_data:
+        raise ImportFileError(_("The file has column headings but no data rows."), code="empty")
+    return layout
 
 
 def _open_sheet(path: Path):
@@ -207,10 +213,13 @@ def _open_sheet(path: Path):
     return book, book.worksheets[0]
 
 
-def _xlsx_header(path: Path) -> list:
+def _xlsx_header(path: Path) -> tuple[list, bool]:
+    """The first row, and whether a second one exists."""
     book, sheet = _open_sheet(path)
     try:
-        return list(next(sheet.iter_rows(max_row=1, values_only=True), ()))
+        rows = sheet.iter_rows(max_row=2, values_only=True)
+        header = list(next(rows, ()))
+        return header, any(v is not None for v in next(rows, ()))
     finally:
         book.close()
 

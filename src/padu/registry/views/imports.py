@@ -158,9 +158,10 @@ def import_create(request):
 
 @csrf_protect
 def _import_create(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -182,7 +183,9 @@ def _import_create(request):
         {
             "form": form,
             "errors": _error_summary([(None, form)]),
-            "columns": COLUMNS,
+            "columns": [
+                {"column": column, "parts": column.name.split("_")} for column in COLUMNS
+            ],
             "max_mb": settings.PADU_IMPORT_MAX_BYTES / (1024 * 1024),
         },
         status=status,
