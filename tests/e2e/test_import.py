@@ -1,6 +1,8 @@
 """The registry import in a browser: upload a file, watch the progress, read the counts, download
 the error report, on a desktop and on a 360 px phone."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -60,7 +62,7 @@ def test_operator_uploads_a_file_and_watches_it_finish(new_page, queued_imports,
         page.locator(f"a[href='{reverse('registry:import_errors', args=[batch.pk])}']").click()
     download = info.value
     assert download.suggested_filename == f"laporan-kesalahan-impor-{batch.pk}.csv"
-    report = open(download.path(), encoding="utf-8-sig").read().splitlines()
+    report = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert report[0] == "baris,kolom,tingkat,pesan"
     assert len(report) > 1
 

@@ -9,6 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,6 +210,14 @@ def test_the_size_limit_handler_passes_on_one_byte_past_the_limit_and_drops_the_
     assert passed == [b"123456", b"78901", None]
     handler.new_file("file", "b.csv", "text/csv", 0)
     assert handler.receive_data_chunk(b"small", 0) == b"small"
+
+
+def test_an_upload_without_the_csrf_token_is_refused(operator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator)
+    response = client.post(CREATE, {"file": SimpleUploadedFile("a.csv", layout_csv())})
+    assert response.status_code == 403
+    assert ImportBatch.objects.count() == 0
 
 
 def test_an_empty_post_asks_for_a_file(client, operator):

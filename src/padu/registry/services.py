@@ -1280,7 +1280,6 @@ def _locked_families(actor, pks: list[int]) -> dict[int, Family]:
         f.pk: f
         for f in Family.objects.select_for_update()
         .filter(region_q(actor, "region__code"), pk__in=pks)
-        .select_related("household")
         .order_by("pk")
     }
     if len(found) != len(set(pks)):

@@ -158,14 +158,17 @@ def check_utf8(path: Path) -> None:
             try:
                 decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                bad = offset + exc.start
-                line += block[: exc.start].count(b"\n")
+                # exc.object starts with the bytes the decoder held back from the previous block
+                # (an unfinished character), so positions are relative to that, not to `block`.
+                held = len(exc.object) - len(block)
+                bad = offset - held + exc.start
+                line += exc.object[held : max(held, exc.start)].count(b"\n")
                 raise ImportFileError(
                     _(
                         "The file is not in UTF-8: byte %(offset)d (line %(line)d) is %(byte)s. "
                         "In Excel or LibreOffice choose “Save as… CSV UTF-8” and upload it again."
                     )
-                    % {"offset": bad + 1, "line": line, "byte": f"0x{block[exc.start]:02X}"},
+                    % {"offset": bad + 1, "line": line, "byte": f"0x{exc.object[exc.start]:02X}"},
                     code="encoding",
                 ) from exc
             if not block:

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -25,7 +26,7 @@ from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.errors import DomainError
 from padu.core.exports import FORMATS, XLSX_MAX_ROWS
-from padu.core.htmx import render_page_or_partial
+from padu.core.htmx import redirect_after_post, render_page_or_partial
 
 from .. import exports
 from ..filters import ImportFilterForm
@@ -107,8 +108,6 @@ def _filtered(user, form: ImportFilterForm):
 
 
 def _querystring(form: ImportFilterForm) -> str:
-    from django.utils.http import urlencode
-
     return urlencode({k: str(v) for k, v in form.filters().items()})
 
 
@@ -175,7 +174,9 @@ def _import_create(request):
                     request,
                     _("The file has been received; the import runs in the background."),
                 )
-                return redirect("registry:import_detail", pk=batch.pk)
+                return redirect_after_post(
+                    request, reverse("registry:import_detail", args=[batch.pk])
+                )
         status = 400
     return render(
         request,
@@ -183,9 +184,7 @@ def _import_create(request):
         {
             "form": form,
             "errors": _error_summary([(None, form)]),
-            "columns": [
-                {"column": column, "parts": column.name.split("_")} for column in COLUMNS
-            ],
+            "columns": [{"column": column, "parts": column.name.split("_")} for column in COLUMNS],
             "max_mb": settings.PADU_IMPORT_MAX_BYTES / (1024 * 1024),
         },
         status=status,
