@@ -151,9 +151,12 @@ def message_of(response) -> str:
 
 def test_the_family_page_lists_the_other_families_of_the_dwelling(client, operator, families):
     a, b = families["a"], families["b"]
-    services.family_share_household(actor=operator, family=a, other=b)
+    household = services.family_share_household(actor=operator, family=a, other=b)
     client.force_login(operator)
     html = client.get(page(a)).content.decode()
+    # the history says what changed: from no dwelling to this one
+    assert "Shared dwelling changed" in html
+    assert f"dwelling no. {household.pk}" in html
     assert f'href="{page(b)}"' in html
     assert mask_number(b.kk_number) in html and b.kk_number not in html
     assert "Yusri Amir" in html

@@ -643,9 +643,12 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
 
     # --- evaluate: one column per rule group, then the report lines and the staged rows
     err_names = [f"_e_{c}" for c in errors]
-    checked = frame.with_columns(
-        *(expr.alias(f"_e_{c}") for c, expr in errors.items()),
-        *(expr.alias(f"_v_{f}") for f, expr in values.items()),
+    checked = _evaluate(
+        frame,
+        {
+            **{f"_e_{c}": expr for c, expr in errors.items()},
+            **{f"_v_{f}": expr for f, expr in values.items()},
+        },
     )
     ok = ~pl.any_horizontal([pl.col(n).is_not_null() for n in err_names])
     checked = checked.with_columns(ok.alias("_ok"))
@@ -683,6 +686,39 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
         *(pl.col(f"_v_{f}").alias(f) for f in STAGE_COLUMNS if f not in ("row_no", "ok")),
     )
     return stage, report
+
+
+def _evaluate(frame: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """`frame` with `exprs` added as columns. An expression of a single column is computed once
+    per distinct value of that column and joined back: a registry file repeats most of its values
+    (codes, places, names, asset lists), and the string rules are most of an import's CPU time."""
+    by_column: dict[str, dict[str, pl.Expr]] = {}
+    rest: dict[str, pl.Expr] = {}
+    for name, expr in exprs.items():
+        roots = set(expr.meta.root_names())
+        if len(roots) == 1:
+            by_column.setdefault(roots.pop(), {})[name] = expr
+        else:
+            rest[name] = expr
+    joined = []
+    for column, group in by_column.items():
+        keys = frame.select(pl.col(column).unique())
+        if keys.height * 2 > frame.height:  # mostly distinct (NIK): a join would only add work
+            rest.update(group)
+            continue
+        joined.append(
+            frame.select(column)
+            .join(
+                keys.with_columns(**group),
+                on=column,
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            .drop(column)
+        )
+    out = frame.hstack([s for part in joined for s in part.get_columns()])
+    return out.with_columns(**rest).select(*frame.columns, *exprs)
 
 
 def _warnings(checked: pl.DataFrame, context: Context) -> pl.Expr:
