@@ -21,7 +21,8 @@ FAMILIES = "padu_import_family"
 PEOPLE = "padu_import_person"
 BEFORE = "padu_import_before"
 REJECT = "padu_import_reject"
-TABLES = (STAGE, PPKS, FAMILIES, PEOPLE, BEFORE, REJECT)
+KK = "padu_import_kk"
+TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE, REJECT)
 
 
 class Dialect:
@@ -74,6 +75,11 @@ class Dialect:
                 "'[]'::jsonb)"
             )
         return f"json((SELECT json_group_array(q.code) FROM ({select_codes} ORDER BY 1) q))"
+
+    def json_list(self, codes: str) -> str:
+        """A JSON array of the numbers in `codes`, a text column like "9;24" (null: empty)."""
+        array = f"'[' || replace(COALESCE({codes}, ''), ';', ',') || ']'"
+        return f"CAST({array} AS jsonb)" if self.pg else f"json({array})"
 
     def json_changed(self, mine: str, other: str) -> str:
         """The keys of JSON object `mine` whose value differs in `other`, as an object."""

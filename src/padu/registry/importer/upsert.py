@@ -18,6 +18,7 @@ fields only, `source="import:<id>"`. Nothing is deleted.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from padu.registry.identifiers import mask_number
 
 from .checks import ERROR, WARNING
-from .staging import BEFORE, FAMILIES, PEOPLE, PPKS, REJECT, STAGE, Dialect, dialect
+from .staging import BEFORE, FAMILIES, KK, PEOPLE, PPKS, REJECT, STAGE, Dialect, dialect
 
 # stage column → (model column, kind for comparing and for the audit JSON)
 FAMILY_VALUES = {
@@ -86,6 +87,13 @@ PERSON_AUDIT = [
     ("family", "family_id", "int"),
     ("version", "version", "int"),
 ]
+# Below this many new rows an import keeps the table's indexes (see Pass2._bulk_insert).
+BULK_MIN_ROWS = 10_000
+SESSION_SETTINGS = {
+    "work_mem": "64MB",
+    "maintenance_work_mem": "256MB",
+    "synchronous_commit": "off",
+}
 
 
 @dataclass
@@ -158,6 +166,12 @@ class Pass2:
             )
 
     def check(self) -> None:
+        if self.d.pg:
+            # For this transaction only: sorts and hash joins in memory, index builds with room
+            # to sort, and no wait for the WAL flush at commit (a crash can lose the import's
+            # commit, never corrupt anything; the batch would then show as unfinished).
+            for setting, value in SESSION_SETTINGS.items():
+                _run(f"SET LOCAL {setting} = '{value}'")
         duplicates = _fetch(
             f"SELECT s.row_no, d.first FROM {STAGE} s JOIN (SELECT nik, MIN(row_no) AS first "
             f"FROM {STAGE} WHERE ok GROUP BY nik HAVING COUNT(*) > 1) d ON d.nik = s.nik "
@@ -214,11 +228,11 @@ class Pass2:
         )
         # The family's row: the KK's first head row, else its first row.
         _run(
-            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT kk, COALESCE(MIN(CASE WHEN "
+            f"CREATE TEMPORARY TABLE {KK} AS SELECT kk, COALESCE(MIN(CASE WHEN "
             f"relationship = 1 THEN row_no END), MIN(row_no)) AS src FROM {STAGE} GROUP BY kk"
         )
         no_region = _fetch(
-            f"SELECT s.row_no FROM {STAGE} s JOIN {FAMILIES} f ON f.src = s.row_no "
+            f"SELECT s.row_no FROM {STAGE} s JOIN {KK} f ON f.src = s.row_no "
             "WHERE s.ok AND s.region IS NULL"
         )
         self._reject(
@@ -227,7 +241,7 @@ class Pass2:
             lambda r: _("this field is required on the row the family is taken from."),
         )
         members = _fetch(
-            f"SELECT s.row_no, f.src FROM {STAGE} s JOIN {FAMILIES} f ON f.kk = s.kk "
+            f"SELECT s.row_no, f.src FROM {STAGE} s JOIN {KK} f ON f.kk = s.kk "
             f"JOIN {STAGE} src ON src.row_no = f.src WHERE s.ok AND NOT src.ok "
             "AND s.row_no <> f.src"
         )
@@ -244,7 +258,7 @@ class Pass2:
     def _age_warnings(self) -> None:
         rows = _fetch(
             f"SELECT s.row_no, s.relationship, s.birth_date, h.name, h.birth_date "
-            f"FROM {STAGE} s JOIN {FAMILIES} f ON f.kk = s.kk "
+            f"FROM {STAGE} s JOIN {KK} f ON f.kk = s.kk "
             f"JOIN {STAGE} h ON h.row_no = f.src AND h.relationship = 1 "
             "WHERE s.ok AND h.ok AND s.row_no <> h.row_no AND ("
             "(s.relationship IN (3, 5) AND s.birth_date <= h.birth_date) OR "
@@ -286,6 +300,15 @@ class Pass2:
         self.out.accepted_rows = _fetch(f"SELECT COUNT(*) FROM {STAGE} WHERE ok")[0][0]
         return self.out
 
+    def _analyze(self, table: str, *index_columns: str) -> None:
+        """Make a work table fit for joins: PostgreSQL needs its statistics to choose hash joins
+        over per-row lookups; SQLite only joins by nested loops and needs indexes."""
+        if self.d.pg:
+            _run(f"ANALYZE {table}")
+            return
+        for column in index_columns:
+            _run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+
     def _snapshot(self, alias: str, spec, extra: dict[str, str] | None = None) -> str:
         pairs = {key: self.d.json_value(f"{alias}.{column}", kind) for key, column, kind in spec}
         return self.d.json_object({**pairs, **(extra or {})})
@@ -299,57 +322,38 @@ class Pass2:
         action_changed: str,
         spec,
         repr_sql: str,
-        region_sql: str,
-        extra=None,
+        extra_after: dict[str, str] | None = None,
+        extra_join: str = "",
     ) -> None:
         """Audit entries: created objects with their full snapshot, changed ones with the
-        changed fields before and after."""
+        changed fields before and after. `extra_after` adds keys computed from the work table
+        `w` (and `extra_join`) rather than from the object `o`."""
         d = self.d
-        work = FAMILIES if kind == "f" else PEOPLE
-        id_col = "fam_id" if kind == "f" else "person_id"
-        snap = self._snapshot("o", spec, extra)
+        work, id_col = (FAMILIES, "fam_id") if kind == "f" else (PEOPLE, "person_id")
+        snap = self._snapshot("o", spec, extra_after)
         insert = (
             "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
             "object_repr, region_code, before, after, reason, source) "
         )
-        params_head = [self.now, self.actor.user_id]
+        object_type = table.replace("registry_", "registry.")
+        head = [self.now, self.actor.user_id]
         _run(
-            insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, {region_sql}, NULL, "
-            f"{snap}, %s, %s FROM {table} o JOIN {work} w ON w.{id_col} = o.id WHERE w.created",
-            [
-                *params_head,
-                action_new,
-                table.replace("registry_", "registry."),
-                self.reason,
-                self.source,
-            ],
+            insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, NULL, "
+            f"{snap}, %s, %s FROM {work} w JOIN {table} o ON o.id = w.{id_col} {extra_join} "
+            "WHERE w.created",
+            [*head, action_new, object_type, self.reason, self.source],
         )
         _run(
             insert + f"SELECT %s, %s, %s, %s, CAST(x.id AS text), x.repr, x.region, "
             f"{d.json_changed('x.b', 'x.a')}, {d.json_changed('x.a', 'x.b')}, %s, %s FROM ("
-            f"SELECT o.id, {repr_sql} AS repr, {region_sql} AS region, b.snap AS b, {snap} AS a "
-            f"FROM {table} o JOIN {BEFORE} b ON b.obj_id = o.id AND b.kind = %s) x",
-            [
-                *params_head,
-                action_changed,
-                table.replace("registry_", "registry."),
-                self.reason,
-                self.source,
-                kind,
-            ],
+            f"SELECT o.id, {repr_sql} AS repr, o.region_id AS region, b.snap AS b, {snap} AS a "
+            f"FROM {BEFORE} b JOIN {work} w ON w.{id_col} = b.obj_id "
+            f"JOIN {table} o ON o.id = b.obj_id {extra_join} WHERE b.kind = %s) x",
+            [*head, action_changed, object_type, self.reason, self.source, kind],
         )
 
     def _families(self) -> None:
         d = self.d
-        _run(f"DELETE FROM {FAMILIES} WHERE src NOT IN (SELECT row_no FROM {STAGE} WHERE ok)")
-        for column, kind in (("fam_id", "bigint"), ("created", "bool"), ("changed", "bool")):
-            _run(f"ALTER TABLE {FAMILIES} ADD COLUMN {column} {d.type(kind)}")
-        _run(f"CREATE UNIQUE INDEX {FAMILIES}_kk ON {FAMILIES} (kk)")
-        _run(
-            f"UPDATE {FAMILIES} SET created = %s, changed = %s, fam_id = (SELECT f.id FROM "
-            f"registry_family f WHERE f.kk_number = {FAMILIES}.kk)",
-            [False, False],
-        )
         differs = [
             d.ne(f"f.{col}", f"s.{name}", kind) for name, (col, kind) in FAMILY_VALUES.items()
         ]
@@ -358,17 +362,20 @@ class Pass2:
             f"({d.ne('f.desil', 's.desil')} OR {d.ne('f.desil_period', 's.desil_period')}) AND "
             "(s.desil_period IS NULL OR f.desil_period IS NULL OR s.desil_period >= f.desil_period)"
         )
+        # One pass over the families of the file: the registered one (if any) and whether the
+        # file changes it. A family whose row was rejected is left out.
         _run(
-            f"UPDATE {FAMILIES} SET changed = %s WHERE fam_id IS NOT NULL AND EXISTS (SELECT 1 "
-            f"FROM registry_family f JOIN {STAGE} s ON s.row_no = {FAMILIES}.src "
-            f"WHERE f.id = {FAMILIES}.fam_id AND ({' OR '.join(differs)} OR ({new_desil})))",
-            [True],
+            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, f.id AS fam_id, "
+            f"f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
+            f"({new_desil}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
+        self._analyze(FAMILIES, "kk", "fam_id")
         _run(f"CREATE TEMPORARY TABLE {BEFORE} (kind text, obj_id bigint, snap {d.type('json')})")
         _run(
             f"INSERT INTO {BEFORE} (kind, obj_id, snap) SELECT 'f', o.id, "
-            f"{self._snapshot('o', FAMILY_AUDIT)} FROM registry_family o "
-            f"JOIN {FAMILIES} w ON w.fam_id = o.id WHERE w.changed"
+            f"{self._snapshot('o', FAMILY_AUDIT)} FROM {FAMILIES} w "
+            "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
         )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
         self.out.families_updated = _run(
@@ -382,30 +389,40 @@ class Pass2:
         )
         columns = [col for col, _kind in FAMILY_VALUES.values()]
         names = [f"s.{name}" for name in FAMILY_VALUES]
-        self.out.families_created = _run(
-            f"INSERT INTO registry_family (kk_number, {', '.join(columns)}, desil, desil_period, "
-            "status, version, created_at, updated_at, created_by_id, updated_by_id, "
-            f"last_import_id) SELECT s.kk, {', '.join(names)}, s.desil, s.desil_period, %s, 1, "
-            f"%s, %s, %s, %s, %s FROM {FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src "
-            "WHERE w.fam_id IS NULL",
-            ["aktif", self.now, self.now, self.actor.user_id, self.actor.user_id, self.batch_id],
-        )
-        _run(
-            f"UPDATE {FAMILIES} SET created = %s, fam_id = (SELECT f.id FROM registry_family f "
-            f"WHERE f.kk_number = {FAMILIES}.kk) WHERE fam_id IS NULL",
-            [True],
-        )
+        created = _fetch(f"SELECT COUNT(*) FROM {FAMILIES} WHERE created")[0][0]
+        with self._bulk_insert("registry_family", created):
+            self.out.families_created = _run(
+                f"INSERT INTO registry_family (kk_number, {', '.join(columns)}, desil, "
+                "desil_period, status, version, created_at, updated_at, created_by_id, "
+                f"updated_by_id, last_import_id) SELECT s.kk, {', '.join(names)}, s.desil, "
+                f"s.desil_period, %s, 1, %s, %s, %s, %s, %s FROM {FAMILIES} w JOIN {STAGE} s "
+                "ON s.row_no = w.src WHERE w.created ORDER BY s.kk",
+                [
+                    "aktif",
+                    self.now,
+                    self.now,
+                    self.actor.user_id,
+                    self.actor.user_id,
+                    self.batch_id,
+                ],
+            )
+        if created:
+            _run(
+                f"UPDATE {FAMILIES} SET fam_id = f.id FROM registry_family f "
+                f"WHERE f.kk_number = {FAMILIES}.kk AND {FAMILIES}.created"
+            )
+            self._analyze(FAMILIES)
         _run(
             "INSERT INTO registry_desilrecord (family_id, desil, period, source, recorded_at, "
             f"recorded_by_id) SELECT w.fam_id, s.desil, s.desil_period, %s, %s, %s FROM "
             f"{FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src WHERE (s.desil IS NOT NULL OR "
-            "s.desil_period IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM registry_desilrecord r "
-            f"WHERE r.family_id = w.fam_id AND {d.eq('r.desil', 's.desil')} AND "
-            f"{d.eq('r.period', 's.desil_period')})",
+            "s.desil_period IS NOT NULL) AND (w.created OR NOT EXISTS (SELECT 1 FROM "
+            f"registry_desilrecord r WHERE r.family_id = w.fam_id AND "
+            f"{d.eq('r.desil', 's.desil')} AND {d.eq('r.period', 's.desil_period')}))",
             [self.source, self.now, self.actor.user_id],
         )
         prefix = _("Family KK %(kk)s") % {"kk": "\x00"}
-        before, after = prefix.split("\x00")
+        before, after = (part.replace("'", "''") for part in prefix.split("\x00"))
         masked = "substr(o.kk_number, 1, 4) || 'xxxxxxxx' || substr(o.kk_number, 13, 4)"
         self._audit(
             kind="f",
@@ -413,62 +430,44 @@ class Pass2:
             action_new="registry.family.registered",
             action_changed="registry.family.updated",
             spec=FAMILY_AUDIT,
-            repr_sql=f"%s || {masked} || %s".replace("%s", "'{}'").format(
-                before.replace("'", "''"), after.replace("'", "''")
-            ),
-            region_sql="o.region_id",
+            repr_sql=f"'{before}' || {masked} || '{after}'",
         )
 
     def _people(self) -> None:
         d = self.d
-        _run(
-            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, "
-            f"src.region FROM {STAGE} s JOIN {FAMILIES} w ON w.kk = s.kk "
-            f"JOIN {STAGE} src ON src.row_no = w.src WHERE s.ok"
-        )
-        for column, kind in (
-            ("person_id", "bigint"),
-            ("created", "bool"),
-            ("changed", "bool"),
-            ("ppks_changed", "bool"),
-        ):
-            _run(f"ALTER TABLE {PEOPLE} ADD COLUMN {column} {d.type(kind)}")
-        _run(f"CREATE UNIQUE INDEX {PEOPLE}_row ON {PEOPLE} (row_no)")
-        _run(
-            f"UPDATE {PEOPLE} SET created = %s, changed = %s, ppks_changed = %s, person_id = "
-            f"(SELECT p.id FROM registry_person p WHERE p.nik = {PEOPLE}.nik)",
-            [False, False, False],
-        )
-        db_codes = (
-            "SELECT c.code FROM registry_person_ppks pp JOIN registry_ppkscategory c "
-            "ON c.id = pp.ppkscategory_id WHERE pp.person_id = {person}"
-        )
-        _run(
-            f"UPDATE {PEOPLE} SET ppks_changed = %s WHERE person_id IS NOT NULL AND ("
-            f"EXISTS (SELECT 1 FROM {PPKS} x WHERE x.row_no = {PEOPLE}.row_no AND x.code NOT IN ("
-            + db_codes.format(person=f"{PEOPLE}.person_id")
-            + f")) OR EXISTS ({db_codes.format(person=f'{PEOPLE}.person_id')} AND c.code NOT IN "
-            f"(SELECT x.code FROM {PPKS} x WHERE x.row_no = {PEOPLE}.row_no)))",
-            [True],
-        )
         differs = [
             d.ne(f"p.{col}", f"s.{name}", kind) for name, (col, kind) in PERSON_VALUES.items()
         ]
-        differs += [
-            d.ne("p.family_id", f"{PEOPLE}.fam_id"),
-            d.ne("p.region_id", f"{PEOPLE}.region"),
-        ]
+        differs += [d.ne("p.family_id", "w.fam_id"), d.ne("p.region_id", "src.region")]
+        # One pass over the accepted rows: family, kelurahan, the registered person (if any) and
+        # whether the file changes his values; PPKS links are compared below.
         _run(
-            f"UPDATE {PEOPLE} SET changed = %s WHERE person_id IS NOT NULL AND (ppks_changed OR "
-            f"EXISTS (SELECT 1 FROM registry_person p JOIN {STAGE} s ON s.row_no = "
-            f"{PEOPLE}.row_no WHERE p.id = {PEOPLE}.person_id AND ({' OR '.join(differs)})))",
-            [True],
+            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, src.region, "
+            "p.id AS person_id, p.id IS NULL AS created, "
+            f"(p.id IS NOT NULL AND ({' OR '.join(differs)})) AS changed, "
+            f"FALSE AS ppks_changed FROM {STAGE} s JOIN {FAMILIES} w ON w.kk = s.kk "
+            f"JOIN {STAGE} src ON src.row_no = w.src "
+            "LEFT JOIN registry_person p ON p.nik = s.nik WHERE s.ok"
         )
-        ppks_json = d.json_codes(db_codes.format(person="o.id"))
+        self._analyze(PEOPLE, "row_no", "person_id")
+        links = "registry_person_ppks pp JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id"
+        # A registered person's PPKS codes differ from the file's when one side has a code the
+        # other lacks (two anti-joins, so that either database plans them as set operations).
+        _run(
+            f"UPDATE {PEOPLE} SET ppks_changed = TRUE, changed = TRUE WHERE row_no IN ("
+            f"SELECT w.row_no FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
+            f"WHERE w.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {links} "
+            "WHERE pp.person_id = w.person_id AND c.code = x.code) "
+            f"UNION SELECT w.row_no FROM {PEOPLE} w JOIN registry_person_ppks pp ON pp.person_id = "
+            "w.person_id JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {PPKS} x WHERE x.row_no = w.row_no "
+            "AND x.code = c.code))"
+        )
+        db_codes = f"SELECT c.code FROM {links} WHERE pp.person_id = o.id"
         _run(
             f"INSERT INTO {BEFORE} (kind, obj_id, snap) SELECT 'p', o.id, "
-            f"{self._snapshot('o', PERSON_AUDIT, {'ppks': ppks_json})} FROM registry_person o "
-            f"JOIN {PEOPLE} w ON w.person_id = o.id WHERE w.changed"
+            f"{self._snapshot('o', PERSON_AUDIT, {'ppks': d.json_codes(db_codes)})} "
+            f"FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id WHERE w.changed"
         )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in PERSON_VALUES.items())
         self.out.people_updated = _run(
@@ -480,19 +479,29 @@ class Pass2:
         )
         columns = [col for col, _kind in PERSON_VALUES.values()]
         names = [f"s.{name}" for name in PERSON_VALUES]
-        self.out.people_created = _run(
-            f"INSERT INTO registry_person (nik, family_id, region_id, {', '.join(columns)}, "
-            "disability_note, life_status, version, created_at, updated_at, created_by_id, "
-            f"updated_by_id, last_import_id) SELECT s.nik, w.fam_id, w.region, {', '.join(names)}, "
-            f"'', %s, 1, %s, %s, %s, %s, %s FROM {PEOPLE} w JOIN {STAGE} s ON s.row_no = w.row_no "
-            "WHERE w.person_id IS NULL",
-            ["aktif", self.now, self.now, self.actor.user_id, self.actor.user_id, self.batch_id],
-        )
-        _run(
-            f"UPDATE {PEOPLE} SET created = %s, person_id = (SELECT p.id FROM registry_person p "
-            f"WHERE p.nik = {PEOPLE}.nik) WHERE person_id IS NULL",
-            [True],
-        )
+        created = _fetch(f"SELECT COUNT(*) FROM {PEOPLE} WHERE created")[0][0]
+        with self._bulk_insert("registry_person", created):
+            self.out.people_created = _run(
+                f"INSERT INTO registry_person (nik, family_id, region_id, {', '.join(columns)}, "
+                "disability_note, life_status, version, created_at, updated_at, created_by_id, "
+                f"updated_by_id, last_import_id) SELECT s.nik, w.fam_id, w.region, "
+                f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s FROM {PEOPLE} w "
+                f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created ORDER BY s.nik",
+                [
+                    "aktif",
+                    self.now,
+                    self.now,
+                    self.actor.user_id,
+                    self.actor.user_id,
+                    self.batch_id,
+                ],
+            )
+        if created:
+            _run(
+                f"UPDATE {PEOPLE} SET person_id = p.id FROM registry_person p "
+                f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
+            )
+            self._analyze(PEOPLE)
         _run(
             "DELETE FROM registry_person_ppks WHERE person_id IN "
             f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
@@ -502,16 +511,44 @@ class Pass2:
             f"c.id FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
             "JOIN registry_ppkscategory c ON c.code = x.code WHERE w.ppks_changed OR w.created"
         )
+        # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
+        # distinct), so the audit takes them from the staged row instead of a lookup per person.
         self._audit(
             kind="p",
             table="registry_person",
             action_new="registry.person.added",
             action_changed="registry.person.updated",
             spec=PERSON_AUDIT,
-            extra={"ppks": ppks_json},
+            extra_after={"ppks": d.json_list("s.ppks")},
+            extra_join=f"JOIN {STAGE} s ON s.row_no = w.row_no",
             repr_sql="substr(o.name, 1, 200)",
-            region_sql="o.region_id",
         )
+
+    @contextmanager
+    def _bulk_insert(self, table: str, rows: int):
+        """Around inserting `rows` rows into `table`. When they are more than the table holds
+        (a first import), PostgreSQL builds the table's plain indexes once afterwards, which is
+        many times faster than updating them row by row; the indexes that back constraints
+        (primary key, unique) stay. The drop and the rebuild are part of the import's
+        transaction: a failed import leaves the indexes as they were."""
+        if not self.d.pg or rows < BULK_MIN_ROWS:
+            yield
+            return
+        (present,) = _fetch(f"SELECT COUNT(*) FROM {table}")[0]
+        if rows <= present:
+            yield
+            return
+        indexes = _fetch(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+            [table],
+        )
+        for name, _definition in indexes:
+            _run(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        for _name, definition in indexes:
+            _run(definition)
 
 
 def _ddmmyyyy(value) -> str:
