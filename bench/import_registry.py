@@ -87,6 +87,9 @@ def main() -> None:
         "--baseline-only", action="store_true", help="measure the baseline and stop"
     )
     parser.add_argument("--user", help="passed on as `padu import registry --user USERNAME`")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="kill an import after this many seconds"
+    )
     args = parser.parse_args()
 
     env = {
@@ -104,8 +107,8 @@ def main() -> None:
             baseline_s = baseline(conn, csv_path)
         if args.baseline_only:
             return
-        first = run_import(csv_path, env, args.user, "first import (empty registry)")
-        second = run_import(csv_path, env, args.user, "second import (same file)")
+        first = run_import(csv_path, env, args.user, args.timeout, "first import (empty registry)")
+        second = run_import(csv_path, env, args.user, args.timeout, "second import (same file)")
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             families, people = conn.execute(
                 "SELECT (SELECT count(*) FROM registry_family),"
@@ -211,11 +214,13 @@ def baseline_index(table: str, name: str, indexdef: str) -> tuple[str | None, st
     """The registry index moved onto the baseline table: (statement or None, what was done)."""
     columns = PERSON_COLUMNS if table == "registry_person" else FAMILY_COLUMNS
     match = re.fullmatch(
-        r"CREATE (UNIQUE )?INDEX \S+ ON \S+ USING (\w+) \((.*?)\)(?: WHERE \((.*)\))?", indexdef
+        r"CREATE (UNIQUE )?INDEX \S+ ON \S+ USING (\w+) \((.*?)\)"
+        r"(?: INCLUDE \((.*?)\))?(?: WHERE \((.*)\))?",
+        indexdef,
     )
     if match is None:
         return None, f"skipped: cannot read {indexdef!r}"
-    unique, method, keys, where = match.groups()
+    unique, method, keys, included, where = match.groups()
     moved, missing = [], []
     for key in keys.split(", "):
         column, *opclass = key.split(" ")
@@ -225,6 +230,12 @@ def baseline_index(table: str, name: str, indexdef: str) -> tuple[str | None, st
         if opclass == ["varchar_pattern_ops"]:
             opclass = ["text_pattern_ops"]  # the baseline columns are text
         moved.append(" ".join([columns[column], *opclass]))
+    include = []
+    for column in included.split(", ") if included else []:
+        if column in columns:
+            include.append(columns[column])
+        else:
+            missing.append(column)
     if not moved:
         return None, f"skipped: no CSV column for {', '.join(missing)}"
     conditions = []
@@ -241,6 +252,8 @@ def baseline_index(table: str, name: str, indexdef: str) -> tuple[str | None, st
         f"CREATE {unique or ''}INDEX bench_{name} ON {BASELINE_TABLE} USING {method} "
         f"({', '.join(moved)})"
     )
+    if include:
+        statement += f" INCLUDE ({', '.join(dict.fromkeys(include))})"
     if conditions:
         statement += " WHERE " + " AND ".join(conditions)
     note = f"without {', '.join(missing)}" if missing else ""
@@ -320,7 +333,7 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_import(csv_path: Path, env: dict, user: str | None, label: str) -> dict:
+def run_import(csv_path: Path, env: dict, user: str | None, timeout: float, label: str) -> dict:
     command = [*PADU, "import", "registry", str(csv_path)]
     if user:
         command += ["--user", user]
@@ -338,14 +351,20 @@ def run_import(csv_path: Path, env: dict, user: str | None, label: str) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    # A pathological import (a quadratic statement) should end the run with a verdict, not hang it.
+    killer = threading.Timer(timeout, process.kill)
+    killer.start()
     output = process.stdout.read()
     # wait4 rather than wait: it hands back the resource usage of this child alone.
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    killer.cancel()
     done.set()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     print("\n".join(f"  | {line}" for line in output.rstrip().splitlines()[-15:]))
+    if seconds >= timeout:
+        sys.exit(f"FAIL  {label}: killed after {timeout:.0f} s (--timeout)")
     if process.returncode != 0:
         sys.exit(f"{label}: `padu import registry` exited with {process.returncode}")
     peak_mb = max(usage.ru_maxrss, peak_tree[0]) / 1024

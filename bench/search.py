@@ -1,4 +1,4 @@
-"""Search benchmark: NIK lookup, fuzzy name search and a filtered list page, through the Django views.
+"""Search benchmark: NIK lookup, fuzzy name search and a filtered list page, through the views.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/padu_bench_search \\
         .venv/bin/python bench/search.py [--people 1000000] [--queries 300] [--explain]
@@ -77,9 +77,16 @@ def load(people: int, loader: str, seed: int) -> None:
         load_with_padu(people, seed)
     else:
         load_builtin(people, seed)
+
+
+def settle() -> None:
+    """Measure the steady state autovacuum reaches some minutes after a load or an import:
+    planner statistics, and the visibility map that index-only scans rely on."""
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE registry_family")
         cursor.execute("VACUUM ANALYZE registry_person")
+    print(f"VACUUM ANALYZE of the registry tables: {time.perf_counter() - started:.1f} s")
 
 
 def load_with_padu(people: int, seed: int) -> None:
@@ -97,9 +104,8 @@ def load_with_padu(people: int, seed: int) -> None:
             str(seed),
         )
     call_command("import", "registry", str(out))
-    print(
-        f"loaded {people:,} people with padu generate + import in {time.perf_counter() - started:.0f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"loaded {people:,} people with padu generate + import in {seconds:.0f} s")
 
 
 def load_builtin(people: int, seed: int) -> None:
@@ -166,10 +172,10 @@ def load_builtin(people: int, seed: int) -> None:
     )
 
     first_m = np.array(
-        Provider.first_names_male + ("Muhammad", "M.", "Moh.", "Muhamad", "Yusuf", "Yusuff")
+        (*Provider.first_names_male, "Muhammad", "M.", "Moh.", "Muhamad", "Yusuf", "Yusuff")
     )
-    first_f = np.array(Provider.first_names_female + ("Nurul", "Nur", "Siti", "Sitti", "Nur'aini"))
-    last = np.array(Provider.last_names + ("Syafi'i", "Ma'ruf", "Soekarno", "Hidayat", "Chairul"))
+    first_f = np.array((*Provider.first_names_female, "Nurul", "Nur", "Siti", "Sitti", "Nur'aini"))
+    last = np.array((*Provider.last_names, "Syafi'i", "Ma'ruf", "Soekarno", "Hidayat", "Chairul"))
     given = np.where(
         male,
         first_m[rng.integers(0, len(first_m), people)],
@@ -225,10 +231,12 @@ def load_builtin(people: int, seed: int) -> None:
     with connection.cursor() as cursor:
         for table in ("registry_family", "registry_person"):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
             )
+    seconds = time.perf_counter() - started
     print(
-        f"loaded {n_fam:,} families and {people:,} people (built-in generator) in {time.perf_counter() - started:.0f} s"
+        f"loaded {n_fam:,} families and {people:,} people (built-in generator) in {seconds:.0f} s"
     )
 
 
@@ -348,6 +356,13 @@ def report(label: str, times: list[float], target: str | None) -> None:
     print(f"{label:48} n={len(times):4}  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms{goal}")
 
 
+def load_average() -> str:
+    """The machine's load, printed with the numbers: on a shared 2-core machine the p95 and p99
+    follow it more than they follow the code."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def sql_baseline(label: str, sql: str, params: list[list]) -> None:
     times = []
     with connection.cursor() as cursor:
@@ -393,6 +408,7 @@ def main() -> None:
 
     ensure_schema()
     load(args.people, args.loader, args.seed)
+    settle()
     if args.load_only:
         return
     total = Person.objects.count()
@@ -407,8 +423,8 @@ def main() -> None:
     psm = user(Role.PSM, village)
     print(
         f"\n{total:,} people, {Family.objects.count():,} families; "
-        f"PostgreSQL {connection.pg_version}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}; "
-        f"PSM scope {village}\n"
+        f"PostgreSQL {connection.pg_version}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}"
+        f"; PSM scope {village}; {load_average()}\n"
     )
 
     people_url = reverse("registry:person_list")
@@ -577,6 +593,7 @@ def main() -> None:
         "list",
     )
 
+    print(f"\n{load_average()}")
     if args.explain:
         explain(operator, {"kecamatan": kecamatan[0], "desil": "1-4", "disability": "any"})
         explain(operator, {})

@@ -150,6 +150,51 @@ def test_one_changed_cell_updates_exactly_that_record(tmp_path, media, operator)
     assert (person.name, person.version, person.last_import_id) == ("Budi S", 2, batch.pk)
 
 
+def test_update_audit_holds_the_changed_fields_of_every_kind(tmp_path, media, operator):
+    """Decimals, flags, JSON lists, PPKS codes and values that become empty are compared and
+    written to the audit trail the way the services' snapshots hold them."""
+    first = _row(
+        penghasilan="1500000",
+        disabilitas="fisik",
+        ppks="9",
+        lintang="-0.9471",
+        bujur="100.4172",
+        aset="televisi",
+    )
+    import_local_file(actor=operator, path=_write_csv(tmp_path / "a.csv", [first]))
+    second = {
+        **first,
+        "penghasilan": "",
+        "disabilitas": "",
+        "ppks": "9;24",
+        "lintang": "-0.95",
+        "aset": "televisi;lemari_es",
+    }
+    batch = import_local_file(actor=operator, path=_write_csv(tmp_path / "b.csv", [second]))
+    assert (batch.people_updated, batch.families_updated) == (1, 1)
+    entries = AuditEntry.objects.filter(source=f"import:{batch.pk}")
+    person = entries.get(object_type="registry.person")
+    assert person.before == {
+        "income": 1500000,
+        "disability_physical": True,
+        "ppks": [9],
+        "version": 1,
+    }
+    assert person.after == {
+        "income": None,
+        "disability_physical": False,
+        "ppks": [9, 24],
+        "version": 2,
+    }
+    family = entries.get(object_type="registry.family")
+    assert family.before == {"latitude": "-0.947100", "assets": ["televisi"], "version": 1}
+    assert family.after == {
+        "latitude": "-0.950000",
+        "assets": ["lemari_es", "televisi"],
+        "version": 2,
+    }
+
+
 def test_every_broken_kind_is_reported_and_valid_rows_still_import(tmp_path, media, operator):
     path = tmp_path / "broken.csv"
     generate_population(path, people=120, seed=5, broken=40)

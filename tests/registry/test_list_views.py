@@ -285,3 +285,17 @@ def test_a_short_result_needs_no_count_query(client, data, django_assert_max_num
     with django_assert_max_num_queries(10) as queries:
         client.get(PEOPLE, {"q": data["aini"].nik})
     assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("url", [PEOPLE, FAMILIES])
+def test_a_name_search_that_finds_nobody_searches_once(
+    client, data, url, django_assert_max_num_queries
+):
+    # On PostgreSQL the ranked search counts in its own query; finding nobody, it is the count.
+    login(client, Role.OPERATOR)
+    client.get(url, {"q": "Zulkarnain"})
+    with django_assert_max_num_queries(10) as queries:
+        response = client.get(url, {"q": "Zulkarnain"})
+    assert response.context["page"].paginator.count == 0
+    assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+    assert sum("zulkarnain" in q["sql"] for q in queries.captured_queries) == 1

@@ -188,8 +188,9 @@ class Person(BaseModel):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=120)
     # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and
-    # import.
-    name_key = models.CharField(_("search key"), max_length=160, db_index=True)
+    # import. Searched through the trigram index person_name_key_trgm (PostgreSQL); a b-tree
+    # would serve no query and cost every import two index builds (bench/import_registry.py).
+    name_key = models.CharField(_("search key"), max_length=160)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
     birth_date = models.DateField(_("date of birth"))
@@ -250,16 +251,23 @@ class Person(BaseModel):
         verbose_name_plural = _("people")
         ordering = ["family_id", "relationship", "birth_date"]
         indexes = [
+            # Scoping by region prefix; with the family id alongside, a list filtered by area
+            # and family desil is counted from this index alone (PostgreSQL, index-only scan).
             models.Index(
                 fields=["region"],
                 name="person_region_prefix_idx",
                 opclasses=["varchar_pattern_ops"],
+                include=["family"],
             ),
             models.Index(fields=["family", "relationship"], name="person_family_rel_idx"),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
             # Lists and search (registry.selectors): people in name order, and people with a
-            # disability by area (2–3 % of the registry, so a small partial index).
-            models.Index(fields=["name", "id"], name="person_name_idx"),
+            # disability by area (2–3 % of the registry, so a small partial index). The name
+            # index carries region and family (PostgreSQL): a page deep into a list filtered by
+            # area is found by walking the index without visiting the skipped people's rows.
+            models.Index(
+                fields=["name", "id"], name="person_name_idx", include=["region", "family"]
+            ),
             models.Index(
                 fields=["region"],
                 name="person_disabled_region_idx",

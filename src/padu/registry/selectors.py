@@ -7,8 +7,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from padu.accounts.capabilities import Cap
@@ -172,13 +184,20 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
         # The member's family id first: "kk = x OR id IN (subquery)" defeats both indexes.
         nik_families = list(Person.objects.filter(nik=number).values_list("family_id", flat=True))
         qs = qs.filter(Q(kk_number=number) | Q(pk__in=nik_families))
+    elif query and _trigram(qs):
+        # The matching members joined and grouped, their best relevance the family's: one pass
+        # over the matches (a subquery per family cost 0.8 s for "Fitri" at 1,000,000 people).
+        terms = search_terms(query)
+        if not terms:
+            return qs.none()
+        condition, score = _name_condition(terms, qs.db, "members__")
+        qs = qs.filter(condition & region_q(user, "members__region__code")).annotate(
+            relevance=Max(score)
+        )
+        relevance = True
     elif query:
         matched = _name_search(people_visible(user=user), query)
         qs = qs.filter(pk__in=matched.values("family_id"))
-        if "relevance" in matched.query.annotations:
-            best = matched.filter(family_id=OuterRef("pk")).order_by("-relevance")
-            qs = qs.annotate(relevance=Subquery(best.values("relevance")[:1]))
-            relevance = True
 
     qs = _sorted(qs, filters.get("sort"), FAMILY_SORTS, FAMILY_DEFAULT_SORT, relevance)
     active_members = (
@@ -380,30 +399,36 @@ def _name_search(qs: QuerySet, query: str) -> QuerySet:
         for term in terms:
             q &= Q(name_key__startswith=term) | Q(name_key__contains=f" {term}")
         return qs.filter(q)
+    condition, score = _name_condition(terms, qs.db)
+    return qs.filter(condition).annotate(relevance=score)
+
+
+def _name_condition(terms: list[str], alias: str, person: str = ""):
+    """PostgreSQL: the condition that finds people by name, and how well each one matches.
+    `person` is the way from the queried model to the person ("" for people, "members__")."""
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
+    field = f"{person}name_key"
     key = " ".join(terms)
     similarity, word_similarity = name_search_thresholds()
-    _apply_thresholds(qs.db)
+    _apply_thresholds(alias)
     # The operator (% or %>) lets the GIN index find candidates at the session's pg_trgm
     # threshold; the explicit comparison holds the setting even where that threshold was lost
     # (SET is undone with a rolled-back transaction).
     if len(terms) == 1:
-        # Whole-word matches first (Yusuf before Muhammad Yusuf Hidayat), then closer names.
-        return (
-            qs.filter(name_key__trigram_word_similar=key)
-            .alias(word_match=TrigramWordSimilarity(key, "name_key"))
-            .filter(word_match__gte=word_similarity)
-            .annotate(
-                relevance=TrigramWordSimilarity(key, "name_key")
-                + TrigramSimilarity("name_key", key)
-            )
+        # Whole-word matches first (Yusuf before Muhammad Yusuf Hidayat), then shorter names:
+        # length / 10,000 stays below any step of word similarity for words up to 60 letters,
+        # and costs nothing, where a second trigram comparison cost a third of the search.
+        score = TrigramWordSimilarity(key, field) - Length(field) / 10000.0
+        condition = Q(**{f"{field}__trigram_word_similar": key}) & Q(
+            GreaterThanOrEqual(TrigramWordSimilarity(key, field), word_similarity)
         )
-    return (
-        qs.filter(name_key__trigram_similar=key)
-        .annotate(relevance=TrigramSimilarity("name_key", key))
-        .filter(relevance__gte=similarity)
+        return condition, score
+    score = TrigramSimilarity(field, key)
+    condition = Q(**{f"{field}__trigram_similar": key}) & Q(
+        GreaterThanOrEqual(TrigramSimilarity(field, key), similarity)
     )
+    return condition, score
 
 
 def _apply_thresholds(alias: str) -> None:

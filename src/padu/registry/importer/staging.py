@@ -19,10 +19,11 @@ STAGE = "padu_import_stage"
 PPKS = "padu_import_ppks"
 FAMILIES = "padu_import_family"
 PEOPLE = "padu_import_person"
-BEFORE = "padu_import_before"
+BEFORE_FAMILIES = "padu_import_family_before"
+BEFORE_PEOPLE = "padu_import_person_before"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
-TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE, REJECT)
+TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE_FAMILIES, BEFORE_PEOPLE, REJECT)
 
 
 class Dialect:
@@ -81,21 +82,26 @@ class Dialect:
         array = f"'[' || replace(COALESCE({codes}, ''), ';', ',') || ']'"
         return f"CAST({array} AS jsonb)" if self.pg else f"json({array})"
 
-    def json_changed(self, mine: str, other: str) -> str:
-        """The keys of JSON object `mine` whose value differs in `other`, as an object."""
+    def json_changed(self, pairs: list[tuple[str, str, str]]) -> str:
+        """A JSON object of the (key, value, differs) pairs whose `differs` holds: the changed
+        fields of an audit entry, compared column by column."""
         if self.pg:
+            # Only the changed keys are built; an unchanged one adds an empty object.
             return (
-                f"(SELECT jsonb_object_agg(k.key, k.value) FROM jsonb_each({mine}) k "
-                f"WHERE k.value IS DISTINCT FROM ({other}) -> k.key)"
+                "("
+                + " || ".join(
+                    f"CASE WHEN {differs} THEN jsonb_build_object('{key}', {value}) "
+                    "ELSE '{}'::jsonb END"
+                    for key, value, differs in pairs
+                )
+                + ")"
             )
-        typed = (
-            "CASE k.type WHEN 'object' THEN json(k.value) WHEN 'array' THEN json(k.value) "
-            "WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE k.value END"
+        # SQLite builds the whole object and removes the unchanged keys (a path to a key that
+        # is not there removes nothing).
+        paths = ", ".join(
+            f"CASE WHEN {differs} THEN '$.\"-\"' ELSE '$.{key}' END" for key, _v, differs in pairs
         )
-        return (
-            f"(SELECT json_group_object(k.key, {typed}) FROM json_each({mine}) k "
-            f"WHERE json_extract({other}, '$.' || k.key) IS NOT k.value)"
-        )
+        return f"json_remove({self.json_object({k: v for k, v, _d in pairs})}, {paths})"
 
 
 def dialect() -> Dialect:
@@ -120,14 +126,17 @@ def create_stage() -> None:
 
 
 def index_stage() -> None:
-    """Indexes after loading: cheaper than maintaining them row by row."""
+    """After loading: PostgreSQL gets the tables' statistics, so that pass 2 joins them by
+    hashing; SQLite, which joins only by nested loops, gets indexes (built now, once, rather
+    than maintained row by row)."""
     with connection.cursor() as cursor:
-        for column in ("row_no", "kk", "nik"):
-            cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
-        cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {STAGE}")
             cursor.execute(f"ANALYZE {PPKS}")
+            return
+        for column in ("row_no", "kk", "nik"):
+            cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
+        cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
 
 
 def load(stage: pl.DataFrame) -> None:

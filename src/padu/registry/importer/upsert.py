@@ -27,7 +27,18 @@ from django.utils.translation import gettext as _
 from padu.registry.identifiers import mask_number
 
 from .checks import ERROR, WARNING
-from .staging import BEFORE, FAMILIES, KK, PEOPLE, PPKS, REJECT, STAGE, Dialect, dialect
+from .staging import (
+    BEFORE_FAMILIES,
+    BEFORE_PEOPLE,
+    FAMILIES,
+    KK,
+    PEOPLE,
+    PPKS,
+    REJECT,
+    STAGE,
+    Dialect,
+    dialect,
+)
 
 # stage column → (model column, kind for comparing and for the audit JSON)
 FAMILY_VALUES = {
@@ -309,6 +320,15 @@ class Pass2:
         for column in index_columns:
             _run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
 
+    def _new_id(self, table: str) -> str:
+        """SQL for the id of a row about to be created in `table`: on PostgreSQL drawn from the
+        table's sequence up front, so that the rows need no lookup by key after the insert; on
+        SQLite NULL (the insert assigns it, and the work table is updated from the key)."""
+        if not self.d.pg:
+            return "NULL"
+        (sequence,) = _fetch("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0]
+        return f"nextval('{sequence}')"
+
     def _snapshot(self, alias: str, spec, extra: dict[str, str] | None = None) -> str:
         pairs = {key: self.d.json_value(f"{alias}.{column}", kind) for key, column, kind in spec}
         return self.d.json_object({**pairs, **(extra or {})})
@@ -316,8 +336,8 @@ class Pass2:
     def _audit(
         self,
         *,
-        kind: str,
         table: str,
+        before: str,
         action_new: str,
         action_changed: str,
         spec,
@@ -326,11 +346,13 @@ class Pass2:
         extra_join: str = "",
     ) -> None:
         """Audit entries: created objects with their full snapshot, changed ones with the
-        changed fields before and after. `extra_after` adds keys computed from the work table
-        `w` (and `extra_join`) rather than from the object `o`."""
+        changed fields before and after. `before` holds the changed objects' rows as they were
+        (plain columns, compared column by column); `extra_after` adds keys computed from the
+        work table `w` (and `extra_join`) rather than from the object `o`, and `before` holds
+        their old values in columns of the same name."""
         d = self.d
-        work, id_col = (FAMILIES, "fam_id") if kind == "f" else (PEOPLE, "person_id")
-        snap = self._snapshot("o", spec, extra_after)
+        work, id_col = (FAMILIES, "fam_id") if table == "registry_family" else (PEOPLE, "person_id")
+        extra_after = extra_after or {}
         insert = (
             "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
             "object_repr, region_code, before, after, reason, source) "
@@ -339,17 +361,20 @@ class Pass2:
         head = [self.now, self.actor.user_id]
         _run(
             insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, NULL, "
-            f"{snap}, %s, %s FROM {work} w JOIN {table} o ON o.id = w.{id_col} {extra_join} "
-            "WHERE w.created",
+            f"{self._snapshot('o', spec, extra_after)}, %s, %s FROM {work} w "
+            f"JOIN {table} o ON o.id = w.{id_col} {extra_join} WHERE w.created",
             [*head, action_new, object_type, self.reason, self.source],
         )
+        keys = [(key, f"b.{column}", f"o.{column}", kind) for key, column, kind in spec] + [
+            (key, f"b.{key}", value, "json") for key, value in extra_after.items()
+        ]
+        old = [(k, d.json_value(b_, kind), d.ne(b_, a_, kind)) for k, b_, a_, kind in keys]
+        new = [(k, d.json_value(a_, kind), d.ne(b_, a_, kind)) for k, b_, a_, kind in keys]
         _run(
-            insert + f"SELECT %s, %s, %s, %s, CAST(x.id AS text), x.repr, x.region, "
-            f"{d.json_changed('x.b', 'x.a')}, {d.json_changed('x.a', 'x.b')}, %s, %s FROM ("
-            f"SELECT o.id, {repr_sql} AS repr, o.region_id AS region, b.snap AS b, {snap} AS a "
-            f"FROM {BEFORE} b JOIN {work} w ON w.{id_col} = b.obj_id "
-            f"JOIN {table} o ON o.id = b.obj_id {extra_join} WHERE b.kind = %s) x",
-            [*head, action_changed, object_type, self.reason, self.source, kind],
+            insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, "
+            f"{d.json_changed(old)}, {d.json_changed(new)}, %s, %s FROM {before} b "
+            f"JOIN {work} w ON w.{id_col} = b.id JOIN {table} o ON o.id = b.id {extra_join}",
+            [*head, action_changed, object_type, self.reason, self.source],
         )
 
     def _families(self) -> None:
@@ -365,16 +390,15 @@ class Pass2:
         # One pass over the families of the file: the registered one (if any) and whether the
         # file changes it. A family whose row was rejected is left out.
         _run(
-            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, f.id AS fam_id, "
-            f"f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
+            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
+            f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
+            f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
             f"({new_desil}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
             "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
         self._analyze(FAMILIES, "kk", "fam_id")
-        _run(f"CREATE TEMPORARY TABLE {BEFORE} (kind text, obj_id bigint, snap {d.type('json')})")
         _run(
-            f"INSERT INTO {BEFORE} (kind, obj_id, snap) SELECT 'f', o.id, "
-            f"{self._snapshot('o', FAMILY_AUDIT)} FROM {FAMILIES} w "
+            f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
             "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
         )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
@@ -390,13 +414,14 @@ class Pass2:
         columns = [col for col, _kind in FAMILY_VALUES.values()]
         names = [f"s.{name}" for name in FAMILY_VALUES]
         created = _fetch(f"SELECT COUNT(*) FROM {FAMILIES} WHERE created")[0][0]
+        id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         with self._bulk_insert("registry_family", created):
             self.out.families_created = _run(
-                f"INSERT INTO registry_family (kk_number, {', '.join(columns)}, desil, "
-                "desil_period, status, version, created_at, updated_at, created_by_id, "
-                f"updated_by_id, last_import_id) SELECT s.kk, {', '.join(names)}, s.desil, "
-                f"s.desil_period, %s, 1, %s, %s, %s, %s, %s FROM {FAMILIES} w JOIN {STAGE} s "
-                "ON s.row_no = w.src WHERE w.created ORDER BY s.kk",
+                f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
+                "desil, desil_period, status, version, created_at, updated_at, created_by_id, "
+                f"updated_by_id, last_import_id) SELECT {id_value}s.kk, {', '.join(names)}, "
+                f"s.desil, s.desil_period, %s, 1, %s, %s, %s, %s, %s FROM {FAMILIES} w "
+                f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created ORDER BY s.kk",
                 [
                     "aktif",
                     self.now,
@@ -406,7 +431,7 @@ class Pass2:
                     self.batch_id,
                 ],
             )
-        if created:
+        if created and not d.pg:
             _run(
                 f"UPDATE {FAMILIES} SET fam_id = f.id FROM registry_family f "
                 f"WHERE f.kk_number = {FAMILIES}.kk AND {FAMILIES}.created"
@@ -425,8 +450,8 @@ class Pass2:
         before, after = (part.replace("'", "''") for part in prefix.split("\x00"))
         masked = "substr(o.kk_number, 1, 4) || 'xxxxxxxx' || substr(o.kk_number, 13, 4)"
         self._audit(
-            kind="f",
             table="registry_family",
+            before=BEFORE_FAMILIES,
             action_new="registry.family.registered",
             action_changed="registry.family.updated",
             spec=FAMILY_AUDIT,
@@ -443,7 +468,8 @@ class Pass2:
         # whether the file changes his values; PPKS links are compared below.
         _run(
             f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, src.region, "
-            "p.id AS person_id, p.id IS NULL AS created, "
+            f"CASE WHEN p.id IS NULL THEN {self._new_id('registry_person')} ELSE p.id END "
+            "AS person_id, p.id IS NULL AS created, "
             f"(p.id IS NOT NULL AND ({' OR '.join(differs)})) AS changed, "
             f"FALSE AS ppks_changed FROM {STAGE} s JOIN {FAMILIES} w ON w.kk = s.kk "
             f"JOIN {STAGE} src ON src.row_no = w.src "
@@ -465,9 +491,8 @@ class Pass2:
         )
         db_codes = f"SELECT c.code FROM {links} WHERE pp.person_id = o.id"
         _run(
-            f"INSERT INTO {BEFORE} (kind, obj_id, snap) SELECT 'p', o.id, "
-            f"{self._snapshot('o', PERSON_AUDIT, {'ppks': d.json_codes(db_codes)})} "
-            f"FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id WHERE w.changed"
+            f"CREATE TEMPORARY TABLE {BEFORE_PEOPLE} AS SELECT o.*, {d.json_codes(db_codes)} "
+            f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id WHERE w.changed"
         )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in PERSON_VALUES.items())
         self.out.people_updated = _run(
@@ -480,11 +505,13 @@ class Pass2:
         columns = [col for col, _kind in PERSON_VALUES.values()]
         names = [f"s.{name}" for name in PERSON_VALUES]
         created = _fetch(f"SELECT COUNT(*) FROM {PEOPLE} WHERE created")[0][0]
+        id_column, id_value = ("id, ", "w.person_id, ") if d.pg else ("", "")
         with self._bulk_insert("registry_person", created):
             self.out.people_created = _run(
-                f"INSERT INTO registry_person (nik, family_id, region_id, {', '.join(columns)}, "
-                "disability_note, life_status, version, created_at, updated_at, created_by_id, "
-                f"updated_by_id, last_import_id) SELECT s.nik, w.fam_id, w.region, "
+                f"INSERT INTO registry_person ({id_column}nik, family_id, region_id, "
+                f"{', '.join(columns)}, disability_note, life_status, version, created_at, "
+                "updated_at, created_by_id, updated_by_id, last_import_id) SELECT "
+                f"{id_value}s.nik, w.fam_id, w.region, "
                 f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s FROM {PEOPLE} w "
                 f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created ORDER BY s.nik",
                 [
@@ -496,7 +523,7 @@ class Pass2:
                     self.batch_id,
                 ],
             )
-        if created:
+        if created and not d.pg:
             _run(
                 f"UPDATE {PEOPLE} SET person_id = p.id FROM registry_person p "
                 f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
@@ -514,8 +541,8 @@ class Pass2:
         # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
         # distinct), so the audit takes them from the staged row instead of a lookup per person.
         self._audit(
-            kind="p",
             table="registry_person",
+            before=BEFORE_PEOPLE,
             action_new="registry.person.added",
             action_changed="registry.person.updated",
             spec=PERSON_AUDIT,
@@ -547,8 +574,12 @@ class Pass2:
         for name, _definition in indexes:
             _run(f"DROP INDEX {connection.ops.quote_name(name)}")
         yield
+        # The inserted rows' foreign keys are checked at commit (Django's deferred constraints);
+        # an index cannot be built on a table with checks pending, so they run now.
+        _run("SET CONSTRAINTS ALL IMMEDIATE")
         for _name, definition in indexes:
             _run(definition)
+        _run("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _ddmmyyyy(value) -> str:

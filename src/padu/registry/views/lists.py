@@ -74,6 +74,9 @@ class ListPaginator(Paginator):
             if found:
                 self.count = found[0][1]
                 return self._get_page(self._rows([pk for pk, _ in found]), number, self)
+            if number == 1:  # nobody matches: that is the count, no second trigram scan
+                self.count = 0
+                return self._get_page([], 1, self)
         elif number == 1:
             rows = list(self.object_list[: self.per_page + 1])
             if len(rows) <= self.per_page:
