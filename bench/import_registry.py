@@ -136,7 +136,7 @@ def generate(people: int, seed: int, env: dict) -> Path:
         [
             *PADU,
             *("generate", "population", "--people", str(people), "--seed", str(seed)),
-            *("--out", str(partial), "--verbosity", "0"),
+            *("--out", str(partial)),
         ],
         env=env,
         check=True,

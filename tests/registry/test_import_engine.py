@@ -93,13 +93,15 @@ def test_generated_csv_imports_and_reimport_changes_nothing(tmp_path, media, ope
     ranked = sum(n for d, n in generated.desil_families.items() if d is not None)
     assert DesilRecord.objects.count() == ranked
     assert Person.objects.filter(ppks__isnull=False).exists()
+    # What the import created points to it; one audit entry counts it all.
+    assert not Person.objects.exclude(created_import=batch).exists()
+    assert not Family.objects.exclude(created_import=batch).exists()
     entries = AuditEntry.objects.filter(source=f"import:{batch.pk}")
-    assert entries.filter(action="registry.person.added").count() == 300
-    assert entries.filter(action="registry.family.registered").count() == generated.families
-    person = Person.objects.filter(ppks__isnull=False).first()
-    added = entries.get(action="registry.person.added", object_id=str(person.pk))
-    assert added.after["ppks"] == sorted(person.ppks.values_list("code", flat=True))
-    assert added.region_code == person.region_id and added.before is None
+    applied = entries.get(action="registry.import.applied")
+    assert applied.after["people_created"] == 300
+    assert applied.after["families_created"] == generated.families
+    assert applied.after["sha256"] == batch.file_sha256
+    assert not entries.filter(object_type__in=["registry.person", "registry.family"]).exists()
 
     before = _counts()
     versions = list(Person.objects.order_by("pk").values_list("version", flat=True))
@@ -426,3 +428,66 @@ def test_polars_nik_rules_match_parse_nik_hypothesis(operator, values):
     assert _polars_verdicts(values, context, kk=False) == [
         _verdict(v, parse_nik, regions) for v in values
     ]
+
+
+# --- PostgreSQL: the first import of a city (indexes built afterwards, keys checked at once) ----
+
+
+def _indexes_and_keys(table: str) -> tuple[set, set]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass",
+            [table],
+        )
+        return indexes, {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("may_skip_triggers", [True, False])
+def test_bulk_first_import_keeps_every_index_and_key(
+    tmp_path, media, operator, monkeypatch, may_skip_triggers
+):
+    from padu.registry.importer import upsert
+
+    monkeypatch.setattr(upsert, "BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(upsert, "_may_skip_triggers", lambda: may_skip_triggers)
+    tables = ("registry_family", "registry_person")
+    before = {table: _indexes_and_keys(table) for table in tables}
+    path = tmp_path / "pop.csv"
+    generated = generate_population(path, people=200, seed=11)
+    batch = import_local_file(actor=operator, path=path)
+    assert batch.status == ImportBatch.Status.DONE, batch.message
+    assert (batch.people_created, batch.families_created) == (200, generated.families)
+    assert {table: _indexes_and_keys(table) for table in tables} == before
+    assert Person.objects.filter(family__kk_number__isnull=False).count() == 200
+
+
+@pytest.mark.postgres
+def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
+    from django.db import IntegrityError, connection, transaction
+
+    from padu.registry.importer.upsert import _check_foreign_key
+
+    _check_foreign_key("registry_person", "family_id", "registry_family", "id")
+    with (
+        pytest.raises(IntegrityError, match=r"registry_person\.region_id"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "INSERT INTO registry_person (nik, name, name_key, sex, birth_place, birth_date,"
+            " relationship, marital_status, mother_name, occupation, disability_physical,"
+            " disability_intellectual, disability_mental, disability_sensory,"
+            " disability_severity, chronic_illness, dukcapil_status, disability_note,"
+            " life_status, version, created_at, updated_at, region_id, family_id) VALUES ("
+            " '1371010101900001',"
+            " 'X', 'x', 'L', '', '1990-01-01', 1, 1, '', '', false, false, false, false, '',"
+            " '', '', '', 'aktif', 1, now(), now(), '99.99.99.9999', 999999)"
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        _check_foreign_key("registry_person", "region_id", "regions_region", "code")

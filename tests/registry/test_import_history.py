@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from padu.accounts.capabilities import Role
 from padu.registry.generator import generate_population
-from padu.registry.models import Family, ImportBatch
+from padu.registry.models import Family, ImportBatch, Person
 from tests.factories import KOTA, make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,34 @@ def test_family_and_person_timelines_link_to_the_import(client, tmp_path, settin
         page = client.get(url).content.decode()
         assert f'href="{detail}"' in page, url
         assert f"from import #{batch.pk}" in page, url
+
+
+def test_a_later_import_shows_above_the_registration_and_both_name_their_import(
+    client, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    generate_population(first, people=12, seed=5)
+    lines = first.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("nama")] = "Nama Baru Sekali"
+    second.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    operator = make_user(Role.OPERATOR, scope=KOTA, language="en", username="op_history2")
+    for path in (first, second):
+        call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
+    registered, changed = ImportBatch.objects.order_by("pk")
+    person = Person.objects.get(name="Nama Baru Sekali")
+    assert (person.created_import_id, person.last_import_id) == (registered.pk, changed.pk)
+    client.force_login(operator)
+
+    page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert timeline.index(f"from import #{changed.pk}") < timeline.index("Member added")
+    assert timeline.index("Member added") < timeline.index(f"from import #{registered.pk}")
+    assert "Nama Baru Sekali" in timeline and f"Imported from a.csv (import #{registered.pk})" in (
+        timeline
+    )
+    family = client.get(reverse("registry:family_detail", args=[person.family_id])).content
+    assert b"Family registered" in family
+    assert family.decode().count("Member added") == person.family.members.count()

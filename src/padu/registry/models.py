@@ -7,6 +7,7 @@ change made by a service, which records it in the audit trail.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.models import BaseModel
@@ -124,6 +125,19 @@ class Family(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # The import that registered it, when one did: an import records one audit entry for all
+    # it creates (the rows are in its stored, hashed file), and the history shows the record's
+    # registration from here. No index: no page lists a batch's records, and every first import
+    # would pay for building one.
+    created_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("registered by import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -245,6 +259,19 @@ class Person(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The import that registered it, when one did: an import records one audit entry for all
+    # it creates (the rows are in its stored, hashed file), and the history shows the record's
+    # registration from here. No index: no page lists a batch's records, and every first import
+    # would pay for building one.
+    created_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("registered by import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -363,6 +390,13 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
+
+    def audit_reason(self) -> str:
+        """The reason recorded with every change the import makes."""
+        return _gettext("Imported from %(file)s (import #%(number)d).") % {
+            "file": self.file_name,
+            "number": self.pk,
+        }
 
     @property
     def percent(self) -> int:

@@ -491,6 +491,46 @@ def person_timeline(*, user, person: Person):
     )
 
 
+def import_registrations(*, user, family: Family | None = None, person: Person | None = None):
+    """The registrations done by imports, as unsaved audit entries for the timeline: the family
+    and those of its members (or the one person) that an import created. An import keeps one
+    audit entry for all it creates (see `created_import`); this is each record's share of it,
+    oldest first. `family` or `person` comes from `family_get`/`person_get`."""
+    from padu.core.models import AuditEntry
+    from padu.core.scoping import in_scope
+
+    record = family if family is not None else person
+    if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, record.region_id):
+        return []
+    people = Person.objects.filter(
+        **({"family": family} if family is not None else {"pk": person.pk})
+    ).filter(created_import__isnull=False)
+    records = list(people.select_related("created_import__created_by"))
+    if family is not None and family.created_import_id is not None:
+        family = Family.objects.select_related("created_import__created_by").get(pk=family.pk)
+        records.append(family)
+    entries = []
+    for obj in records:
+        batch = obj.created_import
+        is_family = isinstance(obj, Family)
+        entries.append(
+            AuditEntry(
+                at=obj.created_at,
+                actor=batch.created_by,
+                action="registry.family.registered" if is_family else "registry.person.added",
+                object_type="registry.family" if is_family else "registry.person",
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                region_code=obj.region_id,
+                before=None,
+                after={},
+                reason=batch.audit_reason(),
+                source=f"import:{batch.pk}",
+            )
+        )
+    return sorted(entries, key=lambda entry: (entry.at, not entry.object_type.endswith("family")))
+
+
 def family_members(*, user, family: Family) -> QuerySet[Person]:
     """Every member of the family (all statuses), with their PPKS categories, in KK order."""
     return (

@@ -65,23 +65,55 @@ class GenerationReport:
     manifest: str | None = None
 
     def summary(self) -> str:
+        """What was written, for the terminal, in the active language."""
+        from django.utils.formats import number_format
+        from django.utils.translation import gettext as _
+
+        def num(value) -> str:
+            return number_format(value, force_grouping=True)
+
+        def pct(part: int) -> str:
+            return number_format(100 * part / max(self.families, 1), decimal_pos=1)
+
         lines = [
-            f"{self.path}: {self.rows:,} rows — {self.people:,} people in "
-            f"{self.families:,} families (mean {self.people / max(self.families, 1):.2f}), "
-            f"region {self.region} (kelurahan from the {self.region_source}), seed {self.seed}, "
-            f"{self.seconds:.1f} s",
-            "desil (families): "
-            + ", ".join(
-                f"{'none' if d is None else d}: {n:,} ({100 * n / max(self.families, 1):.1f} %)"
-                for d, n in self.desil_families.items()
-            ),
+            _(
+                "%(path)s: %(rows)s rows — %(people)s people in %(families)s families (mean "
+                "%(mean)s), region %(region)s (kelurahan from %(source)s), seed %(seed)s, "
+                "%(seconds)s s"
+            )
+            % {
+                "path": self.path,
+                "rows": num(self.rows),
+                "people": num(self.people),
+                "families": num(self.families),
+                "mean": number_format(self.people / max(self.families, 1), decimal_pos=2),
+                "region": self.region,
+                "source": _("the region table")
+                if self.region_source == "table"
+                else _("the region CSV file"),
+                "seed": self.seed,
+                "seconds": number_format(self.seconds, decimal_pos=1),
+            },
+            _("desil (families): %(counts)s")
+            % {
+                "counts": ", ".join(
+                    f"{_('none') if d is None else d}: {num(n)} ({pct(n)} %)"
+                    for d, n in self.desil_families.items()
+                )
+            },
         ]
         if self.duplicates:
-            lines.append(f"duplicates: {len(self.duplicates)} ({self._count(self.duplicates)})")
+            lines.append(
+                _("duplicates: %(count)s (%(kinds)s)")
+                % {"count": num(len(self.duplicates)), "kinds": self._count(self.duplicates)}
+            )
         if self.broken:
-            lines.append(f"broken rows: {len(self.broken)} ({self._count(self.broken)})")
+            lines.append(
+                _("broken rows: %(count)s (%(kinds)s)")
+                % {"count": num(len(self.broken)), "kinds": self._count(self.broken)}
+            )
         if self.manifest:
-            lines.append(f"injected rows listed in {self.manifest}")
+            lines.append(_("injected rows listed in %(path)s") % {"path": self.manifest})
         return "\n".join(lines)
 
     @staticmethod

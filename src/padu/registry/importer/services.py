@@ -200,10 +200,7 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
     if progress:
         progress(batch)
     scope = scope_codes(actor) if actor is not None else [batch.region_id]
-    reason = _("Imported from %(file)s (import #%(number)d).") % {
-        "file": batch.file_name,
-        "number": batch.pk,
-    }
+    reason = batch.audit_reason()
     with transaction.atomic():
         work = Pass2(
             batch_id=batch.pk,
@@ -213,6 +210,23 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
         )
         work.check()
         outcome = work.write()
+        # The one entry for everything the import created (each created record points to the
+        # batch); each changed record has its own entry with the changed fields.
+        audit_record(
+            actor=actor,
+            action="registry.import.applied",
+            obj=batch,
+            region_code=batch.region_id,
+            after={
+                "families_created": outcome.families_created,
+                "families_updated": outcome.families_updated,
+                "people_created": outcome.people_created,
+                "people_updated": outcome.people_updated,
+                "sha256": batch.file_sha256,
+            },
+            reason=reason,
+            source=f"import:{batch.pk}",
+        )
     report.add_rows(outcome.report)
     path = report.close()
     batch.total_rows = rows

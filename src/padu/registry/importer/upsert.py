@@ -17,11 +17,13 @@ fields only, `source="import:<id>"`. Nothing is deleted.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
 from padu.registry.identifiers import mask_number
@@ -39,6 +41,8 @@ from .staging import (
     Dialect,
     dialect,
 )
+
+log = logging.getLogger(__name__)
 
 # stage column → (model column, kind for comparing and for the audit JSON)
 FAMILY_VALUES = {
@@ -127,15 +131,26 @@ class Actor:
 
 
 def _fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with _timed(sql), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def _run(sql: str, params=()) -> int:
-    with connection.cursor() as cursor:
+    with _timed(sql), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+@contextmanager
+def _timed(sql: str):
+    """Each statement's time at DEBUG level (LOG_LEVEL=DEBUG): where a slow import spends it."""
+    if not log.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    started = time.perf_counter()
+    yield
+    log.debug("%6.2f s  %s", time.perf_counter() - started, " ".join(sql.split())[:110])
 
 
 def _outside(column: str, scope: list[str]) -> tuple[str, list]:
@@ -329,52 +344,46 @@ class Pass2:
         (sequence,) = _fetch("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0]
         return f"nextval('{sequence}')"
 
-    def _snapshot(self, alias: str, spec, extra: dict[str, str] | None = None) -> str:
-        pairs = {key: self.d.json_value(f"{alias}.{column}", kind) for key, column, kind in spec}
-        return self.d.json_object({**pairs, **(extra or {})})
-
-    def _audit(
+    def _audit_changes(
         self,
         *,
         table: str,
         before: str,
-        action_new: str,
-        action_changed: str,
+        action: str,
         spec,
         repr_sql: str,
         extra_after: dict[str, str] | None = None,
         extra_join: str = "",
     ) -> None:
-        """Audit entries: created objects with their full snapshot, changed ones with the
-        changed fields before and after. `before` holds the changed objects' rows as they were
-        (plain columns, compared column by column); `extra_after` adds keys computed from the
-        work table `w` (and `extra_join`) rather than from the object `o`, and `before` holds
-        their old values in columns of the same name."""
+        """One audit entry per changed object, with the changed fields before and after.
+        `before` holds the changed objects' rows as they were (plain columns, compared column by
+        column); `extra_after` adds keys computed from the work table `w` (and `extra_join`)
+        rather than from the object `o`, and `before` holds their old values in columns of the
+        same name. Created objects get no entry of their own: they point to the import
+        (`created_import`), whose entry counts them."""
         d = self.d
         work, id_col = (FAMILIES, "fam_id") if table == "registry_family" else (PEOPLE, "person_id")
         extra_after = extra_after or {}
-        insert = (
-            "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
-            "object_repr, region_code, before, after, reason, source) "
-        )
-        object_type = table.replace("registry_", "registry.")
-        head = [self.now, self.actor.user_id]
-        _run(
-            insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, NULL, "
-            f"{self._snapshot('o', spec, extra_after)}, %s, %s FROM {work} w "
-            f"JOIN {table} o ON o.id = w.{id_col} {extra_join} WHERE w.created",
-            [*head, action_new, object_type, self.reason, self.source],
-        )
+        object_type = "registry.family" if table == "registry_family" else "registry.person"
         keys = [(key, f"b.{column}", f"o.{column}", kind) for key, column, kind in spec] + [
             (key, f"b.{key}", value, "json") for key, value in extra_after.items()
         ]
         old = [(k, d.json_value(b_, kind), d.ne(b_, a_, kind)) for k, b_, a_, kind in keys]
         new = [(k, d.json_value(a_, kind), d.ne(b_, a_, kind)) for k, b_, a_, kind in keys]
         _run(
-            insert + f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, "
+            "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
+            "object_repr, region_code, before, after, reason, source) "
+            f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, "
             f"{d.json_changed(old)}, {d.json_changed(new)}, %s, %s FROM {before} b "
             f"JOIN {work} w ON w.{id_col} = b.id JOIN {table} o ON o.id = b.id {extra_join}",
-            [*head, action_changed, object_type, self.reason, self.source],
+            [
+                self.now,
+                self.actor.user_id,
+                action,
+                object_type,
+                self.reason,
+                self.source,
+            ],
         )
 
     def _families(self) -> None:
@@ -415,12 +424,14 @@ class Pass2:
         names = [f"s.{name}" for name in FAMILY_VALUES]
         created = _fetch(f"SELECT COUNT(*) FROM {FAMILIES} WHERE created")[0][0]
         id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
-        with self._bulk_insert("registry_family", created):
+        # The desil history of the new families is written with them (keys checked alike).
+        with self._bulk_insert("registry_family", created, also=("registry_desilrecord",)):
             self.out.families_created = _run(
                 f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
                 "desil, desil_period, status, version, created_at, updated_at, created_by_id, "
-                f"updated_by_id, last_import_id) SELECT {id_value}s.kk, {', '.join(names)}, "
-                f"s.desil, s.desil_period, %s, 1, %s, %s, %s, %s, %s FROM {FAMILIES} w "
+                f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}s.kk, "
+                f"{', '.join(names)}, s.desil, s.desil_period, %s, 1, %s, %s, %s, %s, %s, %s "
+                f"FROM {FAMILIES} w "
                 f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created ORDER BY s.kk",
                 [
                     "aktif",
@@ -429,31 +440,31 @@ class Pass2:
                     self.actor.user_id,
                     self.actor.user_id,
                     self.batch_id,
+                    self.batch_id,
                 ],
             )
-        if created and not d.pg:
+            if created and not d.pg:
+                _run(
+                    f"UPDATE {FAMILIES} SET fam_id = f.id FROM registry_family f "
+                    f"WHERE f.kk_number = {FAMILIES}.kk AND {FAMILIES}.created"
+                )
+                self._analyze(FAMILIES)
             _run(
-                f"UPDATE {FAMILIES} SET fam_id = f.id FROM registry_family f "
-                f"WHERE f.kk_number = {FAMILIES}.kk AND {FAMILIES}.created"
+                "INSERT INTO registry_desilrecord (family_id, desil, period, source, recorded_at, "
+                f"recorded_by_id) SELECT w.fam_id, s.desil, s.desil_period, %s, %s, %s FROM "
+                f"{FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src WHERE (s.desil IS NOT NULL OR "
+                "s.desil_period IS NOT NULL) AND (w.created OR NOT EXISTS (SELECT 1 FROM "
+                f"registry_desilrecord r WHERE r.family_id = w.fam_id AND "
+                f"{d.eq('r.desil', 's.desil')} AND {d.eq('r.period', 's.desil_period')}))",
+                [self.source, self.now, self.actor.user_id],
             )
-            self._analyze(FAMILIES)
-        _run(
-            "INSERT INTO registry_desilrecord (family_id, desil, period, source, recorded_at, "
-            f"recorded_by_id) SELECT w.fam_id, s.desil, s.desil_period, %s, %s, %s FROM "
-            f"{FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src WHERE (s.desil IS NOT NULL OR "
-            "s.desil_period IS NOT NULL) AND (w.created OR NOT EXISTS (SELECT 1 FROM "
-            f"registry_desilrecord r WHERE r.family_id = w.fam_id AND "
-            f"{d.eq('r.desil', 's.desil')} AND {d.eq('r.period', 's.desil_period')}))",
-            [self.source, self.now, self.actor.user_id],
-        )
         prefix = _("Family KK %(kk)s") % {"kk": "\x00"}
         before, after = (part.replace("'", "''") for part in prefix.split("\x00"))
         masked = "substr(o.kk_number, 1, 4) || 'xxxxxxxx' || substr(o.kk_number, 13, 4)"
-        self._audit(
+        self._audit_changes(
             table="registry_family",
             before=BEFORE_FAMILIES,
-            action_new="registry.family.registered",
-            action_changed="registry.family.updated",
+            action="registry.family.updated",
             spec=FAMILY_AUDIT,
             repr_sql=f"'{before}' || {masked} || '{after}'",
         )
@@ -510,9 +521,9 @@ class Pass2:
             self.out.people_created = _run(
                 f"INSERT INTO registry_person ({id_column}nik, family_id, region_id, "
                 f"{', '.join(columns)}, disability_note, life_status, version, created_at, "
-                "updated_at, created_by_id, updated_by_id, last_import_id) SELECT "
-                f"{id_value}s.nik, w.fam_id, w.region, "
-                f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s FROM {PEOPLE} w "
+                "updated_at, created_by_id, updated_by_id, last_import_id, created_import_id) "
+                f"SELECT {id_value}s.nik, w.fam_id, w.region, "
+                f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s, %s FROM {PEOPLE} w "
                 f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created ORDER BY s.nik",
                 [
                     "aktif",
@@ -520,6 +531,7 @@ class Pass2:
                     self.now,
                     self.actor.user_id,
                     self.actor.user_id,
+                    self.batch_id,
                     self.batch_id,
                 ],
             )
@@ -540,11 +552,10 @@ class Pass2:
         )
         # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
         # distinct), so the audit takes them from the staged row instead of a lookup per person.
-        self._audit(
+        self._audit_changes(
             table="registry_person",
             before=BEFORE_PEOPLE,
-            action_new="registry.person.added",
-            action_changed="registry.person.updated",
+            action="registry.person.updated",
             spec=PERSON_AUDIT,
             extra_after={"ppks": d.json_list("s.ppks")},
             extra_join=f"JOIN {STAGE} s ON s.row_no = w.row_no",
@@ -552,12 +563,20 @@ class Pass2:
         )
 
     @contextmanager
-    def _bulk_insert(self, table: str, rows: int):
+    def _bulk_insert(self, table: str, rows: int, also: tuple[str, ...] = ()):
         """Around inserting `rows` rows into `table`. When they are more than the table holds
         (a first import), PostgreSQL builds the table's plain indexes once afterwards, which is
         many times faster than updating them row by row; the indexes that back constraints
         (primary key, unique) stay. The drop and the rebuild are part of the import's
-        transaction: a failed import leaves the indexes as they were."""
+        transaction: a failed import leaves the indexes as they were.
+
+        The foreign keys of the table (and of the tables in `also`, written inside the block)
+        are checked once for the whole table instead of row by row
+        (Django's deferred constraints queue one check per row and key: 20 s at a million
+        people), where the database role may switch triggers off for its own transaction
+        (`session_replication_role`: a superuser, or on PostgreSQL 15+ a role granted
+        `SET ON PARAMETER session_replication_role`). Dropping the constraints instead would
+        lock the tables they point to (users, regions) against every reader until commit."""
         if not self.d.pg or rows < BULK_MIN_ROWS:
             yield
             return
@@ -573,13 +592,65 @@ class Pass2:
         )
         for name, _definition in indexes:
             _run(f"DROP INDEX {connection.ops.quote_name(name)}")
+        keys = None
+        if _may_skip_triggers():
+            keys = {name: _foreign_keys(name) for name in (table, *also)}
+            if None in keys.values():
+                keys = None
+        if keys is not None:
+            _run("SET LOCAL session_replication_role = replica")
         yield
-        # The inserted rows' foreign keys are checked at commit (Django's deferred constraints);
-        # an index cannot be built on a table with checks pending, so they run now.
+        if keys is not None:
+            _run("SET LOCAL session_replication_role = origin")
+            for name, table_keys in keys.items():
+                for column, target, target_column in table_keys:
+                    _check_foreign_key(name, column, target, target_column)
+        # The rows' queued checks (when triggers ran) are due at commit, and an index cannot be
+        # built on a table with checks pending: they run now.
         _run("SET CONSTRAINTS ALL IMMEDIATE")
         for _name, definition in indexes:
             _run(definition)
         _run("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _may_skip_triggers() -> bool:
+    """Whether this PostgreSQL role may set `session_replication_role`."""
+    if connection.pg_version >= 150000:
+        sql = "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+    else:
+        sql = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    return bool(_fetch(sql)[0][0])
+
+
+def _foreign_keys(table: str) -> list[tuple[str, str, str]] | None:
+    """(column, referenced table, referenced column) of every foreign key of `table`; None when
+    one spans several columns (not checked here: the triggers then stay on)."""
+    rows = _fetch(
+        "SELECT array_length(c.conkey, 1), a.attname, c.confrelid::regclass::text, fa.attname "
+        "FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1] "
+        "WHERE c.conrelid = %s::regclass AND c.contype = 'f'",
+        [table],
+    )
+    if any(width != 1 for width, *_rest in rows):
+        return None
+    return [(column, target, target_column) for _width, column, target, target_column in rows]
+
+
+def _check_foreign_key(table: str, column: str, target: str, target_column: str) -> None:
+    """What the skipped triggers would have checked, for the whole table in one join: a value
+    with nothing to point to fails the import (and rolls it back)."""
+    q = connection.ops.quote_name
+    missing = _fetch(
+        f"SELECT t.{q(column)} FROM {table} t LEFT JOIN {target} r "
+        f"ON r.{q(target_column)} = t.{q(column)} "
+        f"WHERE t.{q(column)} IS NOT NULL AND r.{q(target_column)} IS NULL LIMIT 1"
+    )
+    if missing:
+        raise IntegrityError(
+            f"{table}.{column} = {missing[0][0]!r} has no row in {target}.{target_column}"
+        )
 
 
 def _ddmmyyyy(value) -> str:

@@ -198,9 +198,14 @@ def timeline_rows(entries, *, can_view_nik: bool) -> list[dict]:
     return rows
 
 
-def _timeline_page(request, queryset, *, can_view_nik: bool):
+def _timeline_page(request, queryset, registrations, *, can_view_nik: bool):
+    """A page of the timeline, newest first; the registrations by import (older than anything
+    recorded after them) close its last page."""
     page = Paginator(queryset, TIMELINE_PER_PAGE).get_page(request.GET.get("history"))
-    return page, timeline_rows(page.object_list, can_view_nik=can_view_nik)
+    entries = list(page.object_list)
+    if not page.has_next():
+        entries += reversed(registrations)
+    return page, timeline_rows(entries, can_view_nik=can_view_nik)
 
 
 # ------------------------------------------------------------------------------- error mapping
@@ -275,7 +280,10 @@ def family_detail(request, pk: int):
         request=request,
     )
     page, rows = _timeline_page(
-        request, selectors.family_timeline(user=user, family=family), can_view_nik=can_view_nik
+        request,
+        selectors.family_timeline(user=user, family=family),
+        selectors.import_registrations(user=user, family=family),
+        can_view_nik=can_view_nik,
     )
     context = {
         "timeline_page": page,
@@ -390,7 +398,10 @@ def person_detail(request, pk: int):
         request=request,
     )
     page, rows = _timeline_page(
-        request, selectors.person_timeline(user=user, person=person), can_view_nik=can_view_nik
+        request,
+        selectors.person_timeline(user=user, person=person),
+        selectors.import_registrations(user=user, person=person),
+        can_view_nik=can_view_nik,
     )
     context = {
         "timeline_page": page,

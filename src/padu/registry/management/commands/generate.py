@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from padu.registry.generator import BROKEN_KINDS, generate_population
 
@@ -67,7 +69,11 @@ class Command(BaseCommand):
             if quiet or step == last[0]:
                 return
             last[0] = step
-            line = f"{done:,} / {total:,} people ({pct} %)"
+            line = _("%(done)s / %(total)s people (%(pct)d %%)") % {
+                "done": number_format(done, force_grouping=True),
+                "total": number_format(total, force_grouping=True),
+                "pct": pct,
+            }
             err.write(f"\r{line}" if tty else line, ending="" if tty else "\n")
             err.flush()
 

@@ -10,6 +10,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from padu.core.errors import DomainError
@@ -54,12 +55,13 @@ class Command(BaseCommand):
             rate = batch.processed_rows / max(time.monotonic() - started, 1e-6)
             if batch.phase == ImportBatch.Phase.WRITING:
                 line = _("%(rows)s rows checked; writing to the registry…") % {
-                    "rows": f"{batch.processed_rows:,}"
+                    "rows": _number(batch.processed_rows)
                 }
             else:
                 bar = "#" * (pct // 5)
-                line = f"[{bar:<20}] {pct:3d} %  {batch.processed_rows:,}/{batch.total_rows:,}  "
-                line += _("%(rate)s rows/s") % {"rate": f"{rate:,.0f}"}
+                line = f"[{bar:<20}] {pct:3d} %  "
+                line += f"{_number(batch.processed_rows)}/{_number(batch.total_rows)}  "
+                line += _("%(rate)s rows/s") % {"rate": _number(round(rate))}
             err.write(f"\r{line}" if tty else line, ending="" if tty else "\n")
             err.flush()
 
@@ -73,23 +75,28 @@ class Command(BaseCommand):
             raise CommandError(batch.message)
         self.stdout.write(
             _(
-                "Import #%(id)d: %(rows)d rows in %(seconds).1f s — families %(fc)d created, "
-                "%(fu)d updated; people %(pc)d created, %(pu)d updated; %(same)d unchanged; "
-                "%(errors)d rows with errors, %(warnings)d with warnings."
+                "Import #%(id)d: %(rows)s rows in %(seconds)s s — families %(fc)s created, "
+                "%(fu)s updated; people %(pc)s created, %(pu)s updated; %(same)s unchanged; "
+                "%(errors)s rows with errors, %(warnings)s with warnings."
             )
             % {
                 "id": batch.pk,
-                "rows": batch.total_rows,
-                "seconds": time.monotonic() - started,
-                "fc": batch.families_created,
-                "fu": batch.families_updated,
-                "pc": batch.people_created,
-                "pu": batch.people_updated,
-                "same": batch.unchanged_rows,
-                "errors": batch.error_rows,
-                "warnings": batch.warning_rows,
+                "rows": _number(batch.total_rows),
+                "seconds": number_format(time.monotonic() - started, decimal_pos=1),
+                "fc": _number(batch.families_created),
+                "fu": _number(batch.families_updated),
+                "pc": _number(batch.people_created),
+                "pu": _number(batch.people_updated),
+                "same": _number(batch.unchanged_rows),
+                "errors": _number(batch.error_rows),
+                "warnings": _number(batch.warning_rows),
             }
         )
         report = import_error_report_path(batch)
         if report:
             self.stdout.write(_("Report: %(path)s") % {"path": report})
+
+
+def _number(value: int) -> str:
+    """1.000.000 in Indonesian, 1,000,000 in English."""
+    return number_format(value, force_grouping=True)
