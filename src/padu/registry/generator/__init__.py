@@ -75,6 +75,7 @@ class GenerationReport:
         def pct(part: int) -> str:
             return number_format(100 * part / max(self.families, 1), decimal_pos=1)
 
+        none = _("none")
         lines = [
             _(
                 "%(path)s: %(rows)s rows — %(people)s people in %(families)s families (mean "
@@ -97,7 +98,7 @@ class GenerationReport:
             _("desil (families): %(counts)s")
             % {
                 "counts": ", ".join(
-                    f"{_('none') if d is None else d}: {num(n)} ({pct(n)} %)"
+                    f"{none if d is None else d}: {num(n)} ({pct(n)} %)"
                     for d, n in self.desil_families.items()
                 )
             },

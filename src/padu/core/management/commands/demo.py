@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from faker import Faker
 
@@ -131,7 +132,8 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}/"
         self._print_logins(accounts, url)
         self.stdout.write(
-            _("Prepared in %(seconds).1f s.") % {"seconds": time.monotonic() - started}
+            _("Prepared in %(seconds)s s.")
+            % {"seconds": number_format(time.monotonic() - started, decimal_pos=1)}
         )
         if serve:
             self._serve(host, port)
