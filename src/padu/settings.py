@@ -241,3 +241,5 @@ PADU_NIK_STRICT_REGION = os.environ.get("PADU_NIK_STRICT_REGION", "loaded")
 # lower finds more, and less alike, names.
 PADU_NAME_SEARCH_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_THRESHOLD", "0.5"))
 PADU_NAME_SEARCH_WORD_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_WORD_THRESHOLD", "0.6"))
+# At most this many distinct names (search keys) are taken for one query, the most alike first.
+PADU_NAME_SEARCH_MAX_KEYS = int(os.environ.get("PADU_NAME_SEARCH_MAX_KEYS", "5000"))

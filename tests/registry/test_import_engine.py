@@ -24,7 +24,7 @@ from padu.registry.importer.services import (
     import_local_file,
     import_submit,
 )
-from padu.registry.models import DesilRecord, Family, ImportBatch, Person
+from padu.registry.models import DesilRecord, Family, ImportBatch, NameKey, Person
 from tests.factories import KEC_A, KEC_B, KOTA, make_user
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,9 @@ def test_generated_csv_imports_and_reimport_changes_nothing(tmp_path, media, ope
     ranked = sum(n for d, n in generated.desil_families.items() if d is not None)
     assert DesilRecord.objects.count() == ranked
     assert Person.objects.filter(ppks__isnull=False).exists()
+    # Every name can be searched (registry.models.NameKey).
+    keys = set(Person.objects.values_list("name_key", flat=True))
+    assert set(NameKey.objects.values_list("key", flat=True)) == keys
     # What the import created points to it; one audit entry counts it all.
     assert not Person.objects.exclude(created_import=batch).exists()
     assert not Family.objects.exclude(created_import=batch).exists()

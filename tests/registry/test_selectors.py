@@ -8,6 +8,7 @@ from django.test import override_settings
 from padu.accounts.capabilities import Role
 from padu.registry import codes, selectors
 from padu.registry.models import PPKSCategory
+from padu.registry.names import name_key
 from padu.registry.selectors import family_list, list_count, person_list
 from tests.factories import (
     KEC_A,
@@ -385,3 +386,54 @@ def test_trigram_search_is_scoped(registry):
     psm = make_user(Role.PSM, scope=KEL_A)
     assert people(psm, q="Budi Santosa") == set()
     assert people(psm, q="Rina Yusup") == set()
+
+
+@pytest.mark.postgres
+def test_a_misspelt_name_with_a_common_word_finds_the_person_first(registry, operator):
+    family = registry["families"]["a2"]
+    for name in ("Muhammad Rizky", "Muhammad Hafiz", "Muhammad Hu", "Muhammad Rizal", "Muhammad"):
+        PersonFactory(family=family, name=name)
+    assert names(person_list(user=operator, filters={"q": "Muhamad Rizki"}))[0] == "Muhammad Rizky"
+    # A typo in the short other word still puts the person before the names that share only
+    # the common word.
+    found = names(person_list(user=operator, filters={"q": "Muhamad Hifiz"}))
+    assert found[0] == "Muhammad Hafiz"
+    ranked = family_list(user=operator, filters={"q": "Muhamad Hifiz"})
+    assert [f.pk for f in ranked] == [family.pk]
+
+
+@pytest.mark.postgres
+def test_name_search_keeps_its_thresholds_after_a_rollback(registry, operator):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert people(operator, q="Budi Santosa") == {"Budi Santoso"}
+        raise RuntimeError
+    with override_settings(PADU_NAME_SEARCH_THRESHOLD=0.95):
+        assert people(operator, q="Budi Santosa") == set()
+    assert people(operator, q="Budi Santosa") == {"Budi Santoso"}
+
+
+@pytest.mark.postgres
+def test_name_search_goes_through_the_registered_keys(registry, operator):
+    from padu.registry.models import NameKey
+
+    person = PersonFactory(family=registry["families"]["a2"], name="Zulfikar Anwar")
+    assert NameKey.objects.filter(key=person.name_key).exists()
+    assert people(operator, q="Zulfikar Anwat") == {"Zulfikar Anwar"}
+    # Renamed: the old key stays (it finds nobody), the new one is registered.
+    person.name = "Bambang Sutrisno"
+    person.name_key = name_key(person.name)
+    person.save(update_fields=["name", "name_key"])
+    assert people(operator, q="Zulfikar Anwat") == set()
+    assert people(operator, q="Bambang Sutrisna") == {"Bambang Sutrisno"}
+
+
+@pytest.mark.postgres
+def test_a_query_like_more_names_than_the_limit_takes_the_most_alike(registry, operator):
+    family = registry["families"]["a2"]
+    for name in ("Rahmat", "Rahmah Putri", "Rahmawati"):
+        PersonFactory(family=family, name=name)
+    with override_settings(PADU_NAME_SEARCH_MAX_KEYS=1):
+        assert names(person_list(user=operator, filters={"q": "Rahmat"})) == ["Rahmat"]
+    assert "Rahmat" in names(person_list(user=operator, filters={"q": "Rahmat"}))

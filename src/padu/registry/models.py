@@ -202,8 +202,7 @@ class Person(BaseModel):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=120)
     # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and
-    # import. Searched through the trigram index person_name_key_trgm (PostgreSQL); a b-tree
-    # would serve no query and cost every import two index builds (bench/import_registry.py).
+    # import, and registered in NameKey.
     name_key = models.CharField(_("search key"), max_length=160)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
@@ -295,6 +294,13 @@ class Person(BaseModel):
             models.Index(
                 fields=["name", "id"], name="person_name_idx", include=["region", "family"]
             ),
+            # Name search (PostgreSQL): the people of the matching keys (see NameKey), counted
+            # and ranked from the index alone.
+            models.Index(
+                fields=["name_key", "name", "id"],
+                name="person_name_key_idx",
+                include=["region", "family"],
+            ),
             models.Index(
                 fields=["region"],
                 name="person_disabled_region_idx",
@@ -308,6 +314,12 @@ class Person(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if self.name_key and (fields is None or "name_key" in fields):
+            NameKey.objects.bulk_create([NameKey(key=self.name_key)], ignore_conflicts=True)
 
     @property
     def disability_types(self) -> list[str]:
@@ -328,6 +340,23 @@ class Person(BaseModel):
         if len(types) > 1:
             return str(_("Multiple (ganda)"))
         return str(codes.DisabilityType(types[0]).label)
+
+
+class NameKey(models.Model):
+    """Every search key (`Person.name_key`) the registry has held. The name search on
+    PostgreSQL finds the keys like the query here, by trigram, and then their people by key:
+    a city of 1,000,000 people has about 76,000 distinct keys, and comparing the query with
+    each key once costs a twentieth of comparing it with every person's (bench/search.py).
+    `Person.save` and imports add keys; none is removed (a stale key finds nobody)."""
+
+    key = models.CharField(_("search key"), max_length=160, primary_key=True)
+
+    class Meta:
+        verbose_name = _("name search key")
+        verbose_name_plural = _("name search keys")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ImportBatch(models.Model):

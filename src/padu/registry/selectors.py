@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connections
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
+    FloatField,
     Max,
     OuterRef,
     Prefetch,
@@ -18,9 +20,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Length
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from padu.accounts.capabilities import Cap
@@ -362,14 +364,15 @@ def _order(field: str, descending: bool):
 
 
 # --- Name search ------------------------------------------------------------------------------
-# PostgreSQL: pg_trgm on `name_key`, served by the GIN index person_name_key_trgm; best matches
-# first. A query of several words is compared with the whole name (`name_key % 'query'`,
-# similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two, or its
-# words in another order, is found. A one-word query is partial by nature, so it is compared with
-# each stretch of the name (`name_key %> 'query'`, word similarity ≥
-# PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6): "yusup" finds Muhammad Yusuf Hidayat. (Word
-# similarity for every query was measured too: more rows match, the misspelt person is on the
-# first page less often, and the GIN scans take longer; bench/search.py.)
+# PostgreSQL: pg_trgm, in two steps. First the search keys like the query are found among the
+# distinct keys (NameKey, its GIN index name_key_trgm), each scored once; then their people, by key
+# (person_name_key_idx), ranked by their key's score. A query of several words is compared with the
+# whole name (similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two,
+# or its words in another order, is found. A one-word query is partial by nature, so it is compared
+# with each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6):
+# "yusup" finds Muhammad Yusuf Hidayat; whole-word matches first, then shorter names. At most
+# PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most alike first (a query that broad has
+# more matches than anyone reads).
 # SQLite: every word of the normalised query must begin a word of `name_key` (LIKE 'word%' or
 # '% word%'), so "yus" finds Yusuf. Spelling variants that normalisation folds (Muhammad/M.,
 # Nurul/Nur, apostrophes, doubled letters, old spelling) are found; a typo that normalisation
@@ -406,47 +409,72 @@ def _name_search(qs: QuerySet, query: str) -> QuerySet:
 def _name_condition(terms: list[str], alias: str, person: str = ""):
     """PostgreSQL: the condition that finds people by name, and how well each one matches.
     `person` is the way from the queried model to the person ("" for people, "members__")."""
+    field = f"{person}name_key"
+    groups: dict[float, list[str]] = {}
+    for key, score in _matching_keys(terms, alias):
+        groups.setdefault(round(score, 6), []).append(key)
+    if not groups:
+        return Q(pk__in=[]), Value(0.0)
+    found = [key for keys in groups.values() for key in keys]
+    # One branch per distinct score (a handful for one word, a few dozen for a whole name), the
+    # largest first: each row finds its score in a hashed list.
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    score = Case(
+        *(When(**{f"{field}__in": keys}, then=Value(value)) for value, keys in ordered),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if len(terms) == 1:
+        # Shorter names first among equals: length / 10,000 stays below any step of word
+        # similarity for words up to 60 letters.
+        score = score - Length(field) / 10000.0
+    return Q(**{f"{field}__in": found}), score
+
+
+def _matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
+    """(key, score) of the distinct search keys like the query, the most alike first."""
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
-    field = f"{person}name_key"
-    key = " ".join(terms)
+    from .models import NameKey
+
+    query = " ".join(terms)
     similarity, word_similarity = name_search_thresholds()
-    _apply_thresholds(alias)
-    # The operator (% or %>) lets the GIN index find candidates at the session's pg_trgm
-    # threshold; the explicit comparison holds the setting even where that threshold was lost
-    # (SET is undone with a rolled-back transaction).
+    _apply_thresholds(connections[alias])
+    keys = NameKey.objects.using(alias)
+    # The operator lets the GIN index find candidates at the session's pg_trgm threshold; the
+    # explicit comparison holds the setting wherever that threshold was lost.
     if len(terms) == 1:
-        # Whole-word matches first (Yusuf before Muhammad Yusuf Hidayat), then shorter names:
-        # length / 10,000 stays below any step of word similarity for words up to 60 letters,
-        # and costs nothing, where a second trigram comparison cost a third of the search.
-        score = TrigramWordSimilarity(key, field) - Length(field) / 10000.0
-        condition = Q(**{f"{field}__trigram_word_similar": key}) & Q(
-            GreaterThanOrEqual(TrigramWordSimilarity(key, field), word_similarity)
+        keys = keys.filter(key__trigram_word_similar=query).annotate(
+            score=TrigramWordSimilarity(query, "key")
         )
-        return condition, score
-    score = TrigramSimilarity(field, key)
-    condition = Q(**{f"{field}__trigram_similar": key}) & Q(
-        GreaterThanOrEqual(TrigramSimilarity(field, key), similarity)
-    )
-    return condition, score
+        keys = keys.filter(score__gte=word_similarity)
+    else:
+        keys = keys.filter(key__trigram_similar=query).annotate(
+            score=TrigramSimilarity("key", query)
+        )
+        keys = keys.filter(score__gte=similarity)
+    limit = int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))
+    return list(keys.order_by("-score", "key").values_list("key", "score")[:limit])
 
 
-def _apply_thresholds(alias: str) -> None:
-    """Set pg_trgm's cut-offs once per database session (the % and %> operators read them)."""
-    connection = connections[alias]
+def _apply_thresholds(connection) -> None:
+    """Set pg_trgm's cut-offs (the % and %> operators read them). Outside a transaction once
+    per database session; inside one, for the transaction only and every time, since a rollback
+    would undo a session-wide setting made there."""
     connection.ensure_connection()
     thresholds = name_search_thresholds()
-    raw = connection.connection
+    in_transaction = not connection.get_autocommit()
+    raw = None if in_transaction else connection.connection
     try:
-        if _thresholds_applied.get(raw) == thresholds:
+        if raw is not None and _thresholds_applied.get(raw) == thresholds:
             return
     except TypeError:  # a connection object that cannot be weakly referenced: set it every time
         raw = None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, false),"
-            " set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [str(t) for t in thresholds],
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, %s),"
+            " set_config('pg_trgm.word_similarity_threshold', %s, %s)",
+            [v for t in thresholds for v in (str(t), in_transaction)],
         )
     if raw is not None:
         _thresholds_applied[raw] = thresholds

@@ -324,6 +324,12 @@ class Pass2:
         self._families()
         self._people()
         self.out.accepted_rows = _fetch(f"SELECT COUNT(*) FROM {STAGE} WHERE ok")[0][0]
+        written = self.out.people_created + self.out.people_updated
+        if self.d.pg and written >= BULK_MIN_ROWS:
+            # Fresh statistics for the first searches after a large import, rather than
+            # plans made for the registry as it was (autovacuum comes to it later).
+            for table in ("registry_family", "registry_person", "registry_namekey"):
+                _run(f"ANALYZE {table}")
         return self.out
 
     def _analyze(self, table: str, *index_columns: str) -> None:
@@ -541,6 +547,12 @@ class Pass2:
                 f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
             )
             self._analyze(PEOPLE)
+        # The search keys of the new and changed names (registry.models.NameKey).
+        _run(
+            f"INSERT INTO registry_namekey (key) SELECT DISTINCT s.name_key FROM {PEOPLE} w "
+            f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE (w.created OR w.changed) "
+            "AND s.name_key <> '' ON CONFLICT (key) DO NOTHING"
+        )
         _run(
             "DELETE FROM registry_person_ppks WHERE person_id IN "
             f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
