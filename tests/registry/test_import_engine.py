@@ -458,7 +458,7 @@ def test_bulk_first_import_keeps_every_index_and_key(
 
     monkeypatch.setattr(upsert, "BULK_MIN_ROWS", 10)
     monkeypatch.setattr(upsert, "_may_skip_triggers", lambda: may_skip_triggers)
-    tables = ("registry_family", "registry_person")
+    tables = ("registry_family", "registry_person", "registry_desilrecord", "registry_namekey")
     before = {table: _indexes_and_keys(table) for table in tables}
     path = tmp_path / "pop.csv"
     generated = generate_population(path, people=200, seed=11)
@@ -476,6 +476,9 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
     from padu.registry.importer.upsert import _check_foreign_key
 
     _check_foreign_key("registry_person", "family_id", "registry_family", "id")
+    _check_foreign_key("registry_person", "created_by_id", "accounts_user", "id", None)
+    with pytest.raises(IntegrityError, match="created_by_id"):
+        _check_foreign_key("registry_person", "created_by_id", "accounts_user", "id", 987654)
     with (
         pytest.raises(IntegrityError, match=r"registry_person\.region_id"),
         transaction.atomic(),

@@ -60,8 +60,13 @@ class Family(BaseModel):
         on_delete=models.SET_NULL,
         related_name="families",
     )
+    # Indexed by family_region_prefix_idx alone (equality and prefix), as Person.region.
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
@@ -195,9 +200,15 @@ class Person(BaseModel):
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.PROTECT, related_name="members"
     )
-    # Denormalised from the family so that scoping a person list needs no join.
+    # Denormalised from the family so that scoping a person list needs no join. Indexed by
+    # person_region_prefix_idx alone, which serves equality as well as the prefix (a plain index
+    # and its LIKE twin would cost every first import two more builds).
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=120)

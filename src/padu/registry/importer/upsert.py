@@ -153,6 +153,10 @@ def _timed(sql: str):
     log.debug("%6.2f s  %s", time.perf_counter() - started, " ".join(sql.split())[:110])
 
 
+def _count(table: str, flag: str) -> int:
+    return _fetch(f"SELECT COUNT(*) FROM {table} WHERE {flag}")[0][0]
+
+
 def _outside(column: str, scope: list[str]) -> tuple[str, list]:
     """SQL true when region code `column` lies outside every scope subtree."""
     if not scope:
@@ -326,10 +330,9 @@ class Pass2:
         self.out.accepted_rows = _fetch(f"SELECT COUNT(*) FROM {STAGE} WHERE ok")[0][0]
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
-            # Fresh statistics for the first searches after a large import, rather than
-            # plans made for the registry as it was (autovacuum comes to it later).
-            for table in ("registry_family", "registry_person", "registry_namekey"):
-                _run(f"ANALYZE {table}")
+            # The name search's first step plans by the keys' statistics: without fresh ones
+            # the first searches after a large import scan every key (autovacuum comes later).
+            _run("ANALYZE registry_namekey")
         return self.out
 
     def _analyze(self, table: str, *index_columns: str) -> None:
@@ -412,12 +415,16 @@ class Pass2:
             "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
         self._analyze(FAMILIES, "kk", "fam_id")
-        _run(
-            f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
-            "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
-        )
+        # The statements for changed families (their old values, the update, the audit) are
+        # left out when there are none, as in a first import: each would read every family.
+        changed = _count(FAMILIES, "changed")
+        if changed:
+            _run(
+                f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
+                "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
+            )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
-        self.out.families_updated = _run(
+        self.out.families_updated = changed and _run(
             f"UPDATE registry_family AS f SET {sets}, "
             f"desil = CASE WHEN {new_desil} THEN s.desil ELSE f.desil END, "
             f"desil_period = CASE WHEN {new_desil} THEN s.desil_period ELSE f.desil_period END, "
@@ -428,7 +435,7 @@ class Pass2:
         )
         columns = [col for col, _kind in FAMILY_VALUES.values()]
         names = [f"s.{name}" for name in FAMILY_VALUES]
-        created = _fetch(f"SELECT COUNT(*) FROM {FAMILIES} WHERE created")[0][0]
+        created = _count(FAMILIES, "created")
         id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         # The desil history of the new families is written with them (keys checked alike).
         with self._bulk_insert("registry_family", created, also=("registry_desilrecord",)):
@@ -438,7 +445,7 @@ class Pass2:
                 f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}s.kk, "
                 f"{', '.join(names)}, s.desil, s.desil_period, %s, 1, %s, %s, %s, %s, %s, %s "
                 f"FROM {FAMILIES} w "
-                f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created ORDER BY s.kk",
+                f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created",
                 [
                     "aktif",
                     self.now,
@@ -467,13 +474,14 @@ class Pass2:
         prefix = _("Family KK %(kk)s") % {"kk": "\x00"}
         before, after = (part.replace("'", "''") for part in prefix.split("\x00"))
         masked = "substr(o.kk_number, 1, 4) || 'xxxxxxxx' || substr(o.kk_number, 13, 4)"
-        self._audit_changes(
-            table="registry_family",
-            before=BEFORE_FAMILIES,
-            action="registry.family.updated",
-            spec=FAMILY_AUDIT,
-            repr_sql=f"'{before}' || {masked} || '{after}'",
-        )
+        if changed:
+            self._audit_changes(
+                table="registry_family",
+                before=BEFORE_FAMILIES,
+                action="registry.family.updated",
+                spec=FAMILY_AUDIT,
+                repr_sql=f"'{before}' || {masked} || '{after}'",
+            )
 
     def _people(self) -> None:
         d = self.d
@@ -499,7 +507,7 @@ class Pass2:
         _run(
             f"UPDATE {PEOPLE} SET ppks_changed = TRUE, changed = TRUE WHERE row_no IN ("
             f"SELECT w.row_no FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
-            f"WHERE w.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {links} "
+            f"WHERE NOT w.created AND NOT EXISTS (SELECT 1 FROM {links} "
             "WHERE pp.person_id = w.person_id AND c.code = x.code) "
             f"UNION SELECT w.row_no FROM {PEOPLE} w JOIN registry_person_ppks pp ON pp.person_id = "
             "w.person_id JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id "
@@ -507,12 +515,15 @@ class Pass2:
             "AND x.code = c.code))"
         )
         db_codes = f"SELECT c.code FROM {links} WHERE pp.person_id = o.id"
-        _run(
-            f"CREATE TEMPORARY TABLE {BEFORE_PEOPLE} AS SELECT o.*, {d.json_codes(db_codes)} "
-            f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id WHERE w.changed"
-        )
+        changed = _count(PEOPLE, "changed")  # as for families: nothing to do when none changed
+        if changed:
+            _run(
+                f"CREATE TEMPORARY TABLE {BEFORE_PEOPLE} AS SELECT o.*, {d.json_codes(db_codes)} "
+                f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id "
+                "WHERE w.changed"
+            )
         sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in PERSON_VALUES.items())
-        self.out.people_updated = _run(
+        self.out.people_updated = changed and _run(
             f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, region_id = w.region, "
             "version = p.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
             f"FROM {PEOPLE} w JOIN {STAGE} s ON s.row_no = w.row_no "
@@ -521,16 +532,23 @@ class Pass2:
         )
         columns = [col for col, _kind in PERSON_VALUES.values()]
         names = [f"s.{name}" for name in PERSON_VALUES]
-        created = _fetch(f"SELECT COUNT(*) FROM {PEOPLE} WHERE created")[0][0]
+        created = _count(PEOPLE, "created")
         id_column, id_value = ("id, ", "w.person_id, ") if d.pg else ("", "")
-        with self._bulk_insert("registry_person", created):
+        # The search keys of the file's names (registry.models.NameKey) are written with the
+        # people: those of unchanged people are there already, and skipping them costs less
+        # than a join to find them.
+        with self._bulk_insert("registry_person", created, also=("registry_namekey",)):
+            _run(
+                f"INSERT INTO registry_namekey (key) SELECT DISTINCT name_key FROM {STAGE} "
+                "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
+            )
             self.out.people_created = _run(
                 f"INSERT INTO registry_person ({id_column}nik, family_id, region_id, "
                 f"{', '.join(columns)}, disability_note, life_status, version, created_at, "
                 "updated_at, created_by_id, updated_by_id, last_import_id, created_import_id) "
                 f"SELECT {id_value}s.nik, w.fam_id, w.region, "
                 f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s, %s FROM {PEOPLE} w "
-                f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created ORDER BY s.nik",
+                f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created",
                 [
                     "aktif",
                     self.now,
@@ -547,12 +565,6 @@ class Pass2:
                 f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
             )
             self._analyze(PEOPLE)
-        # The search keys of the new and changed names (registry.models.NameKey).
-        _run(
-            f"INSERT INTO registry_namekey (key) SELECT DISTINCT s.name_key FROM {PEOPLE} w "
-            f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE (w.created OR w.changed) "
-            "AND s.name_key <> '' ON CONFLICT (key) DO NOTHING"
-        )
         _run(
             "DELETE FROM registry_person_ppks WHERE person_id IN "
             f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
@@ -564,28 +576,29 @@ class Pass2:
         )
         # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
         # distinct), so the audit takes them from the staged row instead of a lookup per person.
-        self._audit_changes(
-            table="registry_person",
-            before=BEFORE_PEOPLE,
-            action="registry.person.updated",
-            spec=PERSON_AUDIT,
-            extra_after={"ppks": d.json_list("s.ppks")},
-            extra_join=f"JOIN {STAGE} s ON s.row_no = w.row_no",
-            repr_sql="substr(o.name, 1, 200)",
-        )
+        if changed:
+            self._audit_changes(
+                table="registry_person",
+                before=BEFORE_PEOPLE,
+                action="registry.person.updated",
+                spec=PERSON_AUDIT,
+                extra_after={"ppks": d.json_list("s.ppks")},
+                extra_join=f"JOIN {STAGE} s ON s.row_no = w.row_no",
+                repr_sql="substr(o.name, 1, 200)",
+            )
 
     @contextmanager
     def _bulk_insert(self, table: str, rows: int, also: tuple[str, ...] = ()):
         """Around inserting `rows` rows into `table`. When they are more than the table holds
-        (a first import), PostgreSQL builds the table's plain indexes once afterwards, which is
-        many times faster than updating them row by row; the indexes that back constraints
-        (primary key, unique) stay. The drop and the rebuild are part of the import's
-        transaction: a failed import leaves the indexes as they were.
+        (a first import), PostgreSQL builds the table's plain indexes and its unique constraints
+        that no foreign key uses (NIK, KK number) once afterwards, which is many times faster
+        than updating them row by row; the primary key stays. The tables in `also`, written
+        inside the block, get the same for their plain indexes. The drops and the rebuilds are
+        part of the import's transaction: a failed import leaves the tables as they were.
 
-        The foreign keys of the table (and of the tables in `also`, written inside the block)
-        are checked once for the whole table instead of row by row
-        (Django's deferred constraints queue one check per row and key: 20 s at a million
-        people), where the database role may switch triggers off for its own transaction
+        The foreign keys are checked once for the whole table instead of row by row (Django's
+        deferred constraints queue one check per row and key: 20 s at a million people), where
+        the database role may switch triggers off for its own transaction
         (`session_replication_role`: a superuser, or on PostgreSQL 15+ a role granted
         `SET ON PARAMETER session_replication_role`). Dropping the constraints instead would
         lock the tables they point to (users, regions) against every reader until commit."""
@@ -596,12 +609,27 @@ class Pass2:
         if rows <= present:
             yield
             return
-        indexes = _fetch(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        indexes = [
+            index
+            for name in (table, *also)
+            for index in _fetch(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                [name],
+            )
+        ]
+        # Unique constraints other than the primary key, that no foreign key points to (NIK,
+        # KK number): rebuilt like the indexes. The rows were checked for duplicates before
+        # (pass 2's checks), and the rebuild would fail the import if one slipped through.
+        uniques = _fetch(
+            "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.conrelid = %s::regclass AND c.contype = 'u' AND NOT EXISTS ("
+            "SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)",
             [table],
         )
+        for name, _definition in uniques:
+            _run(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
         for name, _definition in indexes:
             _run(f"DROP INDEX {connection.ops.quote_name(name)}")
         keys = None
@@ -614,12 +642,26 @@ class Pass2:
         yield
         if keys is not None:
             _run("SET LOCAL session_replication_role = origin")
+            # The columns that every new row fills with the import's own user and batch need
+            # one look each; the others are checked over the whole table.
+            constants = {
+                "created_by_id": self.actor.user_id,
+                "updated_by_id": self.actor.user_id,
+                "recorded_by_id": self.actor.user_id,
+                "last_import_id": self.batch_id,
+                "created_import_id": self.batch_id,
+            }
             for name, table_keys in keys.items():
                 for column, target, target_column in table_keys:
-                    _check_foreign_key(name, column, target, target_column)
+                    _check_foreign_key(
+                        name, column, target, target_column, constants.get(column, _ANY)
+                    )
         # The rows' queued checks (when triggers ran) are due at commit, and an index cannot be
         # built on a table with checks pending: they run now.
         _run("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, definition in uniques:
+            quoted = connection.ops.quote_name(name)
+            _run(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
         for _name, definition in indexes:
             _run(definition)
         _run("SET CONSTRAINTS ALL DEFERRED")
@@ -650,10 +692,22 @@ def _foreign_keys(table: str) -> list[tuple[str, str, str]] | None:
     return [(column, target, target_column) for _width, column, target, target_column in rows]
 
 
-def _check_foreign_key(table: str, column: str, target: str, target_column: str) -> None:
-    """What the skipped triggers would have checked, for the whole table in one join: a value
-    with nothing to point to fails the import (and rolls it back)."""
+_ANY = object()
+
+
+def _check_foreign_key(
+    table: str, column: str, target: str, target_column: str, value=_ANY
+) -> None:
+    """What the skipped triggers would have checked, for the whole table in one join (or, when
+    the new rows all hold `value`, for that value): a value with nothing to point to fails the
+    import (and rolls it back)."""
     q = connection.ops.quote_name
+    if value is not _ANY:
+        if value is not None and not _fetch(
+            f"SELECT 1 FROM {target} WHERE {q(target_column)} = %s", [value]
+        ):
+            raise IntegrityError(f"{table}.{column} = {value!r} has no row in {target}")
+        return
     missing = _fetch(
         f"SELECT t.{q(column)} FROM {table} t LEFT JOIN {target} r "
         f"ON r.{q(target_column)} = t.{q(column)} "
