@@ -300,9 +300,16 @@ def age_band_range(
     return after, _years_before(today, low)
 
 
+# Annotations a list row shows and no filter or grouping uses: a count leaves them out (Django
+# keeps every annotation of a grouped query, and member_count is a subquery per family).
+DISPLAY_ONLY = frozenset({"member_count"})
+
+
 def list_count(qs: QuerySet) -> int:
     """The number of rows of a list, without the ordering and annotations the page needs."""
-    return qs.order_by().count()
+    qs = qs.order_by()
+    qs.query.set_annotation_mask(set(qs.query.annotation_select) - DISPLAY_ONLY)
+    return qs.count()
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
