@@ -180,16 +180,17 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
     context = Context.load(actor, root=batch.region_id)
     staging.create_stage()
     rows = 0
-    for chunk in files.iter_chunks(path, layout, CHUNK_ROWS):
-        stage, lines = validate(chunk, context)
-        staging.load(stage)
-        report.add(lines)
-        rows += chunk.height
-        batch.processed_rows = rows
-        batch.total_rows = max(batch.total_rows, rows)
-        _save(batch, "processed_rows", "total_rows")
-        if progress:
-            progress(batch)
+    with staging.Loader() as loader:
+        for chunk in files.iter_chunks(path, layout, CHUNK_ROWS):
+            stage, lines = validate(chunk, context)
+            loader.add(stage)
+            report.add(lines)
+            rows += chunk.height
+            batch.processed_rows = rows
+            batch.total_rows = max(batch.total_rows, rows)
+            _save(batch, "processed_rows", "total_rows")
+            if progress:
+                progress(batch)
     if rows == 0:
         raise files.ImportFileError(
             _("The file has column headings but no data rows."), code="empty"

@@ -139,32 +139,82 @@ def index_stage() -> None:
         cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
 
 
-def load(stage: pl.DataFrame) -> None:
-    """Append one chunk of typed rows (and its PPKS codes) to the staging tables."""
+class Loader:
+    """Appends the typed rows of each chunk (and their PPKS codes) to the staging tables. On
+    PostgreSQL the COPY of a chunk runs in a thread while
+    the caller checks the next one: the database parses on one core while Polars works on the
+    others (psycopg serialises the session's statements, so the thread and the caller's own
+    queries take turns). Use as a context manager: leaving it waits for the last COPY."""
+
+    def __init__(self):
+        self.pg = connection.vendor == "postgresql"
+        self.pending = None
+        self.pool = None
+        if self.pg:
+            from concurrent.futures import ThreadPoolExecutor
+
+            connection.ensure_connection()
+            self.raw = connection.connection
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="padu-copy")
+
+    def __enter__(self) -> Loader:
+        return self
+
+    def add(self, stage: pl.DataFrame) -> None:
+        if not self.pg:
+            for table, frame in _frames(stage):
+                _insert(table, frame)
+            return
+        self.wait()
+        self.pending = self.pool.submit(self._copy_all, stage)
+
+    def _copy_all(self, stage: pl.DataFrame) -> None:
+        for table, frame in _frames(stage):
+            _copy_pg(self.raw, table, frame)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a failed COPY raises here
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+
+
+def _frames(stage: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
     if stage.is_empty():
-        return
+        return []
     ppks = (
         stage.filter(pl.col("ok") & (pl.col("ppks") != ""))
         .select("row_no", pl.col("ppks").str.split(";").alias("code"))
         .explode("code")
         .with_columns(pl.col("code").cast(pl.Int64))
     )
-    _copy(STAGE, stage.select(list(STAGE_COLUMNS)))
+    frames = [(STAGE, stage.select(list(STAGE_COLUMNS)))]
     if not ppks.is_empty():
-        _copy(PPKS, ppks)
+        frames.append((PPKS, ppks))
+    return frames
 
 
-def _copy(table: str, frame: pl.DataFrame) -> None:
+def _copy_pg(raw, table: str, frame: pl.DataFrame) -> None:
+    """COPY through psycopg's own connection (Django's cursor has no COPY)."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="")
     columns = ", ".join(frame.columns)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        copy.write(buffer.getvalue())
+
+
+def _insert(table: str, frame: pl.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    marks = ", ".join(["%s"] * len(frame.columns))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            frame.write_csv(buffer, include_header=False, null_value="")
-            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(buffer.getvalue())
-        else:
-            marks = ", ".join(["%s"] * len(frame.columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})", frame.iter_rows()
-            )
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", frame.iter_rows())
