@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
-    """Who created/changed a record and when; `version` backs optimistic locking."""
+    """Who created/changed a record and when; `version` backs optimistic locking. The user
+    columns have no index: "what did this user do" is the audit trail's question (indexed by
+    actor), and an index here would cost every first import of a city two more builds."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -18,6 +20,7 @@ class BaseModel(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,6 +29,7 @@ class BaseModel(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 

@@ -123,6 +123,7 @@ class Family(BaseModel):
         default=codes.FamilyStatus.ACTIVE,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # No index, as created_import: no page lists a batch's records.
     last_import = models.ForeignKey(
         "registry.ImportBatch",
         verbose_name=_("last import"),
@@ -130,6 +131,7 @@ class Family(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     # The import that registered it, when one did: an import records one audit entry for all
     # it creates (the rows are in its stored, hashed file), and the history shows the record's
@@ -261,6 +263,7 @@ class Person(BaseModel):
         default=codes.LifeStatus.ACTIVE,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # No index, as created_import: no page lists a batch's records.
     last_import = models.ForeignKey(
         "registry.ImportBatch",
         verbose_name=_("last import"),
@@ -268,6 +271,7 @@ class Person(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     # The import that registered it, when one did: an import records one audit entry for all
     # it creates (the rows are in its stored, hashed file), and the history shows the record's

@@ -23,6 +23,8 @@ BEFORE_FAMILIES = "padu_import_family_before"
 BEFORE_PEOPLE = "padu_import_person_before"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
+# pg_statistic sample size for the work tables (PostgreSQL's default is 100).
+WORK_STATISTICS_TARGET = 10
 TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE_FAMILIES, BEFORE_PEOPLE, REJECT)
 
 
@@ -131,8 +133,12 @@ def index_stage() -> None:
     than maintained row by row)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A small sample: pass 2's plans need the tables' sizes and rough value counts,
+            # and the default sample (30,000 rows) cost half a second at 1,000,000 rows.
+            cursor.execute(f"SET default_statistics_target = {WORK_STATISTICS_TARGET}")
             cursor.execute(f"ANALYZE {STAGE}")
             cursor.execute(f"ANALYZE {PPKS}")
+            cursor.execute("RESET default_statistics_target")
             return
         for column in ("row_no", "kk", "nik"):
             cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
@@ -150,6 +156,7 @@ class Loader:
         self.pg = connection.vendor == "postgresql"
         self.pending = None
         self.pool = None
+        self.ids: list[pl.DataFrame] = []
         if self.pg:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -161,12 +168,24 @@ class Loader:
         return self
 
     def add(self, stage: pl.DataFrame) -> None:
+        self.ids.append(stage.select("row_no", "nik", "ok"))
         if not self.pg:
             for table, frame in _frames(stage):
                 _insert(table, frame)
             return
         self.wait()
         self.pending = self.pool.submit(self._copy_all, stage)
+
+    def repeated_niks(self) -> list[tuple[int, int]]:
+        """(row, first row) of every valid row whose NIK an earlier valid row of the file has:
+        found here, over the rows' numbers and NIKs kept from each chunk, in a tenth of the
+        time a query over the staging table takes."""
+        if not self.ids:
+            return []
+        rows = pl.concat(self.ids).filter(pl.col("ok")).select("row_no", "nik")
+        first = rows.group_by("nik").agg(pl.col("row_no").min().alias("first"))
+        repeated = rows.join(first, on="nik").filter(pl.col("row_no") > pl.col("first"))
+        return repeated.sort("row_no").select("row_no", "first").rows()
 
     def _copy_all(self, stage: pl.DataFrame) -> None:
         for table, frame in _frames(stage):

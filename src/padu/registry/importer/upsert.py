@@ -38,6 +38,7 @@ from .staging import (
     PPKS,
     REJECT,
     STAGE,
+    WORK_STATISTICS_TARGET,
     Dialect,
     dialect,
 )
@@ -195,20 +196,17 @@ class Pass2:
                 [False],
             )
 
-    def check(self) -> None:
+    def check(self, repeated_niks: list[tuple[int, int]]) -> None:
+        """The cross-row checks; `repeated_niks` (row, first row) come from pass 1
+        (staging.Loader.repeated_niks)."""
         if self.d.pg:
             # For this transaction only: sorts and hash joins in memory, index builds with room
             # to sort, and no wait for the WAL flush at commit (a crash can lose the import's
             # commit, never corrupt anything; the batch would then show as unfinished).
             for setting, value in SESSION_SETTINGS.items():
                 _run(f"SET LOCAL {setting} = '{value}'")
-        duplicates = _fetch(
-            f"SELECT s.row_no, d.first FROM {STAGE} s JOIN (SELECT nik, MIN(row_no) AS first "
-            f"FROM {STAGE} WHERE ok GROUP BY nik HAVING COUNT(*) > 1) d ON d.nik = s.nik "
-            "WHERE s.ok AND s.row_no > d.first"
-        )
         self._reject(
-            duplicates,
+            repeated_niks,
             "nik",
             lambda r: _("NIK: already used in row %(row)d of this file.") % {"row": r[1]},
         )
@@ -339,7 +337,9 @@ class Pass2:
         """Make a work table fit for joins: PostgreSQL needs its statistics to choose hash joins
         over per-row lookups; SQLite only joins by nested loops and needs indexes."""
         if self.d.pg:
+            _run(f"SET LOCAL default_statistics_target = {WORK_STATISTICS_TARGET}")
             _run(f"ANALYZE {table}")
+            _run("RESET default_statistics_target")
             return
         for column in index_columns:
             _run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
@@ -408,7 +408,7 @@ class Pass2:
         # One pass over the families of the file: the registered one (if any) and whether the
         # file changes it. A family whose row was rejected is left out.
         _run(
-            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
+            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, s.region, "
             f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
             f"({new_desil}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
@@ -488,16 +488,15 @@ class Pass2:
         differs = [
             d.ne(f"p.{col}", f"s.{name}", kind) for name, (col, kind) in PERSON_VALUES.items()
         ]
-        differs += [d.ne("p.family_id", "w.fam_id"), d.ne("p.region_id", "src.region")]
+        differs += [d.ne("p.family_id", "w.fam_id"), d.ne("p.region_id", "w.region")]
         # One pass over the accepted rows: family, kelurahan, the registered person (if any) and
         # whether the file changes his values; PPKS links are compared below.
         _run(
-            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, src.region, "
+            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, w.region, "
             f"CASE WHEN p.id IS NULL THEN {self._new_id('registry_person')} ELSE p.id END "
             "AS person_id, p.id IS NULL AS created, "
             f"(p.id IS NOT NULL AND ({' OR '.join(differs)})) AS changed, "
             f"FALSE AS ppks_changed FROM {STAGE} s JOIN {FAMILIES} w ON w.kk = s.kk "
-            f"JOIN {STAGE} src ON src.row_no = w.src "
             "LEFT JOIN registry_person p ON p.nik = s.nik WHERE s.ok"
         )
         self._analyze(PEOPLE, "row_no", "person_id")
