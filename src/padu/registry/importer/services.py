@@ -33,7 +33,7 @@ from .upsert import Actor, Pass2
 
 log = logging.getLogger(__name__)
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 Progress = Callable[[ImportBatch], None]
 
 
