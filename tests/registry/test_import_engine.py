@@ -463,7 +463,13 @@ def test_bulk_first_import_keeps_every_index_and_key(
 
     monkeypatch.setattr(upsert, "BULK_MIN_ROWS", 10)
     monkeypatch.setattr(upsert, "_may_skip_triggers", lambda: may_skip_triggers)
-    tables = ("registry_family", "registry_person", "registry_desilrecord", "registry_namekey")
+    tables = (
+        "registry_family",
+        "registry_person",
+        "registry_desilrecord",
+        "registry_namekey",
+        "registry_person_ppks",
+    )
     before = {table: _indexes_and_keys(table) for table in tables}
     path = tmp_path / "pop.csv"
     generated = generate_population(path, people=200, seed=11)

@@ -533,10 +533,15 @@ class Pass2:
         names = [f"s.{name}" for name in PERSON_VALUES]
         created = _count(PEOPLE, "created")
         id_column, id_value = ("id, ", "w.person_id, ") if d.pg else ("", "")
-        # The search keys of the file's names (registry.models.NameKey) are written with the
-        # people: those of unchanged people are there already, and skipping them costs less
-        # than a join to find them.
-        with self._bulk_insert("registry_person", created, also=("registry_namekey",)):
+        _run(
+            "DELETE FROM registry_person_ppks WHERE person_id IN "
+            f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
+        )
+        # The search keys of the file's names (registry.models.NameKey) and the PPKS links are
+        # written with the people. Keys of unchanged people are there already, and skipping
+        # them would cost more (a join) than finding them there.
+        people_tables = ("registry_namekey", "registry_person_ppks")
+        with self._bulk_insert("registry_person", created, also=people_tables):
             _run(
                 f"INSERT INTO registry_namekey (key) SELECT DISTINCT name_key FROM {STAGE} "
                 "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
@@ -558,21 +563,17 @@ class Pass2:
                     self.batch_id,
                 ],
             )
-        if created and not d.pg:
+            if created and not d.pg:
+                _run(
+                    f"UPDATE {PEOPLE} SET person_id = p.id FROM registry_person p "
+                    f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
+                )
+                self._analyze(PEOPLE)
             _run(
-                f"UPDATE {PEOPLE} SET person_id = p.id FROM registry_person p "
-                f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
+                "INSERT INTO registry_person_ppks (person_id, ppkscategory_id) SELECT "
+                f"w.person_id, c.id FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
+                "JOIN registry_ppkscategory c ON c.code = x.code WHERE w.ppks_changed OR w.created"
             )
-            self._analyze(PEOPLE)
-        _run(
-            "DELETE FROM registry_person_ppks WHERE person_id IN "
-            f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
-        )
-        _run(
-            "INSERT INTO registry_person_ppks (person_id, ppkscategory_id) SELECT w.person_id, "
-            f"c.id FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
-            "JOIN registry_ppkscategory c ON c.code = x.code WHERE w.ppks_changed OR w.created"
-        )
         # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
         # distinct), so the audit takes them from the staged row instead of a lookup per person.
         if changed:
