@@ -4,6 +4,7 @@ How to refresh the catalogs and fix a failure here: AGENTS.md, "Translations".
 """
 
 import contextlib
+import re
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,19 @@ def test_catalog_knows_every_msgid_in_the_source(tmp_path, settings):
             ),
             pytrace=False,
         )
+
+
+EXTRACTED_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+ALIASED_IMPORT = re.compile(r"from django\.utils\.translation import (\w+) as (\w+)")
+
+
+def test_translation_functions_keep_names_that_makemessages_extracts():
+    """`gettext as _t` would hide every message marked with `_t` from makemessages (and so from
+    the catalog test above): the page would show English."""
+    hidden = [
+        f"{path.relative_to(PACKAGE_DIR)}: {match.group(0)}"
+        for path in PACKAGE_DIR.rglob("*.py")
+        for match in ALIASED_IMPORT.finditer(path.read_text(encoding="utf-8"))
+        if match.group(2) not in EXTRACTED_NAMES
+    ]
+    assert not hidden, "\n".join(hidden)

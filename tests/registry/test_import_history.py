@@ -62,3 +62,17 @@ def test_a_later_import_shows_above_the_registration_and_both_name_their_import(
     family = client.get(reverse("registry:family_detail", args=[person.family_id])).content
     assert b"Family registered" in family
     assert family.decode().count("Member added") == person.family.members.count()
+
+
+def test_the_registration_reads_in_indonesian(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "populasi.csv"
+    generate_population(path, people=5, seed=8)
+    operator = make_user(Role.OPERATOR, scope=KOTA, language="id", username="op_history_id")
+    call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
+    batch = ImportBatch.objects.get()
+    client.force_login(operator)
+    person = Person.objects.order_by("pk").first()
+    page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    assert f"Diimpor dari populasi.csv (impor #{batch.pk})." in page
+    assert "Imported from" not in page

@@ -7,7 +7,7 @@ change made by a service, which records it in the audit trail.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.models import BaseModel
@@ -437,7 +437,7 @@ class ImportBatch(models.Model):
 
     def audit_reason(self) -> str:
         """The reason recorded with every change the import makes."""
-        return _gettext("Imported from %(file)s (import #%(number)d).") % {
+        return gettext("Imported from %(file)s (import #%(number)d).") % {
             "file": self.file_name,
             "number": self.pk,
         }
