@@ -105,8 +105,10 @@ PERSON_AUDIT = [
 ]
 # Below this many new rows an import keeps the table's indexes (see Pass2._bulk_insert).
 BULK_MIN_ROWS = 10_000
+# For the import's transaction (Pass2.check): the joins of a million rows hash in memory at
+# 256 MB (at 64 MB they spilled to disk in batches: 2 s more), and so do the index builds.
 SESSION_SETTINGS = {
-    "work_mem": "64MB",
+    "work_mem": "256MB",
     "maintenance_work_mem": "256MB",
     "synchronous_commit": "off",
 }
