@@ -484,12 +484,12 @@ def test_bulk_first_import_keeps_every_index_and_key(
 def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
     from django.db import IntegrityError, connection, transaction
 
-    from padu.registry.importer.upsert import _check_foreign_key
+    from padu.registry.importer.upsert import _check_foreign_key, _check_value
 
     _check_foreign_key("registry_person", "family_id", "registry_family", "id")
-    _check_foreign_key("registry_person", "created_by_id", "accounts_user", "id", None)
+    _check_value("registry_person", "created_by_id", "accounts_user", "id", None)
     with pytest.raises(IntegrityError, match="created_by_id"):
-        _check_foreign_key("registry_person", "created_by_id", "accounts_user", "id", 987654)
+        _check_value("registry_person", "created_by_id", "accounts_user", "id", 987654)
     with (
         pytest.raises(IntegrityError, match=r"registry_person\.region_id"),
         transaction.atomic(),

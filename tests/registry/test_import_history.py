@@ -12,14 +12,25 @@ from tests.factories import KOTA, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_family_and_person_timelines_link_to_the_import(client, tmp_path, settings):
+@pytest.fixture
+def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _import_as(client, language: str, *paths) -> list[ImportBatch]:
+    """Import the files with `padu import registry` as an operator of the city, who is then
+    logged in; the batches in order."""
+    operator = make_user(Role.OPERATOR, scope=KOTA, language=language, username="op_history")
+    for path in paths:
+        call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
+    client.force_login(operator)
+    return list(ImportBatch.objects.order_by("pk"))
+
+
+def test_family_and_person_timelines_link_to_the_import(client, tmp_path, media):
     path = tmp_path / "populasi.csv"
     generate_population(path, people=12, seed=5)
-    operator = make_user(Role.OPERATOR, scope=KOTA, language="en", username="op_history")
-    call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
-    batch = ImportBatch.objects.get()
-    client.force_login(operator)
+    (batch,) = _import_as(client, "en", path)
     family = Family.objects.order_by("pk").first()
     person = family.members.order_by("pk").first()
     detail = reverse("registry:import_detail", args=[batch.pk])
@@ -34,9 +45,8 @@ def test_family_and_person_timelines_link_to_the_import(client, tmp_path, settin
 
 
 def test_a_later_import_shows_above_the_registration_and_both_name_their_import(
-    client, tmp_path, settings
+    client, tmp_path, media
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     generate_population(first, people=12, seed=5)
     lines = first.read_text(encoding="utf-8").splitlines()
@@ -44,13 +54,9 @@ def test_a_later_import_shows_above_the_registration_and_both_name_their_import(
     row = lines[1].split(",")
     row[header.index("nama")] = "Nama Baru Sekali"
     second.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
-    operator = make_user(Role.OPERATOR, scope=KOTA, language="en", username="op_history2")
-    for path in (first, second):
-        call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
-    registered, changed = ImportBatch.objects.order_by("pk")
+    registered, changed = _import_as(client, "en", first, second)
     person = Person.objects.get(name="Nama Baru Sekali")
     assert (person.created_import_id, person.last_import_id) == (registered.pk, changed.pk)
-    client.force_login(operator)
 
     page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
     timeline = page[page.index('id="timeline"') :]
@@ -64,14 +70,10 @@ def test_a_later_import_shows_above_the_registration_and_both_name_their_import(
     assert family.decode().count("Member added") == person.family.members.count()
 
 
-def test_the_registration_reads_in_indonesian(client, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_the_registration_reads_in_indonesian(client, tmp_path, media):
     path = tmp_path / "populasi.csv"
     generate_population(path, people=5, seed=8)
-    operator = make_user(Role.OPERATOR, scope=KOTA, language="id", username="op_history_id")
-    call_command("import", "registry", str(path), "--user", operator.username, verbosity=0)
-    batch = ImportBatch.objects.get()
-    client.force_login(operator)
+    (batch,) = _import_as(client, "id", path)
     person = Person.objects.order_by("pk").first()
     page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
     assert f"Diimpor dari populasi.csv (impor #{batch.pk})." in page

@@ -33,6 +33,35 @@ class PPKSCategory(models.Model):
         return f"{self.code}. {self.name}"
 
 
+class ImportedRecord(models.Model):
+    """The imports that registered a record and last changed it. Neither column is indexed: no
+    page lists a batch's records, and every first import would pay for building the indexes."""
+
+    last_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("last import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    # An import records one audit entry for all it creates (the rows are in its stored, hashed
+    # file), and the history shows the record's registration from here.
+    created_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("registered by import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Household(BaseModel):
     """A dwelling (rumah tangga) shared by one or more families."""
 
@@ -50,7 +79,7 @@ class Household(BaseModel):
         return f"RT-{self.pk}"
 
 
-class Family(BaseModel):
+class Family(ImportedRecord, BaseModel):
     kk_number = models.CharField(_("KK number"), max_length=16, unique=True)
     household = models.ForeignKey(
         Household,
@@ -123,29 +152,6 @@ class Family(BaseModel):
         default=codes.FamilyStatus.ACTIVE,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    # No index, as created_import: no page lists a batch's records.
-    last_import = models.ForeignKey(
-        "registry.ImportBatch",
-        verbose_name=_("last import"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    # The import that registered it, when one did: an import records one audit entry for all
-    # it creates (the rows are in its stored, hashed file), and the history shows the record's
-    # registration from here. No index: no page lists a batch's records, and every first import
-    # would pay for building one.
-    created_import = models.ForeignKey(
-        "registry.ImportBatch",
-        verbose_name=_("registered by import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
 
     class Meta:
         verbose_name = _("family")
@@ -198,7 +204,7 @@ class DesilRecord(models.Model):
         return f"{self.family_id} desil {self.desil} ({self.period})"
 
 
-class Person(BaseModel):
+class Person(ImportedRecord, BaseModel):
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.PROTECT, related_name="members"
     )
@@ -263,29 +269,6 @@ class Person(BaseModel):
         default=codes.LifeStatus.ACTIVE,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    # No index, as created_import: no page lists a batch's records.
-    last_import = models.ForeignKey(
-        "registry.ImportBatch",
-        verbose_name=_("last import"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    # The import that registered it, when one did: an import records one audit entry for all
-    # it creates (the rows are in its stored, hashed file), and the history shows the record's
-    # registration from here. No index: no page lists a batch's records, and every first import
-    # would pay for building one.
-    created_import = models.ForeignKey(
-        "registry.ImportBatch",
-        verbose_name=_("registered by import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
 
     class Meta:
         verbose_name = _("person")

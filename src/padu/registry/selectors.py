@@ -537,16 +537,20 @@ def import_registrations(*, user, family: Family | None = None, person: Person |
     record = family if family is not None else person
     if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, record.region_id):
         return []
+    from .models import ImportBatch
+
     people = Person.objects.filter(
         **({"family": family} if family is not None else {"pk": person.pk})
     ).filter(created_import__isnull=False)
-    records = list(people.select_related("created_import__created_by"))
+    records = list(people)
     if family is not None and family.created_import_id is not None:
-        family = Family.objects.select_related("created_import__created_by").get(pk=family.pk)
         records.append(family)
+    batches = ImportBatch.objects.select_related("created_by").in_bulk(
+        {obj.created_import_id for obj in records}
+    )
     entries = []
     for obj in records:
-        batch = obj.created_import
+        batch = batches[obj.created_import_id]
         is_family = isinstance(obj, Family)
         entries.append(
             AuditEntry(

@@ -66,11 +66,9 @@ class GenerationReport:
 
     def summary(self) -> str:
         """What was written, for the terminal, in the active language."""
+        from django.contrib.humanize.templatetags.humanize import intcomma
         from django.utils.formats import number_format
         from django.utils.translation import gettext as _
-
-        def num(value) -> str:
-            return number_format(value, force_grouping=True)
 
         def pct(part: int) -> str:
             return number_format(100 * part / max(self.families, 1), decimal_pos=1)
@@ -84,9 +82,9 @@ class GenerationReport:
             )
             % {
                 "path": self.path,
-                "rows": num(self.rows),
-                "people": num(self.people),
-                "families": num(self.families),
+                "rows": intcomma(self.rows),
+                "people": intcomma(self.people),
+                "families": intcomma(self.families),
                 "mean": number_format(self.people / max(self.families, 1), decimal_pos=2),
                 "region": self.region,
                 "source": _("the region table")
@@ -98,7 +96,7 @@ class GenerationReport:
             _("desil (families): %(counts)s")
             % {
                 "counts": ", ".join(
-                    f"{none if d is None else d}: {num(n)} ({pct(n)} %)"
+                    f"{none if d is None else d}: {intcomma(n)} ({pct(n)} %)"
                     for d, n in self.desil_families.items()
                 )
             },
@@ -106,12 +104,12 @@ class GenerationReport:
         if self.duplicates:
             lines.append(
                 _("duplicates: %(count)s (%(kinds)s)")
-                % {"count": num(len(self.duplicates)), "kinds": self._count(self.duplicates)}
+                % {"count": intcomma(len(self.duplicates)), "kinds": self._count(self.duplicates)}
             )
         if self.broken:
             lines.append(
                 _("broken rows: %(count)s (%(kinds)s)")
-                % {"count": num(len(self.broken)), "kinds": self._count(self.broken)}
+                % {"count": intcomma(len(self.broken)), "kinds": self._count(self.broken)}
             )
         if self.manifest:
             lines.append(_("injected rows listed in %(path)s") % {"path": self.manifest})

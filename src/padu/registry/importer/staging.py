@@ -133,24 +133,30 @@ def index_stage() -> None:
     than maintained row by row)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # A small sample: pass 2's plans need the tables' sizes and rough value counts,
-            # and the default sample (30,000 rows) cost half a second at 1,000,000 rows.
-            cursor.execute(f"SET default_statistics_target = {WORK_STATISTICS_TARGET}")
-            cursor.execute(f"ANALYZE {STAGE}")
-            cursor.execute(f"ANALYZE {PPKS}")
-            cursor.execute("RESET default_statistics_target")
+            analyze_work_tables(STAGE, PPKS)
             return
         for column in ("row_no", "kk", "nik"):
             cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
         cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
 
 
+def analyze_work_tables(*tables: str) -> None:
+    """PostgreSQL statistics for work tables, from a small sample: pass 2's plans need their
+    sizes and rough value counts, and the default sample (30,000 rows) cost half a second at
+    1,000,000 rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET default_statistics_target = {WORK_STATISTICS_TARGET}")
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute("RESET default_statistics_target")
+
+
 class Loader:
     """Appends the typed rows of each chunk (and their PPKS codes) to the staging tables. On
-    PostgreSQL the COPY of a chunk runs in a thread while
-    the caller checks the next one: the database parses on one core while Polars works on the
-    others (psycopg serialises the session's statements, so the thread and the caller's own
-    queries take turns). Use as a context manager: leaving it waits for the last COPY."""
+    PostgreSQL the COPY of a chunk runs in a thread while the caller checks the next one: the
+    database parses on one core while Polars works on the others (psycopg serialises the
+    session's statements, so the thread and the caller's own queries take turns). Use as a
+    context manager: leaving it waits for the last COPY."""
 
     def __init__(self):
         self.pg = connection.vendor == "postgresql"

@@ -38,8 +38,8 @@ from .staging import (
     PPKS,
     REJECT,
     STAGE,
-    WORK_STATISTICS_TARGET,
     Dialect,
+    analyze_work_tables,
     dialect,
 )
 
@@ -339,9 +339,7 @@ class Pass2:
         """Make a work table fit for joins: PostgreSQL needs its statistics to choose hash joins
         over per-row lookups; SQLite only joins by nested loops and needs indexes."""
         if self.d.pg:
-            _run(f"SET LOCAL default_statistics_target = {WORK_STATISTICS_TARGET}")
-            _run(f"ANALYZE {table}")
-            _run("RESET default_statistics_target")
+            analyze_work_tables(table)
             return
         for column in index_columns:
             _run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
@@ -655,9 +653,10 @@ class Pass2:
             }
             for name, table_keys in keys.items():
                 for column, target, target_column in table_keys:
-                    _check_foreign_key(
-                        name, column, target, target_column, constants.get(column, _ANY)
-                    )
+                    if column in constants:
+                        _check_value(name, column, target, target_column, constants[column])
+                    else:
+                        _check_foreign_key(name, column, target, target_column)
         # The rows' queued checks (when triggers ran) are due at commit, and an index cannot be
         # built on a table with checks pending: they run now.
         _run("SET CONSTRAINTS ALL IMMEDIATE")
@@ -694,22 +693,19 @@ def _foreign_keys(table: str) -> list[tuple[str, str, str]] | None:
     return [(column, target, target_column) for _width, column, target, target_column in rows]
 
 
-_ANY = object()
-
-
-def _check_foreign_key(
-    table: str, column: str, target: str, target_column: str, value=_ANY
-) -> None:
-    """What the skipped triggers would have checked, for the whole table in one join (or, when
-    the new rows all hold `value`, for that value): a value with nothing to point to fails the
-    import (and rolls it back)."""
+def _check_value(table: str, column: str, target: str, target_column: str, value) -> None:
+    """The check of a key column that every new row fills with `value`: one look."""
     q = connection.ops.quote_name
-    if value is not _ANY:
-        if value is not None and not _fetch(
-            f"SELECT 1 FROM {target} WHERE {q(target_column)} = %s", [value]
-        ):
-            raise IntegrityError(f"{table}.{column} = {value!r} has no row in {target}")
-        return
+    if value is not None and not _fetch(
+        f"SELECT 1 FROM {target} WHERE {q(target_column)} = %s", [value]
+    ):
+        raise IntegrityError(f"{table}.{column} = {value!r} has no row in {target}")
+
+
+def _check_foreign_key(table: str, column: str, target: str, target_column: str) -> None:
+    """What the skipped triggers would have checked, for the whole table in one join: a value
+    with nothing to point to fails the import (and rolls it back)."""
+    q = connection.ops.quote_name
     missing = _fetch(
         f"SELECT t.{q(column)} FROM {table} t LEFT JOIN {target} r "
         f"ON r.{q(target_column)} = t.{q(column)} "

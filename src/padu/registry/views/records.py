@@ -3,6 +3,7 @@ add a member, status changes. Views only shape requests: services decide and sel
 
 import datetime
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -200,11 +201,11 @@ def timeline_rows(entries, *, can_view_nik: bool) -> list[dict]:
 
 def _timeline_page(request, queryset, registrations, *, can_view_nik: bool):
     """A page of the timeline, newest first; the registrations by import (older than anything
-    recorded after them) close its last page."""
+    recorded after them, read by calling `registrations` only then) close its last page."""
     page = Paginator(queryset, TIMELINE_PER_PAGE).get_page(request.GET.get("history"))
     entries = list(page.object_list)
     if not page.has_next():
-        entries += reversed(registrations)
+        entries += reversed(registrations())
     return page, timeline_rows(entries, can_view_nik=can_view_nik)
 
 
@@ -282,7 +283,7 @@ def family_detail(request, pk: int):
     page, rows = _timeline_page(
         request,
         selectors.family_timeline(user=user, family=family),
-        selectors.import_registrations(user=user, family=family),
+        partial(selectors.import_registrations, user=user, family=family),
         can_view_nik=can_view_nik,
     )
     context = {
@@ -400,7 +401,7 @@ def person_detail(request, pk: int):
     page, rows = _timeline_page(
         request,
         selectors.person_timeline(user=user, person=person),
-        selectors.import_registrations(user=user, person=person),
+        partial(selectors.import_registrations, user=user, person=person),
         can_view_nik=can_view_nik,
     )
     context = {

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from padu.registry.generator import BROKEN_KINDS, generate_population
@@ -70,8 +70,8 @@ class Command(BaseCommand):
                 return
             last[0] = step
             line = _("%(done)s / %(total)s people (%(pct)d %%)") % {
-                "done": number_format(done, force_grouping=True),
-                "total": number_format(total, force_grouping=True),
+                "done": intcomma(done),
+                "total": intcomma(total),
                 "pct": pct,
             }
             err.write(f"\r{line}" if tty else line, ending="" if tty else "\n")

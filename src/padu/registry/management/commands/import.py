@@ -9,6 +9,7 @@ otherwise; then the counts and the path of the report.
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -55,13 +56,13 @@ class Command(BaseCommand):
             rate = batch.processed_rows / max(time.monotonic() - started, 1e-6)
             if batch.phase == ImportBatch.Phase.WRITING:
                 line = _("%(rows)s rows checked; writing to the registry…") % {
-                    "rows": _number(batch.processed_rows)
+                    "rows": intcomma(batch.processed_rows)
                 }
             else:
                 bar = "#" * (pct // 5)
                 line = f"[{bar:<20}] {pct:3d} %  "
-                line += f"{_number(batch.processed_rows)}/{_number(batch.total_rows)}  "
-                line += _("%(rate)s rows/s") % {"rate": _number(round(rate))}
+                line += f"{intcomma(batch.processed_rows)}/{intcomma(batch.total_rows)}  "
+                line += _("%(rate)s rows/s") % {"rate": intcomma(round(rate))}
             err.write(f"\r{line}" if tty else line, ending="" if tty else "\n")
             err.flush()
 
@@ -81,22 +82,17 @@ class Command(BaseCommand):
             )
             % {
                 "id": batch.pk,
-                "rows": _number(batch.total_rows),
+                "rows": intcomma(batch.total_rows),
                 "seconds": number_format(time.monotonic() - started, decimal_pos=1),
-                "fc": _number(batch.families_created),
-                "fu": _number(batch.families_updated),
-                "pc": _number(batch.people_created),
-                "pu": _number(batch.people_updated),
-                "same": _number(batch.unchanged_rows),
-                "errors": _number(batch.error_rows),
-                "warnings": _number(batch.warning_rows),
+                "fc": intcomma(batch.families_created),
+                "fu": intcomma(batch.families_updated),
+                "pc": intcomma(batch.people_created),
+                "pu": intcomma(batch.people_updated),
+                "same": intcomma(batch.unchanged_rows),
+                "errors": intcomma(batch.error_rows),
+                "warnings": intcomma(batch.warning_rows),
             }
         )
         report = import_error_report_path(batch)
         if report:
             self.stdout.write(_("Report: %(path)s") % {"path": report})
-
-
-def _number(value: int) -> str:
-    """1.000.000 in Indonesian, 1,000,000 in English."""
-    return number_format(value, force_grouping=True)
