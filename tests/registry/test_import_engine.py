@@ -484,14 +484,15 @@ def test_bulk_first_import_keeps_every_index_and_key(
 def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
     from django.db import IntegrityError, connection, transaction
 
-    from padu.registry.importer.upsert import _check_foreign_key, _check_value
+    from padu.registry.importer.upsert import _check_foreign_keys, _check_value
 
-    _check_foreign_key("registry_person", "family_id", "registry_family", "id")
+    keys = [("family_id", "registry_family", "id"), ("region_id", "regions_region", "code")]
+    _check_foreign_keys("registry_person", keys)
     _check_value("registry_person", "created_by_id", "accounts_user", "id", None)
     with pytest.raises(IntegrityError, match="created_by_id"):
         _check_value("registry_person", "created_by_id", "accounts_user", "id", 987654)
     with (
-        pytest.raises(IntegrityError, match=r"registry_person\.region_id"),
+        pytest.raises(IntegrityError, match=r"registry_person\.family_id = 999999 has no row"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
@@ -507,4 +508,6 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
             " '', '', '', 'aktif', 1, now(), now(), '99.99.99.9999', 999999)"
         )
         cursor.execute("SET LOCAL session_replication_role = origin")
-        _check_foreign_key("registry_person", "region_id", "regions_region", "code")
+        with pytest.raises(IntegrityError, match=r"registry_person\.region_id = '99\.99"):
+            _check_foreign_keys("registry_person", keys[1:])
+        _check_foreign_keys("registry_person", keys)

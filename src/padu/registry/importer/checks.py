@@ -3,7 +3,7 @@ written as Polars expressions (tests hold them equal to `parse_nik`/`parse_kk`).
 
 `validate(frame, context)` takes a chunk of text columns (`files.iter_chunks`) and returns the
 typed rows to stage (`ok` is false for a row with any error) and the report lines of the chunk.
-Rules that need other rows (a NIK twice in the file, the family's row) run later, in SQL.
+Rules that need other rows (a NIK twice in the file, the family's row) run later (crossrow.py).
 
 What the import normalises before checking: surrounding spaces; `jenis_kelamin` in upper case;
 coded words (`status_padan`, `tingkat_disabilitas`, `disabilitas`, `aset`, `ternak`) in lower
@@ -12,10 +12,12 @@ case; `kode_wilayah` given as ten digits gets its dots; dates as YYYY-MM-DD or D
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 from django.db.models import Q
@@ -45,6 +47,8 @@ from padu.registry.validation import (
 
 ERROR = "kesalahan"
 WARNING = "peringatan"
+# See Known: the most values of one column kept across the chunks of a file.
+KNOWN_LIMIT = 250_000
 REPORT_SCHEMA = {"baris": pl.Int64, "kolom": pl.String, "tingkat": pl.String, "pesan": pl.String}
 
 # Python's str.strip()/split() whitespace, exactly (Rust's differs on a few control characters).
@@ -161,6 +165,93 @@ class Context:
             ppks_retired=frozenset(c for c, active in ppks.items() if not active),
             today=today or timezone.localdate(),
         )
+
+    @cached_property
+    def rules(self) -> Rules:
+        return build_rules(self)
+
+
+class Known:
+    """The values computed from each file column, kept across the chunks of one file while most
+    of a chunk's values were seen before (names, places, dates and codes repeat across a file;
+    KK numbers do not), up to `KNOWN_LIMIT` values a column."""
+
+    def __init__(self):
+        self.frames: dict[str, pl.DataFrame] = {}
+        self.unhelpful: set[str] = set()
+
+    def values(
+        self, keys: dict[str, pl.DataFrame], groups: dict[str, dict[str, pl.Expr]]
+    ) -> dict[str, pl.DataFrame]:
+        """Per column, a frame of its distinct values in `keys` (at least) and their computed
+        columns; what is not known yet is computed now."""
+        new = {}
+        for column, distinct in keys.items():
+            known = self.frames.get(column)
+            new[column] = (
+                distinct
+                if known is None
+                else distinct.join(known, on=column, how="anti", nulls_equal=True)
+            )
+        computed = dict(
+            zip(
+                new,
+                pl.collect_all(new[c].lazy().with_columns(**groups[c]) for c in new),
+                strict=True,
+            )
+        )
+        out = {}
+        for column, fresh in computed.items():
+            known = self.frames.get(column)
+            out[column] = fresh if known is None else pl.concat([known, fresh])
+            if column in self.unhelpful:
+                continue
+            if fresh.height * 2 > keys[column].height and known is not None:
+                self.unhelpful.add(column)  # mostly new values: the lookup would cost more
+                self.frames.pop(column)
+            elif out[column].height <= KNOWN_LIMIT:
+                self.frames[column] = out[column]
+        return out
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A context's rules as Polars expressions, built once per import (building them costs as
+    much as checking a few thousand rows): per report column the message (null when fine), per
+    staged field its value, and the row's plausibility warnings."""
+
+    errors: dict[str, pl.Expr]
+    values: dict[str, pl.Expr]
+    warnings: pl.Expr
+    known: Known = dataclasses.field(default_factory=Known, compare=False)
+
+    @property
+    def error_names(self) -> list[str]:
+        return [f"_e_{c}" for c in self.errors]
+
+    @cached_property
+    def columns(self) -> dict[str, pl.Expr]:
+        """Every computed column by name: `_e_<report column>`, `_v_<staged field>`."""
+        return {
+            **{f"_e_{c}": expr for c, expr in self.errors.items()},
+            **{f"_v_{f}": expr for f, expr in self.values.items()},
+        }
+
+    @cached_property
+    def by_value(self) -> dict[str, dict[str, pl.Expr]]:
+        """The columns computed from one file column, grouped by it (see `_evaluate`)."""
+        groups: dict[str, dict[str, pl.Expr]] = {}
+        for name, expr in self.columns.items():
+            roots = set(expr.meta.root_names())
+            if len(roots) == 1:
+                groups.setdefault(roots.pop(), {})[name] = expr
+        return groups
+
+    @cached_property
+    def by_row(self) -> dict[str, pl.Expr]:
+        """The columns computed from several file columns."""
+        grouped = {name for group in self.by_value.values() for name in group}
+        return {name: e for name, e in self.columns.items() if name not in grouped}
 
 
 def fmt(template: str, **params: pl.Expr) -> pl.Expr:
@@ -351,8 +442,8 @@ def identifier_error(text: pl.Expr, context: Context, *, kk: bool) -> pl.Expr:
     )
 
 
-def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows to stage with STAGE_COLUMNS, report lines) for one chunk."""
+def build_rules(context: Context) -> Rules:
+    """The rules of identifiers.py and validation.py, column-wise (see the module docstring)."""
     errors: dict[str, pl.Expr] = {}  # report column → message (null when fine)
     values: dict[str, pl.Expr] = {}
 
@@ -641,30 +732,33 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
     values["desil_period"], error = _date("periode_desil")
     add("periode_desil", error)
 
-    # --- evaluate: one column per rule group, then the report lines and the staged rows
-    err_names = [f"_e_{c}" for c in errors]
-    checked = _evaluate(
-        frame,
-        {
-            **{f"_e_{c}": expr for c, expr in errors.items()},
-            **{f"_v_{f}": expr for f, expr in values.items()},
-        },
-    )
-    ok = ~pl.any_horizontal([pl.col(n).is_not_null() for n in err_names])
-    checked = checked.with_columns(ok.alias("_ok"))
-    checked = checked.with_columns(_warnings(checked, context))
+    return Rules(errors=errors, values=values, warnings=_warnings(context))
 
-    report = (
-        checked.select(
-            pl.col("_row").alias("baris"),
-            *(pl.col(f"_e_{c}").alias(c) for c in errors),
+
+def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows to stage with STAGE_COLUMNS, report lines) for one chunk."""
+    rules = context.rules
+    checked = (
+        _evaluate(frame, rules)
+        .lazy()
+        .with_columns(
+            (~pl.any_horizontal([pl.col(n).is_not_null() for n in rules.error_names])).alias("_ok")
         )
+        .with_columns(rules.warnings)
+        .collect()
+        .lazy()
+    )
+    # Most rows have no message: the report is built from the others only.
+    errors = (
+        checked.filter(~pl.col("_ok"))
+        .select(pl.col("_row").alias("baris"), *(pl.col(f"_e_{c}").alias(c) for c in rules.errors))
         .unpivot(index="baris", variable_name="kolom", value_name="pesan")
         .drop_nulls("pesan")
         .with_columns(pl.lit(ERROR).alias("tingkat"))
+        .select(list(REPORT_SCHEMA))
     )
     warnings = (
-        checked.filter(pl.col("_ok"))
+        checked.filter(pl.col("_ok") & (pl.col("_warn").list.drop_nulls().list.len() > 0))
         .select(pl.col("_row").alias("baris"), pl.col("_warn"))
         .explode("_warn")
         .drop_nulls("_warn")
@@ -675,53 +769,44 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
             pl.col("_warn").struct.field("pesan"),
         )
     )
-    report = pl.concat([report.select(list(REPORT_SCHEMA)), warnings.select(list(REPORT_SCHEMA))])
-    report = report.sort("baris", maintain_order=True)
-
-    staged = checked.filter(pl.col("_v_kk").str.contains(r"^[0-9]{16}$").fill_null(False))
-    staged = staged.filter(pl.col("_e_no_kk").is_null())
-    stage = staged.select(
+    stage = checked.filter(
+        pl.col("_v_kk").str.contains(r"^[0-9]{16}$").fill_null(False) & pl.col("_e_no_kk").is_null()
+    ).select(
         pl.col("_row").alias("row_no"),
         pl.col("_ok").alias("ok"),
         *(pl.col(f"_v_{f}").alias(f) for f in STAGE_COLUMNS if f not in ("row_no", "ok")),
     )
+    stage, errors, warnings = pl.collect_all([stage, errors, warnings])
+    report = pl.concat([errors, warnings]).sort("baris", maintain_order=True)
     return stage, report
 
 
-def _evaluate(frame: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
-    """`frame` with `exprs` added as columns. An expression of a single column is computed once
+def _evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """`frame` with the rules' columns added. An expression of a single column is computed once
     per distinct value of that column and joined back: a registry file repeats most of its values
-    (codes, places, names, asset lists), and the string rules are most of an import's CPU time."""
-    by_column: dict[str, dict[str, pl.Expr]] = {}
-    rest: dict[str, pl.Expr] = {}
-    for name, expr in exprs.items():
-        roots = set(expr.meta.root_names())
-        if len(roots) == 1:
-            by_column.setdefault(roots.pop(), {})[name] = expr
-        else:
-            rest[name] = expr
-    joined = []
-    for column, group in by_column.items():
-        keys = frame.select(pl.col(column).unique())
-        if keys.height * 2 > frame.height:  # mostly distinct (NIK): a join would only add work
+    (codes, places, names, asset lists), and the string rules are most of an import's CPU time.
+    The groups are computed together, so that Polars spreads them over the cores."""
+    rest = dict(rules.by_row)
+    keys: dict[str, pl.DataFrame] = {}
+    for column, group in rules.by_value.items():
+        distinct = frame.select(pl.col(column).unique())
+        if distinct.height * 2 > frame.height:  # mostly distinct (NIK): a join would only add work
             rest.update(group)
-            continue
-        joined.append(
-            frame.select(column)
-            .join(
-                keys.with_columns(**group),
-                on=column,
-                how="left",
-                nulls_equal=True,
-                maintain_order="left",
-            )
-            .drop(column)
-        )
-    out = frame.hstack([s for part in joined for s in part.get_columns()])
-    return out.with_columns(**rest).select(*frame.columns, *exprs)
+        else:
+            keys[column] = distinct
+    values = rules.known.values(keys, rules.by_value)
+    parts = pl.collect_all(
+        frame.lazy()
+        .select(column)
+        .join(known.lazy(), on=column, how="left", nulls_equal=True, maintain_order="left")
+        .drop(column)
+        for column, known in values.items()
+    )
+    out = frame.hstack([s for part in parts for s in part.get_columns()])
+    return out.lazy().with_columns(**rest).select(*frame.columns, *rules.columns).collect()
 
 
-def _warnings(checked: pl.DataFrame, context: Context) -> pl.Expr:
+def _warnings(context: Context) -> pl.Expr:
     """The plausibility warnings of validation.person_warnings that need one row only: a list of
     {kolom, pesan} per row."""
     nik, birth, sex = pl.col("_v_nik"), pl.col("_v_birth_date"), pl.col("_v_sex")

@@ -191,7 +191,6 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
             _save(batch, "processed_rows", "total_rows")
             if progress:
                 progress(batch)
-    repeated = loader.repeated_niks()
     if rows == 0:
         raise files.ImportFileError(
             _("The file has column headings but no data rows."), code="empty"
@@ -210,7 +209,7 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
             now=timezone.now(),
             reason=reason,
         )
-        work.check(repeated)
+        work.check(loader.rows())
         outcome = work.write()
         # The one entry for everything the import created (each created record points to the
         # batch); each changed record has its own entry with the changed fields.

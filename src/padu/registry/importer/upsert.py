@@ -1,7 +1,8 @@
 # ruff: noqa: S608 -- SQL is built from identifiers defined in this package; values are parameters.
 """Pass 2: the checks across rows, then the set-based upserts, inside the caller's transaction.
 
-Cross-row rules (each rejected row gets a report line):
+Cross-row rules (each rejected row gets a report line; crossrow.py works them out, except the
+two that need the registry):
 - a NIK given again in a later row ("already used in row N");
 - a NIK or KK registered outside the actor's area (never touched);
 - a second head of family in one KK;
@@ -26,9 +27,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
+from padu.registry.codes import Relationship
 from padu.registry.identifiers import mask_number
 
 from .checks import ERROR, WARNING
+from .crossrow import FileRows
 from .staging import (
     BEFORE_FAMILIES,
     BEFORE_PEOPLE,
@@ -41,6 +44,7 @@ from .staging import (
     Dialect,
     analyze_work_tables,
     dialect,
+    load,
 )
 
 log = logging.getLogger(__name__)
@@ -184,10 +188,12 @@ class Pass2:
     # ------------------------------------------------------------------------------ checks
 
     def _reject(self, rows: list[tuple], column: str, message: Callable[[tuple], str]) -> None:
+        """Reject `rows` (each starting with its row number) with a report line each."""
         if not rows:
             return
         for row in rows:
             self.out.report.append((row[0], column, ERROR, message(row)))
+        self.rows.reject(row[0] for row in rows)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {REJECT}")
             cursor.executemany(
@@ -197,10 +203,12 @@ class Pass2:
                 f"UPDATE {STAGE} SET ok = %s WHERE row_no IN (SELECT row_no FROM {REJECT})",
                 [False],
             )
+            cursor.execute(f"DELETE FROM {PPKS} WHERE row_no IN (SELECT row_no FROM {REJECT})")
 
-    def check(self, repeated_niks: list[tuple[int, int]]) -> None:
-        """The cross-row checks; `repeated_niks` (row, first row) come from pass 1
-        (staging.Loader.repeated_niks)."""
+    def check(self, rows: FileRows) -> None:
+        """The rules across rows, on the keys of the staged rows (staging.Loader.rows); the
+        rules that need the registry run in SQL."""
+        self.rows = rows
         if self.d.pg:
             # For this transaction only: sorts and hash joins in memory, index builds with room
             # to sort, and no wait for the WAL flush at commit (a crash can lose the import's
@@ -208,18 +216,18 @@ class Pass2:
             for setting, value in SESSION_SETTINGS.items():
                 _run(f"SET LOCAL {setting} = '{value}'")
         self._reject(
-            repeated_niks,
+            rows.repeated_niks(),
             "nik",
             lambda r: _("NIK: already used in row %(row)d of this file.") % {"row": r[1]},
         )
         outside, params = _outside("p.region_id", self.actor.scope)
-        rows = _fetch(
+        found = _fetch(
             f"SELECT s.row_no, s.nik FROM {STAGE} s JOIN registry_person p ON p.nik = s.nik "
             f"WHERE s.ok AND {outside}",
             params,
         )
         self._reject(
-            rows,
+            found,
             "nik",
             lambda r: (
                 _(
@@ -230,13 +238,13 @@ class Pass2:
             ),
         )
         outside, params = _outside("f.region_id", self.actor.scope)
-        rows = _fetch(
+        found = _fetch(
             f"SELECT s.row_no, s.kk FROM {STAGE} s JOIN registry_family f ON f.kk_number = s.kk "
             f"WHERE s.ok AND {outside}",
             params,
         )
         self._reject(
-            rows,
+            found,
             "no_kk",
             lambda r: (
                 _(
@@ -246,56 +254,30 @@ class Pass2:
                 % {"kk": mask_number(r[1])}
             ),
         )
-        heads = _fetch(
-            f"SELECT s.row_no, h.first FROM {STAGE} s JOIN (SELECT kk, MIN(row_no) AS first "
-            f"FROM {STAGE} WHERE relationship = 1 GROUP BY kk HAVING COUNT(*) > 1) h "
-            "ON h.kk = s.kk WHERE s.relationship = 1 AND s.ok AND s.row_no > h.first"
-        )
         self._reject(
-            heads,
+            rows.second_heads(),
             "hubungan_keluarga",
             lambda r: _("this KK already has a head of family in row %(row)d.") % {"row": r[1]},
         )
-        # The family's row: the KK's first head row, else its first row.
-        _run(
-            f"CREATE TEMPORARY TABLE {KK} AS SELECT kk, COALESCE(MIN(CASE WHEN "
-            f"relationship = 1 THEN row_no END), MIN(row_no)) AS src FROM {STAGE} GROUP BY kk"
-        )
-        no_region = _fetch(
-            f"SELECT s.row_no FROM {STAGE} s JOIN {KK} f ON f.src = s.row_no "
-            "WHERE s.ok AND s.region IS NULL"
-        )
+        families = rows.family_rows()
+        _run(f"CREATE TEMPORARY TABLE {KK} (kk text, src bigint)")
+        load(KK, rows.kk_text(families))
         self._reject(
-            no_region,
+            rows.without_region(families),
             "kode_wilayah",
             lambda r: _("this field is required on the row the family is taken from."),
         )
-        members = _fetch(
-            f"SELECT s.row_no, f.src FROM {STAGE} s JOIN {KK} f ON f.kk = s.kk "
-            f"JOIN {STAGE} src ON src.row_no = f.src WHERE s.ok AND NOT src.ok "
-            "AND s.row_no <> f.src"
-        )
         self._reject(
-            members,
+            rows.members_of_rejected(families),
             "no_kk",
             lambda r: (
                 _("the family's row %(row)d has errors, so this member is not imported either.")
                 % {"row": r[1]}
             ),
         )
-        self._age_warnings()
+        self._age_warnings(rows.age_conflicts(families))
 
-    def _age_warnings(self) -> None:
-        rows = _fetch(
-            f"SELECT s.row_no, s.relationship, s.birth_date, h.name, h.birth_date "
-            f"FROM {STAGE} s JOIN {KK} f ON f.kk = s.kk "
-            f"JOIN {STAGE} h ON h.row_no = f.src AND h.relationship = 1 "
-            "WHERE s.ok AND h.ok AND s.row_no <> h.row_no AND ("
-            "(s.relationship IN (3, 5) AND s.birth_date <= h.birth_date) OR "
-            "(s.relationship = 6 AND s.birth_date >= h.birth_date))"
-        )
-        from padu.registry.codes import Relationship
-
+    def _age_warnings(self, rows: list[tuple]) -> None:
         for row_no, relationship, birth, head, head_birth in rows:
             params = {
                 "date": _ddmmyyyy(birth),
@@ -327,7 +309,7 @@ class Pass2:
     def write(self) -> Outcome:
         self._families()
         self._people()
-        self.out.accepted_rows = _fetch(f"SELECT COUNT(*) FROM {STAGE} WHERE ok")[0][0]
+        self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
             # The name search's first step plans by the keys' statistics: without fresh ones
@@ -362,14 +344,13 @@ class Pass2:
         spec,
         repr_sql: str,
         extra_after: dict[str, str] | None = None,
-        extra_join: str = "",
     ) -> None:
         """One audit entry per changed object, with the changed fields before and after.
         `before` holds the changed objects' rows as they were (plain columns, compared column by
-        column); `extra_after` adds keys computed from the work table `w` (and `extra_join`)
-        rather than from the object `o`, and `before` holds their old values in columns of the
-        same name. Created objects get no entry of their own: they point to the import
-        (`created_import`), whose entry counts them."""
+        column); `extra_after` adds keys computed from the work table `w` rather than from the
+        object `o`, and `before` holds their old values in columns of the same name. Created
+        objects get no entry of their own: they point to the import (`created_import`), whose
+        entry counts them."""
         d = self.d
         work, id_col = (FAMILIES, "fam_id") if table == "registry_family" else (PEOPLE, "person_id")
         extra_after = extra_after or {}
@@ -384,7 +365,7 @@ class Pass2:
             "object_repr, region_code, before, after, reason, source) "
             f"SELECT %s, %s, %s, %s, CAST(o.id AS text), {repr_sql}, o.region_id, "
             f"{d.json_changed(old)}, {d.json_changed(new)}, %s, %s FROM {before} b "
-            f"JOIN {work} w ON w.{id_col} = b.id JOIN {table} o ON o.id = b.id {extra_join}",
+            f"JOIN {work} w ON w.{id_col} = b.id JOIN {table} o ON o.id = b.id",
             [
                 self.now,
                 self.actor.user_id,
@@ -400,18 +381,25 @@ class Pass2:
         differs = [
             d.ne(f"f.{col}", f"s.{name}", kind) for name, (col, kind) in FAMILY_VALUES.items()
         ]
-        new_desil = (
-            "(s.desil IS NOT NULL OR s.desil_period IS NOT NULL) AND "
-            f"({d.ne('f.desil', 's.desil')} OR {d.ne('f.desil_period', 's.desil_period')}) AND "
-            "(s.desil_period IS NULL OR f.desil_period IS NULL OR s.desil_period >= f.desil_period)"
-        )
-        # One pass over the families of the file: the registered one (if any) and whether the
-        # file changes it. A family whose row was rejected is left out.
+
+        def new_desil(s: str) -> str:
+            """Whether the file's desil of the family (in `s`) is news for the registry's `f`."""
+            return (
+                f"({s}.desil IS NOT NULL OR {s}.desil_period IS NOT NULL) AND "
+                f"({d.ne('f.desil', f'{s}.desil')} OR "
+                f"{d.ne('f.desil_period', f'{s}.desil_period')}) AND ({s}.desil_period IS NULL "
+                f"OR f.desil_period IS NULL OR {s}.desil_period >= f.desil_period)"
+            )
+
+        # One pass over the families of the file: their values, the registered family (if
+        # any) and whether the file changes it; the writes below read this table alone. A
+        # family whose row was rejected is left out.
         _run(
-            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, s.region, "
+            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
+            f"{', '.join(f's.{name}' for name in FAMILY_VALUES)}, s.desil, s.desil_period, "
             f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
-            f"({new_desil}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            f"({new_desil('s')}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
             "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
         self._analyze(FAMILIES, "kk", "fam_id")
@@ -423,18 +411,18 @@ class Pass2:
                 f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
                 "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
             )
-        sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
+        sets = ", ".join(f"{col} = w.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
         self.out.families_updated = changed and _run(
             f"UPDATE registry_family AS f SET {sets}, "
-            f"desil = CASE WHEN {new_desil} THEN s.desil ELSE f.desil END, "
-            f"desil_period = CASE WHEN {new_desil} THEN s.desil_period ELSE f.desil_period END, "
+            f"desil = CASE WHEN {new_desil('w')} THEN w.desil ELSE f.desil END, "
+            f"desil_period = CASE WHEN {new_desil('w')} THEN w.desil_period "
+            "ELSE f.desil_period END, "
             "version = f.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
-            f"FROM {FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src "
-            "WHERE f.id = w.fam_id AND w.changed",
+            f"FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",
             [self.now, self.actor.user_id, self.batch_id],
         )
         columns = [col for col, _kind in FAMILY_VALUES.values()]
-        names = [f"s.{name}" for name in FAMILY_VALUES]
+        names = [f"w.{name}" for name in FAMILY_VALUES]
         created = _count(FAMILIES, "created")
         id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         # The desil history of the new families is written with them (keys checked alike).
@@ -442,10 +430,9 @@ class Pass2:
             self.out.families_created = _run(
                 f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
                 "desil, desil_period, status, version, created_at, updated_at, created_by_id, "
-                f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}s.kk, "
-                f"{', '.join(names)}, s.desil, s.desil_period, %s, 1, %s, %s, %s, %s, %s, %s "
-                f"FROM {FAMILIES} w "
-                f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created",
+                f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}w.kk, "
+                f"{', '.join(names)}, w.desil, w.desil_period, %s, 1, %s, %s, %s, %s, %s, %s "
+                f"FROM {FAMILIES} w WHERE w.created",
                 [
                     "aktif",
                     self.now,
@@ -464,11 +451,11 @@ class Pass2:
                 self._analyze(FAMILIES)
             _run(
                 "INSERT INTO registry_desilrecord (family_id, desil, period, source, recorded_at, "
-                f"recorded_by_id) SELECT w.fam_id, s.desil, s.desil_period, %s, %s, %s FROM "
-                f"{FAMILIES} w JOIN {STAGE} s ON s.row_no = w.src WHERE (s.desil IS NOT NULL OR "
-                "s.desil_period IS NOT NULL) AND (w.created OR NOT EXISTS (SELECT 1 FROM "
-                f"registry_desilrecord r WHERE r.family_id = w.fam_id AND "
-                f"{d.eq('r.desil', 's.desil')} AND {d.eq('r.period', 's.desil_period')}))",
+                f"recorded_by_id) SELECT w.fam_id, w.desil, w.desil_period, %s, %s, %s FROM "
+                f"{FAMILIES} w WHERE (w.desil IS NOT NULL OR w.desil_period IS NOT NULL) AND "
+                "(w.created OR NOT EXISTS (SELECT 1 FROM registry_desilrecord r WHERE "
+                f"r.family_id = w.fam_id AND {d.eq('r.desil', 'w.desil')} AND "
+                f"{d.eq('r.period', 'w.desil_period')}))",
                 [self.source, self.now, self.actor.user_id],
             )
         prefix = _("Family KK %(kk)s") % {"kk": "\x00"}
@@ -489,70 +476,74 @@ class Pass2:
             d.ne(f"p.{col}", f"s.{name}", kind) for name, (col, kind) in PERSON_VALUES.items()
         ]
         differs += [d.ne("p.family_id", "w.fam_id"), d.ne("p.region_id", "w.region")]
-        # One pass over the accepted rows: family, kelurahan, the registered person (if any) and
-        # whether the file changes his values; PPKS links are compared below.
+        # The accepted rows whose NIK is registered: their values, family and kelurahan, the
+        # person, and whether the file changes his values (PPKS links are compared below). The
+        # other accepted rows are new people, written straight from the staging table.
         _run(
-            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, s.nik, w.fam_id, w.region, "
-            f"CASE WHEN p.id IS NULL THEN {self._new_id('registry_person')} ELSE p.id END "
-            "AS person_id, p.id IS NULL AS created, "
-            f"(p.id IS NOT NULL AND ({' OR '.join(differs)})) AS changed, "
-            f"FALSE AS ppks_changed FROM {STAGE} s JOIN {FAMILIES} w ON w.kk = s.kk "
-            "LEFT JOIN registry_person p ON p.nik = s.nik WHERE s.ok"
+            f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, w.fam_id, w.region, "
+            f"{', '.join(f's.{name}' for name in PERSON_VALUES)}, s.ppks, p.id AS person_id, "
+            f"({' OR '.join(differs)}) AS changed, FALSE AS ppks_changed FROM {STAGE} s "
+            f"JOIN registry_person p ON p.nik = s.nik JOIN {FAMILIES} w ON w.kk = s.kk "
+            "WHERE s.ok"
         )
         self._analyze(PEOPLE, "row_no", "person_id")
+        (registered,) = _fetch(f"SELECT COUNT(*) FROM {PEOPLE}")[0]
         links = "registry_person_ppks pp JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id"
         # A registered person's PPKS codes differ from the file's when one side has a code the
         # other lacks (two anti-joins, so that either database plans them as set operations).
-        _run(
-            f"UPDATE {PEOPLE} SET ppks_changed = TRUE, changed = TRUE WHERE row_no IN ("
-            f"SELECT w.row_no FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
-            f"WHERE NOT w.created AND NOT EXISTS (SELECT 1 FROM {links} "
-            "WHERE pp.person_id = w.person_id AND c.code = x.code) "
-            f"UNION SELECT w.row_no FROM {PEOPLE} w JOIN registry_person_ppks pp ON pp.person_id = "
-            "w.person_id JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {PPKS} x WHERE x.row_no = w.row_no "
-            "AND x.code = c.code))"
-        )
+        # As for families, the statements about registered people are left out when the file
+        # has none: each would read every row.
+        if registered:
+            _run(
+                f"UPDATE {PEOPLE} SET ppks_changed = TRUE, changed = TRUE WHERE row_no IN ("
+                f"SELECT w.row_no FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {links} "
+                "WHERE pp.person_id = w.person_id AND c.code = x.code) "
+                f"UNION SELECT w.row_no FROM {PEOPLE} w JOIN registry_person_ppks pp "
+                "ON pp.person_id = w.person_id JOIN registry_ppkscategory c "
+                "ON c.id = pp.ppkscategory_id "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {PPKS} x WHERE x.row_no = w.row_no "
+                "AND x.code = c.code))"
+            )
         db_codes = f"SELECT c.code FROM {links} WHERE pp.person_id = o.id"
-        changed = _count(PEOPLE, "changed")  # as for families: nothing to do when none changed
+        changed = registered and _count(PEOPLE, "changed")
         if changed:
             _run(
                 f"CREATE TEMPORARY TABLE {BEFORE_PEOPLE} AS SELECT o.*, {d.json_codes(db_codes)} "
                 f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id "
                 "WHERE w.changed"
             )
-        sets = ", ".join(f"{col} = s.{name}" for name, (col, _kind) in PERSON_VALUES.items())
+        sets = ", ".join(f"{col} = w.{name}" for name, (col, _kind) in PERSON_VALUES.items())
         self.out.people_updated = changed and _run(
             f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, region_id = w.region, "
             "version = p.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
-            f"FROM {PEOPLE} w JOIN {STAGE} s ON s.row_no = w.row_no "
-            "WHERE p.id = w.person_id AND w.changed",
+            f"FROM {PEOPLE} w WHERE p.id = w.person_id AND w.changed",
             [self.now, self.actor.user_id, self.batch_id],
         )
-        columns = [col for col, _kind in PERSON_VALUES.values()]
-        names = [f"s.{name}" for name in PERSON_VALUES]
-        created = _count(PEOPLE, "created")
-        id_column, id_value = ("id, ", "w.person_id, ") if d.pg else ("", "")
-        _run(
-            "DELETE FROM registry_person_ppks WHERE person_id IN "
-            f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
-        )
+        if changed:
+            _run(
+                "DELETE FROM registry_person_ppks WHERE person_id IN "
+                f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
+            )
         # The search keys of the file's names (registry.models.NameKey) and the PPKS links are
         # written with the people. Keys of unchanged people are there already, and skipping
         # them would cost more (a join) than finding them there.
         people_tables = ("registry_namekey", "registry_person_ppks")
+        created = self.rows.accepted() - registered
         with self._bulk_insert("registry_person", created, also=people_tables):
             _run(
                 f"INSERT INTO registry_namekey (key) SELECT DISTINCT name_key FROM {STAGE} "
                 "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
             )
-            self.out.people_created = _run(
-                f"INSERT INTO registry_person ({id_column}nik, family_id, region_id, "
-                f"{', '.join(columns)}, disability_note, life_status, version, created_at, "
-                "updated_at, created_by_id, updated_by_id, last_import_id, created_import_id) "
-                f"SELECT {id_value}s.nik, w.fam_id, w.region, "
-                f"{', '.join(names)}, '', %s, 1, %s, %s, %s, %s, %s, %s FROM {PEOPLE} w "
-                f"JOIN {STAGE} s ON s.row_no = w.row_no WHERE w.created",
+            columns = [col for col, _kind in PERSON_VALUES.values()]
+            self.out.people_created = created and _run(
+                f"INSERT INTO registry_person (nik, family_id, region_id, {', '.join(columns)}, "
+                "disability_note, life_status, version, created_at, updated_at, created_by_id, "
+                "updated_by_id, last_import_id, created_import_id) "
+                f"SELECT s.nik, w.fam_id, w.region, {', '.join(f's.{n}' for n in PERSON_VALUES)}, "
+                f"'', %s, 1, %s, %s, %s, %s, %s, %s FROM {STAGE} s "
+                f"JOIN {FAMILIES} w ON w.kk = s.kk WHERE s.ok AND NOT EXISTS "
+                f"(SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)",
                 [
                     "aktif",
                     self.now,
@@ -563,16 +554,13 @@ class Pass2:
                     self.batch_id,
                 ],
             )
-            if created and not d.pg:
-                _run(
-                    f"UPDATE {PEOPLE} SET person_id = p.id FROM registry_person p "
-                    f"WHERE p.nik = {PEOPLE}.nik AND {PEOPLE}.created"
-                )
-                self._analyze(PEOPLE)
+            # The links of the new people and of the people whose codes changed; the codes of
+            # rejected rows left the PPKS table with them (_reject).
             _run(
-                "INSERT INTO registry_person_ppks (person_id, ppkscategory_id) SELECT "
-                f"w.person_id, c.id FROM {PEOPLE} w JOIN {PPKS} x ON x.row_no = w.row_no "
-                "JOIN registry_ppkscategory c ON c.code = x.code WHERE w.ppks_changed OR w.created"
+                "INSERT INTO registry_person_ppks (person_id, ppkscategory_id) SELECT p.id, c.id "
+                f"FROM {PPKS} x JOIN registry_person p ON p.nik = x.nik "
+                "JOIN registry_ppkscategory c ON c.code = x.code WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {PEOPLE} w WHERE w.row_no = x.row_no AND NOT w.ppks_changed)"
             )
         # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
         # distinct), so the audit takes them from the staged row instead of a lookup per person.
@@ -582,8 +570,7 @@ class Pass2:
                 before=BEFORE_PEOPLE,
                 action="registry.person.updated",
                 spec=PERSON_AUDIT,
-                extra_after={"ppks": d.json_list("s.ppks")},
-                extra_join=f"JOIN {STAGE} s ON s.row_no = w.row_no",
+                extra_after={"ppks": d.json_list("w.ppks")},
                 repr_sql="substr(o.name, 1, 200)",
             )
 
@@ -655,8 +642,7 @@ class Pass2:
                 for column, target, target_column in table_keys:
                     if column in constants:
                         _check_value(name, column, target, target_column, constants[column])
-                    else:
-                        _check_foreign_key(name, column, target, target_column)
+                _check_foreign_keys(name, [k for k in table_keys if k[0] not in constants])
         # The rows' queued checks (when triggers ran) are due at commit, and an index cannot be
         # built on a table with checks pending: they run now.
         _run("SET CONSTRAINTS ALL IMMEDIATE")
@@ -702,18 +688,28 @@ def _check_value(table: str, column: str, target: str, target_column: str, value
         raise IntegrityError(f"{table}.{column} = {value!r} has no row in {target}")
 
 
-def _check_foreign_key(table: str, column: str, target: str, target_column: str) -> None:
-    """What the skipped triggers would have checked, for the whole table in one join: a value
-    with nothing to point to fails the import (and rolls it back)."""
+def _check_foreign_keys(table: str, keys: list[tuple[str, str, str]]) -> None:
+    """What the skipped triggers would have checked of `keys` (column, referenced table,
+    referenced column), for the whole table in one pass: a value with nothing to point to fails
+    the import (and rolls it back)."""
+    if not keys:
+        return
     q = connection.ops.quote_name
-    missing = _fetch(
-        f"SELECT t.{q(column)} FROM {table} t LEFT JOIN {target} r "
-        f"ON r.{q(target_column)} = t.{q(column)} "
-        f"WHERE t.{q(column)} IS NOT NULL AND r.{q(target_column)} IS NULL LIMIT 1"
+    joins, missing, values = [], [], []
+    for i, (column, target, target_column) in enumerate(keys):
+        joins.append(f"LEFT JOIN {target} r{i} ON r{i}.{q(target_column)} = t.{q(column)}")
+        missing.append(f"(t.{q(column)} IS NOT NULL AND r{i}.{q(target_column)} IS NULL)")
+        values.append(f"t.{q(column)}")
+    found = _fetch(
+        f"SELECT {', '.join(missing)}, {', '.join(values)} FROM {table} t {' '.join(joins)} "
+        f"WHERE {' OR '.join(missing)} LIMIT 1"
     )
-    if missing:
+    if found:
+        flags, found_values = found[0][: len(keys)], found[0][len(keys) :]
+        i = flags.index(True)
+        column, target, target_column = keys[i]
         raise IntegrityError(
-            f"{table}.{column} = {missing[0][0]!r} has no row in {target}.{target_column}"
+            f"{table}.{column} = {found_values[i]!r} has no row in {target}.{target_column}"
         )
 
 
