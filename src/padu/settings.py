@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "padu.accounts.middleware.IdleSessionMiddleware",
     "padu.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,9 +154,9 @@ AXES_VERBOSE = False
 # kecamatan office because of one mistyped password, so lockout is per username.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions end after 30 idle minutes and never live past a working day.
+# Sessions end after 30 idle minutes (accounts.middleware.IdleSessionMiddleware pushes the expiry
+# forward while the session is in use) and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("PADU_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

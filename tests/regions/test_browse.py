@@ -105,6 +105,6 @@ def test_mitra_may_not_browse(client, db):
 def test_query_count_is_flat(client, families, django_assert_max_num_queries):
     client.force_login(make_user(Role.OPERATOR, scope=KOTA))
     # session, user, scopes, region, children, family counts, people counts, villages,
-    # ancestors, session expiry (savepoint, update, release)
-    with django_assert_max_num_queries(13):
+    # ancestors
+    with django_assert_max_num_queries(10):
         client.get(detail(KOTA))
