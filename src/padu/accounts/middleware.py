@@ -38,9 +38,3 @@ class IdleSessionMiddleware:
             if now - session.get(REFRESHED, 0) >= SESSION_REFRESH_SECONDS:
                 session[REFRESHED] = now
         return response
-
-
-def session_started(sender, request, user, **kwargs):
-    """A login saves the session with a fresh expiry: the next minute needs no refresh."""
-    if getattr(request, "session", None) is not None:
-        request.session[REFRESHED] = int(time.time())

@@ -38,9 +38,6 @@ class FileRows:
     def __init__(self, frames: list[pl.DataFrame]):
         self.frame = pl.concat(frames)
 
-    def __len__(self) -> int:
-        return self.frame.height
-
     @property
     def _valid(self) -> pl.DataFrame:
         return self.frame.filter(pl.col("ok"))

@@ -208,8 +208,9 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
             actor=Actor(user_id=actor.pk if actor else None, scope=scope),
             now=timezone.now(),
             reason=reason,
+            rows=loader.rows(),
         )
-        work.check(loader.rows())
+        work.check()
         outcome = work.write()
         # The one entry for everything the import created (each created record points to the
         # batch); each changed record has its own entry with the changed fields.

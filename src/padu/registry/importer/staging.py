@@ -126,6 +126,7 @@ def create_stage() -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
         cursor.execute(f"CREATE TEMPORARY TABLE {PPKS} (row_no bigint, nik text, code integer)")
         cursor.execute(f"CREATE TEMPORARY TABLE {REJECT} (row_no bigint)")
+        cursor.execute(f"CREATE TEMPORARY TABLE {KK} (kk text, src bigint)")
 
 
 def index_stage() -> None:

@@ -176,8 +176,10 @@ def _outside(column: str, scope: list[str]) -> tuple[str, list]:
 
 
 class Pass2:
-    def __init__(self, *, batch_id: int, actor: Actor, now, reason: str):
+    def __init__(self, *, batch_id: int, actor: Actor, now, reason: str, rows: FileRows):
+        """`rows`: the keys of the staged rows (staging.Loader.rows)."""
         self.d: Dialect = dialect()
+        self.rows = rows
         self.batch_id = batch_id
         self.actor = actor
         self.now = connection.ops.adapt_datetimefield_value(now)
@@ -205,10 +207,10 @@ class Pass2:
             )
             cursor.execute(f"DELETE FROM {PPKS} WHERE row_no IN (SELECT row_no FROM {REJECT})")
 
-    def check(self, rows: FileRows) -> None:
-        """The rules across rows, on the keys of the staged rows (staging.Loader.rows); the
-        rules that need the registry run in SQL."""
-        self.rows = rows
+    def check(self) -> None:
+        """The rules across rows, on the keys of the staged rows; the rules that need the
+        registry run in SQL."""
+        rows = self.rows
         if self.d.pg:
             # For this transaction only: sorts and hash joins in memory, index builds with room
             # to sort, and no wait for the WAL flush at commit (a crash can lose the import's
@@ -260,7 +262,6 @@ class Pass2:
             lambda r: _("this KK already has a head of family in row %(row)d.") % {"row": r[1]},
         )
         families = rows.family_rows()
-        _run(f"CREATE TEMPORARY TABLE {KK} (kk text, src bigint)")
         load(KK, rows.kk_text(families))
         self._reject(
             rows.without_region(families),
