@@ -265,6 +265,52 @@ def test_cross_row_rules(tmp_path, media, operator):
     assert list(Person.objects.values_list("nik", flat=True)) == ["1371015705800001"]
 
 
+def test_a_new_head_for_a_family_whose_head_stays_is_rejected(tmp_path, media, operator):
+    first = [
+        _row(),
+        _row(
+            nik="1371011708050002",
+            nama="Anak",
+            jenis_kelamin="L",
+            tanggal_lahir="2005-08-17",
+            hubungan_keluarga="3",
+        ),
+    ]
+    import_local_file(actor=operator, path=_write_csv(tmp_path / "a.csv", first))
+    # The same KK with another head, while the registered head is not in the file.
+    second = [
+        _row(nik="1371011203780001", nama="Budi", jenis_kelamin="L", tanggal_lahir="1978-03-12"),
+        _row(
+            nik="1371011708050003",
+            nama="Adik",
+            jenis_kelamin="L",
+            tanggal_lahir="2005-08-17",
+            hubungan_keluarga="3",
+        ),
+    ]
+    batch = import_local_file(actor=operator, path=_write_csv(tmp_path / "b.csv", second))
+    report = {(int(x["baris"]), x["kolom"]): x["pesan"] for x in _report(batch)}
+    assert "1371xxxxxxxx0001" in report[(2, "hubungan_keluarga")]
+    assert "2" in report[(3, "no_kk")]
+    assert batch.people_created == 0 and batch.error_rows == 2
+    family = Family.objects.get(kk_number="1371011501200001")
+    assert list(family.members.filter(relationship=1).values_list("nik", flat=True)) == [
+        "1371015705800001"
+    ]
+    # Handing the head over in the file is fine: the former head stays as a spouse.
+    third = [
+        second[0],
+        _row(hubungan_keluarga="2"),
+    ]
+    batch = import_local_file(actor=operator, path=_write_csv(tmp_path / "c.csv", third))
+    assert batch.error_rows == 0
+    assert sorted(family.members.values_list("nik", "relationship")) == [
+        ("1371011203780001", 1),
+        ("1371011708050002", 3),
+        ("1371015705800001", 2),
+    ]
+
+
 def test_rows_outside_the_actors_area_are_rejected(tmp_path, media):
     kecamatan_user = make_user(Role.OPERATOR, scope=KEC_B)
     rows = [

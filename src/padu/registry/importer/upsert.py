@@ -5,7 +5,8 @@ Cross-row rules (each rejected row gets a report line; crossrow.py works them ou
 two that need the registry):
 - a NIK given again in a later row ("already used in row N");
 - a NIK or KK registered outside the actor's area (never touched);
-- a second head of family in one KK;
+- a second head of family in one KK, or a new head for a registered family whose active head
+  is not in the file;
 - the family's row is the KK's first head row, else its first row; without `kode_wilayah` it is
   rejected, and when it is rejected so are the other members of the KK.
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
-from padu.registry.codes import Relationship
+from padu.registry.codes import LifeStatus, Relationship
 from padu.registry.identifiers import mask_number
 
 from .checks import ERROR, WARNING
@@ -260,6 +261,30 @@ class Pass2:
             rows.second_heads(),
             "hubungan_keluarga",
             lambda r: _("this KK already has a head of family in row %(row)d.") % {"row": r[1]},
+        )
+        # A family has one head: a new head for a registered family whose active head is not
+        # in the file (to step down or move) would make two. The registry's head changes on
+        # the family's page, or by a file that lists the former head too.
+        found = _fetch(
+            f"SELECT s.row_no, p.nik FROM {STAGE} s "
+            "JOIN registry_family f ON f.kk_number = s.kk "
+            "JOIN registry_person p ON p.family_id = f.id "
+            "WHERE s.ok AND s.relationship = %s AND p.relationship = %s AND p.life_status = %s "
+            f"AND p.nik <> s.nik AND NOT EXISTS (SELECT 1 FROM {STAGE} o "
+            "WHERE o.nik = p.nik AND o.ok)",
+            [Relationship.HEAD, Relationship.HEAD, LifeStatus.ACTIVE],
+        )
+        self._reject(
+            found,
+            "hubungan_keluarga",
+            lambda r: (
+                _(
+                    "this KK is registered with another head of family, %(nik)s, who is not in "
+                    "this file. Change the head of family on the family's page first, or list "
+                    "the former head in the file too."
+                )
+                % {"nik": mask_number(r[1])}
+            ),
         )
         families = rows.family_rows()
         load(KK, rows.kk_text(families))
