@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from padu.accounts.capabilities import Role
 from padu.registry.generator import generate_population
-from padu.registry.importer.services import import_run
+from padu.registry.importer.runner import import_run
 from padu.registry.models import ImportBatch, Person
 from tests.factories import KOTA, make_user
 

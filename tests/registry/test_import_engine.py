@@ -205,7 +205,7 @@ def test_every_broken_kind_is_reported_and_valid_rows_still_import(
     tmp_path, media, operator, monkeypatch, chunk_rows
 ):
     # In chunks of 7 rows too: a NIK repeated in a later chunk is found all the same.
-    monkeypatch.setattr("padu.registry.importer.services.CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr("padu.registry.importer.runner.CHUNK_ROWS", chunk_rows)
     path = tmp_path / "broken.csv"
     generate_population(path, people=120, seed=5, broken=40)
     manifest = json.loads((tmp_path / "broken.csv.injected.json").read_text())

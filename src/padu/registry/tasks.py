@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from .importer.runner import import_run
+
 
 @task()
 def registry_import(batch_id: int) -> None:
-    """Run a queued registry import (registry.importer.services.import_run)."""
-    from .importer.services import import_run
-
+    """Run a queued registry import (registry.importer.runner.import_run)."""
     import_run(batch_id=batch_id)

@@ -22,8 +22,7 @@ import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from padu.core.errors import DomainError
-
+from .errors import ImportFileError
 from .layout import IDENTIFIER_COLUMNS, NAMES, match_header
 
 READ_BLOCK = 1 << 20
@@ -34,12 +33,6 @@ XLSX = "xlsx"
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_RATIO = 200
 MAX_UNPACKED_BYTES = getattr(settings, "PADU_IMPORT_MAX_UNPACKED_BYTES", 4 * 1024**3)
-
-
-class ImportFileError(DomainError):
-    """A file that cannot be imported at all; the message says why and what to do."""
-
-    code = "import_file"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from .errors import ImportFileError
+
 
 @dataclass(frozen=True)
 class Column:
@@ -77,8 +79,6 @@ def normalise_header(text) -> str:
 def match_header(cells: list) -> list[str]:
     """The layout names of the header cells, in file order; `ImportFileError` when a required
     column is missing, a heading is unknown or given twice, or the header is empty."""
-    from .files import ImportFileError
-
     names = [normalise_header(cell) for cell in cells]
     while names and not names[-1]:  # trailing empty cells of a spreadsheet row
         names.pop()
