@@ -4,10 +4,13 @@ import datetime
 import itertools
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from padu.accounts.capabilities import Role
 from padu.accounts.models import RegionScope, User
+from padu.core.audit import audit_record
+from padu.core.models import AuditEntry
 from padu.registry import codes
 from padu.registry.models import Family, Person
 from padu.registry.names import name_key
@@ -98,3 +101,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def make_audit_entry(actor=None, **fields) -> AuditEntry:
+    """An audit entry written as a service writes one (inside its transaction)."""
+    values = {"action": "test.thing.changed", "object_type": "test.thing", "object_id": "1"}
+    with transaction.atomic():
+        return audit_record(actor=actor, **{**values, **fields})

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "padu.accounts",
     "padu.registry",
     "padu.api",
+    "padu.web",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "padu.core.context_processors.padu",
+                "padu.web.context_processors.padu",
             ],
         },
     }

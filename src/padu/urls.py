@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from padu.web.urls import core_urls, regions_urls
+
 urlpatterns = [
-    path("", include("padu.core.urls")),
+    path("", include(core_urls)),
     path("akun/", include("padu.accounts.urls")),
-    path("wilayah/", include("padu.regions.urls")),
+    path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
     path("api/v1/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),

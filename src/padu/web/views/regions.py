@@ -1,3 +1,6 @@
+"""The region browser (Wilayah): the region tree from `regions`, families and people counted by
+the registry inside the user's area."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -5,9 +8,8 @@ from django.views.decorators.http import require_GET
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.scoping import in_scope
+from padu.regions import selectors
 from padu.registry.selectors import region_population_counts
-
-from . import selectors
 
 
 @login_required
@@ -39,7 +41,7 @@ def region_browse(request, code: str | None = None):
     ]
     return render(
         request,
-        "regions/browse.html",
+        "web/region_browse.html",
         {
             "region": region,
             "in_scope": region is None or in_scope(user, region.code),

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from padu.accounts.navigation import navigation_for
+from .navigation import navigation_for
 
 
 def padu(request):

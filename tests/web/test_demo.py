@@ -8,8 +8,8 @@ from django.core.management import call_command, get_commands
 
 from padu.accounts.capabilities import Role
 from padu.accounts.models import User
-from padu.core.management.commands.demo import DEMO_PASSWORD
 from padu.registry.models import Family, Person
+from padu.web.management.commands.demo import DEMO_PASSWORD
 
 EXPECTED = {
     "admin": (Role.ADMIN, {"13.71"}),

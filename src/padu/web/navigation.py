@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from padu.accounts.capabilities import Cap
 from padu.core.scoping import has_capability
-
-from .capabilities import Cap
 
 
 @dataclass(frozen=True)

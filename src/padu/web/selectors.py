@@ -1,3 +1,5 @@
+"""Scoped reads for the audit trail's page (the trail itself is written by `padu.core.audit`)."""
+
 import datetime
 
 from django.apps import apps
@@ -6,9 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from padu.accounts.capabilities import Cap
-
-from .models import AuditEntry
-from .scoping import region_q, require, scope_codes
+from padu.core.models import AuditEntry
+from padu.core.scoping import region_q, require, scope_codes
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -1,16 +1,16 @@
-"""Writes of the core app: only the record that someone exported the audit trail."""
+"""Writes of the top layer: only the record that someone exported the audit trail."""
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
+from padu.core.audit import audit_record
+from padu.core.models import AuditEntry
+from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 
 from . import selectors
-from .audit import audit_record
-from .models import AuditEntry
-from .scoping import require, scope_codes
 
 
 def audit_trail_export(*, actor, filters: dict, file_format: str) -> QuerySet[AuditEntry]:
