@@ -74,6 +74,7 @@ install_chromium() {
 }
 
 run "ruff check" "$BIN/ruff" check src tests
+run "lint-imports (layers)" "$BIN/lint-imports"
 run "padu check" django_check check --fail-level WARNING
 run "padu makemigrations --check" django_check makemigrations --check --dry-run
 run "pytest on SQLite" pytest_run -- -m "not e2e"

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from padu.accounts.capabilities import Cap
-from padu.api.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
 from padu.core.audit import access_record
 from padu.core.errors import ConflictError, ValidationFailed
+from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
 from padu.core.scoping import has_capability, require
 
 from . import codes, selectors, services

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from padu.api.schemas import PageParams
+from padu.core.schemas import PageParams
 
 from . import selectors
 from .codes import (

@@ -1,4 +1,6 @@
-"""Schemas shared by every router: the error body and the page envelope."""
+"""API schemas shared by every app's router (`<app>/api.py`): the error bodies, which mirror
+`padu.core.errors`, and the page envelope. Here rather than in `padu.api`, which sits on top and
+assembles the routers: the apps below it import these."""
 
 from typing import Any
 
