@@ -1,4 +1,5 @@
-"""Role-aware navigation: an item shows only to users holding its capability."""
+"""Role-aware navigation: an item shows only to users holding its capability. The home page lists
+the same items, those with a description, under "What you can do"."""
 
 from dataclasses import dataclass
 
@@ -14,29 +15,72 @@ class NavItem:
     label: str
     url_name: str
     capability: str | None
-    section: str
+    # What the page offers, shown on the home page; an item without one is in the menu only.
+    description: str = ""
 
 
 NAV = [
-    NavItem(_("Home"), "core:home", None, "core"),
-    NavItem(_("Families"), "registry:family_list", Cap.REGISTRY_VIEW, "registry"),
-    NavItem(_("People"), "registry:person_list", Cap.REGISTRY_VIEW, "registry"),
-    NavItem(_("Import"), "registry:import_list", Cap.REGISTRY_IMPORT, "registry"),
-    NavItem(_("Regions"), "regions:browse", Cap.REGIONS_VIEW, "regions"),
-    NavItem(_("Users"), "accounts:user_list", Cap.USERS_MANAGE, "accounts"),
-    NavItem(_("PPKS categories"), "registry:ppks_list", Cap.REFERENCE_MANAGE, "registry"),
-    NavItem(_("Audit trail"), "core:audit", Cap.AUDIT_VIEW, "core"),
-    NavItem(_("API tokens"), "accounts:token_list", Cap.API_USE, "accounts"),
+    NavItem(_("Home"), "core:home", None),
+    NavItem(
+        _("Families"),
+        "registry:family_list",
+        Cap.REGISTRY_VIEW,
+        _("Find a family by KK number, name or address in your area."),
+    ),
+    NavItem(
+        _("People"),
+        "registry:person_list",
+        Cap.REGISTRY_VIEW,
+        _("Search people by NIK or name; filter by desil, disability and category."),
+    ),
+    NavItem(
+        _("Import"),
+        "registry:import_list",
+        Cap.REGISTRY_IMPORT,
+        _("Load the national registry export (CSV/XLSX) and review its errors."),
+    ),
+    NavItem(
+        _("Regions"),
+        "regions:browse",
+        Cap.REGIONS_VIEW,
+        _("Browse kecamatan and kelurahan with their family and people counts."),
+    ),
+    NavItem(
+        _("Users"),
+        "accounts:user_list",
+        Cap.USERS_MANAGE,
+        _("Create accounts, set roles and regions, deactivate accounts."),
+    ),
+    NavItem(
+        _("PPKS categories"),
+        "registry:ppks_list",
+        Cap.REFERENCE_MANAGE,
+        _("Keep the list of social welfare service categories up to date."),
+    ),
+    NavItem(
+        _("Audit trail"), "core:audit", Cap.AUDIT_VIEW, _("See who changed what, when and why.")
+    ),
+    NavItem(_("API tokens"), "accounts:token_list", Cap.API_USE),
 ]
+
+
+def _items_for(user) -> list[NavItem]:
+    return [i for i in NAV if i.capability is None or has_capability(user, i.capability)]
 
 
 def navigation_for(request) -> list[dict]:
     path = request.path
     items = []
-    for item in NAV:
-        if item.capability and not has_capability(request.user, item.capability):
-            continue
+    for item in _items_for(request.user):
         url = reverse(item.url_name)
         current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
+
+
+def home_links(user) -> list[dict]:
+    return [
+        {"url": reverse(item.url_name), "label": item.label, "description": item.description}
+        for item in _items_for(user)
+        if item.description
+    ]
