@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "padu.regions",
     "padu.accounts",
     "padu.registry",
+    "padu.synth",
     "padu.api",
 ]
 
