@@ -1,10 +1,11 @@
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from padu.regions.services import regions_load_file
 
-from .factories import make_user
+from .factories import EVENING_UTC, make_user
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +29,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stops Django's clock at EVENING_UTC: `timezone.now()`, and with it "today", auto_now fields
+    and expiry dates. Returns the instant."""
+    monkeypatch.setattr(timezone, "now", lambda: EVENING_UTC)
+    return EVENING_UTC
 
 
 @pytest.fixture

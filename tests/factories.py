@@ -99,6 +99,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
     marital_status = codes.MaritalStatus.MARRIED
 
 
+# 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already
+# 1 February in Jayapura (00:30 WIT). A day, and here a month, that depends on the time zone.
+EVENING_UTC = datetime.datetime(2026, 1, 31, 15, 30, tzinfo=datetime.UTC)
+DAY_IN = {
+    "Asia/Jakarta": datetime.date(2026, 1, 31),
+    "Asia/Makassar": datetime.date(2026, 1, 31),
+    "Asia/Jayapura": datetime.date(2026, 2, 1),
+}
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -1,6 +1,7 @@
 """Padu settings: everything that differs between deployments comes from the environment."""
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,23 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name from the environment; a name that is no time zone stops the start."""
+    value = os.environ.get(name, "").strip() or default
+    # "localtime" and "posixrules" load too, but are files of the zoneinfo directory, not zones:
+    # the machine's own zone (which this setting exists to make explicit) and a template.
+    if value not in ("localtime", "posixrules"):
+        try:
+            zoneinfo.ZoneInfo(value)
+            return value
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a time zone. Use an IANA time zone name: Asia/Jakarta (WIB), "
+        "Asia/Makassar (WITA) or Asia/Jayapura (WIT)."
+    )
 
 
 DEBUG = env_bool("DEBUG")
@@ -63,6 +81,7 @@ INSTALLED_APPS = [
     "padu.regions",
     "padu.accounts",
     "padu.registry",
+    "padu.synth",
     "padu.api",
     "padu.web",
 ]
@@ -167,7 +186,10 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "padu_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-TIME_ZONE = "Asia/Jakarta"
+# Indonesia has three time zones (WIB, WITA, WIT): "today", a date shown, a day in a filter, a
+# month in a file path or a date in a file name are the office's own (Django's current time zone);
+# the database keeps UTC.
+TIME_ZONE = env_time_zone("PADU_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from padu.accounts.capabilities import Role
-from padu.registry.generator import generate_population
 from padu.registry.importer.runner import import_run
 from padu.registry.models import ImportBatch, Person
+from padu.synth.population import generate_population
 from tests.factories import KOTA, make_user
 
 from .conftest import PHONE, login, screenshot

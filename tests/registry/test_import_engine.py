@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.registry.generator import generate_population
 from padu.registry.identifiers import InvalidIdentifier, RegionIndex, parse_kk, parse_nik
 from padu.registry.importer import selectors
 from padu.registry.importer.checks import Context, identifier_error
@@ -25,6 +24,7 @@ from padu.registry.importer.services import (
     import_submit,
 )
 from padu.registry.models import DesilRecord, Family, ImportBatch, NameKey, Person
+from padu.synth.population import generate_population
 from tests.factories import KEC_A, KEC_B, KOTA, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from padu.accounts.capabilities import Role
-from padu.registry.generator import generate_population
 from padu.registry.models import Family, ImportBatch, Person
+from padu.synth.population import generate_population
 from tests.factories import KOTA, make_user
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.registry.generator import generate_population
 from padu.registry.importer import files
 from padu.registry.importer.layout import COLUMNS, NAMES
 from padu.registry.models import Family, ImportBatch, Person
 from padu.registry.views.imports import PER_PAGE, PROBLEMS_SHOWN, ImportSizeLimitHandler
+from padu.synth.population import generate_population
 from tests.factories import KEC_A, KEC_B, KOTA, make_user
 
 pytestmark = pytest.mark.django_db

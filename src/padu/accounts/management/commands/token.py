@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from padu.accounts.models import User
 from padu.accounts.tokens import DEFAULT_DAYS, token_create
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         except DomainError as exc:
             details = "; ".join(m for ms in getattr(exc, "errors", {}).values() for m in ms)
             raise CommandError(f"{exc} {details}".strip()) from exc
+        expires = timezone.localdate(token.expires_at)
         self.stderr.write(
-            f"token {token.name!r} for {user.username}, expires {token.expires_at:%Y-%m-%d}; "
+            f"token {token.name!r} for {user.username}, expires {expires}; "
             "the key is shown only now:"
         )
         self.stdout.write(raw_key)

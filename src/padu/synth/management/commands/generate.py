@@ -6,7 +6,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from padu.registry.generator import BROKEN_KINDS, generate_population
+from padu.synth.inject import BROKEN_KINDS
+from padu.synth.population import generate_population
 
 
 class Command(BaseCommand):

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .allocator import EPOCH, compose_number
+from .allocator import compose_number
+from .dates import EPOCH
+from .generator import PopulationGenerator
 from .names import spelling_variant
-from .population import FAMILY_COLUMNS, PERSON_COLUMNS, PopulationGenerator
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,8 @@ BROKEN_KINDS = (
 BROKEN_BY_NAME = {b.kind: b for b in BROKEN_KINDS}
 DUPLICATE_KINDS = ("kk_lain_nik_lain", "kk_baru_nik_lain")
 
-# Person attributes a duplicate shares with its original.
-_SAME_PERSON = tuple(
-    c for c in PERSON_COLUMNS if c not in ("no_kk", "nik", "nama", "hubungan_keluarga")
-)
+# What a duplicate does not share with its original (besides the family's columns).
+_OWN_COLUMNS = ("no_kk", "nik", "nama", "hubungan_keluarga")
 _FIELD_VALUES = {
     "jenis_kelamin_tidak_valid": "X",
     "hubungan_keluarga_di_luar_rentang": "9",
@@ -150,8 +149,8 @@ class Injector:
 
     def _new_nik(self, prefix: str, birth_iso: str, female: bool) -> tuple[str, str]:
         """A fresh valid NIK (and the birth date it encodes, normally unchanged)."""
-        idx = self.gen.prefix_index[int(prefix)]
-        serial, days = self.gen.nik_alloc.allocate(
+        idx = self.gen.people.prefix_index[int(prefix)]
+        serial, days = self.gen.people.nik_alloc.allocate(
             np.array([idx]), np.array([_days(birth_iso)]), np.array([female])
         )
         nik = compose_number(np.array([int(prefix)]), days, np.array([female]), serial)
@@ -164,7 +163,15 @@ class Injector:
         self.invalid_niks.add(nik)
         return nik
 
-    def apply(self, rng, frame: pl.DataFrame, fam: np.ndarray, plan: list[Planned]):
+    def apply(
+        self,
+        rng,
+        frame: pl.DataFrame,
+        fam: np.ndarray,
+        plan: list[Planned],
+        *,
+        family_columns: tuple[str, ...],
+    ):
         """The chunk as strings with the planned rows inserted, and one record per inserted row.
 
         Records carry ``_at`` (index in the returned frame) and ``_source`` (index of the original
@@ -173,6 +180,10 @@ class Injector:
         gen = self.gen
         n = frame.height
         strings = frame.with_columns(pl.all().cast(pl.String))
+        # The person's own attributes, which a duplicate shares with its original.
+        same_person = tuple(
+            c for c in frame.columns if c not in family_columns and c not in _OWN_COLUMNS
+        )
         last_row = np.zeros(int(fam.max()) + 1, np.int64)
         last_row[fam] = np.arange(n)
         first_row = np.zeros_like(last_row)
@@ -220,8 +231,8 @@ class Injector:
                 exclude = fam[p.position]
                 source = source_row(n - 1, exclude_fam=exclude)
                 src = strings.row(source, named=True)
-                row = dict.fromkeys(PERSON_COLUMNS + FAMILY_COLUMNS)
-                row.update({c: src[c] for c in _SAME_PERSON})
+                row = dict.fromkeys(strings.columns)
+                row.update({c: src[c] for c in same_person})
                 row["no_kk"] = host_head["no_kk"]
                 row["hubungan_keluarga"] = "8"
                 prefix = host_head["no_kk"][:6]
@@ -233,14 +244,16 @@ class Injector:
                 source = source_row(n - 1)
                 src = strings.row(source, named=True)
                 row = take_fresh()
-                row.update({c: src[c] for c in _SAME_PERSON})
+                row.update({c: src[c] for c in same_person})
                 row["hubungan_keluarga"] = "1"
                 row["nik"], row["tanggal_lahir"] = self._new_nik(
                     row["no_kk"][:6], src["tanggal_lahir"], src["jenis_kelamin"] == "P"
                 )
                 row["nama"] = spelling_variant(src["nama"], rng)
             else:
-                row, source = self._broken(rng, p.kind, take_fresh, strings, source_row, end)
+                row, source = self._broken(
+                    rng, p.kind, take_fresh, strings, source_row, end, same_person
+                )
             rows.append(row)
             keys.append(key)
             records.append({"category": p.category, "kind": p.kind, "_key": key, "_source": source})
@@ -267,7 +280,7 @@ class Injector:
                 rec["column"], rec["severity"] = b.column, b.severity
         return combined.drop("_key"), records
 
-    def _broken(self, rng, kind, take_fresh, strings, source_row, end):
+    def _broken(self, rng, kind, take_fresh, strings, source_row, end, same_person):
         source = None
         if kind == "nik_perempuan_tanpa_40":
             row = take_fresh("P")
@@ -306,7 +319,7 @@ class Injector:
         elif kind == "nik_ganda_dalam_berkas":
             source = source_row(end)
             src = strings.row(source, named=True)
-            row.update({c: src[c] for c in _SAME_PERSON})
+            row.update({c: src[c] for c in same_person})
             row["nik"] = src["nik"]
             row["nama"] = spelling_variant(src["nama"], rng)
         elif kind == "no_kk_format":

@@ -11,18 +11,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from padu.registry.generator import (
-    BROKEN_KINDS,
-    COLUMNS,
-    DUPLICATE_KINDS,
-    FAMILY_COLUMNS,
-    PPKS_CODES,
-    REFERENCE_DATE,
-    generate_population,
-)
-from padu.registry.generator.allocator import SerialAllocator, compose_number
-from padu.registry.generator.names import spelling_variant
-from padu.registry.generator.places import _villages_from_csv, load_villages
+from padu.registry.importer.layout import FAMILY_COLUMNS, NAMES
+from padu.synth.allocator import SerialAllocator, compose_number
+from padu.synth.dates import REFERENCE_DATE
+from padu.synth.inject import BROKEN_KINDS, DUPLICATE_KINDS
+from padu.synth.names import spelling_variant
+from padu.synth.places import _villages_from_csv, load_villages
+from padu.synth.population import generate_population
+from padu.synth.welfare import PPKS_CODES
 
 DOC = Path(settings.BASE_DIR) / "docs" / "import-layout.md"
 REF = datetime.date.fromisoformat(str(REFERENCE_DATE))
@@ -177,12 +173,12 @@ def clean(population):
 
 def test_columns_are_those_of_the_import_layout_document():
     documented = re.findall(r"^\| `([a-z_]+)` \|", DOC.read_text(encoding="utf-8"), flags=re.M)
-    assert documented == list(COLUMNS)
+    assert documented == list(NAMES)
 
 
 def test_file_has_every_column_and_exact_counts(population):
     report, frame, _path = population
-    assert frame.columns == list(COLUMNS)
+    assert frame.columns == list(NAMES)
     assert report.people == 20_000
     assert frame.height == 20_000 + 12 + 2 * len(BROKEN_KINDS) == report.rows
     assert 4_900 <= report.families <= 5_700  # mean family size ≈ 3.8
@@ -435,10 +431,10 @@ def test_xlsx_output(tmp_path, db):
     report = generate_population(path, people=300, seed=2, broken=3)
     sheet = load_workbook(path, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == list(COLUMNS)
+    assert list(rows[0]) == list(NAMES)
     assert len(rows) == 1 + 303 == 1 + report.rows
-    nik = COLUMNS.index("nik")
-    rel = COLUMNS.index("hubungan_keluarga")
+    nik = NAMES.index("nik")
+    rel = NAMES.index("hubungan_keluarga")
     assert all(isinstance(r[nik], str) for r in rows[1:] if r[nik])
     assert {type(r[rel]) for r in rows[1:]} <= {int, str}
 
@@ -507,3 +503,15 @@ def test_spelling_variants(name):
     assert variant and variant != name
     shared = set(name.lower()) & set(variant.lower())
     assert len(shared) >= 0.6 * len(set(name.lower()))
+
+
+def test_the_family_columns_are_those_the_layout_takes_from_the_head(db):
+    from padu.synth.generator import PopulationGenerator
+    from padu.synth.places import build_places
+
+    villages, _source = load_villages("13.71")
+    chunk = PopulationGenerator(build_places(villages), seed=1).generate(
+        np.random.default_rng(1), 50
+    )
+    assert chunk.family_columns == FAMILY_COLUMNS
+    assert chunk.frame.columns == list(NAMES)

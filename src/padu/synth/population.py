@@ -12,37 +12,17 @@ The same seed gives the same file, byte for byte, with the same installed packag
 """
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 
+from .generator import PopulationGenerator
 from .inject import BROKEN_KINDS, DUPLICATE_KINDS, Injector, Planned
 from .places import build_places, load_villages
-from .population import (
-    COLUMNS,
-    FAMILY_COLUMNS,
-    PERSON_COLUMNS,
-    PPKS_CODES,
-    REFERENCE_DATE,
-    PopulationGenerator,
-)
-
-__all__ = [
-    "BROKEN_KINDS",
-    "COLUMNS",
-    "DUPLICATE_KINDS",
-    "FAMILY_COLUMNS",
-    "PERSON_COLUMNS",
-    "PPKS_CODES",
-    "REFERENCE_DATE",
-    "GenerationReport",
-    "generate_population",
-]
+from .writers import CsvSink, XlsxSink
 
 CHUNK_FAMILIES = 16_384
 FORMATS = ("csv", "xlsx")
@@ -123,69 +103,6 @@ class GenerationReport:
         return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
-class _CsvSink:
-    def __init__(self, path: Path):
-        self.fh = path.open("wb")
-        self.first = True
-
-    def write(self, frame: pl.DataFrame):
-        frame.write_csv(self.fh, include_header=self.first, float_precision=6)
-        self.first = False
-
-    def close(self):
-        if self.first:
-            self.fh.write((",".join(COLUMNS) + "\n").encode())
-        self.fh.close()
-
-
-_INT_COLUMNS = {
-    "hubungan_keluarga", "status_kawin", "pendidikan", "status_pekerjaan", "penghasilan", "desil",
-    "status_kepemilikan_rumah", "luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap",
-    "sumber_air_minum", "sumber_penerangan", "bahan_bakar_memasak", "fasilitas_bab",
-}  # fmt: skip
-_FLOAT_COLUMNS = {"lintang", "bujur"}
-_INT_RE = re.compile(r"-?\d+")
-_FLOAT_RE = re.compile(r"-?\d+(\.\d+)?")
-
-
-class _XlsxSink:
-    """openpyxl write-only: rows are streamed to a temporary file, not kept in memory.
-
-    Identifiers, dates and lists are text cells (a 16-digit NIK would lose digits as a number);
-    codes are numbers."""
-
-    def __init__(self, path: Path):
-        from openpyxl import Workbook
-
-        self.path = path
-        self.wb = Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("registri")
-        self.ws.append(list(COLUMNS))
-        self.kinds = [
-            ("int" if c in _INT_COLUMNS else "float" if c in _FLOAT_COLUMNS else "text")
-            for c in COLUMNS
-        ]
-
-    def _cell(self, kind, value):
-        if value is None:
-            return None
-        if kind == "text":
-            return str(value)
-        if isinstance(value, str):
-            if kind == "int" and _INT_RE.fullmatch(value):
-                return int(value)
-            if kind == "float" and _FLOAT_RE.fullmatch(value):
-                return float(value)
-        return value
-
-    def write(self, frame: pl.DataFrame):
-        for row in frame.iter_rows():
-            self.ws.append([self._cell(k, v) for k, v in zip(self.kinds, row, strict=True)])
-
-    def close(self):
-        self.wb.save(self.path)
-
-
 def _plan(seed: int, people: int, duplicates: int, broken: int) -> list[tuple[int, Planned]]:
     """(global row, what) for every injected row, sorted by row; kinds spread at random."""
     if people <= 0:
@@ -230,7 +147,7 @@ def generate_population(
         path=str(out), format=fmt, seed=seed, region=region, region_source=source
     )
     desil_counts = np.zeros(11, np.int64)
-    sink = _XlsxSink(out) if fmt == "xlsx" else _CsvSink(out)
+    sink = XlsxSink(out) if fmt == "xlsx" else CsvSink(out)
     try:
         chunk_no = 0
         while report.people < people:
@@ -248,7 +165,11 @@ def generate_population(
                     mine.append(p)
             if mine:
                 frame, records = injector.apply(
-                    np.random.default_rng([seed, chunk_no, 1]), frame, fam, mine
+                    np.random.default_rng([seed, chunk_no, 1]),
+                    frame,
+                    fam,
+                    mine,
+                    family_columns=chunk.family_columns,
                 )
                 for rec in records:
                     rec["line"] = report.rows + 2 + rec.pop("_at")

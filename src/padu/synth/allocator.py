@@ -8,17 +8,7 @@ runs out of serials (more than ``max_serial`` people), the date moves to a nearb
 
 import numpy as np
 
-EPOCH = np.datetime64("1970-01-01", "D")
-
-
-def date_parts(days: np.ndarray):
-    """(year, month, day) int arrays from day numbers since 1970-01-01."""
-    d = EPOCH + days.astype("timedelta64[D]")
-    months = d.astype("datetime64[M]")
-    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (d - months).astype(np.int64) + 1
-    return year, month, day
+from .dates import date_parts
 
 
 class SerialAllocator:
