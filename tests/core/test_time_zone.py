@@ -11,11 +11,11 @@ from django.db import transaction
 from django.test import override_settings
 
 from padu.accounts.capabilities import Role
-from padu.core import selectors
 from padu.core.audit import audit_record
 from padu.core.exports import cell, dated_filename
 from padu.core.models import AuditEntry
 from padu.settings import env_time_zone
+from padu.web import selectors
 from tests.factories import DAY_IN, make_user
 
 ZONES = pytest.mark.parametrize("zone", list(DAY_IN))
