@@ -13,7 +13,7 @@ from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
 from padu.registry import codes
 from padu.registry.models import Family, Person
-from padu.registry.names import name_key
+from padu.registry.names import name_key, register_name_keys
 
 KOTA = "13.71"
 KEC_A = "13.71.01"  # Padang Selatan
@@ -87,6 +87,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     region_id = factory.LazyAttribute(lambda o: o.family.region_id)
@@ -97,6 +98,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     nik = factory.LazyAttribute(lambda o: make_nik(o.region_id, o.birth_date, o.sex))
     relationship = codes.Relationship.HEAD
     marital_status = codes.MaritalStatus.MARRIED
+
+    @factory.post_generation
+    def search_key(obj, create, extracted, **kwargs):
+        """The name search finds people through their keys, as the services register them."""
+        if create:
+            register_name_keys([obj.name_key])
 
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already
@@ -118,3 +125,10 @@ def make_audit_entry(actor=None, **fields) -> AuditEntry:
     values = {"action": "test.thing.changed", "object_type": "test.thing", "object_id": "1"}
     with transaction.atomic():
         return audit_record(actor=actor, **{**values, **fields})
+
+
+def downloaded(response) -> bytes:
+    """The body of a download, whether streamed (CSV, a file) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -121,7 +121,9 @@ class World:
         owner = make_user(Role.OPERATOR, scope=KOTA, username="matrix_importer")
         report = Path(settings.MEDIA_ROOT) / "imports" / "matrix" / "laporan-matrix.csv"
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text("baris,kolom,tingkat,pesan\n2,nik,kesalahan,NIK harus 16 digit\n")
+        report.write_text(
+            "baris,kolom,tingkat,kode,pesan\n2,nik,kesalahan,length,NIK harus 16 digit\n"
+        )
         return ImportBatch.objects.create(
             created_by=owner,
             region_id=KOTA,

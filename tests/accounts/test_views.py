@@ -12,7 +12,7 @@ from django.utils import translation
 from padu.accounts.capabilities import Role
 from padu.accounts.models import User
 from padu.core.models import AuditEntry
-from tests.factories import KEC_A, KEC_B, KEL_A, KEL_A2, KEL_B, make_user
+from tests.factories import KEC_A, KEC_B, KEL_A, KEL_A2, KEL_B, downloaded, make_user
 
 LIST = reverse("accounts:user_list")
 STRONG = "Tanjung-Priok-2025"
@@ -321,7 +321,7 @@ class TestExport:
         make_user(Role.PSM, username="psm_rina")
         response = admin_client.get(self.URL, {"format": "xlsx"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(downloaded(response))).active
         values = list(sheet.values)
         assert values[0][0] == "Username"
         assert sorted(v[0] for v in values[1:]) == ["admin_kota", "psm_rina"]

@@ -63,7 +63,7 @@ def test_operator_uploads_a_file_and_watches_it_finish(new_page, queued_imports,
     download = info.value
     assert download.suggested_filename == f"laporan-kesalahan-impor-{batch.pk}.csv"
     report = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert report[0] == "baris,kolom,tingkat,pesan"
+    assert report[0] == "baris,kolom,tingkat,kode,pesan"
     assert len(report) > 1
 
     phone = new_page(viewport=PHONE)

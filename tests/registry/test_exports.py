@@ -1,5 +1,6 @@
-"""Downloads of the family and person lists: the list's filters, the user's area, whole numbers
-only for roles allowed to export them, and an audit entry for every download."""
+"""Downloads of the family and person lists: the import layout's columns, the list's filters, the
+user's area, whole numbers only for roles allowed to export them (a notice above the header
+otherwise), and an audit entry for every download."""
 
 import csv
 import io
@@ -11,7 +12,9 @@ from openpyxl import load_workbook
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.registry import codes
+from padu.registry.exports import REGION_COLUMNS
 from padu.registry.identifiers import mask_number
+from padu.registry.importer.layout import MASKED_NOTICE, ROW
 from tests.factories import KEL_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +42,25 @@ def data():
     }
 
 
-def csv_rows(response) -> list[list[str]]:
+def _records(lines: list[list]) -> tuple[str, list[dict]]:
+    """(the notice above the header, or "", the rows by column name)."""
+    notice = ""
+    if lines and lines[0][0] not in ROW.names:
+        notice = lines[0][0]
+        lines = lines[1:]
+    header, *rows = lines
+    assert header == [*ROW.names, *ROW.export_only, *REGION_COLUMNS]
+    return notice, [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def csv_rows(response) -> tuple[str, list[dict]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return _records(list(csv.reader(io.StringIO(text))))
 
 
-def xlsx_rows(response) -> list[list]:
+def xlsx_rows(response) -> tuple[str, list[dict]]:
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
+    return _records([list(row) for row in book.active.iter_rows(values_only=True)])
 
 
 def exports() -> list[AuditEntry]:
@@ -59,11 +73,12 @@ def test_an_operator_gets_whole_numbers_and_the_download_is_audited(client, data
     response = client.get(PEOPLE, {"format": "csv", "q": "Yusuf"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    header, *rows = csv_rows(response)
-    assert len(header) == len(rows[0]) == 23
-    assert [r[1] for r in rows] == ["Muhammad Yusuf"]
-    assert rows[0][0] == data["yusuf"].nik
-    assert rows[0][6] == data["fam_a"].kk_number
+    notice, rows = csv_rows(response)
+    assert notice == ""
+    assert [r["nama"] for r in rows] == ["Muhammad Yusuf"]
+    assert rows[0]["nik"] == data["yusuf"].nik
+    assert rows[0]["no_kk"] == data["fam_a"].kk_number
+    assert (rows[0]["kode_wilayah"], rows[0]["nama_kelurahan"]) == (KEL_A, "Belakang Pondok")
     [entry] = exports()
     assert entry.action == "registry.person.exported"
     assert entry.actor == operator
@@ -77,20 +92,24 @@ def test_an_operator_gets_whole_numbers_and_the_download_is_audited(client, data
 
 def test_a_leader_gets_masked_numbers(client, data):
     client.force_login(make_user(Role.PIMPINAN))
-    _header, *rows = csv_rows(client.get(FAMILIES, {"format": "csv"}))
-    kks = {r[0] for r in rows}
+    notice, rows = csv_rows(client.get(FAMILIES, {"format": "csv"}))
+    assert notice == str(MASKED_NOTICE)
+    kks = {r["no_kk"] for r in rows}
     assert kks == {mask_number(data["fam_a"].kk_number), mask_number(data["fam_b"].kk_number)}
     assert exports()[0].after["full_numbers"] is False
 
 
 def test_a_kelurahan_exports_only_its_area_even_by_exact_nik(client, data):
     client.force_login(make_user(Role.KELURAHAN, scope=KEL_A))
-    _header, *rows = csv_rows(client.get(PEOPLE, {"format": "csv"}))
-    assert sorted(r[1] for r in rows) == ["Muhammad Yusuf", "Nurul Aini"]
-    assert {r[0] for r in rows} == {mask_number(data["yusuf"].nik), mask_number(data["aini"].nik)}
-    _header, *rows = csv_rows(client.get(PEOPLE, {"format": "csv", "q": data["budi"].nik}))
+    _notice, rows = csv_rows(client.get(PEOPLE, {"format": "csv"}))
+    assert sorted(r["nama"] for r in rows) == ["Muhammad Yusuf", "Nurul Aini"]
+    assert {r["nik"] for r in rows} == {
+        mask_number(data["yusuf"].nik),
+        mask_number(data["aini"].nik),
+    }
+    _notice, rows = csv_rows(client.get(PEOPLE, {"format": "csv", "q": data["budi"].nik}))
     assert rows == []
-    _header, *rows = csv_rows(client.get(FAMILIES, {"format": "csv", "q": data["budi"].nik}))
+    _notice, rows = csv_rows(client.get(FAMILIES, {"format": "csv", "q": data["budi"].nik}))
     assert rows == []
     assert [e.region_code for e in exports()] == [KEL_A, KEL_A, KEL_A]
 
@@ -101,11 +120,11 @@ def test_xlsx_follows_the_filters_and_guards_formulas(client, data):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    _header, *rows = xlsx_rows(response)
-    assert [r[1] for r in rows] == ["'=HYPERLINK(1)", "Muhammad Yusuf", "Nurul Aini"]
+    _notice, rows = xlsx_rows(response)
+    assert [r["nama"] for r in rows] == ["'=HYPERLINK(1)", "Muhammad Yusuf", "Nurul Aini"]
     response = client.get(PEOPLE, {"format": "xlsx", "disability": "any"})
-    _header, *rows = xlsx_rows(response)
-    assert [r[1] for r in rows] == ["Nurul Aini"]
+    _notice, rows = xlsx_rows(response)
+    assert [(r["nama"], r["disabilitas"]) for r in rows] == [("Nurul Aini", "fisik")]
     assert [e.after["format"] for e in exports()] == ["xlsx", "xlsx"]
 
 

@@ -19,7 +19,7 @@ def _rows(*rows: tuple) -> FileRows:
             {
                 "row_no": row_no,
                 "ok": ok,
-                "kk": kk,
+                "kk_number": kk,
                 "nik": nik,
                 "relationship": relationship,
                 "birth_date": datetime.date.fromisoformat(born),
@@ -31,7 +31,7 @@ def _rows(*rows: tuple) -> FileRows:
         schema={
             "row_no": pl.Int64,
             "ok": pl.Boolean,
-            "kk": pl.String,
+            "kk_number": pl.String,
             "nik": pl.String,
             "relationship": pl.Int32,
             "birth_date": pl.Date,

@@ -13,9 +13,16 @@ from hypothesis import strategies as st
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.registry.identifiers import InvalidIdentifier, RegionIndex, parse_kk, parse_nik
+from padu.core.records.problems import WHITESPACE
+from padu.registry.identifiers import (
+    InvalidIdentifier,
+    RegionIndex,
+    number_problems_expr,
+    parse_kk,
+    parse_nik,
+)
 from padu.registry.importer import selectors
-from padu.registry.importer.checks import Context, identifier_error
+from padu.registry.importer.checks import Context
 from padu.registry.importer.files import ImportFileError
 from padu.registry.importer.layout import NAMES
 from padu.registry.importer.services import (
@@ -181,13 +188,13 @@ def test_update_audit_holds_the_changed_fields_of_every_kind(tmp_path, media, op
     person = entries.get(object_type="registry.person")
     assert person.before == {
         "income": 1500000,
-        "disability_physical": True,
+        "disability": ["fisik"],
         "ppks": [9],
         "version": 1,
     }
     assert person.after == {
         "income": None,
-        "disability_physical": False,
+        "disability": [],
         "ppks": [9, 24],
         "version": 2,
     }
@@ -450,8 +457,11 @@ def _polars_verdicts(values, context, *, kk):
     import polars as pl
 
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
-    text = pl.col("v").str.strip_chars("".join(chr(c) for c in range(0x110000) if chr(c).isspace()))
-    return frame.select(identifier_error(text, context, kk=kk).alias("v"))["v"].to_list()
+    text = pl.col("v").str.strip_chars(WHITESPACE)
+    chain = None
+    for rule, failed in number_problems_expr(text, "kk_number" if kk else "nik", context.regions):
+        chain = (chain.when if chain is not None else pl.when)(failed).then(rule.text_expr(text))
+    return frame.select(chain.alias("v"))["v"].to_list()
 
 
 @pytest.mark.parametrize("kk", [False, True])

@@ -20,7 +20,7 @@ from padu.registry.importer.layout import COLUMNS, NAMES
 from padu.registry.models import Family, ImportBatch, Person
 from padu.registry.views.imports import PER_PAGE, PROBLEMS_SHOWN, ImportSizeLimitHandler
 from padu.synth.population import generate_population
-from tests.factories import KEC_A, KEC_B, KOTA, make_user
+from tests.factories import KEC_A, KEC_B, KOTA, downloaded, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +275,7 @@ def test_an_operator_of_another_kecamatan_cannot_see_the_import(client, media):
     owner = make_user(Role.OPERATOR, scope=KEC_A)
     report = media / "laporan.csv"
     report.parent.mkdir(parents=True)
-    report.write_text("baris,kolom,tingkat,pesan\n2,nik,kesalahan,x\n")
+    report.write_text("baris,kolom,tingkat,kode,pesan\n2,nik,kesalahan,length,x\n")
     batch = batch_of(owner, region_id=KEC_A, file_name="kec-a.csv", error_report=str(report))
     client.force_login(make_user(Role.OPERATOR, scope=KEC_B, language="en"))
     audit = AuditEntry.objects.count()
@@ -341,9 +341,11 @@ def test_a_failed_import_shows_its_message(client, operator):
 def test_the_detail_page_shows_the_first_problems_of_the_report(client, operator, media):
     report = media / "laporan.csv"
     report.parent.mkdir(parents=True)
-    lines = ["baris,kolom,tingkat,pesan"]
-    lines += [f"{row},nik,kesalahan,NIK {row} salah" for row in range(2, 2 + PROBLEMS_SHOWN + 10)]
-    lines.insert(1, "2,desil,peringatan,Desil <b>kosong</b>")
+    lines = ["baris,kolom,tingkat,kode,pesan"]
+    lines += [
+        f"{row},nik,kesalahan,length,NIK {row} salah" for row in range(2, 2 + PROBLEMS_SHOWN + 10)
+    ]
+    lines.insert(1, "2,desil,peringatan,range,Desil <b>kosong</b>")
     report.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
     batch = batch_of(operator, error_rows=60, warning_rows=1, error_report=str(report))
 
@@ -364,7 +366,7 @@ def test_the_detail_page_shows_the_first_problems_of_the_report(client, operator
 def test_the_error_report_downloads_and_is_audited(client, operator, media):
     report = media / "laporan.csv"
     report.parent.mkdir(parents=True)
-    report.write_bytes(b"\xef\xbb\xbfbaris,kolom,tingkat,pesan\n2,nik,kesalahan,salah\n")
+    report.write_bytes(b"\xef\xbb\xbfbaris,kolom,tingkat,kode,pesan\n2,nik,kesalahan,length,salah\n")
     batch = batch_of(operator, error_rows=1, error_report=str(report))
 
     response = client.get(reverse("registry:import_errors", args=[batch.pk]))
@@ -391,7 +393,7 @@ def test_the_csv_template_has_the_layout_header_and_an_example(client, operator)
     response = client.get(TEMPLATE, {"format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="templat-impor-registri.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
     assert rows == [list(NAMES), [c.example for c in COLUMNS]]
 
 
@@ -401,7 +403,7 @@ def test_the_xlsx_template_has_the_layout_header_as_text(client, operator):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == 'attachment; filename="templat-impor-registri.xlsx"'
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(downloaded(response))).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows == [list(NAMES), [c.example for c in COLUMNS]]
     assert sheet["B2"].number_format == "@"
@@ -409,7 +411,7 @@ def test_the_xlsx_template_has_the_layout_header_as_text(client, operator):
 
 def test_the_template_imports_cleanly(client, operator, django_capture_on_commit_callbacks):
     """The example row is a valid person: the template is a working file, not only headings."""
-    content = client.get(TEMPLATE, {"format": "xlsx"}).content
+    content = downloaded(client.get(TEMPLATE, {"format": "xlsx"}))
     response = upload(client, "templat.xlsx", content, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     batch = ImportBatch.objects.get()

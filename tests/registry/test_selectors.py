@@ -6,9 +6,8 @@ import pytest
 from django.test import override_settings
 
 from padu.accounts.capabilities import Role
-from padu.registry import codes, selectors
+from padu.registry import codes, selectors, services
 from padu.registry.models import PPKSCategory
-from padu.registry.names import name_key
 from padu.registry.selectors import family_list, list_count, person_list
 from tests.factories import (
     KEC_A,
@@ -421,10 +420,14 @@ def test_name_search_goes_through_the_registered_keys(registry, operator):
     person = PersonFactory(family=registry["families"]["a2"], name="Zulfikar Anwar")
     assert NameKey.objects.filter(key=person.name_key).exists()
     assert people(operator, q="Zulfikar Anwat") == {"Zulfikar Anwar"}
-    # Renamed: the old key stays (it finds nobody), the new one is registered.
-    person.name = "Bambang Sutrisno"
-    person.name_key = name_key(person.name)
-    person.save(update_fields=["name", "name_key"])
+    # Renamed (by the service): the old key stays (it finds nobody), the new one is registered.
+    services.person_update(
+        actor=operator,
+        person=person,
+        expected_version=person.version,
+        data={"name": "Bambang Sutrisno"},
+        confirm_warnings=True,
+    )
     assert people(operator, q="Zulfikar Anwat") == set()
     assert people(operator, q="Bambang Sutrisna") == {"Bambang Sutrisno"}
 

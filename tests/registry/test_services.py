@@ -107,7 +107,7 @@ def test_register_writes_family_members_and_history(operator):
     wife = person(
         name="Rina Marlina", sex=P, birth=datetime.date(1984, 8, 21), relationship=SPOUSE, ppks=[9]
     )
-    wife["disability_sensory"] = True
+    wife["disability"] = ["sensorik"]
     result = services.family_register(actor=operator, data=family(), members=[head, wife])
 
     fam = Family.objects.get(pk=result.pk)
@@ -140,7 +140,7 @@ def test_register_writes_family_members_and_history(operator):
     assert entry.after["kk_number"] == fam.kk_number and entry.after["region"] == KEL_A
     added = audit("registry.person.added")
     assert [(e.object_id, e.region_code) for e in added] == [(str(p.pk), KEL_A) for p in people]
-    assert added[1].after["ppks"] == [9] and added[1].after["disability_sensory"] is True
+    assert added[1].after["ppks"] == [9] and added[1].after["disability"] == ["sensorik"]
 
 
 def test_register_reports_every_error_by_field(operator):
@@ -162,7 +162,7 @@ def test_register_reports_every_error_by_field(operator):
     assert errors["members.0.nik"] == [
         "NIK: the serial number (the last four digits) cannot be 0000."
     ]
-    assert errors["members.0.name"] == ["Name: this field is required."]
+    assert errors["members.0.name"] == ["Full name: this field is required."]
     assert errors["members.1.birth_date"][0].startswith("Date of birth: ") and errors[
         "members.1.birth_date"
     ][0].endswith(" is in the future.")
@@ -175,7 +175,7 @@ def test_register_refuses_a_kelurahan_outside_the_actors_area(db):
     with pytest.raises(ValidationFailed) as info:
         register(tksk, region=KEL_B)
     assert info.value.errors == {
-        "region": ["Kelurahan: you can register families only in your own area."]
+        "region": ["Kelurahan/desa: you can register families only in your own area."]
     }
     assert Family.objects.count() == 0
 
@@ -464,8 +464,8 @@ def test_the_head_relationship_changes_only_through_change_head(operator):
             actor=operator, person=head, expected_version=1, data={"relationship": SPOUSE}
         )
     assert info.value.errors["relationship"] == [
-        "Relationship to head: the head of family cannot be given another relationship here. Use "
-        "“Change head of family” on the family page."
+        "Relationship to the head of family: the head of family cannot be given another "
+        "relationship here. Use “Change head of family” on the family page."
     ]
     with pytest.raises(ValidationFailed) as info:
         services.person_update(
@@ -499,9 +499,8 @@ def test_person_add_rules(operator):
     with pytest.raises(ValidationFailed) as info:
         services.person_add(actor=operator, family=fam, data=person())
     assert info.value.errors["relationship"] == [
-        "Relationship to head: Budi Santoso is already the head of this family. To change the "
-        "head, use "
-        "“Change head of family” on the family page."
+        "Relationship to the head of family: Budi Santoso is already the head of this family. "
+        "To change the head, use “Change head of family” on the family page."
     ]
     services.family_change_status(
         actor=operator, family=fam, status="pindah", reason="moved to Bukittinggi"
@@ -724,7 +723,7 @@ def test_an_operator_of_one_kecamatan_cannot_touch_another(db):
             actor=operator_a, family=fam_a, expected_version=1, data={"region": KEL_B}
         )
     assert info.value.errors == {
-        "region": ["Kelurahan: you can move a family only within your own area."]
+        "region": ["Kelurahan/desa: you can register families only in your own area."]
     }
     assert registry_entries() == 0
 

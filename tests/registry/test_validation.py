@@ -1,4 +1,5 @@
-"""Field rules and plausibility warnings of registry.validation."""
+"""Field rules and plausibility warnings of the registry's declarations, as a form, the API and
+the services apply them to one record (`Record.clean`, `members.person_warnings`)."""
 
 import datetime
 import decimal
@@ -7,13 +8,10 @@ import pytest
 from django.utils import translation
 
 from padu.registry import codes
+from padu.registry.context import RecordContext
+from padu.registry.declarations import FAMILY, PERSON
+from padu.registry.declarations.members import person_warnings as warnings_of
 from padu.registry.identifiers import RegionIndex
-from padu.registry.validation import (
-    clean_desil,
-    clean_family_data,
-    clean_person_data,
-    person_warnings,
-)
 
 pytestmark = pytest.mark.django_db
 INDEX = RegionIndex(
@@ -21,6 +19,33 @@ INDEX = RegionIndex(
     parents=frozenset(["13", "13.71"]),
 )
 TODAY = datetime.date(2025, 6, 1)
+
+
+class Context(RecordContext):
+    """The kecamatan of Kota Padang as the only region codes, on a fixed day."""
+
+    def region_index(self, number):
+        return INDEX
+
+
+CONTEXT = Context(None, today=TODAY)
+
+
+def clean_family_data(data, **_ignored):
+    return FAMILY.clean(data, CONTEXT)
+
+
+def clean_person_data(data, **_ignored):
+    return PERSON.clean(data, CONTEXT)
+
+
+def clean_desil(data):
+    cleaned = FAMILY.clean(data, CONTEXT, only=[k for k in ("desil", "desil_period") if k in data])
+    return cleaned.values, cleaned.errors
+
+
+def person_warnings(person, *, members=(), **_ignored):
+    return warnings_of(person, members=members, context=CONTEXT)
 
 
 @pytest.fixture(autouse=True)
@@ -87,29 +112,27 @@ def test_family_errors_name_their_field():
     )
     assert errors == {
         "kk_number": ["KK number: this field is required."],
-        "region": ["Kelurahan: 13.71.04 is not a kelurahan or desa."],
+        "region": ["Kelurahan/desa: 13.71.04 is not a kelurahan or desa."],
         "rw": ["RW: enter a number of one to three digits."],
-        "latitude": ["Latitude: 12.000000 lies outside Indonesia (between -11.5 and 6.5)."],
-        "longitude": ["Longitude: 200.000000 lies outside Indonesia (between 94.5 and 141.5)."],
+        "latitude": ["Latitude: 12 lies outside Indonesia (between -11.5 and 6.5)."],
+        "longitude": ["Longitude: 200 lies outside Indonesia (between 94.5 and 141.5)."],
         "toilet": ["Toilet facility: 7 is not one of the allowed answers."],
         "floor_area": ["Floor area (m²): enter a floor area from 1 to 10000 m²."],
-        "assets": ["Assets: unknown asset code(s): jet."],
-        "livestock": [
-            "Livestock: unknown kind of livestock: unta.",
-            "Livestock: enter a number of animals from 0 to 100000.",
-        ],
+        "assets": ["Assets the family owns: unknown asset code(s): jet."],
+        # One problem a field, the first: a count below zero is not a count of animals.
+        "livestock": ["Livestock: give the number of animals of each kind."],
     }
 
 
 def test_person_values_are_normalised():
     values, errors = clean_person_data(
-        person(name=" Siti   Aminah ", ppks=[9, "24", 9], income="1500000", disability_mental=1),
+        person(name=" Siti   Aminah ", ppks=[9, "24", 9], income="1500000", disability=["mental"]),
         regions=INDEX,
         today=TODAY,
     )
     assert errors == {}
     assert (values["name"], values["ppks"], values["income"]) == ("Siti Aminah", [9, 24], 1_500_000)
-    assert (values["disability_mental"], values["disability_physical"]) == (True, False)
+    assert values["disability"] == ["mental"]
     assert values["dukcapil_status"] == "belum"
 
 
@@ -132,10 +155,12 @@ def test_person_errors_name_their_field():
     )
     assert errors == {
         "nik": ["NIK must have exactly 16 digits; this one has 2."],
-        "name": ["Name: a name needs at least one letter."],
+        "name": ["Full name: a name needs at least one letter."],
         "sex": ["Sex: X is not one of the allowed answers."],
         "birth_date": ["Date of birth: 31 December 1899 is before 1900."],
-        "relationship": ["Relationship to head: 9 is not one of the allowed answers."],
+        "relationship": [
+            "Relationship to the head of family: 9 is not one of the allowed answers."
+        ],
         "education": ["Education: enter a whole number."],
         "income": ["Monthly income (Rp): enter an amount from 0 up to 1,000,000,000,000 rupiah."],
         "disability_severity": [
@@ -150,7 +175,7 @@ def test_a_birth_date_in_the_future_is_an_error():
     _values, errors = clean_person_data(person(birth_date="2025-06-02"), regions=INDEX, today=TODAY)
     assert errors == {"birth_date": ["Date of birth: 2 June 2025 is in the future."]}
     _values, errors = clean_person_data(person(birth_date="2025-13-01"), regions=INDEX, today=TODAY)
-    assert errors == {"birth_date": ["Date of birth: enter a date as YYYY-MM-DD."]}
+    assert errors == {"birth_date": ["Date of birth: enter a date as YYYY-MM-DD or DD-MM-YYYY."]}
 
 
 def test_desil():

@@ -15,7 +15,16 @@ from padu.core.audit import audit_record
 from padu.core.errors import PermissionDeniedError
 from padu.core.models import AuditEntry
 from padu.web import selectors
-from tests.factories import KEC_A, KEC_B, KEL_A, KEL_B, KOTA, make_audit_entry, make_user
+from tests.factories import (
+    KEC_A,
+    KEC_B,
+    KEL_A,
+    KEL_B,
+    KOTA,
+    downloaded,
+    make_audit_entry,
+    make_user,
+)
 
 AUDIT = reverse("core:audit")
 EXPORT = reverse("core:audit_export")
@@ -191,7 +200,7 @@ class TestExport:
     def test_xlsx_export(self, client, entries):
         client.force_login(make_user(Role.ADMIN, scope=KOTA))
         response = client.get(EXPORT, {"object_type": "registry.family", "format": "xlsx"})
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(downloaded(response))).active
         rows = list(sheet.values)
         assert len(rows) == 3
         assert isinstance(rows[1][0], datetime.datetime)

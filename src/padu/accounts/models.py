@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.scoping import within
+
 from .capabilities import Role, capabilities_for
 
 
@@ -43,7 +45,7 @@ class User(AbstractUser):
                     .values_list("region_id", flat=True)
                 )
             )
-            cache = [c for c in codes if not any(c.startswith(f"{p}.") for p in codes if p != c)]
+            cache = [c for c in codes if not any(within(c, p) for p in codes if p != c)]
             self._scope_codes = cache
         return cache
 

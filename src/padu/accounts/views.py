@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from padu.core.errors import DomainError, ValidationFailed
-from padu.core.exports import FORMATS, dated_filename, export_response
+from padu.core.exports import FORMATS, Table, dated_filename, export_response
 from padu.core.htmx import render_page_or_partial
 from padu.core.scoping import has_capability, in_scope
 
@@ -146,7 +146,7 @@ def user_export(request):
         for u in users
     )
     return export_response(
-        file_format, dated_filename("padu-pengguna"), header, rows, title=_("Users")
+        file_format, dated_filename("padu-pengguna"), Table(header, rows, title=_("Users"))
     )
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from padu.core.scoping import in_scope, region_q, scope_codes
+from padu.core.scoping import in_scope, region_q, scope_codes, subtree_q, within
 
 from .models import VILLAGE_LEVELS, Region
 
@@ -64,18 +64,11 @@ def village_counts(*, codes: list[str]) -> dict[str, int]:
     """Kelurahan/desa under each of `codes` (region names are public; no scoping needed)."""
     counts = dict.fromkeys(codes, 0)
     villages = Region.objects.filter(level__in=VILLAGE_LEVELS).values_list("code", flat=True)
-    for code in villages.filter(region_prefix_q(codes)):
+    for code in villages.filter(subtree_q("code", codes)):
         for prefix in codes:
-            if code.startswith(f"{prefix}."):
+            if within(code, prefix) and code != prefix:
                 counts[prefix] += 1
     return counts
-
-
-def region_prefix_q(codes: list[str], field: str = "code") -> Q:
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(**{f"{field}__startswith": f"{code}."})
-    return q
 
 
 def region_ancestors(region: Region) -> list[Region]:

@@ -10,10 +10,13 @@ from ninja import Query, Router, Status
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
 from padu.core.errors import ConflictError, ValidationFailed
+from padu.core.records.derive import record_values
+from padu.core.records.schemas import api_name
 from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
 from padu.core.scoping import has_capability, require
 
 from . import codes, selectors, services
+from .declarations import FAMILY, PERSON
 from .identifiers import mask_number
 from .models import Family, Person, PPKSCategory
 from .schemas import (
@@ -35,9 +38,6 @@ READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
 DETAIL_ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
 WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: WarningsOut}
 UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
-
-DISABILITY_FIELDS = selectors.DISABILITY_FIELDS  # API type → the model's flag
-
 
 # ------------------------------------------------------------------------------ output mapping
 
@@ -81,37 +81,26 @@ def _family_list_item(family: Family) -> dict:
     }
 
 
+def _declared(record, obj) -> dict:
+    """The record's declared fields by their API names."""
+    return {
+        api_name(f): v
+        for f, v in zip(record.fields, record_values(record, obj).values(), strict=True)
+    }
+
+
 def _family(family: Family, *, members: list[Person], full: bool) -> dict:
     return {
+        **_declared(FAMILY, family),
         "id": family.pk,
         "kk_number": _number(family.kk_number, full=full),
         "kelurahan": _region(family.region),
         "kecamatan": _region(family.region.parent),
         "household_id": family.household_id,
-        "rw": family.rw,
-        "rt": family.rt,
-        "address": family.address,
-        "latitude": family.latitude,
-        "longitude": family.longitude,
-        "ownership": family.ownership,
-        "floor_area": family.floor_area,
-        "floor_material": family.floor_material,
-        "wall_material": family.wall_material,
-        "roof_material": family.roof_material,
-        "water_source": family.water_source,
-        "lighting": family.lighting,
-        "cooking_fuel": family.cooking_fuel,
-        "toilet": family.toilet,
-        "assets": list(family.assets or []),
-        "livestock": dict(family.livestock or {}),
-        "desil": family.desil,
-        "desil_period": family.desil_period,
         "desil_history": [
             {"desil": r.desil, "period": r.period, "source": r.source}
             for r in family.desil_history.all()
         ],
-        "welfare_score": family.welfare_score,
-        "status": family.status,
         "members": [_member(p) for p in members],
         "created_at": family.created_at,
         "updated_at": family.updated_at,
@@ -139,26 +128,10 @@ def _person_list_item(person: Person) -> dict:
 def _person(person: Person, *, full: bool) -> dict:
     family = person.family
     return {
+        **_declared(PERSON, person),
         "id": person.pk,
         "nik": _number(person.nik, full=full),
-        "name": person.name,
-        "sex": person.sex,
-        "birth_place": person.birth_place,
-        "birth_date": person.birth_date,
-        "relationship": person.relationship,
-        "marital_status": person.marital_status,
-        "mother_name": person.mother_name,
-        "education": person.education,
-        "employment": person.employment,
-        "occupation": person.occupation,
-        "income": person.income,
-        "disability": person.disability_types,
-        "disability_severity": person.disability_severity,
-        "disability_note": person.disability_note,
-        "chronic_illness": person.chronic_illness,
         "ppks": [{"code": c.code, "name": c.name} for c in person.ppks.all()],
-        "dukcapil_status": person.dukcapil_status,
-        "life_status": person.life_status,
         "family": {
             "id": family.pk,
             "kk_number": _number(family.kk_number, full=full),
@@ -175,26 +148,13 @@ def _person(person: Person, *, full: bool) -> dict:
 # ------------------------------------------------------------------------------- input mapping
 
 
-def _family_data(fields: dict) -> dict:
-    """The API's field names → the service's (`kelurahan` is the family's region)."""
-    data = dict(fields)
-    if "kelurahan" in data:
-        data["region"] = data.pop("kelurahan")
-    return data
+def _data(record, sent: dict) -> dict:
+    """The request's properties by API name → the service's data dict (declared names)."""
+    return {f.name: sent[api_name(f)] for f in record.fields if api_name(f) in sent}
 
 
-def _person_data(fields: dict) -> dict:
-    """`disability` (a list of types) → the model's one flag per type; the rest as sent."""
-    data = dict(fields)
-    if "disability" in data:
-        types = set(data.pop("disability") or [])
-        for kind, field in DISABILITY_FIELDS.items():
-            data[field] = kind in types
-    return data
-
-
-# The service's field names that the API calls differently.
-API_FIELD = {"region": "kelurahan", **dict.fromkeys(DISABILITY_FIELDS.values(), "disability")}
+# The declared names that the API calls otherwise (`region` → `kelurahan`).
+API_FIELD = {f.name: api_name(f) for record in (FAMILY, PERSON) for f in record.fields}
 
 
 def _api_field(path: str) -> str:
@@ -321,8 +281,8 @@ def family_register(request, payload: FamilyIn):
     with _in_api_terms():
         family = services.family_register(
             actor=user,
-            data=_family_data(fields),
-            members=[_person_data(m.model_dump(mode="json")) for m in payload.members],
+            data=_data(FAMILY, fields),
+            members=[_data(PERSON, m.model_dump(mode="json")) for m in payload.members],
             confirm_warnings=payload.confirm_warnings,
         )
     return Status(201, _family_record(user, family.pk))
@@ -346,7 +306,7 @@ def family_update(request, family_id: int, payload: FamilyPatch):
             actor=user,
             family=family,
             expected_version=payload.version,
-            data=_family_data(fields),
+            data=_data(FAMILY, fields),
             reason=payload.reason,
         )
     return _family_record(user, family.pk)
@@ -366,7 +326,7 @@ def person_add(request, family_id: int, payload: PersonIn):
         person = services.person_add(
             actor=user,
             family=family,
-            data=_person_data(payload.model_dump(mode="json", exclude={"confirm_warnings"})),
+            data=_data(PERSON, payload.model_dump(mode="json", exclude={"confirm_warnings"})),
             confirm_warnings=payload.confirm_warnings,
         )
     return Status(201, _person_record(user, person.pk))
@@ -435,7 +395,7 @@ def person_update(request, person_id: int, payload: PersonPatch):
             actor=user,
             person=person,
             expected_version=payload.version,
-            data=_person_data(fields),
+            data=_data(PERSON, fields),
             reason=payload.reason,
             confirm_warnings=payload.confirm_warnings,
         )

@@ -1,8 +1,9 @@
 """NIK and KK numbers: structural validation (DOMAIN.md §4.1, §4.2) and masking.
 
-These rules are the single definition of a well-formed number. The bulk import re-implements them
-column-wise (Polars) and is tested against these functions, so each rule is a plain comparison on
-fixed digit positions, checked in the order below; the first rule that fails is the error raised.
+These rules are the single definition of a well-formed number: each is one `Rule` below with its
+Python test and its Polars test side by side (the bulk import checks whole files with the latter;
+tests hold the two equal). Each rule is a plain comparison on fixed digit positions, checked in
+the order below; the first rule that fails is the error raised.
 
 Input: the value as a string; surrounding whitespace is removed, nothing else is normalised
 (`1371-04…`, `1.371E15` and non-ASCII digits are rejected).
@@ -52,9 +53,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import polars as pl
 from django.conf import settings
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -62,6 +64,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from padu.core.errors import DomainError
+from padu.core.records.problems import Problem, lit
 
 from .codes import Sex
 
@@ -196,120 +199,277 @@ def _label(field: str):
     return KK_LABEL if field == "kk_number" else NIK_LABEL
 
 
-def _check_digits(value, field: str) -> str:
-    value = (value or "").strip() if isinstance(value, str) else ""
+# --- The rules, each with its Python and its Polars rendering side by side. `t` is the trimmed
+# text (Python) or expression (Polars); `r` the RegionIndex. Each rule's test may assume the
+# rules before it passed (Polars evaluates them all, in a chain that reports the first failure).
+
+
+@dataclass(frozen=True)
+class Rule(Problem):
+    test: Callable[[str, RegionIndex], bool] = None
+    test_expr: Callable[[pl.Expr, RegionIndex], pl.Expr] = None
+    regional: bool = False  # needs the region table
+    names_field: bool = True  # every message starts with the number's name
+
+
+def _province(t):
+    return t[0:2]
+
+
+def _kabkota(t):
+    return f"{t[0:2]}.{t[2:4]}"
+
+
+def _kecamatan(t):
+    return f"{t[0:2]}.{t[2:4]}.{t[4:6]}"
+
+
+def _kabkota_expr(t):
+    return t.str.slice(0, 2) + "." + t.str.slice(2, 2)
+
+
+def _kecamatan_expr(t):
+    return _kabkota_expr(t) + "." + t.str.slice(4, 2)
+
+
+def _kabkota_bad(t, r: RegionIndex) -> bool:
+    return t[2:4] == "00" or (
+        r.strictness == STRICT_FULL and t[0:2] in r.parents and _kabkota(t) not in r.codes
+    )
+
+
+def _kabkota_bad_expr(t, r: RegionIndex):
+    bad = t.str.slice(2, 2) == "00"
+    if r.strictness == STRICT_FULL:
+        bad = bad | (
+            t.str.slice(0, 2).is_in(list(r.parents)) & ~_kabkota_expr(t).is_in(list(r.codes))
+        )
+    return bad
+
+
+def _kecamatan_bad(t, r: RegionIndex) -> bool:
+    return t[4:6] == "00" or (
+        r.strictness != STRICT_OFF and _kabkota(t) in r.parents and _kecamatan(t) not in r.codes
+    )
+
+
+def _kecamatan_bad_expr(t, r: RegionIndex):
+    bad = t.str.slice(4, 2) == "00"
+    if r.strictness != STRICT_OFF:
+        bad = bad | (
+            _kabkota_expr(t).is_in(list(r.parents)) & ~_kecamatan_expr(t).is_in(list(r.codes))
+        )
+    return bad
+
+
+def _number(t, start, length=2):
+    return int(t[start : start + length])
+
+
+def _number_expr(t, start, length=2):
+    return t.str.slice(start, length).cast(pl.Int32, strict=False)
+
+
+def _day(t) -> int:
+    raw = _number(t, 6)
+    return raw - FEMALE_DAY_OFFSET if raw > FEMALE_DAY_OFFSET else raw
+
+
+def _day_expr(t):
+    raw = _number_expr(t, 6)
+    return pl.when(raw > FEMALE_DAY_OFFSET).then(raw - FEMALE_DAY_OFFSET).otherwise(raw)
+
+
+def _days_in_month_expr(month, leap):
+    return (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+
+
+def _date_digits(t) -> str:
+    return f"{t[6:8]}-{t[8:10]}-{t[10:12]}"
+
+
+def _date_digits_expr(t):
+    return pl.concat_str([t.str.slice(6, 2), t.str.slice(8, 2), t.str.slice(10, 2)], separator="-")
+
+
+def _rules(field: str) -> list[Rule]:
     label = _label(field)
-    if len(value) != 16:
-        raise InvalidIdentifier(
-            _("%(field)s must have exactly 16 digits; this one has %(count)d.")
-            % {"field": label, "count": len(value)},
-            LENGTH,
-            field=field,
+
+    def named(**params):
+        return lambda t, _v=None: {"field": label, **{k: f(t) for k, f in params.items()}}
+
+    def named_expr(**params):
+        return lambda t, _v=None: {"field": lit(label), **{k: f(t) for k, f in params.items()}}
+
+    rules = [
+        Rule(
+            code=LENGTH,
+            message=gettext_lazy("%(field)s must have exactly 16 digits; this one has %(count)d."),
+            params=named(count=len),
+            params_expr=named_expr(count=lambda t: t.str.len_chars()),
+            test=lambda t, r: len(t) != 16,
+            test_expr=lambda t, r: t.str.len_chars() != 16,
+        ),
+        Rule(
+            code=DIGITS,
+            message=gettext_lazy("%(field)s may contain only the digits 0–9."),
+            params=named(),
+            params_expr=named_expr(),
+            test=lambda t, r: not DIGITS_16.fullmatch(t),
+            test_expr=lambda t, r: ~t.str.contains(r"^[0-9]{16}$"),
+        ),
+        Rule(
+            code=PROVINCE,
+            message=gettext_lazy("%(field)s starts with %(code)s, which is not a province code."),
+            params=named(code=_province),
+            params_expr=named_expr(code=lambda t: t.str.slice(0, 2)),
+            test=lambda t, r: _province(t) not in r.codes,
+            test_expr=lambda t, r: ~t.str.slice(0, 2).is_in(list(r.codes)),
+            regional=True,
+        ),
+        Rule(
+            code=KABKOTA,
+            message=gettext_lazy(
+                "%(field)s: digits 3–4 (%(code)s) are not a kab/kota of province %(province)s."
+            ),
+            params=named(code=lambda t: t[2:4], province=_province),
+            params_expr=named_expr(
+                code=lambda t: t.str.slice(2, 2), province=lambda t: t.str.slice(0, 2)
+            ),
+            test=_kabkota_bad,
+            test_expr=_kabkota_bad_expr,
+            regional=True,
+        ),
+        Rule(
+            code=KECAMATAN,
+            message=gettext_lazy(
+                "%(field)s: digits 5–6 (%(code)s) are not a kecamatan of kab/kota %(kabkota)s."
+            ),
+            params=named(code=lambda t: t[4:6], kabkota=_kabkota),
+            params_expr=named_expr(code=lambda t: t.str.slice(4, 2), kabkota=_kabkota_expr),
+            test=_kecamatan_bad,
+            test_expr=_kecamatan_bad_expr,
+            regional=True,
+        ),
+    ]
+    if field == "nik":
+        rules += [
+            Rule(
+                code=DAY,
+                message=gettext_lazy(
+                    "NIK: the day of birth (digits 7–8) is %(day)s; it must be 01–31, or 41–71 "
+                    "for a woman."
+                ),
+                params=lambda t, _v=None: {"day": t[6:8]},
+                params_expr=lambda t, _v=None: {"day": t.str.slice(6, 2)},
+                test=lambda t, r: not (1 <= _number(t, 6) <= 31 or 41 <= _number(t, 6) <= 71),
+                test_expr=lambda t, r: (
+                    ~(_number_expr(t, 6).is_between(1, 31) | _number_expr(t, 6).is_between(41, 71))
+                ),
+            ),
+            Rule(
+                code=MONTH,
+                message=gettext_lazy(
+                    "NIK: the month of birth (digits 9–10) is %(month)s; it must be 01–12."
+                ),
+                params=lambda t, _v=None: {"month": t[8:10]},
+                params_expr=lambda t, _v=None: {"month": t.str.slice(8, 2)},
+                test=lambda t, r: not 1 <= _number(t, 8) <= 12,
+                test_expr=lambda t, r: ~_number_expr(t, 8).is_between(1, 12),
+            ),
+            Rule(
+                code=DATE,
+                message=gettext_lazy("NIK: digits 7–12 (%(digits)s) are not a real date of birth."),
+                params=lambda t, _v=None: {"digits": _date_digits(t)},
+                params_expr=lambda t, _v=None: {"digits": _date_digits_expr(t)},
+                # 19YY or 20YY: 29 February exists in one of them exactly when YY is divisible
+                # by 4 (2000 was a leap year).
+                test=lambda t, r: (
+                    not (
+                        _real_date(1900 + _number(t, 10), _number(t, 8), _day(t))
+                        or _real_date(2000 + _number(t, 10), _number(t, 8), _day(t))
+                    )
+                ),
+                test_expr=lambda t, r: (
+                    _day_expr(t)
+                    > _days_in_month_expr(_number_expr(t, 8), _number_expr(t, 10) % 4 == 0)
+                ),
+            ),
+        ]
+    rules.append(
+        Rule(
+            code=SERIAL,
+            message=gettext_lazy(
+                "%(field)s: the serial number (the last four digits) cannot be 0000."
+            ),
+            params=named(),
+            params_expr=named_expr(),
+            test=lambda t, r: t[12:16] == "0000",
+            test_expr=lambda t, r: t.str.slice(12, 4) == "0000",
         )
-    if not DIGITS_16.fullmatch(value):
-        raise InvalidIdentifier(
-            _("%(field)s may contain only the digits 0–9.") % {"field": label}, DIGITS, field=field
-        )
-    return value
+    )
+    return rules
 
 
-def _check_region(value: str, field: str, regions: RegionIndex | None) -> tuple[str, str, str]:
-    label = _label(field)
-    province = value[0:2]
-    kabkota = f"{province}.{value[2:4]}"
-    kecamatan = f"{kabkota}.{value[4:6]}"
-    if regions is None:
-        regions = RegionIndex.load(provinces=[province])
-    if province not in regions.codes:
-        raise InvalidIdentifier(
-            _("%(field)s starts with %(code)s, which is not a province code.")
-            % {"field": label, "code": province},
-            PROVINCE,
-            field=field,
-        )
-    if value[2:4] == "00" or (
-        regions.strictness == STRICT_FULL
-        and province in regions.parents
-        and kabkota not in regions.codes
-    ):
-        raise InvalidIdentifier(
-            _("%(field)s: digits 3–4 (%(code)s) are not a kab/kota of province %(province)s.")
-            % {"field": label, "code": value[2:4], "province": province},
-            KABKOTA,
-            field=field,
-        )
-    if value[4:6] == "00" or (
-        regions.strictness != STRICT_OFF
-        and kabkota in regions.parents
-        and kecamatan not in regions.codes
-    ):
-        raise InvalidIdentifier(
-            _("%(field)s: digits 5–6 (%(code)s) are not a kecamatan of kab/kota %(kabkota)s.")
-            % {"field": label, "code": value[4:6], "kabkota": kabkota},
-            KECAMATAN,
-            field=field,
-        )
-    return province, kabkota, kecamatan
+NIK_RULES = _rules("nik")
+KK_RULES = _rules("kk_number")
 
 
-def _check_serial(value: str, field: str) -> int:
-    if value[12:16] == "0000":
-        raise InvalidIdentifier(
-            _("%(field)s: the serial number (the last four digits) cannot be 0000.")
-            % {"field": _label(field)},
-            SERIAL,
-            field=field,
-        )
-    return int(value[12:16])
+def first_broken(text: str, field: str, regions) -> Rule | None:
+    """The first rule of `field` that the trimmed `text` breaks, or None. `regions`: a
+    RegionIndex, or a callable giving one, asked only once the structure is right."""
+    for rule in NIK_RULES if field == "nik" else KK_RULES:
+        if rule.regional and callable(regions):
+            regions = regions()
+        if rule.test(text, regions):
+            return rule
+    return None
+
+
+def check_number(value, field: str, regions: RegionIndex | None) -> str:
+    """The trimmed number, or `InvalidIdentifier` naming the first rule it breaks. The region
+    table is read (one query) when no index is given and the structure is right."""
+    text = value.strip() if isinstance(value, str) else ""
+    index = regions if regions is not None else lambda: RegionIndex.load(provinces=[text[:2]])
+    rule = first_broken(text, field, index)
+    if rule is not None:
+        raise InvalidIdentifier(rule.text(text), rule.code, field=field)
+    return text
+
+
+def number_problems_expr(text: pl.Expr, field: str, regions: RegionIndex) -> list[tuple]:
+    """The Polars rendering: (rule, failed) for every rule of `field`, in order."""
+    return [
+        (rule, rule.test_expr(text, regions))
+        for rule in (NIK_RULES if field == "nik" else KK_RULES)
+    ]
 
 
 def _nik(value, *, regions: RegionIndex | None, check_region: bool) -> NikInfo:
-    nik = _check_digits(value, "nik")
     if check_region:
-        province, kabkota, kecamatan = _check_region(nik, "nik", regions)
+        nik = check_number(value, "nik", regions)
     else:
-        province, kabkota, kecamatan = (
-            nik[0:2],
-            f"{nik[0:2]}.{nik[2:4]}",
-            f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}",
-        )
-    raw_day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    if 1 <= raw_day <= 31:
-        sex, day = Sex.MALE, raw_day
-    elif 41 <= raw_day <= 71:
-        sex, day = Sex.FEMALE, raw_day - FEMALE_DAY_OFFSET
-    else:
-        raise InvalidIdentifier(
-            _(
-                "NIK: the day of birth (digits 7–8) is %(day)s; it must be 01–31, or 41–71 for a "
-                "woman."
-            )
-            % {"day": nik[6:8]},
-            DAY,
-        )
-    if not 1 <= month <= 12:
-        raise InvalidIdentifier(
-            _("NIK: the month of birth (digits 9–10) is %(month)s; it must be 01–12.")
-            % {"month": nik[8:10]},
-            MONTH,
-        )
-    if not (_real_date(1900 + year, month, day) or _real_date(2000 + year, month, day)):
-        raise InvalidIdentifier(
-            _("NIK: digits 7–12 (%(digits)s) are not a real date of birth.")
-            % {"digits": f"{nik[6:8]}-{nik[8:10]}-{nik[10:12]}"},
-            DATE,
-        )
-    serial = _check_serial(nik, "nik")
+        nik = value.strip() if isinstance(value, str) else ""
+        for rule in NIK_RULES:
+            if not rule.regional and rule.test(nik, None):
+                raise InvalidIdentifier(rule.text(nik), rule.code, field="nik")
+    raw_day = _number(nik, 6)
     return NikInfo(
         nik=nik,
-        province=province,
-        kabkota=kabkota,
-        kecamatan=kecamatan,
-        sex=sex,
-        day=day,
-        month=month,
-        year=year,
-        serial=serial,
+        province=_province(nik),
+        kabkota=_kabkota(nik),
+        kecamatan=_kecamatan(nik),
+        sex=Sex.FEMALE if raw_day > FEMALE_DAY_OFFSET else Sex.MALE,
+        day=_day(nik),
+        month=_number(nik, 8),
+        year=_number(nik, 10),
+        serial=int(nik[12:16]),
     )
 
 
@@ -326,15 +486,13 @@ def nik_structure(nik: str) -> NikInfo:
 
 def parse_kk(kk: str, *, regions: RegionIndex | None = None) -> KkInfo:
     """The parts of a KK number, or `InvalidIdentifier` (field "kk_number")."""
-    number = _check_digits(kk, "kk_number")
-    province, kabkota, kecamatan = _check_region(number, "kk_number", regions)
-    serial = _check_serial(number, "kk_number")
+    number = check_number(kk, "kk_number", regions)
     return KkInfo(
         number=number,
-        province=province,
-        kabkota=kabkota,
-        kecamatan=kecamatan,
-        serial=serial,
+        province=_province(number),
+        kabkota=_kabkota(number),
+        kecamatan=_kecamatan(number),
+        serial=int(number[12:16]),
         registration_digits=number[6:12],
     )
 

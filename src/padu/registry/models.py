@@ -5,15 +5,22 @@ change made by a service, which records it in the audit trail.
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.models import BaseModel
+from padu.core.records.derive import abstract_model
 
 from . import codes
-from .identifiers import mask_number  # defined there, still importable from here
+from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
+from .identifiers import mask_number
+
+# The declared data fields of each record, as abstract models the concrete ones inherit.
+HouseholdFields = abstract_model(HOUSEHOLD, "HouseholdFields", __name__)
+FamilyFields = abstract_model(FAMILY, "FamilyFields", __name__)
+DesilFields = abstract_model(DESIL_ENTRY, "DesilFields", __name__)
+PersonFields = abstract_model(PERSON, "PersonFields", __name__)
 
 
 class PPKSCategory(models.Model):
@@ -62,14 +69,8 @@ class ImportedRecord(models.Model):
         abstract = True
 
 
-class Household(BaseModel):
+class Household(HouseholdFields, BaseModel):
     """A dwelling (rumah tangga) shared by one or more families."""
-
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
-    )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("household")
@@ -79,8 +80,9 @@ class Household(BaseModel):
         return f"RT-{self.pk}"
 
 
-class Family(ImportedRecord, BaseModel):
-    kk_number = models.CharField(_("KK number"), max_length=16, unique=True)
+class Family(FamilyFields, ImportedRecord, BaseModel):
+    """A family (one KK). Its data fields are declared in `declarations.family.FAMILY`."""
+
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -88,68 +90,6 @@ class Family(ImportedRecord, BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="families",
-    )
-    # Indexed by family_region_prefix_idx alone (equality and prefix), as Person.region.
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("kelurahan"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    rw = models.CharField(_("RW"), max_length=3, blank=True)
-    rt = models.CharField(_("RT"), max_length=3, blank=True)
-    address = models.CharField(_("street address"), max_length=200, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-
-    ownership = models.PositiveSmallIntegerField(
-        _("house ownership"), choices=codes.Ownership.choices, null=True, blank=True
-    )
-    floor_area = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
-    floor_material = models.PositiveSmallIntegerField(
-        _("floor material"), choices=codes.FloorMaterial.choices, null=True, blank=True
-    )
-    wall_material = models.PositiveSmallIntegerField(
-        _("wall material"), choices=codes.WallMaterial.choices, null=True, blank=True
-    )
-    roof_material = models.PositiveSmallIntegerField(
-        _("roof material"), choices=codes.RoofMaterial.choices, null=True, blank=True
-    )
-    water_source = models.PositiveSmallIntegerField(
-        _("drinking water source"), choices=codes.WaterSource.choices, null=True, blank=True
-    )
-    lighting = models.PositiveSmallIntegerField(
-        _("lighting"), choices=codes.Lighting.choices, null=True, blank=True
-    )
-    cooking_fuel = models.PositiveSmallIntegerField(
-        _("cooking fuel"), choices=codes.CookingFuel.choices, null=True, blank=True
-    )
-    toilet = models.PositiveSmallIntegerField(
-        _("toilet facility"), choices=codes.Toilet.choices, null=True, blank=True
-    )
-    assets = models.JSONField(_("assets"), default=list, blank=True)
-    livestock = models.JSONField(_("livestock"), default=dict, blank=True)
-
-    desil = models.PositiveSmallIntegerField(
-        _("DTSEN desil"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
-    )
-    desil_period = models.DateField(_("desil period"), null=True, blank=True)
-    welfare_score = models.DecimalField(
-        _("local welfare score"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=codes.FamilyStatus.choices,
-        default=codes.FamilyStatus.ACTIVE,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
@@ -176,15 +116,12 @@ class Family(ImportedRecord, BaseModel):
         return _("Family KK %(kk)s") % {"kk": mask_number(self.kk_number)}
 
 
-class DesilRecord(models.Model):
+class DesilRecord(DesilFields):
     """Each desil the family was given, by period: DTSEN re-ranks every quarter."""
 
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="desil_history"
     )
-    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
-    period = models.DateField(_("period"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=80, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,7 +141,10 @@ class DesilRecord(models.Model):
         return f"{self.family_id} desil {self.desil} ({self.period})"
 
 
-class Person(ImportedRecord, BaseModel):
+class Person(PersonFields, ImportedRecord, BaseModel):
+    """A member of a family (one NIK). Its data fields are declared in
+    `declarations.person.PERSON`."""
+
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.PROTECT, related_name="members"
     )
@@ -218,56 +158,9 @@ class Person(ImportedRecord, BaseModel):
         related_name="+",
         db_index=False,
     )
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    name = models.CharField(_("name"), max_length=120)
     # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and
     # import, and registered in NameKey.
     name_key = models.CharField(_("search key"), max_length=160)
-    sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
-    birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
-    birth_date = models.DateField(_("date of birth"))
-    relationship = models.PositiveSmallIntegerField(
-        _("relationship to head"), choices=codes.Relationship.choices
-    )
-    marital_status = models.PositiveSmallIntegerField(
-        _("marital status"), choices=codes.MaritalStatus.choices, null=True, blank=True
-    )
-    mother_name = models.CharField(_("mother's name"), max_length=120, blank=True)
-    education = models.PositiveSmallIntegerField(
-        _("education"), choices=codes.Education.choices, null=True, blank=True
-    )
-    employment = models.PositiveSmallIntegerField(
-        _("employment status"), choices=codes.Employment.choices, null=True, blank=True
-    )
-    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
-    income = models.PositiveBigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
-    disability_physical = models.BooleanField(_("physical disability"), default=False)
-    disability_intellectual = models.BooleanField(_("intellectual disability"), default=False)
-    disability_mental = models.BooleanField(_("mental disability"), default=False)
-    disability_sensory = models.BooleanField(_("sensory disability"), default=False)
-    disability_severity = models.CharField(
-        _("disability severity"),
-        max_length=10,
-        choices=codes.DisabilitySeverity.choices,
-        blank=True,
-    )
-    disability_note = models.CharField(_("disability detail"), max_length=200, blank=True)
-    chronic_illness = models.CharField(_("chronic illness"), max_length=200, blank=True)
-    ppks = models.ManyToManyField(
-        PPKSCategory, verbose_name=_("PPKS categories"), blank=True, related_name="people"
-    )
-    dukcapil_status = models.CharField(
-        _("Dukcapil match"),
-        max_length=12,
-        choices=codes.DukcapilStatus.choices,
-        default=codes.DukcapilStatus.UNCHECKED,
-    )
-    life_status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=codes.LifeStatus.choices,
-        default=codes.LifeStatus.ACTIVE,
-    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
@@ -313,12 +206,6 @@ class Person(ImportedRecord, BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        fields = kwargs.get("update_fields")
-        if self.name_key and (fields is None or "name_key" in fields):
-            NameKey.objects.bulk_create([NameKey(key=self.name_key)], ignore_conflicts=True)
-
     @property
     def disability_types(self) -> list[str]:
         flags = [
@@ -345,7 +232,8 @@ class NameKey(models.Model):
     PostgreSQL finds the keys like the query here, by trigram, and then their people by key:
     a city of 1,000,000 people has about 76,000 distinct keys, and comparing the query with
     each key once costs a twentieth of comparing it with every person's (bench/search.py).
-    `Person.save` and imports add keys; none is removed (a stale key finds nobody)."""
+    Services (`names.register_name_keys`) and imports add keys; none is removed (a stale key
+    finds nobody)."""
 
     key = models.CharField(_("search key"), max_length=160, primary_key=True)
 

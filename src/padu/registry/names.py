@@ -297,3 +297,11 @@ def name_key_expr(expr: pl.Expr) -> pl.Expr:
 def search_terms(query: str | None) -> list[str]:
     """The distinct words of a query's search key, in order: what a name search looks for."""
     return list(dict.fromkeys(name_key(query).split()))
+
+
+def register_name_keys(keys) -> None:
+    """Record search keys in the name search's key table (models.NameKey); a key already there
+    stays. Services call this when they give a person a name; imports insert theirs in bulk."""
+    from .models import NameKey
+
+    NameKey.objects.bulk_create([NameKey(key=k) for k in set(keys) if k], ignore_conflicts=True)

@@ -1,8 +1,9 @@
 """Input and output schemas of the registry API (registry/api.py).
 
-Plain schemas rather than ModelSchema: the model's verbose names are translated, and the API
-document must not change with the request's language. Coded fields use the enums of
-registry.codes, so the document lists their allowed values.
+A record's properties are derived from its declaration (`core.records.schemas.record_schema`):
+coded fields use the enums of registry.codes, so the document lists their allowed values, and
+the API document does not change with the request's language. What is not a declared field (ids,
+regions as objects, members, the desil history) is written here.
 """
 
 import datetime
@@ -13,35 +14,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from padu.core.records.schemas import record_schema
 from padu.core.schemas import PageParams
 
 from . import selectors
-from .codes import (
-    Asset,
-    CookingFuel,
-    DisabilitySeverity,
-    DisabilityType,
-    DukcapilStatus,
-    Education,
-    Employment,
-    FamilyStatus,
-    FloorMaterial,
-    LifeStatus,
-    Lighting,
-    Livestock,
-    MaritalStatus,
-    Ownership,
-    Relationship,
-    RoofMaterial,
-    Sex,
-    Toilet,
-    WallMaterial,
-    WaterSource,
-)
+from .codes import DisabilityType, FamilyStatus, LifeStatus, Relationship, Sex
+from .declarations import FAMILY, PERSON
 
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
 KELURAHAN_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
-SIXTEEN_DIGITS = r"^\d{16}$"
 MASKED_NUMBER = "16 digits when the caller may see it whole, else masked as `1371xxxxxxxx0001`."
 
 
@@ -97,39 +78,27 @@ class FamilyListItemOut(Schema):
     version: int = Field(description="Send it back with a PATCH (optimistic locking).")
 
 
-class FamilyOut(Schema):
+class FamilyOutBase(Schema):
+    """A family's full record."""
+
     id: int
     kk_number: str = Field(description=MASKED_NUMBER)
-    kelurahan: RegionOut
     kecamatan: RegionOut | None
     household_id: int | None
-    rw: str
-    rt: str
-    address: str
-    latitude: float | None
-    longitude: float | None
-    ownership: Ownership | None
-    floor_area: int | None = Field(description="Floor area in m².")
-    floor_material: FloorMaterial | None
-    wall_material: WallMaterial | None
-    roof_material: RoofMaterial | None
-    water_source: WaterSource | None
-    lighting: Lighting | None
-    cooking_fuel: CookingFuel | None
-    toilet: Toilet | None
-    assets: list[str] = Field(description="Asset codes (see `Asset`).")
-    livestock: dict[str, int] = Field(
-        description="Head count per livestock code (see `Livestock`)."
-    )
-    desil: int | None
-    desil_period: datetime.date | None
     desil_history: list[DesilRecordOut]
-    welfare_score: float | None
-    status: FamilyStatus
     members: list[MemberOut]
     created_at: datetime.datetime
     updated_at: datetime.datetime
     version: int = Field(description="Send it back with a PATCH (optimistic locking).")
+
+
+FamilyOut = record_schema(
+    "FamilyOut",
+    [f for f in FAMILY.fields if f.name != "kk_number"],
+    mode="out",
+    base=FamilyOutBase,
+    overrides={"kelurahan": (RegionOut, ...)},
+)
 
 
 class FamilyRefOut(Schema):
@@ -154,32 +123,25 @@ class PersonListItemOut(Schema):
     version: int
 
 
-class PersonOut(Schema):
+class PersonOutBase(Schema):
+    """A person's full record."""
+
     id: int
     nik: str = Field(description=MASKED_NUMBER)
-    name: str
-    sex: Sex
-    birth_place: str
-    birth_date: datetime.date
-    relationship: Relationship
-    marital_status: MaritalStatus | None
-    mother_name: str
-    education: Education | None
-    employment: Employment | None
-    occupation: str
-    income: int | None = Field(description="Monthly income in rupiah.")
-    disability: list[DisabilityType]
-    disability_severity: DisabilitySeverity | Literal[""]
-    disability_note: str
-    chronic_illness: str
-    ppks: list[PPKSOut]
-    dukcapil_status: DukcapilStatus
-    life_status: LifeStatus
     family: FamilyRefOut
     kelurahan: RegionOut
     created_at: datetime.datetime
     updated_at: datetime.datetime
     version: int = Field(description="Send it back with a PATCH (optimistic locking).")
+
+
+PersonOut = record_schema(
+    "PersonOut",
+    [f for f in PERSON.fields if f.name != "nik"],
+    mode="out",
+    base=PersonOutBase,
+    overrides={"ppks": (list[PPKSOut], ...)},
+)
 
 
 class FamilyPageOut(Schema):
@@ -291,28 +253,9 @@ class PersonFilters(RegistryFilters):
 # ----------------------------------------------------------------------------------------- input
 
 
-class PersonFields(Schema):
-    """A member's data as a client sends it."""
-
-    nik: str = Field(pattern=SIXTEEN_DIGITS, description="16-digit NIK.")
-    name: str = Field(min_length=1, max_length=120)
-    sex: Sex
-    birth_place: str = Field("", max_length=80)
-    birth_date: datetime.date
-    relationship: Relationship
-    marital_status: MaritalStatus | None = None
-    mother_name: str = Field("", max_length=120)
-    education: Education | None = None
-    employment: Employment | None = None
-    occupation: str = Field("", max_length=120)
-    income: int | None = Field(None, ge=0, description="Monthly income in rupiah.")
-    disability: list[DisabilityType] = Field(
-        default_factory=list, description="Disability types (none, one or more)."
-    )
-    disability_severity: DisabilitySeverity | Literal[""] = ""
-    disability_note: str = Field("", max_length=200)
-    chronic_illness: str = Field("", max_length=200)
-    ppks: list[int] = Field(default_factory=list, description="PPKS category codes.")
+PersonFields = record_schema(
+    "PersonFields", PERSON.writable, mode="in", doc="A member's data as a client sends it."
+)
 
 
 class PersonIn(PersonFields):
@@ -321,7 +264,7 @@ class PersonIn(PersonFields):
     )
 
 
-class PersonPatch(Schema):
+class ChangeFields(Schema):
     """Only the fields sent are changed."""
 
     version: int = Field(
@@ -330,49 +273,17 @@ class PersonPatch(Schema):
     reason: str = Field(
         "", max_length=500, description="Why the change was made (kept in the history)."
     )
+
+
+class PersonChange(ChangeFields):
+    """Only the fields sent are changed."""
+
     confirm_warnings: bool = False
-    nik: str | None = Field(None, pattern=SIXTEEN_DIGITS)
-    name: str | None = Field(None, min_length=1, max_length=120)
-    sex: Sex | None = None
-    birth_place: str | None = Field(None, max_length=80)
-    birth_date: datetime.date | None = None
-    relationship: Relationship | None = None
-    marital_status: MaritalStatus | None = None
-    mother_name: str | None = Field(None, max_length=120)
-    education: Education | None = None
-    employment: Employment | None = None
-    occupation: str | None = Field(None, max_length=120)
-    income: int | None = Field(None, ge=0)
-    disability: list[DisabilityType] | None = None
-    disability_severity: DisabilitySeverity | Literal[""] | None = None
-    disability_note: str | None = Field(None, max_length=200)
-    chronic_illness: str | None = Field(None, max_length=200)
-    ppks: list[int] | None = None
 
 
-class FamilyFields(Schema):
-    kk_number: str = Field(pattern=SIXTEEN_DIGITS, description="16-digit KK number.")
-    kelurahan: str = Field(pattern=KELURAHAN_CODE, description="Kelurahan/desa code.")
-    rw: str = Field("", max_length=3)
-    rt: str = Field("", max_length=3)
-    address: str = Field("", max_length=200)
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
-    ownership: Ownership | None = None
-    floor_area: int | None = Field(None, ge=0, description="Floor area in m².")
-    floor_material: FloorMaterial | None = None
-    wall_material: WallMaterial | None = None
-    roof_material: RoofMaterial | None = None
-    water_source: WaterSource | None = None
-    lighting: Lighting | None = None
-    cooking_fuel: CookingFuel | None = None
-    toilet: Toilet | None = None
-    assets: list[Asset] = Field(default_factory=list)
-    livestock: dict[Livestock, int] = Field(
-        default_factory=dict, description="Head count per livestock code."
-    )
-    desil: int | None = Field(None, ge=1, le=10)
-    desil_period: datetime.date | None = None
+PersonPatch = record_schema("PersonPatch", PERSON.writable, mode="patch", base=PersonChange)
+
+FamilyFields = record_schema("FamilyFields", FAMILY.writable, mode="in")
 
 
 class FamilyIn(FamilyFields):
@@ -384,32 +295,8 @@ class FamilyIn(FamilyFields):
     )
 
 
-class FamilyPatch(Schema):
+class FamilyChange(ChangeFields):
     """Only the fields sent are changed. Members are changed through `/people/{id}`."""
 
-    version: int = Field(
-        description="The `version` the client read; a newer stored version answers 409."
-    )
-    reason: str = Field(
-        "", max_length=500, description="Why the change was made (kept in the history)."
-    )
-    kk_number: str | None = Field(None, pattern=SIXTEEN_DIGITS)
-    kelurahan: str | None = Field(None, pattern=KELURAHAN_CODE)
-    rw: str | None = Field(None, max_length=3)
-    rt: str | None = Field(None, max_length=3)
-    address: str | None = Field(None, max_length=200)
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
-    ownership: Ownership | None = None
-    floor_area: int | None = Field(None, ge=0)
-    floor_material: FloorMaterial | None = None
-    wall_material: WallMaterial | None = None
-    roof_material: RoofMaterial | None = None
-    water_source: WaterSource | None = None
-    lighting: Lighting | None = None
-    cooking_fuel: CookingFuel | None = None
-    toilet: Toilet | None = None
-    assets: list[Asset] | None = None
-    livestock: dict[Livestock, int] | None = None
-    desil: int | None = Field(None, ge=1, le=10)
-    desil_period: datetime.date | None = None
+
+FamilyPatch = record_schema("FamilyPatch", FAMILY.writable, mode="patch", base=FamilyChange)

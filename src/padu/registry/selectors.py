@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from padu.accounts.capabilities import Cap
-from padu.core.scoping import has_capability, region_q
+from padu.core.scoping import has_capability, region_q, within
 
 from .codes import DisabilityType, FamilyStatus, LifeStatus, Relationship
 from .models import Family, Person
@@ -56,11 +56,7 @@ def region_population_counts(*, user, codes: list[str]) -> dict[str, tuple[int, 
     fam_by_village = dict(fams.values_list("region_id").annotate(n=Count("id")).order_by())
     people_by_village = dict(people.values_list("region_id").annotate(n=Count("id")).order_by())
     for code in codes:
-        inside = [
-            v
-            for v in fam_by_village.keys() | people_by_village.keys()
-            if v == code or v.startswith(f"{code}.")
-        ]
+        inside = [v for v in fam_by_village.keys() | people_by_village.keys() if within(v, code)]
         out[code] = (
             sum(fam_by_village.get(v, 0) for v in inside),
             sum(people_by_village.get(v, 0) for v in inside),
@@ -487,7 +483,7 @@ def _apply_thresholds(connection) -> None:
         _thresholds_applied[raw] = thresholds
 
 
-# ------------------------------------------------------- record pages (registry.views.records)
+# ------------------------------------------ record pages (registry.views.families, .people)
 
 
 def family_timeline(*, user, family: Family):

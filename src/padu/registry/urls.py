@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, lists, records, reference
+from .views import families, imports, lists, people, reference
 
 app_name = "registry"
 urlpatterns = [
@@ -10,15 +10,15 @@ urlpatterns = [
     path("individu/", lists.person_list, name="person_list"),
     path("individu/ekspor/", lists.person_export, name="person_export"),
     # records
-    path("keluarga/baru/", records.family_create, name="family_create"),
-    path("keluarga/<int:pk>/", records.family_detail, name="family_detail"),
-    path("keluarga/<int:pk>/ubah/", records.family_edit, name="family_edit"),
-    path("keluarga/<int:pk>/status/", records.family_status, name="family_status"),
-    path("keluarga/<int:pk>/anggota/baru/", records.member_add, name="member_add"),
-    path("keluarga/<int:pk>/rumah-tangga/", records.family_household, name="family_household"),
-    path("individu/<int:pk>/", records.person_detail, name="person_detail"),
-    path("individu/<int:pk>/ubah/", records.person_edit, name="person_edit"),
-    path("individu/<int:pk>/status/", records.person_status, name="person_status"),
+    path("keluarga/baru/", families.family_create, name="family_create"),
+    path("keluarga/<int:pk>/", families.family_detail, name="family_detail"),
+    path("keluarga/<int:pk>/ubah/", families.family_edit, name="family_edit"),
+    path("keluarga/<int:pk>/status/", families.family_status, name="family_status"),
+    path("keluarga/<int:pk>/anggota/baru/", people.member_add, name="member_add"),
+    path("keluarga/<int:pk>/rumah-tangga/", families.family_household, name="family_household"),
+    path("individu/<int:pk>/", people.person_detail, name="person_detail"),
+    path("individu/<int:pk>/ubah/", people.person_edit, name="person_edit"),
+    path("individu/<int:pk>/status/", people.person_status, name="person_status"),
     # imports
     path("impor/", imports.import_list, name="import_list"),
     path("impor/ekspor/", imports.import_list_export, name="import_export"),

@@ -241,6 +241,8 @@ class Welfare:
                 "penghasilan": pl.Series(np.where(age < 15, -1, income)).replace(-1, None),
                 "disabilitas": join_flags(dis_flags, DISABILITY_TYPES),
                 "tingkat_disabilitas": sp.pick(severity),
+                # The detail of a disability is free text a social worker writes: left empty.
+                "keterangan_disabilitas": pl.Series([None] * len(edu), dtype=pl.String),
                 "penyakit_kronis": self.chronic_pool.pick(chronic),
                 "ppks": join_flags(np.column_stack(list(ppks.values())), [str(c) for c in ppks]),
             }

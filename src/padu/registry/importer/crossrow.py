@@ -26,7 +26,7 @@ def row_keys(stage: pl.DataFrame) -> pl.DataFrame:
     return stage.select(
         *KEY_COLUMNS,
         pl.col("nik").cast(pl.Int64, strict=False),
-        pl.col("kk").cast(pl.Int64),
+        pl.col("kk_number").cast(pl.Int64).alias("kk"),
         pl.col("region").is_null().alias("no_region"),
         pl.when(pl.col("relationship") == Relationship.HEAD).then(pl.col("name")).alias("head"),
     )

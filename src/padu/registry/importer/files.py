@@ -22,6 +22,8 @@ import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from padu.core.records.problems import WHITESPACE
+
 from .errors import ImportFileError
 from .layout import IDENTIFIER_COLUMNS, NAMES, match_header
 
@@ -262,7 +264,10 @@ def _complete(frame: pl.DataFrame, layout: FileLayout) -> pl.DataFrame:
     frame = frame.with_columns(missing) if missing else frame
     text = [pl.col(n).cast(pl.String) for n in NAMES]
     return frame.select(pl.col("_row"), *text).with_columns(
-        pl.when(pl.col(n).str.strip_chars() == "").then(None).otherwise(pl.col(n)).alias(n)
+        pl.when(pl.col(n).str.strip_chars(WHITESPACE) == "")
+        .then(None)
+        .otherwise(pl.col(n))
+        .alias(n)
         for n in NAMES
     )
 

@@ -1,6 +1,6 @@
 """The per-row report of an import: a CSV (UTF-8 with BOM, so that Excel shows it right) with the
-row number, the column, the level (`kesalahan` = not imported, `peringatan` = imported, check it)
-and the message."""
+row number, the column, the level (`kesalahan` = not imported, `peringatan` = imported, check it),
+the problem's code (the same as a form or the API gives, `Record.clean`) and the message."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class ReportWriter:
         self.warned_rows.update(lines.filter(pl.col("tingkat") != ERROR)["baris"].to_list())
         self._sorted = self._sorted and in_order
 
-    def add_rows(self, rows: list[tuple[int, str, str, str]]) -> None:
+    def add_rows(self, rows: list[tuple[int, str, str, str, str]]) -> None:
         """Lines found after pass 1 (they break the row order, so the file is sorted at the end)."""
         if rows:
             self.add(pl.DataFrame(rows, schema=REPORT_SCHEMA, orient="row"), in_order=False)

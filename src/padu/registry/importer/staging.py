@@ -13,7 +13,7 @@ import io
 import polars as pl
 from django.db import connection
 
-from .checks import STAGE_COLUMNS
+from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
 
 STAGE = "padu_import_stage"
@@ -80,6 +80,19 @@ class Dialect:
             )
         return f"json((SELECT json_group_array(q.code) FROM ({select_codes} ORDER BY 1) q))"
 
+    def json_flags(self, alias: str, flags: dict[str, str]) -> str:
+        """A JSON array of the codes whose boolean column (`flags`: code → column) is true on
+        `alias`, in the flags' order."""
+        cases = ", ".join(
+            f"CASE WHEN {alias}.{column} THEN '{code}' END" for code, column in flags.items()
+        )
+        if self.pg:
+            return f"to_jsonb(array_remove(ARRAY[{cases}]::text[], NULL))"
+        return (
+            f"json((SELECT json_group_array(value) FROM json_each(json_array({cases})) "
+            "WHERE value IS NOT NULL))"
+        )
+
     def json_list(self, codes: str) -> str:
         """A JSON array of the numbers in `codes`, a text column like "9;24" (null: empty)."""
         array = f"'[' || replace(COALESCE({codes}, ''), ';', ',') || ']'"
@@ -137,7 +150,7 @@ def index_stage() -> None:
         if connection.vendor == "postgresql":
             analyze_work_tables(STAGE, PPKS)
             return
-        for column in ("row_no", "kk", "nik"):
+        for column in ("row_no", "kk_number", "nik"):
             cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
         cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
 

@@ -31,7 +31,9 @@ from django.utils.translation import gettext as _
 from padu.registry.codes import LifeStatus, Relationship
 from padu.registry.identifiers import mask_number
 
+from ..declarations import FAMILY, PERSON
 from .checks import ERROR, WARNING
+from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
 from .staging import (
     BEFORE_FAMILIES,
@@ -50,64 +52,6 @@ from .staging import (
 
 log = logging.getLogger(__name__)
 
-# stage column → (model column, kind for comparing and for the audit JSON)
-FAMILY_VALUES = {
-    "region": ("region_id", "text"),
-    "rw": ("rw", "text"),
-    "rt": ("rt", "text"),
-    "address": ("address", "text"),
-    "latitude": ("latitude", "decimal"),
-    "longitude": ("longitude", "decimal"),
-    "ownership": ("ownership", "int"),
-    "floor_area": ("floor_area", "int"),
-    "floor_material": ("floor_material", "int"),
-    "wall_material": ("wall_material", "int"),
-    "roof_material": ("roof_material", "int"),
-    "water_source": ("water_source", "int"),
-    "lighting": ("lighting", "int"),
-    "cooking_fuel": ("cooking_fuel", "int"),
-    "toilet": ("toilet", "int"),
-    "assets": ("assets", "json"),
-    "livestock": ("livestock", "json"),
-}
-PERSON_VALUES = {
-    "name": ("name", "text"),
-    "name_key": ("name_key", "text"),
-    "sex": ("sex", "text"),
-    "birth_place": ("birth_place", "text"),
-    "birth_date": ("birth_date", "date"),
-    "relationship": ("relationship", "int"),
-    "marital_status": ("marital_status", "int"),
-    "mother_name": ("mother_name", "text"),
-    "education": ("education", "int"),
-    "employment": ("employment", "int"),
-    "occupation": ("occupation", "text"),
-    "income": ("income", "int"),
-    "disability_physical": ("disability_physical", "bool"),
-    "disability_intellectual": ("disability_intellectual", "bool"),
-    "disability_mental": ("disability_mental", "bool"),
-    "disability_sensory": ("disability_sensory", "bool"),
-    "disability_severity": ("disability_severity", "text"),
-    "chronic_illness": ("chronic_illness", "text"),
-    "dukcapil_status": ("dukcapil_status", "text"),
-}
-# The audit snapshot of services._family_snapshot / _person_snapshot: (key, column, kind).
-FAMILY_AUDIT = [
-    ("kk_number", "kk_number", "text"),
-    *((k if k != "region" else "region", c, kind) for k, (c, kind) in FAMILY_VALUES.items()),
-    ("desil", "desil", "int"),
-    ("desil_period", "desil_period", "date"),
-    ("status", "status", "text"),
-    ("version", "version", "int"),
-]
-PERSON_AUDIT = [
-    ("nik", "nik", "text"),
-    *((k, c, kind) for k, (c, kind) in PERSON_VALUES.items() if k != "name_key"),
-    ("disability_note", "disability_note", "text"),
-    ("life_status", "life_status", "text"),
-    ("family", "family_id", "int"),
-    ("version", "version", "int"),
-]
 # Below this many new rows an import keeps the table's indexes (see Pass2._bulk_insert).
 BULK_MIN_ROWS = 10_000
 # For the import's transaction (Pass2.check): the joins of a million rows hash in memory at
@@ -126,9 +70,8 @@ class Outcome:
     people_created: int = 0
     people_updated: int = 0
     accepted_rows: int = 0
-    report: list[tuple[int, str, str, str]] = field(
-        default_factory=list
-    )  # row, column, level, text
+    # row, column, level, code, message
+    report: list[tuple[int, str, str, str, str]] = field(default_factory=list)
     warned_rows: set[int] = field(default_factory=set)
 
 
@@ -190,12 +133,14 @@ class Pass2:
 
     # ------------------------------------------------------------------------------ checks
 
-    def _reject(self, rows: list[tuple], column: str, message: Callable[[tuple], str]) -> None:
+    def _reject(
+        self, rows: list[tuple], column: str, code: str, message: Callable[[tuple], str]
+    ) -> None:
         """Reject `rows` (each starting with its row number) with a report line each."""
         if not rows:
             return
         for row in rows:
-            self.out.report.append((row[0], column, ERROR, message(row)))
+            self.out.report.append((row[0], column, ERROR, code, message(row)))
         self.rows.reject(row[0] for row in rows)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {REJECT}")
@@ -221,6 +166,7 @@ class Pass2:
         self._reject(
             rows.repeated_niks(),
             "nik",
+            "repeated",
             lambda r: _("NIK: already used in row %(row)d of this file.") % {"row": r[1]},
         )
         outside, params = _outside("p.region_id", self.actor.scope)
@@ -232,6 +178,7 @@ class Pass2:
         self._reject(
             found,
             "nik",
+            "registered_elsewhere",
             lambda r: (
                 _(
                     "%(nik)s is already registered to a person outside your area. Ask the Dinas "
@@ -242,13 +189,15 @@ class Pass2:
         )
         outside, params = _outside("f.region_id", self.actor.scope)
         found = _fetch(
-            f"SELECT s.row_no, s.kk FROM {STAGE} s JOIN registry_family f ON f.kk_number = s.kk "
+            f"SELECT s.row_no, s.kk_number FROM {STAGE} s "
+            "JOIN registry_family f ON f.kk_number = s.kk_number "
             f"WHERE s.ok AND {outside}",
             params,
         )
         self._reject(
             found,
             "no_kk",
+            "registered_elsewhere",
             lambda r: (
                 _(
                     "%(kk)s is already registered to a family outside your area. Ask the Dinas "
@@ -260,6 +209,7 @@ class Pass2:
         self._reject(
             rows.second_heads(),
             "hubungan_keluarga",
+            "second_head",
             lambda r: _("this KK already has a head of family in row %(row)d.") % {"row": r[1]},
         )
         # A family has one head: a new head for a registered family whose active head is not
@@ -267,7 +217,7 @@ class Pass2:
         # the family's page, or by a file that lists the former head too.
         found = _fetch(
             f"SELECT s.row_no, p.nik FROM {STAGE} s "
-            "JOIN registry_family f ON f.kk_number = s.kk "
+            "JOIN registry_family f ON f.kk_number = s.kk_number "
             "JOIN registry_person p ON p.family_id = f.id "
             "WHERE s.ok AND s.relationship = %s AND p.relationship = %s AND p.life_status = %s "
             f"AND p.nik <> s.nik AND NOT EXISTS (SELECT 1 FROM {STAGE} o "
@@ -277,6 +227,7 @@ class Pass2:
         self._reject(
             found,
             "hubungan_keluarga",
+            "head_elsewhere",
             lambda r: (
                 _(
                     "this KK is registered with another head of family, %(nik)s, who is not in "
@@ -291,11 +242,13 @@ class Pass2:
         self._reject(
             rows.without_region(families),
             "kode_wilayah",
+            "required",
             lambda r: _("this field is required on the row the family is taken from."),
         )
         self._reject(
             rows.members_of_rejected(families),
             "no_kk",
+            "family_rejected",
             lambda r: (
                 _("the family's row %(row)d has errors, so this member is not imported either.")
                 % {"row": r[1]}
@@ -327,7 +280,7 @@ class Pass2:
                     )
                     % params
                 )
-            self.out.report.append((row_no, "tanggal_lahir", WARNING, text))
+            self.out.report.append((row_no, "tanggal_lahir", WARNING, "age_head", text))
             self.out.warned_rows.add(row_no)
 
     # ------------------------------------------------------------------------------ writes
@@ -381,7 +334,7 @@ class Pass2:
         work, id_col = (FAMILIES, "fam_id") if table == "registry_family" else (PEOPLE, "person_id")
         extra_after = extra_after or {}
         object_type = "registry.family" if table == "registry_family" else "registry.person"
-        keys = [(key, f"b.{column}", f"o.{column}", kind) for key, column, kind in spec] + [
+        keys = [(k.key, k.sql(d, "b"), k.sql(d, "o"), k.kind) for k in spec] + [
             (key, f"b.{key}", value, "json") for key, value in extra_after.items()
         ]
         old = [(k, d.json_value(b_, kind), d.ne(b_, a_, kind)) for k, b_, a_, kind in keys]
@@ -404,9 +357,7 @@ class Pass2:
 
     def _families(self) -> None:
         d = self.d
-        differs = [
-            d.ne(f"f.{col}", f"s.{name}", kind) for name, (col, kind) in FAMILY_VALUES.items()
-        ]
+        differs = [d.ne(f"f.{v.column}", f"s.{v.stage}", v.kind) for v in FAMILY_VALUES]
 
         def new_desil(s: str) -> str:
             """Whether the file's desil of the family (in `s`) is news for the registry's `f`."""
@@ -422,7 +373,7 @@ class Pass2:
         # family whose row was rejected is left out.
         _run(
             f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
-            f"{', '.join(f's.{name}' for name in FAMILY_VALUES)}, s.desil, s.desil_period, "
+            f"{', '.join(f's.{v.stage}' for v in FAMILY_VALUES)}, s.desil, s.desil_period, "
             f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
             f"({new_desil('s')}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
@@ -437,7 +388,7 @@ class Pass2:
                 f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
                 "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
             )
-        sets = ", ".join(f"{col} = w.{name}" for name, (col, _kind) in FAMILY_VALUES.items())
+        sets = ", ".join(f"{v.column} = w.{v.stage}" for v in FAMILY_VALUES)
         self.out.families_updated = changed and _run(
             f"UPDATE registry_family AS f SET {sets}, "
             f"desil = CASE WHEN {new_desil('w')} THEN w.desil ELSE f.desil END, "
@@ -447,20 +398,21 @@ class Pass2:
             f"FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",
             [self.now, self.actor.user_id, self.batch_id],
         )
-        columns = [col for col, _kind in FAMILY_VALUES.values()]
-        names = [f"w.{name}" for name in FAMILY_VALUES]
+        fixed = defaults(FAMILY)
+        columns = [v.column for v in FAMILY_VALUES] + list(fixed)
+        names = [f"w.{v.stage}" for v in FAMILY_VALUES] + ["%s"] * len(fixed)
         created = _count(FAMILIES, "created")
         id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         # The desil history of the new families is written with them (keys checked alike).
         with self._bulk_insert("registry_family", created, also=("registry_desilrecord",)):
             self.out.families_created = _run(
                 f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
-                "desil, desil_period, status, version, created_at, updated_at, created_by_id, "
+                "desil, desil_period, version, created_at, updated_at, created_by_id, "
                 f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}w.kk, "
-                f"{', '.join(names)}, w.desil, w.desil_period, %s, 1, %s, %s, %s, %s, %s, %s "
+                f"{', '.join(names)}, w.desil, w.desil_period, 1, %s, %s, %s, %s, %s, %s "
                 f"FROM {FAMILIES} w WHERE w.created",
                 [
-                    "aktif",
+                    *fixed.values(),
                     self.now,
                     self.now,
                     self.actor.user_id,
@@ -498,18 +450,16 @@ class Pass2:
 
     def _people(self) -> None:
         d = self.d
-        differs = [
-            d.ne(f"p.{col}", f"s.{name}", kind) for name, (col, kind) in PERSON_VALUES.items()
-        ]
+        differs = [d.ne(f"p.{v.column}", f"s.{v.stage}", v.kind) for v in PERSON_VALUES]
         differs += [d.ne("p.family_id", "w.fam_id"), d.ne("p.region_id", "w.region")]
         # The accepted rows whose NIK is registered: their values, family and kelurahan, the
         # person, and whether the file changes his values (PPKS links are compared below). The
         # other accepted rows are new people, written straight from the staging table.
         _run(
             f"CREATE TEMPORARY TABLE {PEOPLE} AS SELECT s.row_no, w.fam_id, w.region, "
-            f"{', '.join(f's.{name}' for name in PERSON_VALUES)}, s.ppks, p.id AS person_id, "
+            f"{', '.join(f's.{v.stage}' for v in PERSON_VALUES)}, s.ppks, p.id AS person_id, "
             f"({' OR '.join(differs)}) AS changed, FALSE AS ppks_changed FROM {STAGE} s "
-            f"JOIN registry_person p ON p.nik = s.nik JOIN {FAMILIES} w ON w.kk = s.kk "
+            f"JOIN registry_person p ON p.nik = s.nik JOIN {FAMILIES} w ON w.kk = s.kk_number "
             "WHERE s.ok"
         )
         self._analyze(PEOPLE, "row_no", "person_id")
@@ -539,7 +489,7 @@ class Pass2:
                 f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id "
                 "WHERE w.changed"
             )
-        sets = ", ".join(f"{col} = w.{name}" for name, (col, _kind) in PERSON_VALUES.items())
+        sets = ", ".join(f"{v.column} = w.{v.stage}" for v in PERSON_VALUES)
         self.out.people_updated = changed and _run(
             f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, region_id = w.region, "
             "version = p.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
@@ -561,17 +511,19 @@ class Pass2:
                 f"INSERT INTO registry_namekey (key) SELECT DISTINCT name_key FROM {STAGE} "
                 "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
             )
-            columns = [col for col, _kind in PERSON_VALUES.values()]
+            fixed = defaults(PERSON)
+            columns = [v.column for v in PERSON_VALUES] + list(fixed)
+            values = [f"s.{v.stage}" for v in PERSON_VALUES] + ["%s"] * len(fixed)
             self.out.people_created = created and _run(
                 f"INSERT INTO registry_person (nik, family_id, region_id, {', '.join(columns)}, "
-                "disability_note, life_status, version, created_at, updated_at, created_by_id, "
+                "version, created_at, updated_at, created_by_id, "
                 "updated_by_id, last_import_id, created_import_id) "
-                f"SELECT s.nik, w.fam_id, w.region, {', '.join(f's.{n}' for n in PERSON_VALUES)}, "
-                f"'', %s, 1, %s, %s, %s, %s, %s, %s FROM {STAGE} s "
-                f"JOIN {FAMILIES} w ON w.kk = s.kk WHERE s.ok AND NOT EXISTS "
+                f"SELECT s.nik, w.fam_id, w.region, {', '.join(values)}, "
+                f"1, %s, %s, %s, %s, %s, %s FROM {STAGE} s "
+                f"JOIN {FAMILIES} w ON w.kk = s.kk_number WHERE s.ok AND NOT EXISTS "
                 f"(SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)",
                 [
-                    "aktif",
+                    *fixed.values(),
                     self.now,
                     self.now,
                     self.actor.user_id,

@@ -1,2 +1,2 @@
-"""Registry pages, one module per area: lists (and exports), records (family/person pages and
-forms), imports, reference (PPKS categories)."""
+"""Registry pages, one module per area: lists (and exports), families and people (their pages and
+forms; `editing` and `history` hold what both share), imports, reference (PPKS categories)."""

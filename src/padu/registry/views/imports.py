@@ -4,7 +4,6 @@ download of its error report. The engine (`registry.importer`) decides and scope
 only shape requests and answers."""
 
 import csv
-import io
 import itertools
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,24 +24,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.errors import DomainError
-from padu.core.exports import FORMATS, XLSX_MAX_ROWS
+from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, csv_response, xlsx_response
 from padu.core.htmx import redirect_after_post, render_page_or_partial
 
 from .. import exports
 from ..filters import ImportFilterForm
 from ..forms import ImportUploadForm
 from ..importer import checks
+from ..importer import exports as import_exports
 from ..importer import selectors as import_selectors
 from ..importer import services as import_services
 from ..importer.layout import COLUMNS
 from ..models import ImportBatch
-from .records import _error_summary
+from .editing import error_summary
 
 PER_PAGE = 25
 # The detail page shows the first problems of the report; the whole list is the download.
 PROBLEMS_SHOWN = 50
 TEMPLATE_STEM = "templat-impor-registri"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The report's level codes (Indonesian in the file) as the page's language says them.
 LEVELS = {
     checks.ERROR: gettext_lazy("Error (not imported)"),
@@ -89,7 +88,7 @@ def import_list_export(request):
     if file_format not in FORMATS:
         file_format = "csv"
     try:
-        return exports.import_list_export(
+        return import_exports.import_list_export(
             user=request.user, filters=form.filters(), file_format=file_format
         )
     except exports.TooManyRowsError:
@@ -104,7 +103,7 @@ def import_list_export(request):
 def _filtered(user, form: ImportFilterForm):
     if form.is_bound and not form.is_valid():
         return import_selectors.imports_visible(user).none()
-    return exports.imports_filtered(user=user, filters=form.filters())
+    return import_exports.imports_filtered(user=user, filters=form.filters())
 
 
 def _querystring(form: ImportFilterForm) -> str:
@@ -183,7 +182,7 @@ def _import_create(request):
         "registry/import_form.html",
         {
             "form": form,
-            "errors": _error_summary([(None, form)]),
+            "errors": error_summary([(None, form)]),
             "columns": [{"column": column, "parts": column.name.split("_")} for column in COLUMNS],
             "max_mb": settings.PADU_IMPORT_MAX_BYTES / (1024 * 1024),
         },
@@ -198,50 +197,17 @@ def _import_create(request):
 @capability_required(Cap.REGISTRY_IMPORT)
 @require_GET
 def import_template(request):
-    """An empty file in the import layout: the column headings and one example row. Written
-    directly, not through core.exports: its values are ours and must stay as they are (the
-    formula guard would turn the example latitude `-0.9471` into text)."""
-    header = [column.name for column in COLUMNS]
-    example = [column.example for column in COLUMNS]
-    if request.GET.get("format") == "xlsx":
-        return HttpResponse(
-            _template_xlsx(header, example),
-            content_type=XLSX_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_STEM}.xlsx"'},
-        )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerow(example)
-    return HttpResponse(
-        buffer.getvalue().encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_STEM}.csv"'},
+    """An empty file in the import layout: the column headings and one example row, every cell
+    text (a 16-digit NIK typed into a number cell loses its last digits, RT "002" its zeros)."""
+    table = Table(
+        header=[column.name for column in COLUMNS],
+        rows=[[column.example for column in COLUMNS]],
+        title="registri",
+        text=True,
     )
-
-
-def _template_xlsx(header: list[str], example: list[str]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "registri"
-    sheet.append(header)
-    sheet.append(example)
-    # Every column is text: a 16-digit NIK or KK typed into a number cell loses its last digits,
-    # and a code such as RT "002" its leading zeros.
-    for index, name in enumerate(header, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].number_format = "@"
-        sheet.column_dimensions[letter].width = max(len(name), len(example[index - 1])) + 2
-    for row in sheet.iter_rows():
-        for item in row:
-            item.number_format = "@"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(TEMPLATE_STEM, table)
+    return csv_response(TEMPLATE_STEM, table)
 
 
 # ----------------------------------------------------------------------------------- detail
@@ -291,13 +257,13 @@ def _progress_context(batch: ImportBatch) -> dict:
 
 
 def _first_problems(path) -> list[dict]:
-    """The first lines of the error report: its columns are row, column, level, message (with
-    Indonesian headings, as the file is for the office), read by position."""
+    """The first lines of the error report: its columns are row, column, level, code, message
+    (with Indonesian headings, as the file is for the office), read by position."""
     problems = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = csv.reader(handle)
         next(lines, None)
-        for row, column, level, message in itertools.islice(lines, PROBLEMS_SHOWN):
+        for row, column, level, _code, message in itertools.islice(lines, PROBLEMS_SHOWN):
             problems.append(
                 {
                     "row": row,
@@ -318,7 +284,7 @@ def import_errors(request, pk: int):
     path = import_services.import_error_report_path(batch)
     if path is None:
         raise Http404
-    exports.import_error_report_record(actor=request.user, batch=batch)
+    import_exports.import_error_report_record(actor=request.user, batch=batch)
     return FileResponse(
         open(path, "rb"),  # FileResponse closes it when sent
         as_attachment=True,

@@ -16,7 +16,7 @@ from padu.core.htmx import redirect_after_post
 from .. import selectors, services
 from ..forms import PPKSCategoryForm, PPKSStatusForm
 from ..models import PPKSCategory
-from .records import _apply_errors, _error_summary
+from .editing import apply_errors, error_summary
 
 
 @login_required
@@ -48,7 +48,7 @@ def ppks_create(request):
         try:
             category = services.ppks_category_create(actor=request.user, **form.cleaned_data)
         except ValidationFailed as exc:
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -59,7 +59,7 @@ def ppks_create(request):
     return render(
         request,
         "registry/ppks_form.html",
-        {"form": form, "creating": True, "errors": _error_summary([(None, form)])},
+        {"form": form, "creating": True, "errors": error_summary([(None, form)])},
     )
 
 
@@ -76,7 +76,7 @@ def ppks_edit(request, pk: int):
                 actor=request.user, category=category, **form.cleaned_data
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -90,7 +90,7 @@ def ppks_edit(request, pk: int):
             "category": category,
             "creating": False,
             "status_form": PPKSStatusForm(auto_id="status_%s"),
-            "errors": _error_summary([(None, form)]),
+            "errors": error_summary([(None, form)]),
         },
     )
 
@@ -111,7 +111,7 @@ def ppks_status(request, pk: int):
                 reason=status_form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            _apply_errors(status_form, exc.errors)
+            apply_errors(status_form, exc.errors)
         except DomainError as exc:
             status_form.add_error(None, str(exc))
         else:
@@ -135,7 +135,7 @@ def ppks_status(request, pk: int):
             "category": category,
             "creating": False,
             "status_form": status_form,
-            "errors": _error_summary([(_("Status"), status_form)]),
+            "errors": error_summary([(_("Status"), status_form)]),
         },
         status=400,
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.exports import FORMATS, XLSX_MAX_ROWS, dated_filename, export_response
+from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, dated_filename, export_response
 from padu.core.htmx import render_page_or_partial
 
 from .. import selectors, services
@@ -150,5 +150,5 @@ def audit_export(request):
         for e in entries.iterator(chunk_size=2000)
     )
     return export_response(
-        file_format, dated_filename("padu-audit"), header, rows, title=_("Audit trail")
+        file_format, dated_filename("padu-audit"), Table(header, rows, title=_("Audit trail"))
     )

@@ -1,0 +1,9 @@
+"""The registry's records, each declared once (fields, labels, codes, rules, sensitivity and
+their column in the import/export file): models, forms, validation, the import's checks, exports,
+API schemas and docs/import-layout.md derive from these. See docs/architecture.md."""
+
+from .desil import DESIL_ENTRY
+from .family import FAMILY, HOUSEHOLD
+from .person import PERSON
+
+__all__ = ["DESIL_ENTRY", "FAMILY", "HOUSEHOLD", "PERSON"]

@@ -1,0 +1,63 @@
+"""Writes on the registry: families (`families`), their members (`people`), their status
+transitions (`transitions`), shared dwellings (`households`) and PPKS categories (`ppks`).
+
+Every function takes the acting user, checks `Cap.REGISTRY_EDIT` (PPKS: `Cap.REFERENCE_MANAGE`)
+and the actor's area, validates with the records' declarations (`registry.declarations`), locks
+the rows it changes, writes in one transaction and leaves an audit entry whose `region_code` is
+the family's kelurahan, so that the trail is scoped like the data (`base.audited_save`). Nothing
+is deleted: people and families leave through status transitions. Errors raise
+`ValidationFailed` keyed by field (`members.<i>.<field>` for the members of a new family);
+plausibility warnings raise `WarningsNeedConfirmation` unless `confirm_warnings=True`, and
+confirmed warnings are kept in the audit entry.
+"""
+
+from .families import family_change_head, family_record_desil, family_register, family_update
+from .households import family_leave_household, family_share_household
+from .people import person_add, person_update
+from .ppks import ppks_category_create, ppks_category_set_active, ppks_category_update
+from .transitions import (
+    FAMILY_TRANSITIONS,
+    PERSON_TRANSITIONS,
+    family_change_status,
+    family_mark_dissolved,
+    family_mark_duplicate,
+    family_mark_moved,
+    family_mark_not_found,
+    family_mark_well_off,
+    family_reactivate,
+    person_change_status,
+    person_mark_duplicate,
+    person_record_death,
+    person_record_move,
+    person_record_not_found,
+    person_record_return,
+)
+
+__all__ = [
+    "FAMILY_TRANSITIONS",
+    "PERSON_TRANSITIONS",
+    "family_change_head",
+    "family_change_status",
+    "family_leave_household",
+    "family_mark_dissolved",
+    "family_mark_duplicate",
+    "family_mark_moved",
+    "family_mark_not_found",
+    "family_mark_well_off",
+    "family_reactivate",
+    "family_record_desil",
+    "family_register",
+    "family_share_household",
+    "family_update",
+    "person_add",
+    "person_change_status",
+    "person_mark_duplicate",
+    "person_record_death",
+    "person_record_move",
+    "person_record_not_found",
+    "person_record_return",
+    "person_update",
+    "ppks_category_create",
+    "ppks_category_set_active",
+    "ppks_category_update",
+]

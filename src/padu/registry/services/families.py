@@ -1,0 +1,325 @@
+"""Writes on families: registering one with its members, changing its fields, its desil history
+and its head of family. Its status changes are the named transitions of `transitions.py`.
+
+Data dicts use the declared field names (`declarations.family.FAMILY`; a family's `region` is its
+kelurahan code); a family dict may carry `desil` and `desil_period`, which go to the desil
+history. Updates take only the keys given and need the `version` the caller read: a newer stored
+version raises `ConflictError` (see `base.conflict`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from padu.accounts.capabilities import Cap
+from padu.core.audit import audit_record
+from padu.core.errors import ValidationFailed, WarningsNeedConfirmation
+from padu.core.records.derive import record_write
+from padu.core.scoping import require
+
+from .. import codes
+from ..declarations import FAMILY, PERSON
+from ..declarations.members import person_warnings
+from ..models import DesilRecord, Family, Person
+from .base import (
+    DESIL_FIELDS,
+    FAMILY_FIELDS,
+    HEAD,
+    active_members,
+    audited_save,
+    confirmed,
+    conflict,
+    family_snapshot,
+    family_values,
+    locked_family,
+    member_view,
+    person_snapshot,
+    record_context,
+    require_reason,
+)
+from .identity import kk_taken, nik_taken
+from .people import create_person
+
+
+def family_register(
+    *, actor, data: dict, members: list[dict], confirm_warnings: bool = False, source: str = ""
+) -> Family:
+    """A new family with its members; exactly one of them is the head of family."""
+    require(actor, Cap.REGISTRY_EDIT)
+    context = record_context(actor)
+    values, errors = FAMILY.clean(data, context)
+    if (
+        values["kk_number"]
+        and "kk_number" not in errors
+        and (taken := kk_taken(actor, values["kk_number"]))
+    ):
+        errors["kk_number"] = [taken]
+
+    people: list[dict] = []
+    seen: dict[str, int] = {}
+    for i, member in enumerate(members):
+        person, person_errors = PERSON.clean(member, context)
+        if person["nik"] and "nik" not in person_errors:
+            if person["nik"] in seen:
+                person_errors["nik"] = [
+                    PERSON["nik"].prefixed(
+                        _("the same NIK is given for member %(number)d.")
+                        % {"number": seen[person["nik"]] + 1}
+                    )
+                ]
+            else:
+                seen[person["nik"]] = i
+                if taken := nik_taken(actor, person["nik"]):
+                    person_errors["nik"] = [taken]
+        for key, messages in person_errors.items():
+            errors[f"members.{i}.{key}"] = messages
+        people.append(person)
+    heads = [p for p in people if p["relationship"] == HEAD]
+    if not members:
+        errors["members"] = [_("Members: add at least the head of family.")]
+    elif len(heads) != 1:
+        errors["members"] = [
+            _("Members: a family needs exactly one head of family; %(count)d are given.")
+            % {"count": len(heads)}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+
+    warnings = []
+    for person in people:
+        others = [] if person["relationship"] == HEAD else [member_view(p) for p in heads]
+        for warning in person_warnings(person, members=others, context=context):
+            warnings.append(
+                _("%(name)s — %(warning)s") % {"name": person["name"], "warning": warning}
+            )
+    if warnings and not confirm_warnings:
+        raise WarningsNeedConfirmation(warnings)
+
+    try:
+        with transaction.atomic():
+            family = Family(created_by=actor, updated_by=actor)
+            record_write(FAMILY, family, {k: values[k] for k in FAMILY_FIELDS})
+            desil = {k: values[k] for k in DESIL_FIELDS}
+            has_desil = any(v is not None for v in desil.values())
+            if has_desil:
+                record_write(FAMILY, family, desil)
+            family.save()
+            if has_desil:
+                DesilRecord.objects.create(
+                    family=family,
+                    desil=family.desil,
+                    period=family.desil_period,
+                    source=source,
+                    recorded_by=actor,
+                )
+            audit_record(
+                actor=actor,
+                action="registry.family.registered",
+                obj=family,
+                region_code=family.region_id,
+                before=None,
+                after=confirmed(family_snapshot(family), warnings),
+                source=source,
+            )
+            for person in people:
+                create_person(actor=actor, family=family, values=person, source=source)
+    except IntegrityError as exc:  # the same KK or NIK saved a moment ago by someone else
+        raise ValidationFailed(
+            {
+                "kk_number": [
+                    FAMILY["kk_number"].prefixed(
+                        _("this KK number or a member's NIK was just registered by someone else.")
+                    )
+                ]
+            }
+        ) from exc
+    return family
+
+
+def family_update(
+    *, actor, family: Family, expected_version: int, data: dict, reason: str = "", source: str = ""
+) -> Family:
+    """Change the family's fields given in `data` (and its desil, if given)."""
+    require(actor, Cap.REGISTRY_EDIT)
+    unknown = set(data) - set(FAMILY_FIELDS) - set(DESIL_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = locked_family(actor, family)
+        current = family_values(locked)
+        sent = set(data)
+        merged = {**current, **{k: data[k] for k in sent}}
+        cleaned = FAMILY.clean(merged, record_context(actor), only=(*FAMILY_FIELDS, *sent))
+        values, errors = cleaned
+        if locked.version != expected_version:
+            raise conflict(
+                locked,
+                expected_version=expected_version,
+                current=current,
+                submitted={k: values[k] for k in FAMILY_FIELDS},
+                sent=sent,
+            )
+        if (
+            values["kk_number"] != current["kk_number"]
+            and "kk_number" not in errors
+            and (taken := kk_taken(actor, values["kk_number"], exclude_pk=locked.pk))
+        ):
+            errors["kk_number"] = [taken]
+        if errors:
+            raise ValidationFailed(errors)
+
+        before = family_snapshot(locked)
+        changed = record_write(FAMILY, locked, {k: values[k] for k in FAMILY_FIELDS})
+        new_desil = "desil" in sent and (
+            values["desil"],
+            values.get("desil_period", locked.desil_period),
+        ) != (locked.desil, locked.desil_period)
+        if not changed and not new_desil:
+            return locked
+        if changed:
+            try:
+                audited_save(
+                    actor=actor,
+                    obj=locked,
+                    fields=changed,
+                    action="registry.family.updated",
+                    before=before,
+                    reason=reason,
+                    source=source,
+                )
+            except IntegrityError as exc:
+                raise ValidationFailed(
+                    {
+                        "kk_number": [
+                            FAMILY["kk_number"].prefixed(
+                                _("this KK number was just registered by someone else.")
+                            )
+                        ]
+                    }
+                ) from exc
+            if "region_id" in changed:
+                Person.objects.filter(family=locked).update(region_id=locked.region_id)
+        if new_desil:
+            record_desil(
+                actor=actor,
+                family=locked,
+                desil=values["desil"],
+                period=values.get("desil_period", locked.desil_period),
+                source=source,
+                reason=reason,
+            )
+    return locked
+
+
+def family_record_desil(
+    *, actor, family: Family, desil: int | None, period: datetime.date | None, source: str
+) -> DesilRecord:
+    """Add a desil to the family's history; it becomes the family's desil unless an entry of a
+    later period is already there. Recording the same desil, period and source twice changes
+    nothing."""
+    require(actor, Cap.REGISTRY_EDIT)
+    values, errors = FAMILY.clean(
+        {"desil": desil, "desil_period": period}, record_context(actor), only=DESIL_FIELDS
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = locked_family(actor, family)
+        return record_desil(
+            actor=actor,
+            family=locked,
+            desil=values["desil"],
+            period=values["desil_period"],
+            source=source,
+        )
+
+
+def record_desil(
+    *, actor, family: Family, desil, period, source: str, reason: str = ""
+) -> DesilRecord:
+    """The desil entry, and the family's current desil when it is the latest (inside the
+    caller's transaction, on a locked family)."""
+    latest = family.desil_history.order_by("-recorded_at", "-pk").first()
+    if latest is not None and (latest.desil, latest.period, latest.source) == (
+        desil,
+        period,
+        source,
+    ):
+        return latest
+    record = DesilRecord.objects.create(
+        family=family, desil=desil, period=period, source=source, recorded_by=actor
+    )
+    if period is None or family.desil_period is None or period >= family.desil_period:
+        before = family_snapshot(family)
+        family.desil, family.desil_period = desil, period
+        audited_save(
+            actor=actor,
+            obj=family,
+            fields=list(DESIL_FIELDS),
+            action="registry.family.desil_recorded",
+            before=before,
+            reason=reason,
+            source=source,
+        )
+    return record
+
+
+def family_change_head(
+    *, actor, family: Family, new_head: Person, former_head_relationship: int | None, reason: str
+) -> Family:
+    """Make `new_head` (an active member) the head of family; the former head, if still active,
+    takes `former_head_relationship`."""
+    require(actor, Cap.REGISTRY_EDIT)
+    reason = require_reason(reason, _("say why the head of family changes."))
+    with transaction.atomic():
+        locked = locked_family(actor, family)
+        active = active_members(locked, lock=True)
+        chosen = next((p for p in active if p.pk == new_head.pk), None)
+        if chosen is None:
+            raise ValidationFailed(
+                {"new_head": [_("New head of family: choose a member who lives in the family.")]}
+            )
+        if chosen.relationship == HEAD:
+            raise ValidationFailed(
+                {"new_head": [_("New head of family: this person is already the head.")]}
+            )
+        former = [p for p in active if p.relationship == HEAD]
+        if former and (
+            former_head_relationship in (None, "", HEAD)
+            or former_head_relationship not in codes.Relationship.values
+        ):
+            raise ValidationFailed(
+                {
+                    "former_head_relationship": [
+                        _(
+                            "Relationship of the former head: choose how the former head is "
+                            "related to the new one."
+                        )
+                    ]
+                }
+            )
+        for person in former:
+            change_relationship(
+                actor=actor,
+                person=person,
+                relationship=int(former_head_relationship),
+                reason=reason,
+            )
+        change_relationship(actor=actor, person=chosen, relationship=HEAD, reason=reason)
+    return locked
+
+
+def change_relationship(*, actor, person: Person, relationship: int, reason: str) -> None:
+    before = person_snapshot(person)
+    person.relationship = relationship
+    audited_save(
+        actor=actor,
+        obj=person,
+        fields=["relationship"],
+        action="registry.person.updated",
+        before=before,
+        reason=reason,
+    )

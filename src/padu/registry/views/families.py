@@ -1,0 +1,436 @@
+"""The family pages: detail with history and members, register (with its members), edit (with
+optimistic locking), the shared dwelling, and the status and head-of-family transitions. Views only
+shape requests: services decide and selectors scope."""
+
+import re
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from padu.accounts.capabilities import Cap
+from padu.accounts.decorators import capability_required
+from padu.core.audit import access_record
+from padu.core.errors import ConflictError, DomainError, ValidationFailed, WarningsNeedConfirmation
+from padu.core.htmx import redirect_after_post
+from padu.core.scoping import has_capability
+
+from .. import codes, selectors, services
+from ..declarations import FAMILY
+from ..declarations.person import age_on
+from ..forms import (
+    MEMBERS_PREFIX,
+    FamilyEditForm,
+    FamilyForm,
+    HeadChangeForm,
+    HouseholdForm,
+    MemberFormSet,
+    StatusForm,
+)
+from ..identifiers import mask_number
+from ..models import Family, PPKSCategory
+from .editing import (
+    apply_errors,
+    confirm_requested,
+    error_summary,
+    number_for,
+    status_choices,
+)
+from .history import ValueFormatter, conflict_rows, merged_after_conflict, timeline_page
+
+HEAD_INITIAL = [{"relationship": codes.Relationship.HEAD}]
+
+
+def _member_rows(members, today) -> list[dict]:
+    return [
+        {
+            "person": person,
+            "nik": mask_number(person.nik),
+            "age": age_on(person.birth_date, today),
+            "ppks": list(person.ppks.all()),
+        }
+        for person in members
+    ]
+
+
+@login_required
+@capability_required(Cap.REGISTRY_VIEW)
+@require_GET
+def family_detail(request, pk: int):
+    user = request.user
+    family = selectors.family_get(user=user, pk=pk)
+    can_view_nik = has_capability(user, Cap.REGISTRY_VIEW_NIK)
+    access_record(
+        user=user,
+        obj=family,
+        region_code=family.region_id,
+        purpose="family_detail",
+        request=request,
+    )
+    page, rows = timeline_page(
+        request,
+        selectors.family_timeline(user=user, family=family),
+        partial(selectors.import_registrations, user=user, family=family),
+    )
+    context = {
+        "timeline_page": page,
+        "timeline": rows,
+        "timeline_url": reverse("registry:family_detail", args=[pk]),
+        "show_subject": True,
+    }
+    if getattr(request, "htmx", False) and "history" in request.GET:
+        return render(request, "registry/partials/_record_timeline.html", context)
+    members = list(selectors.family_members(user=user, family=family))
+    active = [m for m in members if m.life_status == codes.LifeStatus.ACTIVE]
+    context.update(
+        {
+            "family": family,
+            "kk": family.kk_number if can_view_nik else mask_number(family.kk_number),
+            "kelurahan": family.region,
+            "kecamatan": family.region.parent,
+            "members": _member_rows(members, timezone.localdate()),
+            "active_count": len(active),
+            "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
+            "desil_history": family.desil_history.select_related("recorded_by").order_by(
+                "-period", "-recorded_at"
+            ),
+            "housing": _housing_rows(user, family),
+            "assets": [codes.Asset(a).label for a in family.assets if a in codes.Asset.values],
+            "livestock": [
+                (codes.Livestock(k).label, n)
+                for k, n in (family.livestock or {}).items()
+                if k in codes.Livestock.values
+            ],
+            "can_edit": has_capability(user, Cap.REGISTRY_EDIT),
+            "is_active": family.status == codes.FamilyStatus.ACTIVE,
+            "household": [
+                {"family": other, "kk": mask_number(other.kk_number)}
+                for other in selectors.household_families(user=user, family=family)
+            ],
+            "household_form": HouseholdForm(
+                initial={"action": HouseholdForm.SHARE}, auto_id="household-%s"
+            ),
+        }
+    )
+    return render(request, "registry/family_detail.html", context)
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_http_methods(["POST"])
+def family_household(request, pk: int):
+    """The dwelling form of the family page: share a dwelling with another family, or leave it.
+    Its answer is a message on the family page (the form is one field and a reason)."""
+    user = request.user
+    family = selectors.family_get(user=user, pk=pk)
+    form = HouseholdForm(request.POST)
+    back = reverse("registry:family_detail", args=[family.pk]) + "#household"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect_after_post(request, back)
+    reason = form.cleaned_data["reason"]
+    try:
+        if form.cleaned_data["action"] == HouseholdForm.LEAVE:
+            services.family_leave_household(actor=user, family=family, reason=reason)
+            messages.success(request, _("This family no longer shares a dwelling."))
+        else:
+            number = form.cleaned_data["number"]
+            other = selectors.family_by_number(user=user, number=number)
+            if other is None:
+                # Outside the user's area is "not found" too, as everywhere else.
+                messages.error(
+                    request,
+                    _("No family with KK number or member NIK %(number)s was found in your area.")
+                    % {"number": number},
+                )
+                return redirect_after_post(request, back)
+            services.family_share_household(actor=user, family=family, other=other, reason=reason)
+            messages.success(
+                request,
+                _("Recorded: this family shares a dwelling with family KK %(kk)s.")
+                % {"kk": number_for(user, other.kk_number)},
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect_after_post(request, back)
+
+
+def _housing_rows(user, family: Family) -> list[tuple[str, str]]:
+    fmt = ValueFormatter(user=user)
+    return [
+        (f.title(), fmt.text("registry.family", f.name, getattr(family, f.name)))
+        for f in FAMILY.fields
+        if f.group == "housing"
+    ]
+
+
+def _formset(user, data=None):
+    categories = list(PPKSCategory.objects.all())
+    return MemberFormSet(
+        data,
+        prefix=MEMBERS_PREFIX,
+        initial=HEAD_INITIAL,
+        form_kwargs={"ppks_categories": categories},
+    )
+
+
+def _with_extra_member(post):
+    data = post.copy()
+    try:
+        total = max(1, int(data.get(f"{MEMBERS_PREFIX}-TOTAL_FORMS") or 1))
+    except ValueError:
+        total = 1
+    data[f"{MEMBERS_PREFIX}-TOTAL_FORMS"] = str(min(total + 1, MemberFormSet.absolute_max))
+    return data, total
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_http_methods(["GET", "POST"])
+def family_create(request):
+    user = request.user
+    if request.method == "GET" and "member" in request.GET:
+        return _member_fragment(request)
+    warnings, member_errors, new_member = [], [], None
+    if request.method == "POST" and "add_member" in request.POST:
+        data, new_member = _with_extra_member(request.POST)
+        family_form, formset = FamilyForm(data, user=user), _formset(user, data)
+        family_form.hold_errors()
+        formset.hold_errors()
+        if new_member < len(formset.forms):
+            formset.forms[new_member].fields["nik"].widget.attrs["autofocus"] = True
+    elif request.method == "POST":
+        family_form, formset = FamilyForm(request.POST, user=user), _formset(user, request.POST)
+        forms_ok = family_form.is_valid() & formset.is_valid()
+        if forms_ok:
+            member_forms = [
+                f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                family = services.family_register(
+                    actor=user,
+                    data=family_form.to_data(),
+                    members=[f.to_data() for f in member_forms],
+                    confirm_warnings=confirm_requested(request),
+                )
+            except WarningsNeedConfirmation as exc:
+                warnings = exc.warnings
+            except ValidationFailed as exc:
+                member_errors = _apply_register_errors(family_form, member_forms, exc.errors)
+            except DomainError as exc:
+                family_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The family has been registered."))
+                return redirect_after_post(
+                    request, reverse("registry:family_detail", args=[family.pk])
+                )
+        else:
+            member_errors = list(formset.non_form_errors())
+    else:
+        family_form, formset = FamilyForm(user=user), _formset(user)
+    titles = [(None, family_form)] + [
+        (_("Member %(number)d") % {"number": i + 1}, f) for i, f in enumerate(formset.forms)
+    ]
+    return render(
+        request,
+        "registry/family_form.html",
+        {
+            "form": family_form,
+            "formset": formset,
+            "creating": True,
+            "warnings": warnings,
+            "member_errors": member_errors,
+            "errors": []
+            if new_member is not None
+            else [{"href": "#members", "text": e} for e in member_errors] + error_summary(titles),
+            "new_member": new_member,
+            "next_member": formset.total_form_count(),
+            "max_members": MemberFormSet.absolute_max,
+        },
+    )
+
+
+def _apply_register_errors(family_form, member_forms, errors: dict) -> list[str]:
+    member_errors = []
+    family_errors = {}
+    for key, messages_ in errors.items():
+        match = re.match(r"^members\.(\d+)\.(\w+)$", key)
+        if match and int(match.group(1)) < len(member_forms):
+            apply_errors(member_forms[int(match.group(1))], {match.group(2): messages_})
+        elif key == "members":
+            member_errors.extend(messages_)
+        else:
+            family_errors[key] = messages_
+    apply_errors(family_form, family_errors)
+    return member_errors
+
+
+def _member_fragment(request):
+    """htmx: the form of one more member, and the updated form count (out of band)."""
+    try:
+        index = int(request.GET.get("member", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 0 <= index < MemberFormSet.absolute_max:
+        raise Http404
+    formset = _formset(request.user)
+    form = formset.form(
+        auto_id=formset.auto_id,
+        prefix=formset.add_prefix(index),
+        empty_permitted=True,
+        use_required_attribute=False,
+        renderer=formset.renderer,
+        **formset.get_form_kwargs(None),
+    )
+    formset.add_fields(form, None)
+    return render(
+        request,
+        "registry/partials/_family_member_form.html",
+        {
+            "member": form,
+            "index": index,
+            "number": index + 1,
+            "oob": True,
+            "next_member": index + 1,
+            "max_members": MemberFormSet.absolute_max,
+            "total_forms_name": f"{MEMBERS_PREFIX}-TOTAL_FORMS",
+        },
+    )
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_http_methods(["GET", "POST"])
+def family_edit(request, pk: int):
+    user = request.user
+    family = selectors.family_get(user=user, pk=pk)
+    conflict = None
+    if request.method == "POST":
+        form = FamilyEditForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                services.family_update(
+                    actor=user,
+                    family=family,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.to_data(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ConflictError as exc:
+                conflict = conflict_rows(exc, "registry.family", user=user)
+                merged = merged_after_conflict(exc, form.to_data())
+                initial = {
+                    **FamilyForm.initial_from_data(merged),
+                    "version": exc.current_version,
+                    "reason": form.cleaned_data["reason"],
+                }
+                form = FamilyEditForm(initial=initial, user=user)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The family's data has been saved."))
+                return redirect_after_post(
+                    request, reverse("registry:family_detail", args=[family.pk])
+                )
+    else:
+        form = FamilyEditForm(
+            initial={**FamilyForm.initial_from_instance(family), "version": family.version},
+            user=user,
+        )
+    return render(
+        request,
+        "registry/family_form.html",
+        {
+            "form": form,
+            "family": family,
+            "kk": number_for(user, family.kk_number),
+            "creating": False,
+            "conflict": conflict,
+            "errors": error_summary([(None, form)]),
+        },
+    )
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_http_methods(["GET", "POST"])
+def family_status(request, pk: int):
+    user = request.user
+    family = selectors.family_get(user=user, pk=pk)
+    statuses = status_choices(services.FAMILY_TRANSITIONS, family.status, codes.FamilyStatus)
+    active = [
+        p
+        for p in selectors.family_members(user=user, family=family)
+        if p.life_status == codes.LifeStatus.ACTIVE
+    ]
+    head = next((p for p in active if p.relationship == codes.Relationship.HEAD), None)
+    candidates = [p for p in active if p.relationship != codes.Relationship.HEAD]
+    which = request.POST.get("form") if request.method == "POST" else None
+    status_form = StatusForm(
+        request.POST if which == "status" else None, statuses=statuses, prefix="status"
+    )
+    head_form = HeadChangeForm(
+        request.POST if which == "head" else None,
+        candidates=candidates,
+        has_head=head is not None,
+        prefix="head",
+    )
+    if which == "status" and status_form.is_valid():
+        try:
+            services.family_change_status(
+                actor=user,
+                family=family,
+                status=status_form.cleaned_data["status"],
+                reason=status_form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(status_form, exc.errors)
+        except DomainError as exc:
+            status_form.add_error("status" if exc.field == "status" else None, str(exc))
+        else:
+            messages.success(request, _("The family's status has been changed."))
+            return redirect_after_post(request, reverse("registry:family_detail", args=[family.pk]))
+    elif which == "head" and head_form.is_valid():
+        new_head = next(p for p in candidates if p.pk == head_form.cleaned_data["new_head"])
+        try:
+            services.family_change_head(
+                actor=user,
+                family=family,
+                new_head=new_head,
+                former_head_relationship=head_form.cleaned_data.get("former_head_relationship"),
+                reason=head_form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(head_form, exc.errors)
+        except DomainError as exc:
+            head_form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("%(name)s is now the head of family.") % {"name": new_head.name}
+            )
+            return redirect_after_post(request, reverse("registry:family_detail", args=[family.pk]))
+    elif which not in (None, "status", "head"):
+        raise Http404
+    return render(
+        request,
+        "registry/family_status.html",
+        {
+            "family": family,
+            "kk": number_for(user, family.kk_number),
+            "status_form": status_form,
+            "head_form": head_form if candidates else None,
+            "head": head,
+            "active_count": len(active),
+            "errors": error_summary([(_("Status"), status_form), (_("Head of family"), head_form)]),
+        },
+    )
