@@ -66,7 +66,7 @@ def ensure_schema() -> None:
 
 
 def load(people: int, loader: str, seed: int) -> None:
-    have = Person.objects.count()
+    have = Person.objects.unscoped().count()
     if have >= people:
         print(f"database holds {have:,} people; not loading")
         return
@@ -412,18 +412,18 @@ def main() -> None:
     settle()
     if args.load_only:
         return
-    total = Person.objects.count()
+    total = Person.objects.unscoped().count()
     rng = random.Random(args.seed)
     operator = user(Role.OPERATOR, "13.71")
     sample = list(
-        Person.objects.filter(
-            id__in=[rng.randint(1, total) for _ in range(args.queries * 3)]
-        ).values_list("nik", "name", "region_id", "family__kk_number", "id")
+        Person.objects.unscoped()
+        .filter(id__in=[rng.randint(1, total) for _ in range(args.queries * 3)])
+        .values_list("nik", "name", "region_id", "family__kk_number", "id")
     )
     village = max({r[2] for r in sample}, key=lambda v: sum(1 for r in sample if r[2] == v))
     psm = user(Role.PSM, village)
     print(
-        f"\n{total:,} people, {Family.objects.count():,} families; "
+        f"\n{total:,} people, {Family.objects.unscoped().count():,} families; "
         f"PostgreSQL {connection.pg_version}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}"
         f"; PSM scope {village}; {load_average()}\n"
     )

@@ -107,7 +107,7 @@ class World:
 
     @cached_property
     def person(self) -> Person:
-        return Person.objects.filter(family=self.family).first()
+        return Person.objects.unscoped().filter(family=self.family).first()
 
     @cached_property
     def ppks(self) -> PPKSCategory:
@@ -447,8 +447,12 @@ def state() -> dict:
         "scopes": list(
             RegionScope.objects.order_by("pk").values_list("pk", "user_id", "region_id")
         ),
-        "families": list(Family.objects.order_by("pk").values_list("pk", "version", "status")),
-        "people": list(Person.objects.order_by("pk").values_list("pk", "version", "life_status")),
+        "families": list(
+            Family.objects.unscoped().order_by("pk").values_list("pk", "version", "status")
+        ),
+        "people": list(
+            Person.objects.unscoped().order_by("pk").values_list("pk", "version", "life_status")
+        ),
         "ppks": list(PPKSCategory.objects.order_by("pk").values_list("pk", "name", "is_active")),
         "imports": ImportBatch.objects.count(),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),

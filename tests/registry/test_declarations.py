@@ -6,11 +6,11 @@ import pytest
 
 from padu.core.records.derive import storage
 from padu.registry.declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
-from padu.registry.exports import REGION_COLUMNS, Columns
+from padu.registry.exports import Columns
 from padu.registry.forms import FamilyForm, PersonForm
 from padu.registry.importer.columns import FAMILY_VALUES, PERSON_VALUES, STAGE_COLUMNS
 from padu.registry.importer.document import document_path, render
-from padu.registry.importer.layout import ROW
+from padu.registry.importer.layout import REGION_NAMES, ROW
 from padu.registry.models import DesilRecord, Family, Household, Person
 from padu.registry.schemas import FamilyFields, FamilyOut, PersonFields, PersonOut
 
@@ -73,7 +73,7 @@ def test_the_api_schemas_are_the_declared_fields():
 
 
 def test_the_export_columns_are_the_layouts_then_the_region_names():
-    assert Columns(full=True).header == [*ROW.names, *ROW.export_only, *REGION_COLUMNS]
+    assert Columns(full=True).header == [*ROW.names, *ROW.export_only, *REGION_NAMES]
 
 
 def test_the_layout_document_is_up_to_date():

@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.registry import codes
-from padu.registry.exports import REGION_COLUMNS
 from padu.registry.identifiers import mask_number
-from padu.registry.importer.layout import MASKED_NOTICE, ROW
+from padu.registry.importer.layout import MASKED_NOTICE, REGION_NAMES, ROW
 from tests.factories import KEL_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def _records(lines: list[list]) -> tuple[str, list[dict]]:
         notice = lines[0][0]
         lines = lines[1:]
     header, *rows = lines
-    assert header == [*ROW.names, *ROW.export_only, *REGION_COLUMNS]
+    assert header == [*ROW.names, *ROW.export_only, *REGION_NAMES]
     return notice, [dict(zip(header, row, strict=True)) for row in rows]
 
 

@@ -81,9 +81,9 @@ def test_a_repeated_nik_keeps_its_first_valid_row():
 def test_members_follow_their_rejected_family_row():
     rows = _rows(
         (2, KK_1, _nik(1), CHILD, "2005-08-17", "13.71.01.1001", True),
-        (3, KK_1, _nik(2), HEAD, "1980-08-17", None, True),
+        (3, KK_1, _nik(2), HEAD, "1980-08-17", "", True),
         (4, KK_1, _nik(3), SPOUSE, "1981-08-17", "13.71.01.1001", True),
-        (5, KK_2, _nik(4), HEAD, "1984-08-17", None, True),  # a member, not the family row
+        (5, KK_2, _nik(4), HEAD, "1984-08-17", "", True),  # a member, not the family row
         (6, KK_2, _nik(5), HEAD, "1986-08-17", "13.71.01.1001", True),
     )
     families = rows.family_rows()

@@ -50,9 +50,9 @@ def operator(db):
 
 def _counts():
     return (
-        Family.objects.count(),
-        Person.objects.count(),
-        DesilRecord.objects.count(),
+        Family.objects.unscoped().count(),
+        Person.objects.unscoped().count(),
+        DesilRecord.objects.unscoped().count(),
         AuditEntry.objects.filter(object_type__in=["registry.family", "registry.person"]).count(),
         ImportBatch.objects.count(),
     )
@@ -96,16 +96,19 @@ def test_generated_csv_imports_and_reimport_changes_nothing(tmp_path, media, ope
     assert batch.status == ImportBatch.Status.DONE, batch.message
     assert (batch.people_created, batch.families_created) == (300, generated.families)
     assert batch.error_rows == 0 and batch.unchanged_rows == 0
-    assert Person.objects.count() == 300 and Family.objects.count() == generated.families
+    assert (
+        Person.objects.unscoped().count() == 300
+        and Family.objects.unscoped().count() == generated.families
+    )
     ranked = sum(n for d, n in generated.desil_families.items() if d is not None)
-    assert DesilRecord.objects.count() == ranked
-    assert Person.objects.filter(ppks__isnull=False).exists()
+    assert DesilRecord.objects.unscoped().count() == ranked
+    assert Person.objects.unscoped().filter(ppks__isnull=False).exists()
     # Every name can be searched (registry.models.NameKey).
-    keys = set(Person.objects.values_list("name_key", flat=True))
+    keys = set(Person.objects.unscoped().values_list("name_key", flat=True))
     assert set(NameKey.objects.values_list("key", flat=True)) == keys
     # What the import created points to it; one audit entry counts it all.
-    assert not Person.objects.exclude(created_import=batch).exists()
-    assert not Family.objects.exclude(created_import=batch).exists()
+    assert not Person.objects.unscoped().exclude(created_import=batch).exists()
+    assert not Family.objects.unscoped().exclude(created_import=batch).exists()
     entries = AuditEntry.objects.filter(source=f"import:{batch.pk}")
     applied = entries.get(action="registry.import.applied")
     assert applied.after["people_created"] == 300
@@ -114,13 +117,15 @@ def test_generated_csv_imports_and_reimport_changes_nothing(tmp_path, media, ope
     assert not entries.filter(object_type__in=["registry.person", "registry.family"]).exists()
 
     before = _counts()
-    versions = list(Person.objects.order_by("pk").values_list("version", flat=True))
+    versions = list(Person.objects.unscoped().order_by("pk").values_list("version", flat=True))
     again = import_local_file(actor=operator, path=path)
     assert (again.people_created, again.people_updated) == (0, 0)
     assert (again.families_created, again.families_updated) == (0, 0)
     assert again.unchanged_rows == 300
     assert _counts()[:4] == before[:4]
-    assert list(Person.objects.order_by("pk").values_list("version", flat=True)) == versions
+    assert (
+        list(Person.objects.unscoped().order_by("pk").values_list("version", flat=True)) == versions
+    )
 
 
 def test_one_changed_cell_updates_exactly_that_record(tmp_path, media, operator):
@@ -138,7 +143,7 @@ def test_one_changed_cell_updates_exactly_that_record(tmp_path, media, operator)
         ],
     )
     import_local_file(actor=operator, path=path)
-    person = Person.objects.get(nik="1371011708050002")
+    person = Person.objects.unscoped().get(nik="1371011708050002")
     changed = _write_csv(
         tmp_path / "b.csv",
         [
@@ -230,7 +235,7 @@ def test_every_broken_kind_is_reported_and_valid_rows_still_import(
         level = "kesalahan" if item["severity"] == "error" else "peringatan"
         assert any(x["kolom"] == item["column"] and x["tingkat"] == level for x in lines), item
         assert all(x["pesan"] for x in lines)
-    assert Person.objects.filter(name="<script>alert(1)</script>").exists()
+    assert Person.objects.unscoped().filter(name="<script>alert(1)</script>").exists()
     errors = {int(x["baris"]) for x in report if x["tingkat"] == "kesalahan"}
     assert batch.error_rows == len(errors)
     assert batch.people_created == batch.total_rows - len(errors)
@@ -269,7 +274,7 @@ def test_cross_row_rules(tmp_path, media, operator):
     assert "2" in report[(4, "nik")]
     assert (5, "kode_wilayah") in report
     assert "5" in report[(6, "no_kk")]
-    assert list(Person.objects.values_list("nik", flat=True)) == ["1371015705800001"]
+    assert list(Person.objects.unscoped().values_list("nik", flat=True)) == ["1371015705800001"]
 
 
 def test_a_new_head_for_a_family_whose_head_stays_is_rejected(tmp_path, media, operator):
@@ -300,7 +305,7 @@ def test_a_new_head_for_a_family_whose_head_stays_is_rejected(tmp_path, media, o
     assert "1371xxxxxxxx0001" in report[(2, "hubungan_keluarga")]
     assert "2" in report[(3, "no_kk")]
     assert batch.people_created == 0 and batch.error_rows == 2
-    family = Family.objects.get(kk_number="1371011501200001")
+    family = Family.objects.unscoped().get(kk_number="1371011501200001")
     assert list(family.members.filter(relationship=1).values_list("nik", flat=True)) == [
         "1371015705800001"
     ]
@@ -327,7 +332,7 @@ def test_rows_outside_the_actors_area_are_rejected(tmp_path, media):
     batch = import_local_file(actor=kecamatan_user, path=_write_csv(tmp_path / "s.csv", rows))
     assert batch.people_created == 1 and batch.error_rows == 1
     assert [x["kolom"] for x in _report(batch)] == ["kode_wilayah"]
-    assert not Family.objects.filter(region__code__startswith=KEC_A).exists()
+    assert not Family.objects.unscoped().filter(region__code__startswith=KEC_A).exists()
 
 
 def test_xlsx_imports(tmp_path, media, operator):
@@ -533,7 +538,7 @@ def test_bulk_first_import_keeps_every_index_and_key(
     assert batch.status == ImportBatch.Status.DONE, batch.message
     assert (batch.people_created, batch.families_created) == (200, generated.families)
     assert {table: _indexes_and_keys(table) for table in tables} == before
-    assert Person.objects.filter(family__kk_number__isnull=False).count() == 200
+    assert Person.objects.unscoped().filter(family__kk_number__isnull=False).count() == 200
 
 
 @pytest.mark.postgres

@@ -294,7 +294,7 @@ def test_register_a_family_with_two_members(client, operator):
         **{"assets": ["televisi"], "livestock_kambing": "2", "members-1-ppks": ["24"]},
     )
     response = client.post(reverse("registry:family_create"), data)
-    family = Family.objects.get(kk_number=data["kk_number"])
+    family = Family.objects.unscoped().get(kk_number=data["kk_number"])
     assert response.status_code == 302 and response["Location"] == reverse(
         "registry:family_detail", args=[family.pk]
     )
@@ -310,7 +310,9 @@ def test_register_a_family_with_two_members(client, operator):
         (head_nik, "Hendra Gunawan", 1),
         (wife_nik, "Rina Marlina", 2),
     ]
-    assert list(Person.objects.get(nik=wife_nik).ppks.values_list("code", flat=True)) == [24]
+    assert list(
+        Person.objects.unscoped().get(nik=wife_nik).ppks.values_list("code", flat=True)
+    ) == [24]
 
 
 def test_adding_a_member_without_javascript_keeps_the_input_and_shows_no_errors(client, operator):
@@ -323,7 +325,7 @@ def test_adding_a_member_without_javascript_keeps_the_input_and_shows_no_errors(
     assert 'id="id_members-1-nik"' in page and "autofocus" in page
     assert 'value="Hendra"' in page and 'value="1371"' in page
     assert "errorlist" not in page and "Please correct" not in page
-    assert Family.objects.count() == 0
+    assert Family.objects.unscoped().count() == 0
 
 
 def test_adding_a_member_with_htmx_returns_one_form_and_the_new_count(client, operator):
@@ -354,7 +356,7 @@ def test_an_empty_extra_member_form_is_ignored(client, operator):
     data["members-1-dukcapil_status"] = "belum"
     response = client.post(reverse("registry:family_create"), data)
     assert response.status_code == 302
-    assert Family.objects.get(kk_number=data["kk_number"]).members.count() == 1
+    assert Family.objects.unscoped().get(kk_number=data["kk_number"]).members.count() == 1
 
 
 def test_errors_are_shown_by_field_and_nothing_is_saved(client, operator):
@@ -368,7 +370,7 @@ def test_errors_are_shown_by_field_and_nothing_is_saved(client, operator):
         r'<input[^>]+aria-invalid="true"[^>]+id="id_members-0-nik"', page
     ) or re.search(r'aria-describedby="id_members-0-nik_helptext id_members-0-nik_error"', page)
     assert f'<a href="#id_members-0-nik">Member 1 — {message}</a>' in page
-    assert Family.objects.count() == 0
+    assert Family.objects.unscoped().count() == 0
 
 
 def test_warnings_are_confirmed_with_the_checked_button(client, operator):
@@ -393,10 +395,10 @@ def test_warnings_are_confirmed_with_the_checked_button(client, operator):
         '<button type="submit" name="confirm_warnings" value="1">I have checked, save</button>'
         in page
     )
-    assert Family.objects.count() == 0
+    assert Family.objects.unscoped().count() == 0
     response = client.post(reverse("registry:family_create"), {**data, "confirm_warnings": "1"})
     assert response.status_code == 302
-    assert Family.objects.get(kk_number=data["kk_number"]).members.count() == 2
+    assert Family.objects.unscoped().get(kk_number=data["kk_number"]).members.count() == 2
 
 
 # ------------------------------------------------------------------------------------- edit
@@ -501,10 +503,10 @@ def test_add_a_member_and_confirm_a_warning(client, operator, fam):
     }
     page = text(client.post(url, data))
     assert "NIK: digits 7–8 (44) mark the person as female, but sex is male." in page
-    assert not Person.objects.filter(nik=nik).exists()
+    assert not Person.objects.unscoped().filter(nik=nik).exists()
     response = client.post(url, {**data, "sex": "P"})
     assert response.status_code == 302
-    person = Person.objects.get(nik=nik)
+    person = Person.objects.unscoped().get(nik=nik)
     assert (person.family, person.region_id, person.disability_label) == (
         fam,
         KEL_A,

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from padu.registry.importer.layout import EXPORT_ONLY, FAMILY_COLUMNS, NAMES
+from padu.registry.importer.layout import FAMILY_COLUMNS, NAMES, ROW
 from padu.synth.allocator import SerialAllocator, compose_number
 from padu.synth.dates import REFERENCE_DATE
 from padu.synth.inject import BROKEN_KINDS, DUPLICATE_KINDS
@@ -173,7 +173,7 @@ def clean(population):
 
 def test_columns_are_those_of_the_import_layout_document():
     documented = re.findall(r"^\| `([a-z_]+)` \|", DOC.read_text(encoding="utf-8"), flags=re.M)
-    assert documented == [*NAMES, *EXPORT_ONLY]
+    assert documented == [*NAMES, *ROW.export_only]
 
 
 def test_file_has_every_column_and_exact_counts(population):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
@@ -35,12 +35,10 @@ from padu.regions.selectors import common_region
 from . import codes, selectors
 from .declarations import FAMILY, PERSON
 from .identifiers import mask_number
-from .importer.layout import MASKED_NOTICE, ROW
+from .importer.layout import MASKED_NOTICE, REGION_NAMES, ROW
 from .models import Person
 
 CHUNK_SIZE = 2000
-# Read-only columns after the layout's: the names of the region codes the layout holds.
-REGION_COLUMNS = ("nama_kecamatan", "nama_kelurahan")
 
 
 class TooManyRowsError(Exception):
@@ -59,7 +57,7 @@ class Columns:
 
     @property
     def header(self) -> list[str]:
-        return [c.name for c in self.columns] + list(REGION_COLUMNS)
+        return [c.name for c in self.columns] + list(REGION_NAMES)
 
     def paths(self, record, prefix: str = "") -> list[str]:
         """The values_list paths of `record`'s columns (a family's behind `prefix`)."""
@@ -149,7 +147,7 @@ def family_export(*, user, filters: dict, file_format: str):
     def rows():
         paths = ["id", *family_paths, "region__parent__name", "region__name"]
         for chunk in _chunks(queryset.values_list(*paths)):
-            heads = _heads([r[0] for r in chunk], person_paths)
+            heads = _heads(user, [r[0] for r in chunk], person_paths)
             ppks = _ppks_of([h[1] for h in heads.values()])
             for r in chunk:
                 cells = columns.cells(FAMILY, r[1:-2])
@@ -171,16 +169,23 @@ def family_export(*, user, filters: dict, file_format: str):
     )
 
 
-def _heads(family_ids: list[int], paths: list[str]) -> dict[int, tuple]:
-    """family id → (family id, person id, *values) of its head: the active one first."""
-    active_first = Case(
-        When(life_status=codes.LifeStatus.ACTIVE, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+def _heads(user, family_ids: list[int], paths: list[str]) -> dict[int, tuple]:
+    """family id → (family id, person id, *values) of the member whose row stands for the
+    family: its active head, else its latest head, else its first active member (a family file
+    of such rows imports families with their heads)."""
+
+    def first(condition) -> Case:
+        return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+
     heads = (
-        Person.objects.filter(family_id__in=family_ids, relationship=codes.Relationship.HEAD)
-        .order_by("family_id", active_first, "-id")
+        selectors.people_visible(user=user)
+        .filter(family_id__in=family_ids)
+        .order_by(
+            "family_id",
+            first(Q(relationship=codes.Relationship.HEAD)),
+            first(Q(life_status=codes.LifeStatus.ACTIVE)),
+            "-id",
+        )
         .values_list("family_id", "id", *paths)
     )
     out: dict[int, tuple] = {}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.core.models import BaseModel
 from padu.core.records.derive import abstract_model
+from padu.core.scoping import ScopedManager
 
 from . import codes
 from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
@@ -72,6 +73,8 @@ class ImportedRecord(models.Model):
 class Household(HouseholdFields, BaseModel):
     """A dwelling (rumah tangga) shared by one or more families."""
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
@@ -91,7 +94,10 @@ class Family(FamilyFields, ImportedRecord, BaseModel):
         on_delete=models.SET_NULL,
         related_name="families",
     )
+
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("family")
@@ -132,6 +138,8 @@ class DesilRecord(DesilFields):
         related_name="+",
     )
 
+    objects = ScopedManager("family__region__code")
+
     class Meta:
         verbose_name = _("desil record")
         verbose_name_plural = _("desil history")
@@ -161,7 +169,10 @@ class Person(PersonFields, ImportedRecord, BaseModel):
     # Spelling-normalised name for fuzzy search (see registry.names); maintained by services and
     # import, and registered in NameKey.
     name_key = models.CharField(_("search key"), max_length=160)
+
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("person")

@@ -37,13 +37,13 @@ def families_visible(*, user) -> QuerySet[Family]:
     """All families inside the user's area; nothing for a user without registry access."""
     if not has_capability(user, Cap.REGISTRY_VIEW):
         return Family.objects.none()
-    return Family.objects.filter(region_q(user, "region__code"))
+    return Family.objects.scoped(user)
 
 
 def people_visible(*, user) -> QuerySet[Person]:
     if not has_capability(user, Cap.REGISTRY_VIEW):
         return Person.objects.none()
-    return Person.objects.filter(region_q(user, "region__code"))
+    return Person.objects.scoped(user)
 
 
 def region_population_counts(*, user, codes: list[str]) -> dict[str, tuple[int, int]]:
@@ -180,7 +180,9 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
     query = (filters.get("q") or "").strip()
     if number := clean_number(query):
         # The member's family id first: "kk = x OR id IN (subquery)" defeats both indexes.
-        nik_families = list(Person.objects.filter(nik=number).values_list("family_id", flat=True))
+        nik_families = list(
+            people_visible(user=user).filter(nik=number).values_list("family_id", flat=True)
+        )
         qs = qs.filter(Q(kk_number=number) | Q(pk__in=nik_families))
     elif query and _trigram(qs):
         # The matching members joined and grouped, their best relevance the family's: one pass
@@ -205,7 +207,8 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    heads = Person.objects.filter(relationship=Relationship.HEAD).order_by("id")
+    # Prefetched for the scoped families of the page only.
+    heads = Person.objects.unscoped().filter(relationship=Relationship.HEAD).order_by("id")
     return (
         qs.select_related("region", "region__parent")
         .annotate(member_count=Coalesce(Subquery(active_members[:1]), Value(0)))
@@ -495,9 +498,7 @@ def family_timeline(*, user, family: Family):
 
     if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, family.region_id):
         return AuditEntry.objects.none()
-    member_ids = [
-        str(pk) for pk in Person.objects.filter(family=family).values_list("pk", flat=True)
-    ]
+    member_ids = [str(pk) for pk in family.members.values_list("pk", flat=True)]
     return (
         AuditEntry.objects.filter(
             Q(object_type="registry.family", object_id=str(family.pk))
@@ -535,9 +536,9 @@ def import_registrations(*, user, family: Family | None = None, person: Person |
         return []
     from .models import ImportBatch
 
-    people = Person.objects.filter(
-        **({"family": family} if family is not None else {"pk": person.pk})
-    ).filter(created_import__isnull=False)
+    people = (family.members if family is not None else Person.objects.scoped(user)).filter(
+        **({} if family is not None else {"pk": person.pk}), created_import__isnull=False
+    )
     records = list(people)
     if family is not None and family.created_import_id is not None:
         records.append(family)
@@ -595,9 +596,12 @@ def household_families(*, user, family: Family) -> list[Family]:
     each with `head` (its active head of family, or None)."""
     if family.household_id is None:
         return []
-    heads = Person.objects.filter(
-        relationship=Relationship.HEAD, life_status=LifeStatus.ACTIVE
-    ).order_by("id")
+    # Prefetched for the scoped families of the dwelling only.
+    heads = (
+        Person.objects.unscoped()
+        .filter(relationship=Relationship.HEAD, life_status=LifeStatus.ACTIVE)
+        .order_by("id")
+    )
     others = list(
         families_visible(user=user)
         .filter(household_id=family.household_id)

@@ -70,9 +70,9 @@ class FileRules:
         for column, check in self.record_checks:
             if check.level != ERROR:
                 continue
-            own = out.get(column, pl.col(f"_e_{column}"))
+            own = out.get(f"_e_{column}", pl.col(f"_e_{column}"))
             values = {name: pl.col(f"_v_{name}") for name in check.fields}
-            out[column] = pl.coalesce(
+            out[f"_e_{column}"] = pl.coalesce(
                 own,
                 pl.when(own.is_null() & check.test_expr(values, self.context)).then(
                     lit(check.problem.code)

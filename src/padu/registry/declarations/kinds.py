@@ -116,6 +116,9 @@ class Village(Kind):
     area. Stored as a key to the region table."""
 
     outside: object = _("you can register families only in your own area.")
+    # Blank is "" and a wrong code null, so that the import tells a family row that lacks its
+    # kelurahan (a rule across rows) from one whose kelurahan is wrong.
+    empty = ""
 
     def parse(self, value, context) -> str:
         code = _dotted(getattr(value, "code", None) or strip(value))

@@ -166,7 +166,8 @@ CHECKS = (
         ),
         field="disability_severity",
         fields=("disability_severity", "disability"),
-        test=lambda v, _ctx: bool(v.get("disability_severity")) and not v.get("disability"),
+        # A wrong disability (None) has its own error: only none given is "no type".
+        test=lambda v, _ctx: bool(v.get("disability_severity")) and v.get("disability") == [],
         test_expr=lambda c, _ctx: (
             (c["disability_severity"] != "") & (c["disability"].list.len() == 0)
         ),

@@ -22,8 +22,10 @@ COLUMNS = ROW.columns
 NAMES: tuple[str, ...] = ROW.names
 REQUIRED: tuple[str, ...] = ROW.required
 FAMILY_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.family)
-# Read-only columns of an export (a status, region names): an import ignores them.
-EXPORT_ONLY: tuple[str, ...] = ROW.export_only
+# The names of the region codes a file holds, which an export adds for the reader.
+REGION_NAMES = ("nama_kecamatan", "nama_kelurahan")
+# Read-only columns of an export (a status, a score, region names): an import ignores them.
+EXPORT_ONLY: tuple[str, ...] = (*ROW.export_only, *REGION_NAMES)
 # Identifiers that a spreadsheet must hold as text: 16 digits do not survive as a number.
 IDENTIFIER_COLUMNS = tuple(c.name for c in COLUMNS if c.field.name in ("nik", "kk_number"))
 

@@ -15,7 +15,7 @@ class ReportWriter:
     def __init__(self, path: Path):
         self.path = path
         self.lines = 0
-        self.error_rows = 0
+        self.errored: set[int] = set()
         self.warned_rows: set[int] = set()
         self._fh = None
         self._sorted = True
@@ -30,7 +30,7 @@ class ReportWriter:
             lines.head(0).write_csv(self._fh)
         lines.select(list(REPORT_SCHEMA)).write_csv(self._fh, include_header=False)
         self.lines += lines.height
-        self.error_rows += lines.filter(pl.col("tingkat") == ERROR)["baris"].n_unique()
+        self.errored.update(lines.filter(pl.col("tingkat") == ERROR)["baris"].to_list())
         self.warned_rows.update(lines.filter(pl.col("tingkat") != ERROR)["baris"].to_list())
         self._sorted = self._sorted and in_order
 
@@ -39,12 +39,25 @@ class ReportWriter:
         if rows:
             self.add(pl.DataFrame(rows, schema=REPORT_SCHEMA, orient="row"), in_order=False)
 
+    @property
+    def error_rows(self) -> int:
+        return len(self.errored)
+
     def close(self) -> Path | None:
+        """Finish the file: in row order, and without the warnings of rows that were not
+        imported after all (a warning says "imported, check it")."""
         if self._fh is None:
             return None
         self._fh.close()
-        if not self._sorted:
+        rejected_warned = self.warned_rows & self.errored
+        if not self._sorted or rejected_warned:
             frame = pl.read_csv(self.path, schema=REPORT_SCHEMA, encoding="utf8")
+            if rejected_warned:
+                frame = frame.filter(
+                    (pl.col("tingkat") == ERROR)
+                    | ~pl.col("baris").is_in(pl.Series(list(rejected_warned)).implode())
+                )
+                self.warned_rows -= rejected_warned
             with self.path.open("wb") as fh:
                 fh.write(b"\xef\xbb\xbf")
                 frame.sort("baris", maintain_order=True).write_csv(fh)

@@ -14,7 +14,6 @@ from padu.core.audit import audit_record
 from padu.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from padu.core.models import AuditEntry
 from padu.core.records.derive import record_values
-from padu.core.scoping import region_q
 
 from .. import codes
 from ..context import RecordContext
@@ -78,9 +77,7 @@ def member_view(person) -> dict:
 
 
 def _locked(model, actor, pk):
-    locked = (
-        model.objects.select_for_update().filter(region_q(actor, "region__code"), pk=pk).first()
-    )
+    locked = model.objects.select_for_update().scoped(actor).filter(pk=pk).first()
     if locked is None:
         raise PermissionDeniedError()
     return locked
@@ -99,9 +96,7 @@ def locked_families(actor, pks: list[int]) -> dict[int, Family]:
     ends wait for each other instead of deadlocking); all must be inside the actor's area."""
     found = {
         f.pk: f
-        for f in Family.objects.select_for_update()
-        .filter(region_q(actor, "region__code"), pk__in=pks)
-        .order_by("pk")
+        for f in Family.objects.select_for_update().scoped(actor).filter(pk__in=pks).order_by("pk")
     }
     if len(found) != len(set(pks)):
         raise PermissionDeniedError()
@@ -109,7 +104,7 @@ def locked_families(actor, pks: list[int]) -> dict[int, Family]:
 
 
 def active_members(family: Family, *, exclude_pk=None, lock: bool = False) -> list[Person]:
-    qs = Person.objects.filter(family=family, life_status=LifeStatus.ACTIVE).exclude(pk=exclude_pk)
+    qs = family.members.filter(life_status=LifeStatus.ACTIVE).exclude(pk=exclude_pk)
     if lock:
         qs = qs.select_for_update()
     return list(qs.order_by("relationship", "birth_date", "pk"))

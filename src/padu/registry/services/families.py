@@ -201,7 +201,7 @@ def family_update(
                     }
                 ) from exc
             if "region_id" in changed:
-                Person.objects.filter(family=locked).update(region_id=locked.region_id)
+                locked.members.update(region_id=locked.region_id)
         if new_desil:
             record_desil(
                 actor=actor,

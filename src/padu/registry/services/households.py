@@ -91,7 +91,10 @@ def _set_household(*, actor, family: Family, household: Household | None, reason
 
 def _dissolve_if_alone(*, actor, household_id: int, reason: str) -> None:
     remaining = list(
-        Family.objects.select_for_update().filter(household_id=household_id).order_by("pk")
+        Family.objects.select_for_update()
+        .scoped(actor)
+        .filter(household_id=household_id)
+        .order_by("pk")
     )
     if len(remaining) == 1:
         _set_household(actor=actor, family=remaining[0], household=None, reason=reason)

@@ -15,8 +15,10 @@ from ..models import Family, Person
 def nik_taken(actor, nik: str, *, exclude_pk=None) -> str | None:
     """Why `nik` cannot be used, or None. Inside the actor's area the message says where the NIK
     is; outside it, only that it exists."""
+    # A NIK is unique in the whole registry: looked up everywhere, told only inside the area.
     other = (
-        Person.objects.select_related("family", "region")
+        Person.objects.unscoped()
+        .select_related("family", "region")
         .filter(nik=nik)
         .exclude(pk=exclude_pk)
         .first()
@@ -48,7 +50,11 @@ def nik_taken(actor, nik: str, *, exclude_pk=None) -> str | None:
 
 def kk_taken(actor, kk: str, *, exclude_pk=None) -> str | None:
     other = (
-        Family.objects.select_related("region").filter(kk_number=kk).exclude(pk=exclude_pk).first()
+        Family.objects.unscoped()  # as a NIK: unique everywhere
+        .select_related("region")
+        .filter(kk_number=kk)
+        .exclude(pk=exclude_pk)
+        .first()
     )
     if other is None:
         return None

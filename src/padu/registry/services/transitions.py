@@ -161,8 +161,8 @@ def _family_transition(*, actor, family: Family, status: str, reason: str, sourc
                 _status_step(obj=person, status=FAMILY_TO_MEMBER[status], **step)
         elif status == FamilyStatus.ACTIVE and old in FAMILY_TO_MEMBER:
             # The members that left together with the family come back with it.
-            returning = Person.objects.select_for_update().filter(
-                family=locked, life_status=FAMILY_TO_MEMBER[old], status_changed_at=left_at
+            returning = locked.members.select_for_update().filter(
+                life_status=FAMILY_TO_MEMBER[old], status_changed_at=left_at
             )
             for person in returning:
                 _status_step(obj=person, status=LifeStatus.ACTIVE, **step)
