@@ -16,17 +16,6 @@ from tests.factories import DAY_IN, KOTA, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
 ZONES = pytest.mark.parametrize("zone", list(DAY_IN))
-# Until registry/selectors.py and views/lists.py take "today" in the current time zone instead of
-# their hard-coded Asia/Jakarta (selectors.JAKARTA); strict: the fix turns these red, so that the
-# mark is removed with it.
-STILL_JAKARTA = pytest.mark.xfail(strict=True, reason="today is taken in Asia/Jakarta")
-AGE_ZONES = pytest.mark.parametrize(
-    "zone",
-    [
-        pytest.param(zone, marks=STILL_JAKARTA if DAY_IN[zone] != DAY_IN["Asia/Jakarta"] else ())
-        for zone in DAY_IN
-    ],
-)
 
 
 @pytest.fixture
@@ -69,7 +58,7 @@ def test_the_import_list_filters_on_the_local_upload_day(clock, client, operator
     assert "dtsen.csv" not in on_another_day.content.decode()
 
 
-@AGE_ZONES
+@ZONES
 def test_an_age_band_counts_the_age_on_the_local_day(clock, zone):
     """18 on 1 February 2026: an adult in Jayapura at 00:30 WIT, still 17 in Jakarta."""
     with override_settings(TIME_ZONE=zone):
@@ -77,7 +66,7 @@ def test_an_age_band_counts_the_age_on_the_local_day(clock, zone):
     assert born_by == DAY_IN[zone].replace(year=2008)
 
 
-@AGE_ZONES
+@ZONES
 def test_the_person_list_shows_the_age_on_the_local_day(client, operator, zone):
     PersonFactory(birth_date=datetime.date(2008, 2, 1))
     with override_settings(TIME_ZONE=zone):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from padu.core.htmx import render_page_or_partial
 from padu.core.scoping import has_capability
 
 from .. import exports, selectors
+from ..declarations.person import age_on
 from ..filters import FamilyFilterForm, PersonFilterForm
 from ..identifiers import mask_number
 
@@ -134,7 +136,7 @@ def person_list(request):
         "person",
         selectors.PERSON_DEFAULT_SORT,
     )
-    today = selectors.timezone.localdate(timezone=selectors.JAKARTA)
+    today = timezone.localdate()
     for person in page.object_list:
         person.nik_masked = mask_number(person.nik)
         person.age = _age(person.birth_date, today)
@@ -221,13 +223,7 @@ def _urlencode(params: dict) -> str:
 
 
 def _age(birth_date, today) -> int | None:
-    if birth_date is None:
-        return None
-    return (
-        today.year
-        - birth_date.year
-        - ((today.month, today.day) < (birth_date.month, birth_date.day))
-    )
+    return None if birth_date is None else age_on(birth_date, today)
 
 
 def _export(request, form, export, list_name: str):

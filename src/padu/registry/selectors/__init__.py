@@ -1,0 +1,70 @@
+"""Scoped reads of the registry: one family or person and the home/region counts (`records`), the
+lists with their filters (`lists`), name and number search (`search`), the history of a record
+(`history`). Every query of families or people starts with `families_visible`/`people_visible`.
+"""
+
+from .history import family_timeline, import_registrations, person_timeline
+from .lists import (
+    AGE_BANDS,
+    DESIL_NONE,
+    DISABILITY_ANY,
+    DISABILITY_FIELDS,
+    DISABILITY_MULTIPLE,
+    FAMILY_DEFAULT_SORT,
+    FAMILY_SORTS,
+    PERSON_DEFAULT_SORT,
+    PERSON_SORTS,
+    age_band_range,
+    disability_q,
+    family_list,
+    list_count,
+    parse_desil,
+    person_list,
+)
+from .records import (
+    families_visible,
+    family_by_number,
+    family_get,
+    family_members,
+    home_summary,
+    household_families,
+    people_visible,
+    person_get,
+    ppks_categories_with_counts,
+    region_population_counts,
+)
+from .search import NUMBER_LENGTH, clean_number, name_search_thresholds
+
+__all__ = [
+    "AGE_BANDS",
+    "DESIL_NONE",
+    "DISABILITY_ANY",
+    "DISABILITY_FIELDS",
+    "DISABILITY_MULTIPLE",
+    "FAMILY_DEFAULT_SORT",
+    "FAMILY_SORTS",
+    "NUMBER_LENGTH",
+    "PERSON_DEFAULT_SORT",
+    "PERSON_SORTS",
+    "age_band_range",
+    "clean_number",
+    "disability_q",
+    "families_visible",
+    "family_by_number",
+    "family_get",
+    "family_list",
+    "family_members",
+    "family_timeline",
+    "home_summary",
+    "household_families",
+    "import_registrations",
+    "list_count",
+    "name_search_thresholds",
+    "parse_desil",
+    "people_visible",
+    "person_get",
+    "person_list",
+    "person_timeline",
+    "ppks_categories_with_counts",
+    "region_population_counts",
+]
