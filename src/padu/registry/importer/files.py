@@ -46,9 +46,9 @@ XLSX = "xlsx"
 # its XML about 5–20 times; the ratio limit leaves room for very repetitive sheets.
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_RATIO = 200
-# The address space of the child that reads an XLSX (xlsx.py): the limits above keep a real
-# sheet well inside it (400,000 rows of 45 columns need about 0.8 GB), and what needs more dies
-# there, while the import's own process stays small; both together stay under 1.5 GB.
+# The address space of the child that reads an XLSX (xlsx.py). A sheet at the limits of rows and
+# columns (250,000 rows over 64 columns) needs about 0.85 GB of it; what needs more dies there
+# and is refused, while the import's own process waits, small: together under 1.5 GB.
 XLSX_MEMORY = 1024 * 1024 * 1024
 SEPARATORS = (",", ";", "\t")
 
@@ -223,7 +223,7 @@ def _encoding_error(path: Path, bad: int, line: int, line_start: int, byte: int)
     with path.open("rb") as fh:
         first = fh.readline(READ_BLOCK).decode("utf-8", "replace")
         fh.seek(line_start)
-        prefix = fh.read(bad - line_start).decode("utf-8", "replace")
+        prefix = fh.read(min(bad - line_start, READ_BLOCK)).decode("utf-8", "replace")
         sample = fh.read(64 * 1024)
     separator = _separator(first)
     headings = next(csv.reader([first], delimiter=separator), [])
@@ -415,6 +415,11 @@ def _xlsx(mode: str, path: Path, *, out: Path | None = None, columns=()) -> dict
     return answer
 
 
+def _column_name(answer: dict) -> str:
+    """A column as the layout names it (its heading), else by its letters (`AB`)."""
+    return normalise_header(answer["heading"]) or answer["letters"]
+
+
 def _xlsx_error(answer: dict) -> ImportFileError:
     code = answer["error"]
     if code == "rows":
@@ -440,7 +445,7 @@ def _xlsx_error(answer: dict) -> ImportFileError:
             "upload again."
         ) % {
             "row": answer["row"],
-            "column": answer["column"],
+            "column": _column_name(answer),
             "length": _count(answer["length"]),
             "limit": _count(settings.PADU_IMPORT_XLSX_MAX_CELL_CHARS),
         }
@@ -450,7 +455,7 @@ def _xlsx_error(answer: dict) -> ImportFileError:
             "was made by a program and never calculated). Open it in Excel or LibreOffice, save "
             "it again so that the values are calculated, or replace the formulas by their "
             "values (Paste Special → Values), and upload again."
-        ) % {"row": answer["row"], "column": normalise_header(answer["column"])}
+        ) % {"row": answer["row"], "column": _column_name(answer)}
     elif code == "unpacked":
         message = _(
             "The sheet holds more than %(limit)s MB of data (reached at row %(row)s), more than "

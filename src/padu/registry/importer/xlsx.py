@@ -119,9 +119,9 @@ def formula_without_value(path: str) -> tuple[int, str] | None:
         while True:
             block = sheet.read(BLOCK)
             data = tail + block
-            # Whole cells only: what follows the last `</c>` waits for the next block.
-            ends = list(_CELL_END.finditer(data)) if block else []
-            cut = ends[-1].end() if ends else (0 if block else len(data))
+            # Whole rows only: what follows the last `</row>` (or `<row>`) waits for the next block.
+            end = data.rfind(b"row>")
+            cut = (end + 4 if end >= 0 else 0) if block else len(data)
             found = _check_formulas(data[:cut])
             if found is not None:
                 return found
@@ -131,6 +131,8 @@ def formula_without_value(path: str) -> tuple[int, str] | None:
 
 
 def _check_formulas(data: bytes) -> tuple[int, str] | None:
+    if b"<f" not in data and b":f" not in data:
+        return None  # most sheets: a plain search is far quicker than the pattern
     for formula in _FORMULA.finditer(data):
         # The cell's start tag is just before its formula: look back a little, not to the start.
         window = max(formula.start() - 1024, 0)
@@ -175,26 +177,25 @@ def header(path: str, limits: dict) -> dict:
     if found is not None:
         row, letters = found
         index = _column_index(letters) - left if letters != "?" else -1
-        raise Refused(
-            "formula", row=row, column=(cells[index] if 0 <= index < len(cells) else "") or letters
-        )
-    count = sum(1 for _row in _texts(sheet, first, cells, [False] * len(cells), limits))
+        heading = cells[index] if 0 <= index < len(cells) else ""
+        raise Refused("formula", row=row, heading=heading, letters=letters)
+    count = sum(1 for _row in _texts(sheet, first, left, cells, [False] * len(cells), limits))
     return {"header": cells, "rows": count}
 
 
 def write_rows(path: str, out: str, limits: dict) -> dict:
     """The data rows as CSV: `_row`, then the text of each of `limits["columns"]`."""
-    sheet, first, _left = _sheet(path, limits)
+    sheet, first, left = _sheet(path, limits)
     names = limits["columns"]
     with open(out, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["_row", *names])
-        for number, texts in _texts(sheet, first, names, limits["identifiers"], limits):
+        for number, texts in _texts(sheet, first, left, names, limits["identifiers"], limits):
             writer.writerow([number, *texts])
     return {"ok": True}
 
 
-def _texts(sheet, first: int, names: list[str], identifiers: list[bool], limits: dict):
+def _texts(sheet, first: int, left: int, names: list[str], identifiers: list[bool], limits: dict):
     """(row number, texts of the first `len(names)` cells) of each row after the header that
     holds anything, checking each cell's length and the text's total size."""
     width, longest, budget, size = len(names), limits["max_cell"], limits["max_bytes"], 0
@@ -205,9 +206,10 @@ def _texts(sheet, first: int, names: list[str], identifiers: list[bool], limits:
         texts += [""] * (width - len(texts))
         if not any(t.strip() for t in texts):
             continue  # blank rows (at the end of a sheet, or between blocks of data)
-        for name, text in zip(names, texts, strict=True):
+        for index, (name, text) in enumerate(zip(names, texts, strict=True)):
             if len(text) > longest:
-                raise Refused("cell", row=number, column=name, length=len(text))
+                letters = column_letters(left + index)
+                raise Refused("cell", row=number, heading=name, letters=letters, length=len(text))
         size += sum(map(len, texts)) + width
         if size > budget:
             raise Refused("unpacked", row=number)
@@ -218,8 +220,9 @@ def main(argv: list[str]) -> int:
     import resource
 
     mode, path, options = argv[0], argv[1], json.loads(argv[2])
-    memory = options["memory"]
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    memory = options["memory"] if hard == resource.RLIM_INFINITY else min(options["memory"], hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
     try:
         answer = header(path, options) if mode == "header" else write_rows(path, argv[3], options)
     except Refused as exc:
