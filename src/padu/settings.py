@@ -212,6 +212,15 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("PADU_DEMO")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PADU_IMPORT_MAX_BYTES = int(os.environ.get("PADU_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# An XLSX is read whole (calamine, registry/importer/xlsx.py): these limits keep any file they
+# allow, and the import with it, under 1.5 GB of memory. A file over one is refused with a message
+# that names the limit and what to do (usually: save it as CSV UTF-8, which is streamed).
+PADU_IMPORT_XLSX_MAX_UNPACKED_BYTES = int(
+    os.environ.get("PADU_IMPORT_XLSX_MAX_UNPACKED_BYTES", str(500 * 1024 * 1024))
+)
+PADU_IMPORT_XLSX_MAX_ROWS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_ROWS", "250000"))
+PADU_IMPORT_XLSX_MAX_COLUMNS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_COLUMNS", "64"))
+PADU_IMPORT_XLSX_MAX_CELL_CHARS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_CELL_CHARS", "1000"))
 
 TASKS = {
     "default": {

@@ -59,6 +59,20 @@ def test_register_a_family_with_members(api, key):
     ).exists()
 
 
+def test_numbers_written_with_spaces_dots_or_dashes_are_stored_as_their_digits(api, key):
+    """As a form and an import read them (registry.identifiers.normalise_number)."""
+    head = person_payload()
+    nik = head["nik"]
+    head["nik"] = f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}"
+    body = family_payload(members=[head])
+    kk = body["kk_number"]
+    body["kk_number"] = f"{kk[:2]}.{kk[2:4]}.{kk[4:6]}-{kk[6:]}"
+    response = api.post(FAMILIES, body, token=key)
+    assert response.status_code == 201, response.data
+    assert Family.objects.unscoped().get(pk=response.data["id"]).kk_number == kk
+    assert Person.objects.unscoped().get(family_id=response.data["id"]).nik == nik
+
+
 def test_register_refuses_schema_errors_with_field_paths(api, key):
     body = family_payload()
     body["kk_number"] = "12345"

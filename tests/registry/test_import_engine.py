@@ -37,17 +37,6 @@ from tests.factories import KEC_A, KEC_B, KOTA, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def operator(db):
-    return make_user(Role.OPERATOR, scope=KOTA)
-
-
 def _counts():
     return (
         Family.objects.unscoped().count(),

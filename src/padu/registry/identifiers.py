@@ -5,8 +5,13 @@ Python test and its Polars test side by side (the bulk import checks whole files
 tests hold the two equal). Each rule is a plain comparison on fixed digit positions, checked in
 the order below; the first rule that fails is the error raised.
 
-Input: the value as a string; surrounding whitespace is removed, nothing else is normalised
-(`1371-04…`, `1.371E15` and non-ASCII digits are rejected).
+Input: the value as a string. Spaces, dots and dashes are removed wherever they are, as the search
+does (`selectors.clean_number`): `1371 0157 0580 0001` and `1371.0157.0580.0001` are the number
+`1371015705800001` (`normalise_number`). Nothing else is normalised: non-ASCII digits are rejected,
+and a number in Excel's scientific notation (`1.37102E+15`: the column was formatted as a number,
+which keeps 15 digits) is kept as written, for its own rule to name:
+
+0. ``excel_number``  Excel's scientific notation.                (code ``excel_number``)
 
 **NIK** — `PP KK CC DD MM YY SSSS` (positions 1–16):
 
@@ -64,11 +69,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from padu.core.errors import DomainError
-from padu.core.records.problems import Problem, lit
+from padu.core.records.problems import WHITESPACE, Problem, lit
 
 from .codes import Sex
 
 DIGITS_16 = re.compile(r"[0-9]{16}", re.ASCII)
+# What people put between the digits to read a number (Python's whitespace, dots, dashes), in both
+# renderings: the same characters as `selectors.clean_number`.
+SEPARATORS = re.compile(r"[\s.\-]")
+SEPARATORS_EXPR = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + ".\\-]"
+SCIENTIFIC = r"^[0-9]([.,][0-9]*)?[eE][+-]?[0-9]{1,3}$"
 
 STRICT_OFF = "off"
 STRICT_LOADED = "loaded"
@@ -76,6 +86,7 @@ STRICT_FULL = "full"
 STRICTNESS = (STRICT_OFF, STRICT_LOADED, STRICT_FULL)
 
 # Error codes, one per rule (see the module docstring).
+EXCEL_NUMBER = "excel_number"
 LENGTH = "length"
 DIGITS = "digits"
 PROVINCE = "province"
@@ -199,6 +210,21 @@ def _label(field: str):
     return KK_LABEL if field == "kk_number" else NIK_LABEL
 
 
+def normalise_number(text: str) -> str:
+    """`1371 0157.0580-0001` → `1371015705800001`; Excel's `1.37102E+15` stays as written."""
+    if re.fullmatch(SCIENTIFIC, text):
+        return text
+    return SEPARATORS.sub("", text)
+
+
+def normalise_number_expr(text: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(text.str.contains(SCIENTIFIC))
+        .then(text)
+        .otherwise(text.str.replace_all(SEPARATORS_EXPR, ""))
+    )
+
+
 # --- The rules, each with its Python and its Polars rendering side by side. `t` is the trimmed
 # text (Python) or expression (Polars); `r` the RegionIndex. Each rule's test may assume the
 # rules before it passed (Polars evaluates them all, in a chain that reports the first failure).
@@ -210,6 +236,13 @@ class Rule(Problem):
     test_expr: Callable[[pl.Expr, RegionIndex], pl.Expr] = None
     regional: bool = False  # needs the region table
     names_field: bool = True  # every message starts with the number's name
+
+    # A message is given the number as the user wrote it: it speaks of the normalised number.
+    def text(self, text, *rest) -> str:
+        return super().text(normalise_number(str(text)), *rest)
+
+    def text_expr(self, text, *rest) -> pl.Expr:
+        return super().text_expr(normalise_number_expr(text), *rest)
 
 
 def _province(t):
@@ -308,6 +341,17 @@ def _rules(field: str) -> list[Rule]:
         return lambda t, _v=None: {"field": lit(label), **{k: f(t) for k, f in params.items()}}
 
     rules = [
+        Rule(
+            code=EXCEL_NUMBER,
+            message=gettext_lazy(
+                "The %(field)s column was formatted as a number by Excel (%(value)s), which drops "
+                "the last digits: format the column as Text and enter the numbers again."
+            ),
+            params=named(value=str),
+            params_expr=named_expr(value=lambda t: t),
+            test=lambda t, r: re.fullmatch(SCIENTIFIC, t) is not None,
+            test_expr=lambda t, r: t.str.contains(SCIENTIFIC),
+        ),
         Rule(
             code=LENGTH,
             message=gettext_lazy("%(field)s must have exactly 16 digits; this one has %(count)d."),
@@ -424,6 +468,7 @@ KK_RULES = _rules("kk_number")
 def first_broken(text: str, field: str, regions) -> Rule | None:
     """The first rule of `field` that the trimmed `text` breaks, or None. `regions`: a
     RegionIndex, or a callable giving one, asked only once the structure is right."""
+    text = normalise_number(text)
     for rule in NIK_RULES if field == "nik" else KK_RULES:
         if rule.regional and callable(regions):
             regions = regions()
@@ -433,9 +478,10 @@ def first_broken(text: str, field: str, regions) -> Rule | None:
 
 
 def check_number(value, field: str, regions: RegionIndex | None) -> str:
-    """The trimmed number, or `InvalidIdentifier` naming the first rule it breaks. The region
-    table is read (one query) when no index is given and the structure is right."""
-    text = value.strip() if isinstance(value, str) else ""
+    """The number without spaces, dots and dashes, or `InvalidIdentifier` naming the first rule it
+    breaks. The region table is read (one query) when no index is given and the structure is
+    right."""
+    text = normalise_number(value.strip()) if isinstance(value, str) else ""
     index = regions if regions is not None else lambda: RegionIndex.load(provinces=[text[:2]])
     rule = first_broken(text, field, index)
     if rule is not None:
@@ -445,6 +491,7 @@ def check_number(value, field: str, regions: RegionIndex | None) -> str:
 
 def number_problems_expr(text: pl.Expr, field: str, regions: RegionIndex) -> list[tuple]:
     """The Polars rendering: (rule, failed) for every rule of `field`, in order."""
+    text = normalise_number_expr(text)
     return [
         (rule, rule.test_expr(text, regions))
         for rule in (NIK_RULES if field == "nik" else KK_RULES)
@@ -455,7 +502,7 @@ def _nik(value, *, regions: RegionIndex | None, check_region: bool) -> NikInfo:
     if check_region:
         nik = check_number(value, "nik", regions)
     else:
-        nik = value.strip() if isinstance(value, str) else ""
+        nik = normalise_number(value.strip()) if isinstance(value, str) else ""
         for rule in NIK_RULES:
             if not rule.regional and rule.test(nik, None):
                 raise InvalidIdentifier(rule.text(nik), rule.code, field="nik")

@@ -277,12 +277,18 @@ class Decimal(Kind):
 NOT_DATE = Problem(code="date", message=_("enter a date as YYYY-MM-DD or DD-MM-YYYY."))
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DMY_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
+# Excel keeps a date as the days since 30 December 1899 and shows that number when the cell is
+# formatted as a number, or a CSV is saved from such a column (`29221` is 1 January 1980). Only five
+# digits are read so: 10000–99999 are 18 May 1927 – 13 October 2173, while four digits are far more
+# often a year typed alone (`1980` would be 2 June 1905) and stay an error.
+EXCEL_SERIAL = r"^[1-9][0-9]{4}$"
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
 class Date(Kind):
-    """A date written `YYYY-MM-DD` or `DD-MM-YYYY`, not after today (`past=True`) and not before
-    `earliest`."""
+    """A date written `YYYY-MM-DD`, `DD-MM-YYYY` or as Excel's day number (five digits, see
+    `EXCEL_SERIAL`), not after today (`past=True`) and not before `earliest`."""
 
     earliest: datetime.date | None = None
     past: bool = False
@@ -295,6 +301,8 @@ class Date(Kind):
             return value
         text = strip(value)
         try:
+            if re.fullmatch(EXCEL_SERIAL, text):
+                return EXCEL_EPOCH + datetime.timedelta(days=int(text))
             if re.fullmatch(ISO_DATE, text):
                 return datetime.date.fromisoformat(text)
             if re.fullmatch(DMY_DATE, text):
@@ -310,7 +318,10 @@ class Date(Kind):
         dmy = pl.when(text.str.contains(DMY_DATE)).then(
             text.str.strptime(pl.Date, "%d-%m-%Y", strict=False)
         )
-        value = pl.coalesce(iso, dmy)
+        serial = pl.when(text.str.contains(EXCEL_SERIAL)).then(
+            pl.lit(EXCEL_EPOCH) + pl.duration(days=text.cast(pl.Int64, strict=False))
+        )
+        value = pl.coalesce(serial, iso, dmy)
         return value, [(NOT_DATE, value.is_null())]
 
     def problems(self, context):

@@ -31,27 +31,40 @@ from padu.core.records.kinds import (
 from padu.core.records.problems import Check, Problem
 from padu.core.records.record import Field
 
-from ..identifiers import KK_RULES, NIK_RULES, first_broken, number_problems_expr
+from ..identifiers import (
+    KK_RULES,
+    NIK_RULES,
+    first_broken,
+    normalise_number,
+    normalise_number_expr,
+    number_problems_expr,
+)
 
 # ------------------------------------------------------------------------------ NIK and KK
+
+
+IDENTIFIER_TYPED = 24  # the longest NIK or KK a form or the API takes, separators included
 
 
 @dataclass(frozen=True)
 class Identifier(Kind):
     """A 16-digit NIK (`field="nik"`) or KK number (`field="kk_number"`), checked by the rules of
-    `registry.identifiers`. The messages name the number, so no label goes in front."""
+    `registry.identifiers`; spaces, dots and dashes between the digits are dropped
+    (`normalise_number`), so a form, the API and an import read `1371 0157 0580 0001` alike. The
+    messages name the number, so no label goes in front."""
 
     field: str = "nik"
 
     def parse(self, value, context) -> str:
-        text = strip(value)
+        text = normalise_number(strip(value))
         rule = first_broken(text, self.field, lambda: context.region_index(text))
         if rule is not None:
             raise Invalid(rule)
         return text
 
     def parse_expr(self, text, context):
-        return text, number_problems_expr(text, self.field, context.regions)
+        number = normalise_number_expr(text)
+        return number, number_problems_expr(number, self.field, context.regions)
 
     def problems(self, context):
         return list(NIK_RULES if self.field == "nik" else KK_RULES)
@@ -67,7 +80,10 @@ def _form_fields_identifier(kind: Identifier, field: Field):
     return {
         field.name: forms.CharField(
             **derive.form_options(
-                field, max_length=16, widget=forms.TextInput(attrs=derive.NUMERIC)
+                # Room for the spaces or dots of `1371 0157 0580 0001`.
+                field,
+                max_length=IDENTIFIER_TYPED,
+                widget=forms.TextInput(attrs=derive.NUMERIC),
             )
         )
     }
@@ -75,7 +91,8 @@ def _form_fields_identifier(kind: Identifier, field: Field):
 
 @derive.api_type.register
 def _api_type_identifier(kind: Identifier, field: Field):
-    return str, {"pattern": r"^\d{16}$"}
+    # 16 digits, a space, dot or dash allowed between any two (as the kind reads them).
+    return str, {"pattern": r"^(\d[ .-]?){15}\d$"}
 
 
 @derive.describe.register
