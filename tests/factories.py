@@ -30,6 +30,7 @@ DEFAULT_SCOPE = {
     Role.PSM: KEL_A,
     Role.KELURAHAN: KEL_A,
     Role.MITRA: None,
+    Role.PRIVACY: KOTA,
 }
 
 _serial = itertools.count(1)

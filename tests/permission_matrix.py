@@ -67,6 +67,7 @@ OWN_SCOPE = {
     Role.PSM: KEL_A,
     Role.KELURAHAN: KEL_A,
     Role.MITRA: None,
+    Role.PRIVACY: KOTA,
 }
 OTHER_SCOPE = {
     Role.ADMIN: KEC_B,
@@ -75,6 +76,7 @@ OTHER_SCOPE = {
     Role.TKSK: KEC_B,
     Role.PSM: KEL_B,
     Role.KELURAHAN: KEL_B,
+    Role.PRIVACY: KEC_B,
 }
 
 # URL prefixes the matrix does not cover, each with the reason.
@@ -249,6 +251,9 @@ ROWS: list[Row] = [
     ),
     Row("core:audit", Cap.AUDIT_VIEW),
     Row("core:audit_export", Cap.AUDIT_VIEW),
+    Row("core:access", Cap.ACCESS_LOG_VIEW),
+    Row("core:access_export", Cap.ACCESS_LOG_VIEW),
+    Row("core:person_access", (Cap.ACCESS_LOG_VIEW, Cap.REGISTRY_VIEW), target=PERSON),
     # accounts: authentication
     Row("accounts:login", PUBLIC, anonymous=200, ok=302, ok_location=_url("core:home")),
     Row(

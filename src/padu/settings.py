@@ -267,6 +267,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# How long the access log keeps its rows (UU 27/2022: no longer than needed); `padu accesslog
+# prune` removes older ones (deploy/ runs it daily).
+PADU_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PADU_ACCESS_LOG_RETENTION_DAYS", "730"))
+
 # The deployment's own region: the root of the tree the office serves (Kota Padang by default).
 PADU_ROOT_REGION = os.environ.get("PADU_ROOT_REGION", "13.71")
 PADU_OFFICE_NAME = os.environ.get("PADU_OFFICE_NAME", "Dinas Sosial Kota Padang")

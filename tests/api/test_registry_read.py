@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from padu.accounts.capabilities import Role
 from padu.core.models import AccessLog
 from padu.registry import codes
+from padu.registry.identifiers import mask_number
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -25,7 +26,7 @@ PEOPLE = "/api/v1/people"
 
 
 def masked(number: str) -> str:
-    return number[:4] + "x" * 8 + number[-4:]
+    return mask_number(number)
 
 
 @pytest.fixture
@@ -218,7 +219,7 @@ def test_person_detail_writes_the_access_log(api, world, psm, token_for):
         "registry.person",
         str(person.pk),
         KEL_A,
-        "api",
+        "api_person_detail",
     )
     assert response.data["disability"] == ["fisik", "sensorik"]
 
@@ -231,7 +232,7 @@ def test_family_detail_writes_the_access_log(api, world, psm, token_for):
         psm,
         "registry.family",
         str(fam.pk),
-        "api",
+        "api_family_detail",
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from padu.core.records.derive import storage
 from padu.registry.declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
+from padu.registry.disclosure import Disclosure
 from padu.registry.exports import Columns
 from padu.registry.forms import FamilyForm, PersonForm
 from padu.registry.importer.columns import FAMILY_VALUES, PERSON_VALUES, STAGE_COLUMNS
@@ -73,7 +74,11 @@ def test_the_api_schemas_are_the_declared_fields():
 
 
 def test_the_export_columns_are_the_layouts_then_the_region_names():
-    assert Columns(full=True).header == [*ROW.names, *ROW.export_only, *REGION_NAMES]
+    assert Columns(disclosure=Disclosure(full=True)).header == [
+        *ROW.names,
+        *ROW.export_only,
+        *REGION_NAMES,
+    ]
 
 
 def test_the_layout_document_is_up_to_date():

@@ -179,7 +179,8 @@ class TestExport:
         body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
         rows = list(csv.reader(io.StringIO(body)))
         assert len(rows) == 2  # header + the kecamatan A entry; not B's
-        assert rows[1][2:5] == ["registry.family.updated", "registry.family", "11"]
+        assert rows[1][2].startswith("Mengubah data keluarga")  # what happened, in words
+        assert rows[1][3:6] == ["registry.family.updated", "registry.family", "11"]
         logged = AuditEntry.objects.get(action="core.audit.exported")
         assert logged.actor == admin
         assert logged.region_code == KEC_A

@@ -20,6 +20,7 @@ EXPECTED = {
     "psm2": (Role.PSM, {"13.71.04.1001"}),
     "kelurahan": (Role.KELURAHAN, {"13.71.01.1001"}),
     "mitra": (Role.MITRA, set()),
+    "privasi": (Role.PRIVACY, {"13.71"}),
 }
 POPULATION_COMMANDS = {"generate", "import"} <= set(get_commands())
 

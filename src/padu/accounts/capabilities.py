@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     PSM = "psm", _("PSM")
     KELURAHAN = "kelurahan", _("Kelurahan operator")
     MITRA = "mitra", _("Partner agency (mitra)")
+    # UU 27/2022: who answers for the protection of personal data reads who saw which record.
+    PRIVACY = "privasi", _("Data protection officer")
 
 
 class Cap:
@@ -30,6 +32,7 @@ class Cap:
     REGISTRY_EXPORT_NIK = "registry.export_nik"
     REFERENCE_MANAGE = "reference.manage"
     API_USE = "api.use"
+    ACCESS_LOG_VIEW = "access_log.view"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -43,6 +46,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REGISTRY_VIEW,
             Cap.REFERENCE_MANAGE,
             Cap.API_USE,
+            Cap.ACCESS_LOG_VIEW,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -57,6 +61,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.KELURAHAN: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
     # A partner agency sees only the people referred to it (casework), never the registry.
     Role.MITRA: frozenset(),
+    # Reads the trails of the whole area; sees people's records as a leader does (masked).
+    Role.PRIVACY: frozenset(
+        {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.AUDIT_VIEW, Cap.ACCESS_LOG_VIEW}
+    ),
 }
 
 

@@ -77,15 +77,28 @@ def audit_record(
 
 
 def access_record(
-    *, user, obj: models.Model, region_code: str = "", purpose: str = "", request=None
-):
+    *,
+    user,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    region_code: str = "",
+    purpose: str = "",
+    request=None,
+    filters: dict | None = None,
+    rows: int | None = None,
+) -> AccessLog:
+    """One read of people's data by `user`: a record (`obj`), or a list or download of
+    `object_type` (`filters`, `rows`). Written outside any transaction of the caller's: a read
+    that fails afterwards was still a read."""
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     return AccessLog.objects.create(
         user=user,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
         region_code=region_code,
         purpose=purpose,
+        filters=_jsonable(filters) if filters is not None else None,
+        rows=rows,
         ip_address=ip or None,
     )

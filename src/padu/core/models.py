@@ -75,7 +75,10 @@ class AuditEntry(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who opened a person's full record (UU 27/2022 on personal data protection)."""
+    """Who read people's data, when, and how (UU 27/2022 on personal data protection): one row
+    per opening of a person's or a family's full record, and one per list or download of people
+    (with its filters and row count, `object_id` empty). Kept for the retention period
+    (`PADU_ACCESS_LOG_RETENTION_DAYS`, `padu accesslog prune`)."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -85,7 +88,10 @@ class AccessLog(models.Model):
     object_id = models.CharField(_("object ID"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=13, blank=True)
-    purpose = models.CharField(_("purpose"), max_length=80, blank=True)
+    # How it was read: the page, form, download or API call (a code; see web/access_text.py).
+    purpose = models.CharField(_("read through"), max_length=80, blank=True)
+    filters = models.JSONField(_("filters"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
@@ -93,7 +99,8 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "-at"], name="access_object_idx")
+            models.Index(fields=["object_type", "object_id", "-at"], name="access_object_idx"),
+            models.Index(fields=["user", "-at"], name="access_user_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,13 +10,16 @@ from ninja import Query, Router, Status
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
 from padu.core.errors import ConflictError, ValidationFailed
+from padu.core.records import Sensitivity
 from padu.core.records.derive import record_values
 from padu.core.records.schemas import api_name
 from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
-from padu.core.scoping import has_capability, require
+from padu.core.scoping import require, scope_codes
+from padu.regions.selectors import common_region
 
 from . import codes, selectors, services
 from .declarations import FAMILY, PERSON
+from .disclosure import Disclosure, age_band
 from .identifiers import mask_number
 from .models import Family, Person, PPKSCategory
 from .schemas import (
@@ -42,21 +45,25 @@ UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
 # ------------------------------------------------------------------------------ output mapping
 
 
-def _number(value: str, *, full: bool) -> str:
-    return value if full else mask_number(value)
-
-
 def _region(region) -> dict | None:
     return {"code": region.code, "name": region.name} if region is not None else None
 
 
-def _member(person: Person) -> dict:
+def _birth(person: Person, disclosure: Disclosure) -> dict:
+    """The date of birth for a role that sees whole numbers, and the band of age for all."""
+    return {
+        "birth_date": person.birth_date if disclosure.full else None,
+        "age_band": age_band(person.birth_date, disclosure.today),
+    }
+
+
+def _member(person: Person, disclosure: Disclosure) -> dict:
     return {
         "id": person.pk,
         "nik": mask_number(person.nik),
         "name": person.name,
         "sex": person.sex,
-        "birth_date": person.birth_date,
+        **_birth(person, disclosure),
         "relationship": person.relationship,
         "life_status": person.life_status,
         "disability": person.disability_types,
@@ -81,19 +88,21 @@ def _family_list_item(family: Family) -> dict:
     }
 
 
-def _declared(record, obj) -> dict:
-    """The record's declared fields by their API names."""
-    return {
-        api_name(f): v
-        for f, v in zip(record.fields, record_values(record, obj).values(), strict=True)
-    }
+def _declared(record, obj, disclosure: Disclosure) -> dict:
+    """The record's declared fields by their API names, as the caller may receive them: an
+    identifier masked, a date that narrows one left out (its band is given beside it)."""
+    out = {}
+    for f, value in zip(record.fields, record_values(record, obj).values(), strict=True):
+        if f.sensitivity == Sensitivity.QUASI_IDENTIFIER and not disclosure.full:
+            value = None
+        out[api_name(f)] = disclosure.value(f, value) if value is not None else None
+    return out
 
 
-def _family(family: Family, *, members: list[Person], full: bool) -> dict:
+def _family(family: Family, *, members: list[Person], disclosure: Disclosure) -> dict:
     return {
-        **_declared(FAMILY, family),
+        **_declared(FAMILY, family, disclosure),
         "id": family.pk,
-        "kk_number": _number(family.kk_number, full=full),
         "kelurahan": _region(family.region),
         "kecamatan": _region(family.region.parent),
         "household_id": family.household_id,
@@ -101,20 +110,20 @@ def _family(family: Family, *, members: list[Person], full: bool) -> dict:
             {"desil": r.desil, "period": r.period, "source": r.source}
             for r in family.desil_history.all()
         ],
-        "members": [_member(p) for p in members],
+        "members": [_member(p, disclosure) for p in members],
         "created_at": family.created_at,
         "updated_at": family.updated_at,
         "version": family.version,
     }
 
 
-def _person_list_item(person: Person) -> dict:
+def _person_list_item(person: Person, disclosure: Disclosure) -> dict:
     return {
         "id": person.pk,
         "nik": mask_number(person.nik),
         "name": person.name,
         "sex": person.sex,
-        "birth_date": person.birth_date,
+        **_birth(person, disclosure),
         "relationship": person.relationship,
         "family_id": person.family_id,
         "kelurahan": _region(person.region),
@@ -125,16 +134,16 @@ def _person_list_item(person: Person) -> dict:
     }
 
 
-def _person(person: Person, *, full: bool) -> dict:
+def _person(person: Person, *, disclosure: Disclosure) -> dict:
     family = person.family
     return {
-        **_declared(PERSON, person),
+        **_declared(PERSON, person, disclosure),
+        "age_band": age_band(person.birth_date, disclosure.today),
         "id": person.pk,
-        "nik": _number(person.nik, full=full),
         "ppks": [{"code": c.code, "name": c.name} for c in person.ppks.all()],
         "family": {
             "id": family.pk,
-            "kk_number": _number(family.kk_number, full=full),
+            "kk_number": disclosure.number(family.kk_number),
             "desil": family.desil,
             "status": family.status,
         },
@@ -199,12 +208,25 @@ def _family_record(user, pk: int | None = None, *, family: Family | None = None)
         .filter(family_id=family.pk)
         .order_by("relationship", "birth_date", "pk")
     )
-    return _family(family, members=members, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+    return _family(family, members=members, disclosure=Disclosure(user))
 
 
 def _person_record(user, pk: int) -> dict:
     person = selectors.person_get(user=user, pk=pk)
-    return _person(person, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+    return _person(person, disclosure=Disclosure(user))
+
+
+def _log_list(request, object_type: str, purpose: str, filters: dict, rows: int) -> None:
+    """One access-log row for a page of a list: people's names and data were read."""
+    access_record(
+        user=request.auth,
+        object_type=object_type,
+        region_code=common_region(scope_codes(request.auth)),
+        purpose=purpose,
+        request=request,
+        filters=filters,
+        rows=rows,
+    )
 
 
 def _head_name(family: Family) -> str | None:
@@ -243,6 +265,7 @@ def family_list(request, filters: Query[FamilyFilters]):
     values, limit, offset = _list_filters(filters)
     queryset = selectors.family_list(user=user, filters=values)
     families = list(queryset[offset : offset + limit])
+    _log_list(request, "registry.family", "api_family_list", values, len(families))
     return {
         "count": selectors.list_count(queryset),
         "limit": limit,
@@ -263,7 +286,11 @@ def family_get(request, family_id: int):
     require(user, Cap.REGISTRY_VIEW)
     family = selectors.family_get(user=user, pk=family_id)
     access_record(
-        user=user, obj=family, region_code=family.region_id, purpose="api", request=request
+        user=user,
+        obj=family,
+        region_code=family.region_id,
+        purpose="api_family_detail",
+        request=request,
     )
     return _family_record(user, family=family)
 
@@ -349,11 +376,13 @@ def person_list(request, filters: Query[PersonFilters]):
     values, limit, offset = _list_filters(filters)
     queryset = selectors.person_list(user=user, filters=values)
     people = list(queryset[offset : offset + limit])
+    _log_list(request, "registry.person", "api_person_list", values, len(people))
+    disclosure = Disclosure(user)
     return {
         "count": selectors.list_count(queryset),
         "limit": limit,
         "offset": offset,
-        "items": [_person_list_item(p) for p in people],
+        "items": [_person_list_item(p, disclosure) for p in people],
     }
 
 
@@ -370,9 +399,13 @@ def person_get(request, person_id: int):
     require(user, Cap.REGISTRY_VIEW)
     person = selectors.person_get(user=user, pk=person_id)
     access_record(
-        user=user, obj=person, region_code=person.region_id, purpose="api", request=request
+        user=user,
+        obj=person,
+        region_code=person.region_id,
+        purpose="api_person_detail",
+        request=request,
     )
-    return _person(person, full=has_capability(user, Cap.REGISTRY_VIEW_NIK))
+    return _person(person, disclosure=Disclosure(user))
 
 
 @router.patch(

@@ -24,17 +24,16 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from padu.accounts.capabilities import Cap
-from padu.core.audit import audit_record
+from padu.core.audit import access_record, audit_record
 from padu.core.exports import XLSX_MAX_ROWS, Table, dated_filename, export_response
 from padu.core.records.derive import storage
 from padu.core.records.kinds import MultiChoice
-from padu.core.scoping import has_capability, scope_codes
+from padu.core.scoping import scope_codes
 from padu.regions.selectors import common_region
 
 from . import codes, selectors
 from .declarations import FAMILY, PERSON
-from .identifiers import mask_number
+from .disclosure import Disclosure
 from .importer.layout import MASKED_NOTICE, REGION_NAMES, ROW
 from .models import Person
 
@@ -51,8 +50,9 @@ class Columns:
     """The export's columns and how a row is read for them: each layout column's model columns
     (`storage`) from a values_list tuple, turned into the text an import reads."""
 
-    def __init__(self, *, full: bool):
-        self.full = full
+    def __init__(self, *, disclosure: Disclosure):
+        self.disclosure = disclosure
+        self.full = disclosure.full
         self.columns = ROW.all_columns()
 
     @property
@@ -82,10 +82,8 @@ class Columns:
                 value = [code for code in f.kind.flags if next(items)]
             else:
                 value = next(items)
-            text = f.kind.to_text(value)
-            if f.name in ("nik", "kk_number") and text and not self.full:
-                text = mask_number(text)
-            out[c.name] = text
+            shown = self.disclosure.value(f, value)  # masked, or a band of age, for a masked role
+            out[c.name] = shown if shown is not value else f.kind.to_text(value)
         return out
 
     def row(self, cells: dict[str, str], regions: tuple) -> list[str]:
@@ -110,7 +108,7 @@ def _ppks_of(person_ids: list[int]) -> dict[int, list[int]]:
 
 def person_export(*, user, filters: dict, file_format: str):
     queryset = selectors.person_list(user=user, filters=filters)
-    columns = Columns(full=has_capability(user, Cap.REGISTRY_EXPORT_NIK))
+    columns = Columns(disclosure=Disclosure.for_export(user))
     person_paths = columns.paths(PERSON)
     family_paths = columns.paths(FAMILY, "family__")
     paths = ["id", *person_paths, *family_paths, "region__parent__name", "region__name"]
@@ -140,7 +138,7 @@ def person_export(*, user, filters: dict, file_format: str):
 def family_export(*, user, filters: dict, file_format: str):
     """One row per family: its columns and its head's (the active head, else the latest)."""
     queryset = selectors.family_list(user=user, filters=filters).prefetch_related(None)
-    columns = Columns(full=has_capability(user, Cap.REGISTRY_EXPORT_NIK))
+    columns = Columns(disclosure=Disclosure.for_export(user))
     family_paths = columns.paths(FAMILY)
     person_paths = columns.paths(PERSON)
 
@@ -228,6 +226,14 @@ def _respond(*, user, queryset, filters, file_format, columns: Columns, kind, st
         file_format=file_format,
         rows=total,
         full=columns.full,
+    )
+    access_record(
+        user=user,
+        object_type=f"registry.{kind}",
+        region_code=common_region(scope_codes(user)),
+        purpose=f"{kind}_export",
+        filters={**filters, "format": file_format},
+        rows=total,
     )
     table = Table(
         header=columns.header,

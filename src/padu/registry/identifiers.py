@@ -50,7 +50,8 @@ whole province tree.
 `RegionIndex` holds the region codes these checks need; pass one to `parse_nik`/`parse_kk` when
 checking many numbers (one query instead of one per number).
 
-**Masking** — `mask_number` keeps the region prefix and the serial: ``1371xxxxxxxx0001``.
+**Masking** — `mask_number` keeps the kab/kota's four digits and a tag that tells numbers apart
+without telling their digits: ``1371••••••••KQXA`` (see docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -580,8 +581,26 @@ def nik_consistency(nik: str, birth_date: datetime.date | None, sex: str | None)
     return warnings
 
 
+# A mask keeps the kab/kota's four digits (the region an address shows anyway), hides the other
+# twelve, and ends in a tag made from the whole number with the deployment's secret key, so that
+# masks of different people differ without telling anything of their digits (docs/privacy.md).
+MASK_TAG_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read as 1 and 0
+MASK_TAG_LENGTH = 4
+
+
+def mask_tag(value: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    number = int.from_bytes(salted_hmac("padu.mask", value).digest()[:8], "big")
+    letters = []
+    for _i in range(MASK_TAG_LENGTH):
+        number, index = divmod(number, len(MASK_TAG_LETTERS))
+        letters.append(MASK_TAG_LETTERS[index])
+    return "".join(letters)
+
+
 def mask_number(value: str) -> str:
-    """`1371xxxxxxxx0001`: region prefix and serial stay visible, the date part is hidden."""
+    """`1371••••••••KQXA`: the kab/kota, hidden digits, and the number's tag."""
     if not value or len(value) != 16:
-        return "x" * len(value or "")
-    return f"{value[:4]}{'x' * 8}{value[-4:]}"
+        return "•" * len(value or "")
+    return f"{value[:4]}{'•' * 8}{mask_tag(value)}"

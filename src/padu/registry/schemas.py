@@ -23,7 +23,10 @@ from .declarations import FAMILY, PERSON
 
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
 KELURAHAN_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
-MASKED_NUMBER = "16 digits when the caller may see it whole, else masked as `1371xxxxxxxx0001`."
+MASKED_NUMBER = (
+    "16 digits when the caller may see it whole, else masked as `1371••••••••KQXA` (the kab/kota "
+    "and a tag that tells numbers apart)."
+)
 
 
 # --------------------------------------------------------------------------------------- output
@@ -45,6 +48,13 @@ class DesilRecordOut(Schema):
     source: str
 
 
+BIRTH_DATE = (
+    "Null for a caller whose role sees numbers masked: a date of birth narrows the NIK "
+    "(see `age_band`)."
+)
+AGE_BAND = "Five years of age the person's age lies in, e.g. `35–39 tahun`."
+
+
 class MemberOut(Schema):
     """A member as listed on the family record; open `/people/{id}` for the full record."""
 
@@ -52,7 +62,8 @@ class MemberOut(Schema):
     nik: str = Field(description="Always masked here, as in every list.")
     name: str
     sex: Sex
-    birth_date: datetime.date
+    birth_date: datetime.date | None = Field(description=BIRTH_DATE)
+    age_band: str = Field(description=AGE_BAND)
     relationship: Relationship
     life_status: LifeStatus
     disability: list[DisabilityType] = Field(
@@ -113,7 +124,8 @@ class PersonListItemOut(Schema):
     nik: str = Field(description="Always masked in a list.")
     name: str
     sex: Sex
-    birth_date: datetime.date
+    birth_date: datetime.date | None = Field(description=BIRTH_DATE)
+    age_band: str = Field(description=AGE_BAND)
     relationship: Relationship
     family_id: int
     kelurahan: RegionOut
@@ -128,6 +140,7 @@ class PersonOutBase(Schema):
 
     id: int
     nik: str = Field(description=MASKED_NUMBER)
+    age_band: str = Field(description=AGE_BAND)
     family: FamilyRefOut
     kelurahan: RegionOut
     created_at: datetime.datetime
@@ -140,7 +153,10 @@ PersonOut = record_schema(
     [f for f in PERSON.fields if f.name != "nik"],
     mode="out",
     base=PersonOutBase,
-    overrides={"ppks": (list[PPKSOut], ...)},
+    overrides={
+        "ppks": (list[PPKSOut], ...),
+        "birth_date": (datetime.date | None, Field(description=BIRTH_DATE)),
+    },
 )
 
 

@@ -60,6 +60,12 @@ NAV = [
     NavItem(
         _("Audit trail"), "core:audit", Cap.AUDIT_VIEW, _("See who changed what, when and why.")
     ),
+    NavItem(
+        _("Access log"),
+        "core:access",
+        Cap.ACCESS_LOG_VIEW,
+        _("See who read which person's or family's data, and how."),
+    ),
     NavItem(_("API tokens"), "accounts:token_list", Cap.API_USE),
 ]
 

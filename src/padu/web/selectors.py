@@ -3,12 +3,12 @@
 import datetime
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from padu.accounts.capabilities import Cap
-from padu.core.models import AuditEntry
+from padu.core.models import AccessLog, AuditEntry
 from padu.core.scoping import region_q, require, scope_codes
 
 
@@ -61,3 +61,56 @@ def audited_object_types() -> list[tuple[str, str]]:
         if model._meta.app_label not in {"admin", "contenttypes", "sessions", "axes"}
     ]
     return sorted(choices, key=lambda c: c[0])
+
+
+# ------------------------------------------------------------------------------- access log
+
+
+def access_list(*, user, filters: dict | None = None) -> QuerySet[AccessLog]:
+    """Reads of people's data inside the user's area (who read what, when, how), for those who
+    answer for personal data (Cap.ACCESS_LOG_VIEW)."""
+    require(user, Cap.ACCESS_LOG_VIEW)
+    if not scope_codes(user):
+        return AccessLog.objects.none()
+    filters = filters or {}
+    qs = AccessLog.objects.select_related("user").filter(region_q(user, "region_code"))
+    if reader := (filters.get("reader") or "").strip():
+        qs = qs.filter(user__username__iexact=reader)
+    if purpose := filters.get("purpose"):
+        qs = qs.filter(purpose=purpose)
+    if object_type := filters.get("object_type"):
+        qs = qs.filter(object_type=object_type)
+    if object_ids := filters.get("object_ids"):
+        qs = qs.filter(object_id__in=[str(i) for i in object_ids])
+    date_from, date_to = _as_date(filters.get("date_from")), _as_date(filters.get("date_to"))
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return qs.order_by("-at", "-id")
+
+
+def access_by_reader(queryset: QuerySet[AccessLog]) -> list[dict]:
+    """Per reader: how many reads, of how many records, how many rows in lists and downloads,
+    and the last read."""
+    return list(
+        queryset.order_by()
+        .values("user__username")
+        .annotate(
+            reads=Count("id"),
+            records=Count("object_id", distinct=True, filter=~Q(object_id="")),
+            rows=Sum("rows"),
+            last=Max("at"),
+        )
+        .order_by("-reads", "user__username")
+    )
+
+
+def person_access(*, user, person) -> QuerySet[AccessLog]:
+    """Who has seen this person's record: its own page and forms, and its family's (which
+    list its members)."""
+    qs = access_list(user=user)
+    return qs.filter(
+        Q(object_type="registry.person", object_id=str(person.pk))
+        | Q(object_type="registry.family", object_id=str(person.family_id))
+    )

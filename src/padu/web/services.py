@@ -1,4 +1,5 @@
-"""Writes of the top layer: only the record that someone exported the audit trail."""
+"""Writes of the top layer: only the records that someone exported the audit trail or the
+access log."""
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -6,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import audit_record
-from padu.core.models import AuditEntry
+from padu.core.models import AccessLog, AuditEntry
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 
@@ -34,3 +35,24 @@ def audit_trail_export(*, actor, filters: dict, file_format: str) -> QuerySet[Au
         )
     # Exactly the rows counted above: nothing written while the file streams, not this record.
     return entries.filter(pk__lt=record.pk)
+
+
+def access_log_export(*, actor, filters: dict, file_format: str) -> QuerySet[AccessLog]:
+    """The access-log rows an export will contain; the export is recorded in the audit trail."""
+    require(actor, Cap.ACCESS_LOG_VIEW)
+    rows = selectors.access_list(user=actor, filters=filters)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="core.accesslog.exported",
+            object_type="core.accesslog",
+            object_repr=_("Access log"),
+            region_code=common_region(scope_codes(actor)),
+            after={
+                "format": file_format,
+                "filters": {k: str(v) for k, v in filters.items() if v},
+                "rows": rows.count(),
+            },
+            only_changes=False,
+        )
+    return rows

@@ -4,7 +4,7 @@ from `core` and `regions`. padu/urls.py mounts each group under its namespace.""
 
 from django.urls import path
 
-from .views import audit, home, regions
+from .views import access, audit, home, regions
 
 core_urls = (
     [
@@ -12,6 +12,9 @@ core_urls = (
         path("bahasa/", home.set_language, name="set_language"),
         path("audit/", audit.audit_list, name="audit"),
         path("audit/ekspor/", audit.audit_export, name="audit_export"),
+        path("akses/", access.access_list, name="access"),
+        path("akses/ekspor/", access.access_export, name="access_export"),
+        path("akses/individu/<int:pk>/", access.person_access, name="person_access"),
     ],
     "core",
 )

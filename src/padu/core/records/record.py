@@ -24,10 +24,13 @@ from .problems import ERROR, Check, Problem
 
 class Sensitivity(enum.Enum):
     """What a value tells about a person (UU 27/2022): an identifier is masked for roles that may
-    not see it whole; personal data is shown only inside the user's area and its reads are logged;
-    a public value (a code of a region, a statistic) may be shown in aggregates."""
+    not see it whole, and a value that narrows one is coarsened for them; personal data is shown
+    only inside the user's area and its reads are logged; a public value (a code of a region, a
+    statistic) may be shown in aggregates."""
 
     IDENTIFIER = "identifier"
+    # Narrows an identifier (a NIK holds the date of birth): shown coarsened to masked roles.
+    QUASI_IDENTIFIER = "quasi_identifier"
     PERSONAL = "personal"
     PUBLIC = "public"
 

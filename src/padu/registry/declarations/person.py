@@ -250,6 +250,7 @@ FIELDS = (
         example="1980-05-17",
         help_text=_("As on the KK or the birth certificate."),
         group="identity",
+        sensitivity=Sensitivity.QUASI_IDENTIFIER,
     ),
     _coded(
         "relationship",

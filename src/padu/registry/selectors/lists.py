@@ -21,6 +21,7 @@ from padu.core.scoping import region_q
 
 from ..codes import LifeStatus, Relationship
 from ..declarations import PERSON
+from ..disclosure import Disclosure, sees_numbers
 from ..models import Family, Person
 from ..names import search_terms
 from .records import families_visible, people_visible
@@ -88,6 +89,8 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
     relevance = False
     query = (filters.get("q") or "").strip()
     if number := clean_number(query):
+        if not sees_numbers(user):
+            return qs.none()  # a masked role may not test numbers (disclosure.py)
         # The member's family id first: "kk = x OR id IN (subquery)" defeats both indexes.
         nik_families = list(
             people_visible(user=user).filter(nik=number).values_list("family_id", flat=True)
@@ -108,7 +111,7 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
         matched = name_search(people_visible(user=user), query)
         qs = qs.filter(pk__in=matched.values("family_id"))
 
-    qs = _sorted(qs, filters.get("sort"), FAMILY_SORTS, FAMILY_DEFAULT_SORT, relevance)
+    qs = _sorted(qs, _sort(user, filters), FAMILY_SORTS, FAMILY_DEFAULT_SORT, relevance)
     active_members = (
         Person.objects.filter(family_id=OuterRef("pk"), life_status=LifeStatus.ACTIVE)
         .order_by()
@@ -143,11 +146,13 @@ def person_list(*, user, filters: dict) -> QuerySet[Person]:
     relevance = False
     query = (filters.get("q") or "").strip()
     if number := clean_number(query):
+        if not sees_numbers(user):
+            return qs.none()  # a masked role may not test numbers (disclosure.py)
         qs = qs.filter(nik=number)
     elif query:
         qs = name_search(qs, query)
         relevance = "relevance" in qs.query.annotations
-    qs = _sorted(qs, filters.get("sort"), PERSON_SORTS, PERSON_DEFAULT_SORT, relevance)
+    qs = _sorted(qs, _sort(user, filters), PERSON_SORTS, PERSON_DEFAULT_SORT, relevance)
     return qs.select_related("family", "region", "region__parent")
 
 
@@ -250,6 +255,13 @@ def _person_q(filters: dict) -> Q:
         if after is not None:
             q &= Q(birth_date__gt=after)
     return q
+
+
+def _sort(user, filters: dict) -> str | None:
+    """The chosen sort, unless it would order a masked role's people by a number or a date of
+    birth (disclosure.py)."""
+    sort = filters.get("sort")
+    return sort if Disclosure(user).may_sort(sort) else None
 
 
 def _sorted(qs: QuerySet, sort: str | None, sorts: dict, default: str, relevance: bool) -> QuerySet:

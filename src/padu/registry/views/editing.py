@@ -4,6 +4,7 @@ at the top of the page, the confirmation of warnings, and the numbers shown to t
 from django.core.exceptions import ValidationError
 
 from padu.accounts.capabilities import Cap
+from padu.core.audit import access_record
 from padu.core.scoping import has_capability
 
 from ..identifiers import mask_number
@@ -55,3 +56,10 @@ def number_for(user, number: str) -> str:
 def status_choices(transitions, current, choices_class):
     allowed = transitions.get(current, set())
     return [(value, label) for value, label in choices_class.choices if value in allowed]
+
+
+def log_access(request, obj, purpose: str) -> None:
+    """The access-log row of a page or form that shows `obj`'s full record (UU 27/2022)."""
+    access_record(
+        user=request.user, obj=obj, region_code=obj.region_id, purpose=purpose, request=request
+    )

@@ -10,13 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.audit import access_record
 from padu.core.errors import ConflictError, DomainError, ValidationFailed, WarningsNeedConfirmation
 from padu.core.htmx import redirect_after_post
 from padu.core.scoping import has_capability
@@ -24,6 +22,7 @@ from padu.core.scoping import has_capability
 from .. import codes, selectors, services
 from ..declarations import FAMILY
 from ..declarations.person import age_on
+from ..disclosure import Disclosure, age_band
 from ..forms import (
     MEMBERS_PREFIX,
     FamilyEditForm,
@@ -39,6 +38,7 @@ from .editing import (
     apply_errors,
     confirm_requested,
     error_summary,
+    log_access,
     number_for,
     status_choices,
 )
@@ -47,12 +47,16 @@ from .history import ValueFormatter, conflict_rows, merged_after_conflict, timel
 HEAD_INITIAL = [{"relationship": codes.Relationship.HEAD}]
 
 
-def _member_rows(members, today) -> list[dict]:
+def _member_rows(members, disclosure: Disclosure) -> list[dict]:
+    """The members as the family page lists them: NIK masked (a list), age as the user may see
+    it (a band of years for a masked role)."""
     return [
         {
             "person": person,
             "nik": mask_number(person.nik),
-            "age": age_on(person.birth_date, today),
+            "age": age_on(person.birth_date, disclosure.today)
+            if disclosure.full
+            else age_band(person.birth_date, disclosure.today),
             "ppks": list(person.ppks.all()),
         }
         for person in members
@@ -65,14 +69,8 @@ def _member_rows(members, today) -> list[dict]:
 def family_detail(request, pk: int):
     user = request.user
     family = selectors.family_get(user=user, pk=pk)
-    can_view_nik = has_capability(user, Cap.REGISTRY_VIEW_NIK)
-    access_record(
-        user=user,
-        obj=family,
-        region_code=family.region_id,
-        purpose="family_detail",
-        request=request,
-    )
+    disclosure = Disclosure(user)
+    log_access(request, family, "family_detail")
     page, rows = timeline_page(
         request,
         selectors.family_timeline(user=user, family=family),
@@ -91,10 +89,10 @@ def family_detail(request, pk: int):
     context.update(
         {
             "family": family,
-            "kk": family.kk_number if can_view_nik else mask_number(family.kk_number),
+            "kk": disclosure.number(family.kk_number),
             "kelurahan": family.region,
             "kecamatan": family.region.parent,
-            "members": _member_rows(members, timezone.localdate()),
+            "members": _member_rows(members, disclosure),
             "active_count": len(active),
             "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
             "desil_history": family.desil_history.select_related("recorded_by").order_by(
@@ -347,6 +345,7 @@ def family_edit(request, pk: int):
             initial={**FamilyForm.initial_from_instance(family), "version": family.version},
             user=user,
         )
+    log_access(request, family, "family_edit")
     return render(
         request,
         "registry/family_form.html",
@@ -421,6 +420,7 @@ def family_status(request, pk: int):
             return redirect_after_post(request, reverse("registry:family_detail", args=[family.pk]))
     elif which not in (None, "status", "head"):
         raise Http404
+    log_access(request, family, "family_status")
     return render(
         request,
         "registry/family_status.html",

@@ -8,15 +8,13 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from padu.accounts.capabilities import Cap
 from padu.core.errors import ConflictError
 from padu.core.records.derive import display
-from padu.core.scoping import has_capability
 from padu.regions.models import Region
 
 from .. import selectors
 from ..declarations import FAMILY, PERSON
-from ..identifiers import mask_number
+from ..disclosure import Disclosure
 from ..models import Family, Person, PPKSCategory
 
 TIMELINE_PER_PAGE = 20
@@ -46,7 +44,7 @@ class ValueFormatter:
     by its id only. Loads names once per page."""
 
     def __init__(self, *, user, region_codes=(), family_ids=()):
-        self.can_view_nik = has_capability(user, Cap.REGISTRY_VIEW_NIK)
+        self.disclosure = Disclosure(user)
         self.regions = dict(
             Region.objects.filter(code__in=set(region_codes)).values_list("code", "name")
         )
@@ -100,13 +98,14 @@ class ValueFormatter:
             return _("yes") if value else _("no")
         field = self._declared(object_type, key)
         if field is not None:
-            return display(field.kind, field, value)
+            shown = self.disclosure.value(field, value)
+            return shown if shown is not value else display(field.kind, field, value)
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         return str(value)
 
     def number(self, value: str) -> str:
-        return value if self.can_view_nik else mask_number(value)
+        return self.disclosure.number(value)
 
 
 def timeline_rows(entries, *, user) -> list[dict]:

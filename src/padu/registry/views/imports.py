@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
+from padu.core.audit import access_record
 from padu.core.errors import DomainError
 from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, csv_response, xlsx_response
 from padu.core.htmx import redirect_after_post, render_page_or_partial
@@ -285,6 +286,15 @@ def import_errors(request, pk: int):
     if path is None:
         raise Http404
     import_exports.import_error_report_record(actor=request.user, batch=batch)
+    # The report quotes the file's rows: people's data read, as from a list.
+    access_record(
+        user=request.user,
+        obj=batch,
+        region_code=batch.region_id or "",
+        purpose="import_error_report",
+        request=request,
+        rows=batch.error_rows,
+    )
     return FileResponse(
         open(path, "rb"),  # FileResponse closes it when sent
         as_attachment=True,

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from padu.core.scoping import has_capability
 
 from .. import exports, selectors
 from ..declarations.person import age_on
+from ..disclosure import Disclosure, age_band
 from ..filters import FamilyFilterForm, PersonFilterForm
 from ..identifiers import mask_number
 
@@ -136,10 +136,14 @@ def person_list(request):
         "person",
         selectors.PERSON_DEFAULT_SORT,
     )
-    today = timezone.localdate()
+    disclosure = Disclosure(request.user)
     for person in page.object_list:
         person.nik_masked = mask_number(person.nik)
-        person.age = _age(person.birth_date, today)
+        person.shown_age = (
+            age_on(person.birth_date, disclosure.today)
+            if disclosure.full
+            else age_band(person.birth_date, disclosure.today)
+        )
     return render_page_or_partial(
         request, "registry/person_list.html", "registry/partials/_person_results.html", context
     )
@@ -181,6 +185,10 @@ def _list(request, form, selector, columns, kind: str, default_sort: str):
         "more_filters": any(k not in ("q", "sort") for k in filters),
         "querystring": params.urlencode(),
         "headers": _headers(request, columns, _sorted_by(queryset, filters, default_sort)),
+        "full": Disclosure(request.user).full,
+        # A masked role may not test numbers: say so rather than "nothing found".
+        "number_refused": bool(selectors.clean_number(filters.get("q")))
+        and not Disclosure(request.user).full,
         "can_export": has_capability(request.user, Cap.REGISTRY_EXPORT),
         "can_edit": has_capability(request.user, Cap.REGISTRY_EDIT),
         "can_import": has_capability(request.user, Cap.REGISTRY_IMPORT),
@@ -195,10 +203,11 @@ def _headers(request, columns, sort: str) -> list[dict]:
     """Column headers: label, aria-sort, and the link that sorts by the column (again: reversed)."""
     params = request.GET.copy()
     params.pop("page", None)
+    disclosure = Disclosure(request.user)
     headers = []
     for key, label in columns:
         header = {"label": label, "key": key, "aria_sort": None, "url": None}
-        if key is not None:
+        if key is not None and disclosure.may_sort(key):
             direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
             params["sort"] = f"-{key}" if direction == "ascending" else key
             header.update(aria_sort=direction, url=f"?{params.urlencode()}")
@@ -220,10 +229,6 @@ def _urlencode(params: dict) -> str:
     from django.utils.http import urlencode
 
     return urlencode(params)
-
-
-def _age(birth_date, today) -> int | None:
-    return None if birth_date is None else age_on(birth_date, today)
 
 
 def _export(request, form, export, list_name: str):

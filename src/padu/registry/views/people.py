@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.audit import access_record
 from padu.core.errors import ConflictError, DomainError, ValidationFailed, WarningsNeedConfirmation
 from padu.core.htmx import redirect_after_post
 from padu.core.scoping import has_capability
@@ -21,12 +20,14 @@ from padu.core.scoping import has_capability
 from .. import codes, selectors, services
 from ..declarations import PERSON
 from ..declarations.person import age_on
+from ..disclosure import Disclosure, age_band
 from ..forms import PersonEditForm, PersonForm, PersonStatusForm
 from ..identifiers import mask_number
 from .editing import (
     apply_errors,
     confirm_requested,
     error_summary,
+    log_access,
     number_for,
     status_choices,
 )
@@ -39,14 +40,8 @@ from .history import ValueFormatter, conflict_rows, merged_after_conflict, timel
 def person_detail(request, pk: int):
     user = request.user
     person = selectors.person_get(user=user, pk=pk)
-    can_view_nik = has_capability(user, Cap.REGISTRY_VIEW_NIK)
-    access_record(
-        user=user,
-        obj=person,
-        region_code=person.region_id,
-        purpose="person_detail",
-        request=request,
-    )
+    disclosure = Disclosure(user)
+    log_access(request, person, "person_detail")
     page, rows = timeline_page(
         request,
         selectors.person_timeline(user=user, person=person),
@@ -83,14 +78,16 @@ def person_detail(request, pk: int):
         {
             "person": person,
             "family": family,
-            "nik": person.nik if can_view_nik else mask_number(person.nik),
-            "kk": family.kk_number if can_view_nik else mask_number(family.kk_number),
-            "age": age_on(person.birth_date, timezone.localdate()),
+            "nik": disclosure.number(person.nik),
+            "kk": disclosure.number(family.kk_number),
+            "age": age_on(person.birth_date, timezone.localdate()) if disclosure.full else None,
+            "age_band": "" if disclosure.full else age_band(person.birth_date),
             "fields": fields,
             "health": health,
             "ppks": list(person.ppks.all()),
             "can_edit": has_capability(user, Cap.REGISTRY_EDIT),
-            "can_view_nik": can_view_nik,
+            "can_view_nik": disclosure.full,
+            "can_view_access": has_capability(user, Cap.ACCESS_LOG_VIEW),
         }
     )
     return render(request, "registry/person_detail.html", context)
@@ -133,6 +130,7 @@ def member_add(request, pk: int):
                 )
     else:
         form = PersonForm(initial=initial)
+    log_access(request, family, "member_add")
     return render(
         request,
         "registry/person_form.html",
@@ -195,6 +193,7 @@ def person_edit(request, pk: int):
             initial={**PersonForm.initial_from_instance(person), "version": person.version},
             ppks_kept=kept,
         )
+    log_access(request, person, "person_edit")
     return render(
         request,
         "registry/person_form.html",
@@ -249,6 +248,7 @@ def person_status(request, pk: int):
                 request, _("The status of %(name)s has been changed.") % {"name": person.name}
             )
             return redirect_after_post(request, reverse("registry:person_detail", args=[person.pk]))
+    log_access(request, person, "person_status")
     return render(
         request,
         "registry/person_status.html",

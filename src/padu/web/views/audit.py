@@ -1,12 +1,8 @@
 """The audit trail's page and its CSV/XLSX download."""
 
-import json
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +15,7 @@ from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, dated_filename, exp
 from padu.core.htmx import render_page_or_partial
 
 from .. import selectors, services
+from ..audit_text import AuditReader
 from ..forms import AuditFilterForm
 
 AUDIT_PER_PAGE = 50
@@ -30,50 +27,6 @@ def _audit_filters(request) -> tuple[AuditFilterForm, dict]:
     return form, filters
 
 
-def _value_text(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _field_label(object_type: str, key: str) -> str:
-    try:
-        model = apps.get_model(object_type)
-        return str(model._meta.get_field(key).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return key
-
-
-def _field_order(object_type: str):
-    """Keys in the model's field order (PostgreSQL's jsonb does not keep insertion order), then
-    any others alphabetically."""
-    try:
-        names = [f.name for f in apps.get_model(object_type)._meta.get_fields()]
-    except (LookupError, ValueError):
-        names = []
-    position = {name: i for i, name in enumerate(names)}
-    return lambda key: (position.get(key, len(position)), key)
-
-
-def audit_changes(entry) -> list[dict]:
-    """Before/after of one entry as rows a person can read: field label, old value, new value."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
-    keys = sorted({*before, *after}, key=_field_order(entry.object_type))
-    return [
-        {
-            "field": _field_label(entry.object_type, key),
-            "before": _value_text(before.get(key)) if entry.before is not None else "",
-            "after": _value_text(after.get(key)) if entry.after is not None else "",
-        }
-        for key in keys
-    ]
-
-
 @login_required
 @capability_required(Cap.AUDIT_VIEW)
 @require_GET
@@ -82,8 +35,12 @@ def audit_list(request):
     page = Paginator(
         selectors.audit_list(user=request.user, filters=filters), AUDIT_PER_PAGE
     ).get_page(request.GET.get("page"))
+    reader = AuditReader(request.user, page.object_list)
     for entry in page.object_list:
-        entry.changes = audit_changes(entry)
+        entry.description = reader.description(entry)
+        entry.changes = reader.changes(entry)
+        entry.shown_object = reader.object(entry)
+        entry.shown_source = reader.source(entry)
     params = request.GET.copy()
     params.pop("page", None)
     return render_page_or_partial(
@@ -123,6 +80,7 @@ def audit_export(request):
     header = [
         _("Time"),
         _("Done by"),
+        _("What happened"),
         _("Action"),
         _("Object type"),
         _("Object ID"),
@@ -133,22 +91,37 @@ def audit_export(request):
         _("Reason"),
         _("Source"),
     ]
-    rows = (
-        [
-            e.at,
-            e.actor.username if e.actor else "",
-            e.action,
-            e.object_type,
-            e.object_id,
-            e.object_repr,
-            e.region_code,
-            json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
-            json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
-            e.reason,
-            e.source,
-        ]
-        for e in entries.iterator(chunk_size=2000)
-    )
+
+    def rows():
+        for chunk in _chunks(entries.iterator(chunk_size=2000), 2000):
+            reader = AuditReader(request.user, chunk)
+            for e in chunk:
+                yield [
+                    e.at,
+                    e.actor.username if e.actor else "",
+                    reader.description(e),
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    reader.object(e),
+                    e.region_code,
+                    reader.json(e, e.before),
+                    reader.json(e, e.after),
+                    e.reason,
+                    reader.source(e),
+                ]
+
     return export_response(
-        file_format, dated_filename("padu-audit"), Table(header, rows, title=_("Audit trail"))
+        file_format, dated_filename("padu-audit"), Table(header, rows(), title=_("Audit trail"))
     )
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

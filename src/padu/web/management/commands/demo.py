@@ -62,6 +62,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("psm2", Role.PSM, "13.71.04.1001"),  # Kelurahan Air Tawar Timur, Padang Utara
     DemoAccount("kelurahan", Role.KELURAHAN, "13.71.01.1001"),
     DemoAccount("mitra", Role.MITRA, None, "Disdukcapil Kota Padang"),
+    DemoAccount("privasi", Role.PRIVACY, "13.71"),
 )
 
 

@@ -1,0 +1,24 @@
+"""How people's data was read, in words: the `purpose` codes of the access log."""
+
+from django.utils.translation import gettext_lazy as _
+
+PATHS = {
+    "person_detail": _("Person's page"),
+    "family_detail": _("Family's page"),
+    "person_edit": _("Person's edit form"),
+    "family_edit": _("Family's edit form"),
+    "person_status": _("Person's status form"),
+    "family_status": _("Family's status and head form"),
+    "member_add": _("Add-member form of the family"),
+    "person_export": _("Download of the list of people"),
+    "family_export": _("Download of the list of families"),
+    "api_person_detail": _("API: one person"),
+    "api_family_detail": _("API: one family"),
+    "api_person_list": _("API: list of people"),
+    "api_family_list": _("API: list of families"),
+    "import_error_report": _("Download of an import's error report"),
+}
+
+
+def path_label(code: str) -> str:
+    return str(PATHS.get(code, code))
