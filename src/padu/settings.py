@@ -271,6 +271,10 @@ LOGGING = {
 # prune` removes older ones (deploy/ runs it daily).
 PADU_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PADU_ACCESS_LOG_RETENTION_DAYS", "730"))
 
+# "Already registered" answers for numbers outside a user's area in one hour before the user is
+# stopped for the rest of it and reported (registry.services.identity).
+PADU_REGISTERED_ANSWERS_PER_HOUR = int(os.environ.get("PADU_REGISTERED_ANSWERS_PER_HOUR", "10"))
+
 # The deployment's own region: the root of the tree the office serves (Kota Padang by default).
 PADU_ROOT_REGION = os.environ.get("PADU_ROOT_REGION", "13.71")
 PADU_OFFICE_NAME = os.environ.get("PADU_OFFICE_NAME", "Dinas Sosial Kota Padang")

@@ -211,11 +211,30 @@ def test_nik_already_registered_outside_the_area_leaks_nothing(db):
         register(operator_a, members=[person(nik=existing.nik)])
     message = info.value.errors["members.0.nik"][0]
     masked = mask_number(existing.nik)
+    # That it is registered, and nothing of where, in which family or under which name.
     assert message == (
-        f"NIK: {masked} is already registered to a person outside your area. Ask the Dinas Sosial "
-        f"to check it."
+        f"NIK: {masked} is already registered. Ask the Dinas Sosial to check it if this is wrong."
     )
-    assert "Siti" not in message and "Air Tawar" not in message
+    assert "Siti" not in message and "Air Tawar" not in message and "area" not in message
+    [answer] = AuditEntry.objects.filter(action="registry.number.registered_elsewhere")
+    assert answer.actor == operator_a and existing.nik not in str(answer.after)
+
+
+def test_too_many_registered_answers_in_an_hour_stop_the_user_and_tell_the_admin(db, settings):
+    settings.PADU_REGISTERED_ANSWERS_PER_HOUR = 3
+    others = [PersonFactory(family=FamilyFactory(region_id=KEL_B)) for _ in range(5)]
+    operator_a = make_user(Role.OPERATOR, scope=KEC_A)
+    for other in others[:3]:
+        with pytest.raises(ValidationFailed):
+            register(operator_a, members=[person(nik=other.nik)])
+    for other in others[3:]:
+        with pytest.raises(DomainError) as info:
+            register(operator_a, members=[person(nik=other.nik)])
+        assert info.value.code == "too_many_checks"
+    assert AuditEntry.objects.filter(action="registry.number.registered_elsewhere").count() == 3
+    [report] = AuditEntry.objects.filter(action="registry.number.probing")
+    assert report.actor == operator_a and report.after["limit"] == 3
+    assert not Family.objects.unscoped().filter(region_id=KEL_A).exists()
 
 
 def test_kk_already_registered(operator):

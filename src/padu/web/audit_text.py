@@ -55,6 +55,12 @@ ACTIONS = {
     "accounts.api_token.revoked": gettext_lazy("Revoked the API token %(object)s"),
     "regions.tree.loaded": gettext_lazy("Loaded region codes: %(object)s"),
     "core.demo.users_prepared": gettext_lazy("Prepared the demo users"),
+    "registry.number.registered_elsewhere": gettext_lazy(
+        "Was told that %(object)s is already registered (outside his or her area)"
+    ),
+    "registry.number.probing": gettext_lazy(
+        "Was stopped after entering too many numbers registered outside his or her area"
+    ),
 }
 EXPORTS = {
     "registry.person.exported": gettext_lazy("Exported the list of people (%(what)s)"),

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 
 from padu.accounts.capabilities import Cap
 from padu.core.models import AccessLog, AuditEntry
-from padu.core.scoping import region_q, require, scope_codes
+from padu.core.scoping import has_capability, region_q, require, scope_codes
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -114,3 +114,15 @@ def person_access(*, user, person) -> QuerySet[AccessLog]:
         Q(object_type="registry.person", object_id=str(person.pk))
         | Q(object_type="registry.family", object_id=str(person.family_id))
     )
+
+
+PROBING = "registry.number.probing"
+
+
+def privacy_alerts(*, user) -> list[AuditEntry]:
+    """The last week's reports of users who were stopped for testing too many registered
+    numbers (registry.services.identity), for those who read the audit trail."""
+    if not has_capability(user, Cap.AUDIT_VIEW):
+        return []
+    since = timezone.now() - datetime.timedelta(days=7)
+    return list(audit_list(user=user, filters={}).filter(action=PROBING, at__gte=since)[:10])

@@ -147,6 +147,17 @@ def family_update(
     unknown = set(data) - set(FAMILY_FIELDS) - set(DESIL_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    # A new KK number is looked up outside the transaction (see people.person_update).
+    new_kk = (
+        FAMILY.clean(data, record_context(actor), only=["kk_number"])
+        if "kk_number" in data
+        else None
+    )
+    taken = (
+        kk_taken(actor, new_kk.values["kk_number"], exclude_pk=family.pk)
+        if new_kk is not None and not new_kk.errors
+        else None
+    )
     with transaction.atomic():
         locked = locked_family(actor, family)
         current = family_values(locked)
@@ -162,11 +173,7 @@ def family_update(
                 submitted={k: values[k] for k in FAMILY_FIELDS},
                 sent=sent,
             )
-        if (
-            values["kk_number"] != current["kk_number"]
-            and "kk_number" not in errors
-            and (taken := kk_taken(actor, values["kk_number"], exclude_pk=locked.pk))
-        ):
+        if taken and "kk_number" not in errors:
             errors["kk_number"] = [taken]
         if errors:
             raise ValidationFailed(errors)

@@ -92,6 +92,11 @@ def person_add(
 ) -> Person:
     """A new member of an active family."""
     require(actor, Cap.REGISTRY_EDIT)
+    context = record_context(actor)
+    values, errors = PERSON.clean(data, context)
+    # Outside the transaction: its answer is audited even when the write fails.
+    if values["nik"] and "nik" not in errors and (taken := nik_taken(actor, values["nik"])):
+        errors["nik"] = [taken]
     with transaction.atomic():
         locked = locked_family(actor, family)
         if locked.status != FamilyStatus.ACTIVE:
@@ -99,10 +104,6 @@ def person_add(
                 _("Members can be added only to an active family; this one is %(status)s.")
                 % {"status": locked.get_status_display().lower()}
             )
-        context = record_context(actor)
-        values, errors = PERSON.clean(data, context)
-        if values["nik"] and "nik" not in errors and (taken := nik_taken(actor, values["nik"])):
-            errors["nik"] = [taken]
         members = active_members(locked)
         head = next((m for m in members if m.relationship == HEAD), None)
         if values["relationship"] == HEAD and head is not None:
@@ -138,6 +139,14 @@ def person_update(
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    # A new NIK is looked up outside the transaction: its answer is audited even when the write
+    # fails (the person's own NIK is no answer).
+    new_nik = PERSON.clean(data, record_context(actor), only=["nik"]) if "nik" in data else None
+    taken = (
+        nik_taken(actor, new_nik.values["nik"], exclude_pk=person.pk)
+        if new_nik is not None and not new_nik.errors
+        else None
+    )
     with transaction.atomic():
         locked = locked_person(actor, person)
         current = person_values(locked)
@@ -152,11 +161,7 @@ def person_update(
                 submitted=values,
                 sent=sent,
             )
-        if (
-            values["nik"] != current["nik"]
-            and "nik" not in errors
-            and (taken := nik_taken(actor, values["nik"], exclude_pk=locked.pk))
-        ):
+        if taken and "nik" not in errors:
             errors["nik"] = [taken]
         members = active_members(locked.family, exclude_pk=locked.pk)
         if (

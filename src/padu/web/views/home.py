@@ -14,6 +14,7 @@ from padu.accounts.services import user_set_language
 from padu.regions.selectors import region_roots
 from padu.registry.selectors import home_summary
 
+from .. import selectors
 from ..navigation import home_links
 
 
@@ -29,6 +30,7 @@ def home(request):
             "summary": home_summary(user=user),
             "links": home_links(user),
             "is_partner": user.role == Role.MITRA,
+            "alerts": selectors.privacy_alerts(user=user),
         },
     )
 
