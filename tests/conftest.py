@@ -2,10 +2,19 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from padu.regions.services import regions_load_file
 
 from .factories import EVENING_UTC, make_user
+
+# Hypothesis judges correctness here, not speed: on a busy two-core CI machine its timing checks
+# (a slow example, slow input generation) fail tests that are right.
+hypothesis_settings.register_profile(
+    "padu", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("padu")
 
 
 @pytest.fixture(scope="session")

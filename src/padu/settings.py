@@ -45,6 +45,14 @@ def env_time_zone(name: str, default: str) -> str:
     )
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` from the environment; any other value stops the start."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: use one of {', '.join(choices)}.")
+    return value
+
+
 DEBUG = env_bool("DEBUG")
 TESTING = env_bool("PADU_TESTING")
 
@@ -278,10 +286,13 @@ PADU_REGISTERED_ANSWERS_PER_HOUR = int(os.environ.get("PADU_REGISTERED_ANSWERS_P
 # The deployment's own region: the root of the tree the office serves (Kota Padang by default).
 PADU_ROOT_REGION = os.environ.get("PADU_ROOT_REGION", "13.71")
 PADU_OFFICE_NAME = os.environ.get("PADU_OFFICE_NAME", "Dinas Sosial Kota Padang")
-# How strictly a NIK/KK region prefix is checked against the region table (registry.identifiers):
-# "loaded" (default: an unknown kecamatan of a loaded kab/kota is an error), "full" (also an unknown
-# kab/kota of a province whose kab/kota are loaded), "off" (the province only).
-PADU_NIK_STRICT_REGION = os.environ.get("PADU_NIK_STRICT_REGION", "loaded")
+# The level of two checks of a well-formed NIK or KK (registry.identifiers): a kab/kota or
+# kecamatan code missing from the national region list, and a KK whose digits 7–12 are no date.
+# "warning" (shown, the user confirms), "error" (refused) or "off".
+PADU_IDENTIFIER_REGION_CHECK = env_choice(
+    "PADU_IDENTIFIER_REGION_CHECK", "warning", ("warning", "error", "off")
+)
+PADU_KK_DATE_CHECK = env_choice("PADU_KK_DATE_CHECK", "warning", ("warning", "error", "off"))
 # Name search on PostgreSQL (registry.selectors): the pg_trgm similarity (0–1) a name must reach to
 # be found, for a query of several words (whole name) and of one word (any word of the name);
 # lower finds more, and less alike, names.

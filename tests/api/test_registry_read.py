@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from padu.accounts.capabilities import Role
 from padu.core.models import AccessLog
 from padu.registry import codes
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from tests.factories import (
     KEC_A,
     KEC_B,

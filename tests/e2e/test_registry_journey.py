@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from padu.accounts.capabilities import Role
 from padu.registry import codes, services
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from tests.factories import KEL_A, make_kk, make_nik, make_user
 
 from .conftest import PHONE, login, screenshot

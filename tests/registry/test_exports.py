@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.registry import codes
-from padu.registry.identifiers import mask_number
 from padu.registry.importer.layout import MASKED_NOTICE, REGION_NAMES, ROW
+from padu.registry.masks import mask_number
 from tests.factories import KEL_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from padu.accounts.capabilities import Role
 from padu.core.errors import DomainError, PermissionDeniedError
 from padu.core.models import AuditEntry
 from padu.registry import codes, services
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from padu.registry.models import Family, Household
 from tests.factories import KEL_A, KEL_A2, KEL_B, FamilyFactory, PersonFactory, make_user
 

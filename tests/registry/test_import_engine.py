@@ -14,16 +14,8 @@ from hypothesis import strategies as st
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.core.records.problems import WHITESPACE
-from padu.registry.identifiers import (
-    InvalidIdentifier,
-    RegionIndex,
-    mask_number,
-    number_problems_expr,
-    parse_kk,
-    parse_nik,
-)
+from padu.registry.identifiers import InvalidIdentifier, check_number, number_problems_expr
 from padu.registry.importer import selectors
-from padu.registry.importer.checks import Context
 from padu.registry.importer.files import ImportFileError
 from padu.registry.importer.layout import NAMES
 from padu.registry.importer.services import (
@@ -31,6 +23,7 @@ from padu.registry.importer.services import (
     import_local_file,
     import_submit,
 )
+from padu.registry.masks import mask_number
 from padu.registry.models import DesilRecord, Family, ImportBatch, NameKey, Person
 from padu.synth.population import generate_population
 from tests.factories import KEC_A, KEC_B, KOTA, make_user
@@ -440,32 +433,29 @@ TRICKY = [
 ]
 
 
-def _verdict(value, parse, regions):
+def _verdict(value, field):
     try:
-        parse(value, regions=regions)
+        check_number(value, field)
     except InvalidIdentifier as exc:
         return str(exc)
     return None
 
 
-def _polars_verdicts(values, context, *, kk):
+def _polars_verdicts(values, *, kk):
     import polars as pl
 
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
     text = pl.col("v").str.strip_chars(WHITESPACE)
     chain = None
-    for rule, failed in number_problems_expr(text, "kk_number" if kk else "nik", context.regions):
+    for rule, failed in number_problems_expr(text, "kk_number" if kk else "nik"):
         chain = (chain.when if chain is not None else pl.when)(failed).then(rule.text_expr(text))
     return frame.select(chain.alias("v"))["v"].to_list()
 
 
 @pytest.mark.parametrize("kk", [False, True])
-def test_polars_identifier_rules_match_parse_functions(operator, kk):
-    context = Context.load(operator)
-    regions = RegionIndex.load()
-    parse = parse_kk if kk else parse_nik
-    got = _polars_verdicts(TRICKY, context, kk=kk)
-    assert got == [_verdict(v, parse, regions) for v in TRICKY]
+def test_polars_identifier_rules_match_check_number(kk):
+    field = "kk_number" if kk else "nik"
+    assert _polars_verdicts(TRICKY, kk=kk) == [_verdict(v, field) for v in TRICKY]
 
 
 digits = st.text(alphabet="0123456789", min_size=16, max_size=16)
@@ -481,12 +471,8 @@ nik_like = st.one_of(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(values=st.lists(nik_like, min_size=1, max_size=30))
-def test_polars_nik_rules_match_parse_nik_hypothesis(operator, values):
-    context = Context.load(operator)
-    regions = RegionIndex.load()
-    assert _polars_verdicts(values, context, kk=False) == [
-        _verdict(v, parse_nik, regions) for v in values
-    ]
+def test_polars_nik_rules_match_check_number_hypothesis(values):
+    assert _polars_verdicts(values, kk=False) == [_verdict(v, "nik") for v in values]
 
 
 # --- PostgreSQL: the first import of a city (indexes built afterwards, keys checked at once) ----

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from padu.accounts.capabilities import Role
 from padu.registry import codes
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from tests.factories import KEL_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db

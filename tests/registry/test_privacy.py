@@ -19,8 +19,8 @@ from django.utils import formats, timezone, translation
 from padu.accounts.capabilities import Cap, Role, capabilities_for
 from padu.accounts.tokens import token_create
 from padu.registry.disclosure import AGE_BAND_YEARS, age_band
-from padu.registry.identifiers import mask_number
 from padu.registry.importer.services import import_local_file
+from padu.registry.masks import mask_number
 from padu.registry.models import Family, Person
 from padu.synth.population import generate_population
 from tests.factories import downloaded, make_user

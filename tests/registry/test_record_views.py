@@ -12,7 +12,7 @@ from padu.accounts.capabilities import Role
 from padu.core.audit import audit_record
 from padu.core.models import AccessLog, AuditEntry
 from padu.registry import codes, services
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from padu.registry.models import Family, Person
 from tests.factories import (
     KEC_A,

@@ -16,7 +16,7 @@ from padu.core.errors import (
 )
 from padu.core.models import AuditEntry
 from padu.registry import codes, services
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from padu.registry.models import DesilRecord, Family, Person, PPKSCategory
 from padu.registry.names import name_key
 from tests.factories import (

@@ -11,24 +11,10 @@ from padu.registry import codes
 from padu.registry.context import RecordContext
 from padu.registry.declarations import FAMILY, PERSON
 from padu.registry.declarations.members import person_warnings as warnings_of
-from padu.registry.identifiers import RegionIndex
 
 pytestmark = pytest.mark.django_db
-INDEX = RegionIndex(
-    codes=frozenset(["13", "13.71", *[f"13.71.{n:02d}" for n in range(1, 12)]]),
-    parents=frozenset(["13", "13.71"]),
-)
 TODAY = datetime.date(2025, 6, 1)
-
-
-class Context(RecordContext):
-    """The kecamatan of Kota Padang as the only region codes, on a fixed day."""
-
-    def region_index(self, number):
-        return INDEX
-
-
-CONTEXT = Context(None, today=TODAY)
+CONTEXT = RecordContext(None, today=TODAY)
 
 
 def clean_family_data(data, **_ignored):
@@ -80,7 +66,6 @@ def test_family_values_are_normalised():
             "assets": ["televisi", "ac", "televisi"],
             "livestock": {"sapi": 0, "kambing": "3"},
         },
-        regions=INDEX,
     )
     assert errors == {}
     assert values["kk_number"] == "1371041501200003"
@@ -108,7 +93,6 @@ def test_family_errors_name_their_field():
             "assets": ["kapal", "jet"],
             "livestock": {"unta": 1, "sapi": -1},
         },
-        regions=INDEX,
     )
     assert errors == {
         "kk_number": ["KK number: this field is required."],
@@ -127,7 +111,6 @@ def test_family_errors_name_their_field():
 def test_person_values_are_normalised():
     values, errors = clean_person_data(
         person(name=" Siti   Aminah ", ppks=[9, "24", 9], income="1500000", disability=["mental"]),
-        regions=INDEX,
         today=TODAY,
     )
     assert errors == {}
@@ -150,7 +133,6 @@ def test_person_errors_name_their_field():
             "dukcapil_status": "maybe",
             "mother_name": "x" * 121,
         },
-        regions=INDEX,
         today=TODAY,
     )
     assert errors == {
@@ -172,9 +154,9 @@ def test_person_errors_name_their_field():
 
 
 def test_a_birth_date_in_the_future_is_an_error():
-    _values, errors = clean_person_data(person(birth_date="2025-06-02"), regions=INDEX, today=TODAY)
+    _values, errors = clean_person_data(person(birth_date="2025-06-02"), today=TODAY)
     assert errors == {"birth_date": ["Date of birth: 2 June 2025 is in the future."]}
-    _values, errors = clean_person_data(person(birth_date="2025-13-01"), regions=INDEX, today=TODAY)
+    _values, errors = clean_person_data(person(birth_date="2025-13-01"), today=TODAY)
     assert errors == {"birth_date": ["Date of birth: enter a date as YYYY-MM-DD or DD-MM-YYYY."]}
 
 

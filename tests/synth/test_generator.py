@@ -193,13 +193,23 @@ def test_generated_rows_are_all_valid(population, clean, villages):
 
 
 def test_identifiers_agree_with_the_registry_rules(clean, db):
-    from padu.registry.identifiers import RegionIndex, nik_consistency, parse_kk, parse_nik
+    """Generated numbers are well formed, their regions are in the national list, a KK's digits
+    7–12 are a date, and a NIK agrees with the sex and birth date: no error and no warning."""
+    from padu.registry.context import RecordContext
+    from padu.registry.declarations import FAMILY, PERSON
+    from padu.registry.identifiers import check_number
 
-    regions = RegionIndex.load()
-    for row in clean.select("nik", "no_kk", "tanggal_lahir", "jenis_kelamin").iter_rows(named=True):
-        parse_nik(row["nik"], regions=regions)
-        parse_kk(row["no_kk"], regions=regions)
-        assert nik_consistency(row["nik"], _date(row["tanggal_lahir"]), row["jenis_kelamin"]) == []
+    context = RecordContext()
+    columns = clean.select("nik", "no_kk", "tanggal_lahir", "jenis_kelamin")
+    for row in columns.iter_rows(named=True):
+        person = {
+            "nik": check_number(row["nik"], "nik"),
+            "birth_date": _date(row["tanggal_lahir"]),
+            "sex": row["jenis_kelamin"],
+        }
+        family = {"kk_number": check_number(row["no_kk"], "kk_number")}
+        assert PERSON.warnings(person, context) == []
+        assert FAMILY.warnings(family, context) == []
 
 
 def test_nik_and_kk_are_unique_and_consistent_with_region(clean):

@@ -20,7 +20,7 @@ from padu.regions.selectors import common_region
 from . import codes, selectors, services
 from .declarations import FAMILY, PERSON
 from .disclosure import Disclosure, age_band
-from .identifiers import mask_number
+from .masks import mask_number
 from .models import Family, Person, PPKSCategory
 from .schemas import (
     FamilyFilters,
@@ -327,7 +327,9 @@ def family_update(request, family_id: int, payload: FamilyPatch):
     user = request.auth
     require(user, Cap.REGISTRY_EDIT)
     family = selectors.family_get(user=user, pk=family_id)
-    fields = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
+    fields = payload.model_dump(
+        mode="json", exclude_unset=True, exclude={"version", "reason", "confirm_warnings"}
+    )
     with _in_api_terms():
         services.family_update(
             actor=user,
@@ -335,6 +337,7 @@ def family_update(request, family_id: int, payload: FamilyPatch):
             expected_version=payload.version,
             data=_data(FAMILY, fields),
             reason=payload.reason,
+            confirm_warnings=payload.confirm_warnings,
         )
     return _family_record(user, family.pk)
 

@@ -14,8 +14,6 @@ from django.utils import timezone
 
 from padu.core.scoping import in_scope, within
 
-from .identifiers import RegionIndex
-
 
 class RecordContext:
     """`actor`: the user whose area a record must lie in (None: the deployment's root region).
@@ -25,15 +23,7 @@ class RecordContext:
         self.actor = actor
         self.today = today or timezone.localdate()
         self.kept_ppks = frozenset(kept_ppks)
-        self._indexes: dict[str, RegionIndex] = {}
         self._villages: dict[str, bool] = {}
-
-    def region_index(self, number: str) -> RegionIndex:
-        """The region codes a NIK/KK's prefix is checked against (its province, one query)."""
-        province = number[:2]
-        if province not in self._indexes:
-            self._indexes[province] = RegionIndex.load(provinces=[province])
-        return self._indexes[province]
 
     def is_village(self, code: str) -> bool:
         from padu.regions.models import VILLAGE_LEVELS, Region

@@ -2,7 +2,7 @@
 
 A NIK is region (6 digits) + date of birth (6, the day +40 for a woman) + serial (4). A role that
 may not see whole numbers (`Cap.REGISTRY_VIEW_NIK`; `Cap.REGISTRY_EXPORT_NIK` for downloads)
-gets, for every field the declarations mark as an identifier, a mask (`identifiers.mask_number`),
+gets, for every field the declarations mark as an identifier, a mask (`masks.mask_number`),
 and for every field that narrows one (`Sensitivity.QUASI_IDENTIFIER`: the date of birth), a band
 of five years of age: with the kecamatan, the sex and a guessed serial known, a band still leaves
 at least 1,826 dates, so at least 1,826 NIKs. Such a role also may not search by a number nor sort
@@ -22,7 +22,7 @@ from padu.core.records import Sensitivity
 from padu.core.scoping import has_capability
 
 from .declarations.person import age_on
-from .identifiers import mask_number
+from .masks import mask_number
 
 AGE_BAND_YEARS = 5
 SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from padu.core.audit import access_record, audit_record
 from padu.core.exports import XLSX_MAX_ROWS, Table, dated_filename, export_response
+from padu.core.records.coded import MultiChoice
 from padu.core.records.derive import storage
-from padu.core.records.kinds import MultiChoice
 from padu.core.scoping import scope_codes
 from padu.regions.selectors import common_region
 

@@ -15,7 +15,7 @@ from padu.core.scoping import ScopedManager
 
 from . import codes
 from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
-from .identifiers import mask_number
+from .masks import mask_number
 
 # The declared data fields of each record, as abstract models the concrete ones inherit.
 HouseholdFields = abstract_model(HOUSEHOLD, "HouseholdFields", __name__)

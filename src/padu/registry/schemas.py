@@ -294,7 +294,9 @@ class ChangeFields(Schema):
 class PersonChange(ChangeFields):
     """Only the fields sent are changed."""
 
-    confirm_warnings: bool = False
+    confirm_warnings: bool = Field(
+        False, description="Save even though the change raised warnings (see 422)."
+    )
 
 
 PersonPatch = record_schema("PersonPatch", PERSON.writable, mode="patch", base=PersonChange)
@@ -313,6 +315,10 @@ class FamilyIn(FamilyFields):
 
 class FamilyChange(ChangeFields):
     """Only the fields sent are changed. Members are changed through `/people/{id}`."""
+
+    confirm_warnings: bool = Field(
+        False, description="Save even though the change raised warnings (see 422)."
+    )
 
 
 FamilyPatch = record_schema("FamilyPatch", FAMILY.writable, mode="patch", base=FamilyChange)

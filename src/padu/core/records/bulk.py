@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .layout import Layout
-from .problems import ERROR, lit
+from .problems import ERROR, WARNING, lit
 from .record import Field, RecordCheck
 
 
@@ -68,7 +68,7 @@ class FileRules:
         of the first stage."""
         out: dict[str, pl.Expr] = {}
         for column, check in self.record_checks:
-            if check.level != ERROR:
+            if check.current_level() != ERROR:
                 continue
             own = out.get(f"_e_{column}", pl.col(f"_e_{column}"))
             values = {name: pl.col(f"_v_{name}") for name in check.fields}
@@ -85,7 +85,7 @@ class FileRules:
         `_v_` columns."""
         items = []
         for column, check in self.record_checks:
-            if check.level == ERROR:
+            if check.current_level() != WARNING:
                 continue
             values = {name: pl.col(f"_v_{name}") for name in check.fields}
             items.append(
@@ -114,7 +114,7 @@ class FileRules:
                 problem.text_expr(text, parsed)
             )
         for check_column, check in self.record_checks:
-            if check_column == column and check.level == ERROR:
+            if check_column == column and check.current_level() == ERROR:
                 values = {name: pl.col(f"_v_{name}") for name in check.fields}
                 chain = chain.when(code == check.problem.code).then(check.problem.text_expr(values))
         return chain

@@ -19,7 +19,7 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import Invalid, Kind, is_blank, strip
-from .problems import ERROR, Check, Problem
+from .problems import ERROR, WARNING, Check, Problem
 
 
 class Sensitivity(enum.Enum):
@@ -102,14 +102,18 @@ class RecordCheck:
     """A rule across fields, reported on `field`: `test(values, context)` in Python,
     `test_expr(columns, context)` in Polars (both get the fields' parsed values, None/null where a
     field is blank or has an error; the problem's parameters are read from the same). It runs
-    only when `field` has no error of its own."""
+    only when `field` has no error of its own. `level`: ERROR, WARNING, or a callable giving one
+    of them or None (off) when the check runs, for a level that a setting chooses."""
 
     problem: Problem
     field: str
     fields: tuple[str, ...]
     test: Callable[[dict], bool]
     test_expr: Callable[[dict[str, pl.Expr]], pl.Expr]
-    level: str = ERROR
+    level: str | Callable[[], str | None] = ERROR
+
+    def current_level(self) -> str | None:
+        return self.level() if callable(self.level) else self.level
 
 
 @dataclass
@@ -175,7 +179,7 @@ class Record:
         for check in self.checks:
             if check.field in out.errors or check.field not in out.values:
                 continue
-            if check.level == ERROR and check.test(out.values, context):
+            if check.current_level() == ERROR and check.test(out.values, context):
                 f = self[check.field]
                 out.add(f.name, check.problem.code, f.message(check.problem, out.values, context))
         return out
@@ -207,5 +211,5 @@ class Record:
                 self[check.field].message(check.problem, values, context),
             )
             for check in self.checks
-            if check.level != ERROR and check.test(values, context)
+            if check.current_level() == WARNING and check.test(values, context)
         ]

@@ -6,10 +6,12 @@ import decimal
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records import Field, Record, RecordCheck, Sensitivity
-from padu.core.records.kinds import Choice, Counts, Decimal, Digits, Integer, MultiChoice, Text
+from padu.core.records.coded import Choice, Counts, MultiChoice
+from padu.core.records.kinds import Decimal, Digits, Integer, Text
 from padu.core.records.problems import Problem
 
 from .. import codes
+from ..identifiers import identifier_checks
 from .desil import DESIL, PERIOD
 from .kinds import Identifier, Village
 
@@ -162,6 +164,7 @@ FAMILY = Record(
         ),
     ),
     checks=(
+        *identifier_checks("kk_number"),
         RecordCheck(
             problem=PAIR,
             field="latitude",

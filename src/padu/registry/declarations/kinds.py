@@ -3,9 +3,9 @@ categories. Like the core kinds, each rule has its Python and Polars rendering s
 the derivations (model field, form field, API type, layout text) are registered beside them.
 
 The rules ask a *context* what only the database knows (`registry.context.RecordContext` for one
-record, `importer.checks.Context` for a file): the region codes (`region_index`, `regions`), the
-kelurahan/desa (`is_village`, `villages`), the user's area (`in_area`, `allowed`), the PPKS
-categories (`ppks_state`, `ppks_active`, `ppks_retired`, `kept_ppks`), and `today`.
+record, `importer.checks.Context` for a file): the kelurahan/desa (`is_village`, `villages`), the
+user's area (`in_area`, `allowed`), the PPKS categories (`ppks_state`, `ppks_active`,
+`ppks_retired`, `kept_ppks`), and `today`.
 """
 
 from __future__ import annotations
@@ -19,15 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records import derive
-from padu.core.records.kinds import (
-    NOT_INTEGER,
-    Invalid,
-    Kind,
-    code_items,
-    integer_text,
-    items_of,
-    strip,
-)
+from padu.core.records.coded import code_items, items_of
+from padu.core.records.kinds import NOT_INTEGER, Invalid, Kind, integer_text, strip
 from padu.core.records.problems import Check, Problem
 from padu.core.records.record import Field
 
@@ -57,14 +50,14 @@ class Identifier(Kind):
 
     def parse(self, value, context) -> str:
         text = normalise_number(strip(value))
-        rule = first_broken(text, self.field, lambda: context.region_index(text))
+        rule = first_broken(text, self.field)
         if rule is not None:
             raise Invalid(rule)
         return text
 
     def parse_expr(self, text, context):
         number = normalise_number_expr(text)
-        return number, number_problems_expr(number, self.field, context.regions)
+        return number, number_problems_expr(number, self.field)
 
     def problems(self, context):
         return list(NIK_RULES if self.field == "nik" else KK_RULES)

@@ -7,19 +7,12 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records import Field, Record, RecordCheck, Sensitivity
-from padu.core.records.kinds import (
-    Choice,
-    Date,
-    Integer,
-    MultiChoice,
-    Text,
-    date_text,
-    date_text_expr,
-)
+from padu.core.records.coded import Choice, MultiChoice
+from padu.core.records.kinds import Date, Integer, Text, date_text, date_text_expr
 from padu.core.records.problems import WARNING, Problem, needs_letter
 
 from .. import codes
-from ..identifiers import FEMALE_DAY_OFFSET
+from ..identifiers import FEMALE_DAY_OFFSET, identifier_checks
 from .kinds import Categories, Identifier
 
 PERSONAL, IDENTIFIER = Sensitivity.PERSONAL, Sensitivity.IDENTIFIER
@@ -160,6 +153,7 @@ def age_expr(birth: pl.Expr, day: datetime.date) -> pl.Expr:
 
 
 CHECKS = (
+    *identifier_checks("nik"),
     RecordCheck(
         problem=Problem(
             code="without_type", message=_("choose at least one type of disability first.")

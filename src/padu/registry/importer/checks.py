@@ -19,7 +19,6 @@ from django.conf import settings
 from padu.core.records.bulk import FileRules
 from padu.core.records.derive import stage_exprs
 from padu.core.scoping import region_q, subtree_q
-from padu.registry.identifiers import RegionIndex
 from padu.registry.names import name_key_expr
 
 from .columns import STAGE_COLUMNS
@@ -43,7 +42,6 @@ class Context:
     """What the rules need from the database, loaded once per import. It answers the questions of
     `registry.context.RecordContext` from these sets too, so one row can be checked both ways."""
 
-    regions: RegionIndex
     villages: frozenset[str]  # every kelurahan/desa code
     allowed: frozenset[str]  # the kelurahan/desa inside the actor's area
     ppks_active: frozenset[int]
@@ -66,7 +64,6 @@ class Context:
             area = region_q(actor, "code")
         ppks = dict(PPKSCategory.objects.values_list("code", "is_active"))
         return cls(
-            regions=RegionIndex.load(),
             villages=frozenset(villages.values_list("code", flat=True)),
             allowed=frozenset(villages.filter(area).values_list("code", flat=True)),
             ppks_active=frozenset(c for c, active in ppks.items() if active),
@@ -75,9 +72,6 @@ class Context:
         )
 
     # The questions of registry.context.RecordContext, answered from the sets.
-    def region_index(self, number: str) -> RegionIndex:
-        return self.regions
-
     def is_village(self, code: str) -> bool:
         return code in self.villages
 

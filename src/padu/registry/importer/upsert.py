@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
 from padu.registry.codes import LifeStatus, Relationship
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 
 from ..declarations import FAMILY, PERSON
 from .checks import ERROR, WARNING

@@ -88,7 +88,7 @@ def family_register(
     if errors:
         raise ValidationFailed(errors)
 
-    warnings = []
+    warnings = family_warnings(values, context)
     for person in people:
         others = [] if person["relationship"] == HEAD else [member_view(p) for p in heads]
         for warning in person_warnings(person, members=others, context=context):
@@ -139,10 +139,23 @@ def family_register(
     return family
 
 
+def family_warnings(values: dict, context) -> list[str]:
+    """What looks wrong about a family's cleaned `values` (its KK's region or date digits)."""
+    return [message for _field, _code, message in FAMILY.warnings(values, context)]
+
+
 def family_update(
-    *, actor, family: Family, expected_version: int, data: dict, reason: str = "", source: str = ""
+    *,
+    actor,
+    family: Family,
+    expected_version: int,
+    data: dict,
+    reason: str = "",
+    source: str = "",
+    confirm_warnings: bool = False,
 ) -> Family:
-    """Change the family's fields given in `data` (and its desil, if given)."""
+    """Change the family's fields given in `data` (and its desil, if given). Warnings the change
+    brings raise `WarningsNeedConfirmation` unless `confirm_warnings`."""
     require(actor, Cap.REGISTRY_EDIT)
     unknown = set(data) - set(FAMILY_FIELDS) - set(DESIL_FIELDS)
     if unknown:
@@ -163,8 +176,8 @@ def family_update(
         current = family_values(locked)
         sent = set(data)
         merged = {**current, **{k: data[k] for k in sent}}
-        cleaned = FAMILY.clean(merged, record_context(actor), only=(*FAMILY_FIELDS, *sent))
-        values, errors = cleaned
+        context = record_context(actor)
+        values, errors = FAMILY.clean(merged, context, only=(*FAMILY_FIELDS, *sent))
         if locked.version != expected_version:
             raise conflict(
                 locked,
@@ -177,6 +190,11 @@ def family_update(
             errors["kk_number"] = [taken]
         if errors:
             raise ValidationFailed(errors)
+        # Only warnings the change brings: what was confirmed before is not asked again.
+        earlier = set(family_warnings(current, context))
+        warnings = [w for w in family_warnings(values, context) if w not in earlier]
+        if warnings and not confirm_warnings:
+            raise WarningsNeedConfirmation(warnings)
 
         before = family_snapshot(locked)
         changed = record_write(FAMILY, locked, {k: values[k] for k in FAMILY_FIELDS})
@@ -194,6 +212,7 @@ def family_update(
                     fields=changed,
                     action="registry.family.updated",
                     before=before,
+                    warnings=warnings,
                     reason=reason,
                     source=source,
                 )

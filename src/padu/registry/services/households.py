@@ -14,7 +14,7 @@ from padu.core.audit import snapshot
 from padu.core.errors import DomainError
 from padu.core.scoping import require
 
-from ..identifiers import mask_number
+from ..masks import mask_number
 from ..models import Family, Household
 from .base import FamilyStatus, audited_save, locked_families, locked_family
 

@@ -19,7 +19,7 @@ from padu.core.scoping import has_capability, in_scope, scope_codes
 from padu.regions.selectors import common_region
 
 from ..declarations import FAMILY, PERSON
-from ..identifiers import mask_number
+from ..masks import mask_number
 from ..models import Family, Person
 
 

@@ -7,7 +7,7 @@ from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
 from padu.core.scoping import has_capability
 
-from ..identifiers import mask_number
+from ..masks import mask_number
 
 # Service messages already name their field ("NIK: …"); the error summary does not name it again.
 NAMED = "named"

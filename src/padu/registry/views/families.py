@@ -32,7 +32,7 @@ from ..forms import (
     MemberFormSet,
     StatusForm,
 )
-from ..identifiers import mask_number
+from ..masks import mask_number
 from ..models import Family, PPKSCategory
 from .editing import (
     apply_errors,
@@ -311,6 +311,7 @@ def family_edit(request, pk: int):
     user = request.user
     family = selectors.family_get(user=user, pk=pk)
     conflict = None
+    warnings = []
     if request.method == "POST":
         form = FamilyEditForm(request.POST, user=user)
         if form.is_valid():
@@ -321,6 +322,7 @@ def family_edit(request, pk: int):
                     expected_version=form.cleaned_data["version"],
                     data=form.to_data(),
                     reason=form.cleaned_data["reason"],
+                    confirm_warnings=confirm_requested(request),
                 )
             except ConflictError as exc:
                 conflict = conflict_rows(exc, "registry.family", user=user)
@@ -331,6 +333,8 @@ def family_edit(request, pk: int):
                     "reason": form.cleaned_data["reason"],
                 }
                 form = FamilyEditForm(initial=initial, user=user)
+            except WarningsNeedConfirmation as exc:
+                warnings = exc.warnings
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)
             except DomainError as exc:
@@ -355,6 +359,7 @@ def family_edit(request, pk: int):
             "kk": number_for(user, family.kk_number),
             "creating": False,
             "conflict": conflict,
+            "warnings": warnings,
             "errors": error_summary([(None, form)]),
         },
     )

@@ -22,7 +22,7 @@ from .. import exports, selectors
 from ..declarations.person import age_on
 from ..disclosure import Disclosure, age_band
 from ..filters import FamilyFilterForm, PersonFilterForm
-from ..identifiers import mask_number
+from ..masks import mask_number
 
 PER_PAGE = 25
 

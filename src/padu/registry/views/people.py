@@ -22,7 +22,7 @@ from ..declarations import PERSON
 from ..declarations.person import age_on
 from ..disclosure import Disclosure, age_band
 from ..forms import PersonEditForm, PersonForm, PersonStatusForm
-from ..identifiers import mask_number
+from ..masks import mask_number
 from .editing import (
     apply_errors,
     confirm_requested,

@@ -6,7 +6,8 @@ import datetime
 from functools import singledispatch
 from typing import Any, Literal
 
-from ..kinds import Choice, Counts, Date, Decimal, Digits, Integer, Kind, MultiChoice, Text
+from ..coded import Choice, Counts, MultiChoice
+from ..kinds import Date, Decimal, Digits, Integer, Kind, Text
 from ..record import UNSET, Field
 
 # ---------------------------------------------------------------------------------- API types

@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 from django.db import models
 
-from ..kinds import Choice, Counts, Date, Decimal, Digits, Integer, Kind, MultiChoice, Text
+from ..coded import Choice, Counts, MultiChoice
+from ..kinds import Date, Decimal, Digits, Integer, Kind, Text
 from ..record import UNSET, Field, Record
 
 # ----------------------------------------------------------------------------------- storage

@@ -8,7 +8,8 @@ from functools import singledispatch
 
 from django.utils.translation import gettext_lazy as _
 
-from ..kinds import Choice, Counts, Date, Decimal, Digits, Integer, Kind, MultiChoice, Text
+from ..coded import Choice, Counts, MultiChoice
+from ..kinds import Date, Decimal, Digits, Integer, Kind, Text
 from ..record import Field
 
 # ----------------------------------------------------------------------------- the document
