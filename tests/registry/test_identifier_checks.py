@@ -10,7 +10,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from padu.accounts.capabilities import Role
 from padu.core.errors import ValidationFailed, WarningsNeedConfirmation
 from padu.core.models import AuditEntry
 from padu.registry import services
@@ -18,7 +17,7 @@ from padu.registry.importer.layout import NAMES
 from padu.registry.importer.services import import_error_report_path, import_local_file
 from padu.registry.models import Family, ImportBatch, Person
 from tests.api.conftest import ApiClient, key_for
-from tests.factories import KEL_A, make_user
+from tests.factories import KEL_A
 
 from .test_services import family, person
 
@@ -48,11 +47,6 @@ def in_indonesian(message: str) -> str:
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def operator(db):
-    return make_user(Role.OPERATOR)
 
 
 def _families() -> int:
