@@ -66,7 +66,7 @@ def test_every_page_of_a_role_on_a_phone(new_page, role):
     user = make_user(role, scope=OWN_SCOPE[role])
     page = new_page(viewport=PHONE)
     login(page, user.username)
-    problems = {}
+    problems, links = {}, set()
     for url in pages_for(user, family, person):
         response = page.goto(url)
         assert response.status in (200, 404), f"{url}: {response.status}"
@@ -78,6 +78,16 @@ def test_every_page_of_a_role_on_a_phone(new_page, role):
         if found:
             problems[url] = found
             screenshot(page, f"a11y-{role}-{url}")
+        links.update(
+            page.locator("main a[href^='/']").evaluate_all(
+                "links => links.map(a => a.getAttribute('href').split('#')[0])"
+            )
+        )
+    # No link on these pages leads to an error (a 405 page was reached by a link before).
+    for link in sorted(links):
+        status = page.request.get(link, max_redirects=0).status
+        if status >= 400:
+            problems[link] = [f"a link leads to an error page ({status})"]
     assert not problems, "\n".join(
         f"{url}:\n  " + "\n  ".join(found) for url, found in problems.items()
     )

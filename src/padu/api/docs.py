@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from ninja.openapi.docs import DocsBase
 
+from .document import document_of
+
 REF = "#/components/schemas/"
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -152,9 +154,7 @@ def schemas(document: dict) -> list[dict]:
 
 class PaduDocs(DocsBase):
     def render_page(self, request: HttpRequest, api, **kwargs) -> HttpResponse:
-        from .openapi import openapi_document
-
-        document = openapi_document()
+        document = document_of(api)
         return render(
             request,
             "api/docs.html",
