@@ -321,16 +321,16 @@ ROWS: list[Row] = [
         ok_location=_url("accounts:user_detail", pk=lambda w: w.user_in_area.pk),
     ),
     # accounts: API tokens (a user's own; "other" = someone else's token)
-    Row("accounts:token_list", Cap.API_USE),
+    Row("accounts:token_list", Cap.API_TOKENS),
     Row(
         "accounts:token_list",
-        Cap.API_USE,
+        Cap.API_TOKENS,
         method="POST",
         data=lambda w: {"name": "matrix", "expires_in_days": 30},
     ),
     Row(
         "accounts:token_revoke",
-        Cap.API_USE,
+        Cap.API_TOKENS,
         method="POST",
         target=OWN_TOKEN,
         ok=302,
@@ -338,7 +338,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:token_revoke",
-        Cap.API_USE,
+        Cap.API_TOKENS,
         method="POST",
         target=SOMEONE_ELSES_TOKEN,
         ok=404,  # nobody revokes another's token from this page, not even an admin
@@ -371,6 +371,14 @@ ROWS: list[Row] = [
     ),
     Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
     Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
+    # A GET (after a login that the expired form's POST asked for) goes to the form's section.
+    Row(
+        "registry:family_household",
+        Cap.REGISTRY_EDIT,
+        target=FAMILY,
+        ok=302,
+        ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#household",
+    ),
     Row(
         "registry:family_household",
         Cap.REGISTRY_EDIT,

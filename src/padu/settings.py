@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "padu.core.http.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "padu.core.htmx.VaryOnHtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's empty 405 first and has request.user for the layout.
+    "padu.core.http.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "padu.urls"
@@ -245,6 +248,7 @@ X_FRAME_OPTIONS = "DENY"
 _HTTPS = env_bool("PADU_HTTPS", default=not (DEBUG or TESTING or env_bool("PADU_DEMO")))
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
+CSRF_FAILURE_VIEW = "padu.core.http.csrf_failure"
 LANGUAGE_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = _HTTPS and env_bool("PADU_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
@@ -271,7 +275,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_on_one_line": {"()": "padu.core.logs.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from padu.web.urls import core_urls, regions_urls
 
+handler400 = "padu.core.http.bad_request"
+
 urlpatterns = [
     path("", include(core_urls)),
     path("akun/", include("padu.accounts.urls")),

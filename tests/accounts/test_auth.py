@@ -1,6 +1,7 @@
 """Logging in and out, changing one's password, lockout, session expiry, remembered language."""
 
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -287,3 +288,31 @@ class TestLanguage:
         assert response["Location"] == "/"
         psm.refresh_from_db()
         assert psm.language == "id"
+
+
+# "sandi" alone (Django's word) where Padu says "kata sandi".
+BARE_SANDI = re.compile(r"(?<!kata )\bsandi\b", re.IGNORECASE)
+
+
+def test_one_word_for_password_on_every_password_page(client, psm):
+    """Django's catalog says "Sandi"; Padu's pages say "Kata sandi", also in Django's texts
+    (labels, help texts, validation errors) of the login and password forms."""
+    psm.language = "id"
+    psm.save(update_fields=["language"])
+    pages = [
+        client.get(LOGIN),
+        login(client, psm.username, "salah"),
+    ]
+    client.force_login(psm)
+    url = reverse("accounts:password_change")
+    pages += [
+        client.get(url),
+        client.post(url, {"old_password": "bukan", "new_password1": "1", "new_password2": "2"}),
+        client.post(
+            url, {"old_password": PASSWORD, "new_password1": "1234", "new_password2": "1234"}
+        ),
+    ]
+    for response in pages:
+        text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+        assert "kata sandi" in text.lower()
+        assert not BARE_SANDI.findall(text), BARE_SANDI.findall(text)

@@ -1,9 +1,10 @@
 import datetime
 
+import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from padu.core.formats import rupiah
+from padu.core.formats import megabytes, rupiah
 
 
 def test_rupiah_indonesian_grouping():
@@ -38,3 +39,19 @@ def test_indonesian_number_format():
             formats.number_format(1234567.5, decimal_pos=1, use_l10n=True, force_grouping=True)
             == "1.234.567,5"
         )
+
+
+@pytest.mark.parametrize(
+    ("size", "indonesian"),
+    [
+        (512 * 1024, "0,5"),
+        (2 * 1024 * 1024, "2"),
+        (int(2.5 * 1024 * 1024), "2,5"),
+        (200 * 1024 * 1024, "200"),
+        (1024**3, "1.024"),
+        (20 * 1024, "0,02"),
+    ],
+)
+def test_megabytes_never_rounds_a_limit_to_zero(size, indonesian):
+    with translation.override("id"):
+        assert megabytes(size) == indonesian

@@ -300,7 +300,7 @@ def test_command_lists_errors_by_line_and_fails(unchanged, bad_file, capsys):
     assert excinfo.value.returncode == 1
     err = capsys.readouterr().err
     assert f"{bad_file}:3: code 13.75.01 does not lie under parent 13.71" in err
-    assert f"{bad_file}: nothing written (1 errors)" in err
+    assert f"{bad_file}: nothing written (1 error)" in err
 
 
 def test_command_loads_good_files_and_fails_for_the_bad_one(
@@ -318,19 +318,25 @@ def test_command_loads_good_files_and_fails_for_the_bad_one(
 
 def test_cli_exit_status_is_1_for_a_bad_file(tmp_path):
     """The real `padu` console command, in its own process: a file without the required columns
-    is refused before the database is touched, and the exit status says so."""
+    is refused before the database is touched, the exit status says so, and so does the text,
+    in the office's language (Indonesian)."""
     bad = tmp_path / "kolom.csv"
     bad.write_text("kode,nama\n13.75,Kota Bukittinggi\n", encoding="utf-8")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "padu.settings_test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-        "LANGUAGE": "en",
     }
     padu = os.path.join(os.path.dirname(sys.executable), "padu")
     result = subprocess.run(
         [padu, "regions", "load", str(bad)], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 1
-    assert f"{bad}: nothing written" in result.stderr
-    assert "1 of 1 files were not loaded" in result.stderr
+    assert f"{bad}: tidak ada yang ditulis" in result.stderr
+    assert "1 dari 1 berkas tidak dimuat" in result.stderr
+
+
+def test_command_speaks_indonesian(db, good_file, capsys):
+    with translation.override("id"):
+        call_command("regions", "load", str(good_file))
+    assert f"{good_file}: 4 dibuat, 0 diubah, 0 tidak berubah" in capsys.readouterr().out

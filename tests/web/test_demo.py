@@ -55,8 +55,11 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
         assert (got_role, got_scopes, active) == (role, scopes, True), username
     assert users["mitra"][3] == "Disdukcapil Kota Padang"
     assert {role for role, _scopes in EXPECTED.values()} == set(Role.values)
-    # The printed logins: the URL, the shared password and every username.
+    # The printed logins: the shared password, every username, and (nothing serves it after
+    # --no-serve) how to start the demo and where it will be.
+    assert "`padu demo`" in first_output
     assert "http://127.0.0.1:8000/" in first_output
+    assert "Padu demo: http" not in first_output
     assert DEMO_PASSWORD in first_output
     for username in EXPECTED:
         assert f"  {username} " in first_output

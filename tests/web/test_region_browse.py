@@ -109,3 +109,34 @@ def test_query_count_is_flat(client, families, django_assert_max_num_queries):
     # ancestors
     with django_assert_max_num_queries(10):
         client.get(detail(KOTA))
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [(Role.OPERATOR, KOTA), (Role.TKSK, KEC_A), (Role.PSM, KEL_A), (Role.PSM, [KEL_A, KEL_B])],
+)
+def test_every_count_links_to_the_list_it_counts(client, families, role, scope):
+    """Each count of families or people on a region's page (its rows and its totals) links to
+    the family or person list filtered to the same region, which holds as many rows."""
+    client.force_login(make_user(role, scope=scope))
+    codes = [KOTA, KEC_A, KEC_B, KEL_A, KEL_A2, KEL_B]
+    checked = 0
+    for code in codes:
+        response = client.get(detail(code))
+        if response.status_code != 200:
+            continue
+        context = response.context
+        counted = [(row["lists"], row["families"], row["people"]) for row in context["rows"]]
+        if context["lists"]:
+            counted.append((context["lists"], *context["totals"]))
+        html = response.content.decode()
+        for lists, families, people in counted:
+            if lists is None:
+                continue
+            for url, count in ((lists["families"], families), (lists["people"], people)):
+                assert f'href="{url.replace("&", "&amp;")}"' in html
+                listed = client.get(url)
+                assert listed.status_code == 200
+                assert listed.context["page"].paginator.count == count, (code, url)
+                checked += 1
+    assert checked >= 2

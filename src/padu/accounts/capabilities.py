@@ -32,6 +32,9 @@ class Cap:
     REGISTRY_EXPORT_NIK = "registry.export_nik"
     REFERENCE_MANAGE = "reference.manage"
     API_USE = "api.use"
+    # Make and revoke one's own keys on the token page. Field workers use the API through keys
+    # the office gives their devices (`padu token create`), so they do not manage keys.
+    API_TOKENS = "api.tokens"
     ACCESS_LOG_VIEW = "access_log.view"
 
 
@@ -46,15 +49,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REGISTRY_VIEW,
             Cap.REFERENCE_MANAGE,
             Cap.API_USE,
+            Cap.API_TOKENS,
             Cap.ACCESS_LOG_VIEW,
         }
     ),
     Role.OPERATOR: frozenset(
         _FIELD
-        | {Cap.REGISTRY_EDIT, Cap.REGISTRY_IMPORT, Cap.REGISTRY_EXPORT, Cap.REGISTRY_EXPORT_NIK}
+        | {
+            Cap.REGISTRY_EDIT,
+            Cap.REGISTRY_IMPORT,
+            Cap.REGISTRY_EXPORT,
+            Cap.REGISTRY_EXPORT_NIK,
+            Cap.API_TOKENS,
+        }
     ),
     Role.PIMPINAN: frozenset(
-        {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT, Cap.API_USE}
+        {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT, Cap.API_USE, Cap.API_TOKENS}
     ),
     Role.TKSK: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
     Role.PSM: frozenset(_FIELD),

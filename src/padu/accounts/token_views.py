@@ -42,7 +42,7 @@ class TokenCreateForm(forms.Form):
 
 @never_cache
 @login_required
-@capability_required(Cap.API_USE)
+@capability_required(Cap.API_TOKENS)
 def token_list(request):
     """The user's tokens and a form for a new one. After a successful POST the new key is shown
     in this response only: it is never stored, so it cannot be shown again."""
@@ -77,7 +77,7 @@ def token_list(request):
 
 
 @login_required
-@capability_required(Cap.API_USE)
+@capability_required(Cap.API_TOKENS)
 @require_POST
 def token_revoke(request, pk: int):
     token = tokens.token_get(user=request.user, pk=pk)

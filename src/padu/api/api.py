@@ -4,6 +4,7 @@ pages, with the same scoping, masking and audit. Each app contributes a router f
 
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
 from padu.registry import api as registry_api
@@ -11,9 +12,11 @@ from padu.registry import codes as registry_codes
 
 from . import errors
 from .auth import TokenAuth
-from .docs import VendoredSwagger
+from .docs import PaduDocs
 
-DESCRIPTION = """\
+# Marked for translation (gettext_noop: the document itself stays English): the docs page shows it
+# in the reader's language.
+DESCRIPTION = gettext_noop("""\
 The REST API of Padu, the social-welfare information system of a Dinas Sosial.
 
 **Authentication.** Every endpoint needs an API token: create one on the *API tokens* page (or
@@ -22,7 +25,7 @@ acts as its owner: the same role, the same regions, nothing more.
 
 **Scope and masking.** Lists and records are limited to the owner's regions; a record outside them
 is answered `404`, exactly like one that does not exist. NIK and KK numbers are masked
-(`1371xxxxxxxx0001`) except on a detail record for roles that may see them whole. Opening a person's
+(`1371••••••••KQXA`) except on a detail record for roles that may see them whole. Opening a person's
 full record is written to the access log.
 
 **Errors** have one shape: `{"detail": "...", "code": "...", "errors": {"field": ["..."]}}` with
@@ -31,7 +34,7 @@ full record is written to the access log.
 data is unusual: resend with `"confirm_warnings": true` to save it anyway).
 
 **Language.** Messages follow `Accept-Language` (`id` or `en`); Indonesian by default.
-"""
+""")
 
 
 class PaduAPI(NinjaAPI):
@@ -63,7 +66,7 @@ api = PaduAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
-    docs=VendoredSwagger(),
+    docs=PaduDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -1,7 +1,9 @@
 """Compile the translation catalogs (.po → .mo) with Babel, so no one needs GNU gettext to run Padu.
 
 `python -m padu.core.catalogs` compiles every catalog whose .mo is missing or older than its .po
-(`--force` compiles all). `make demo` and `make test` run it; the test suite runs it at start too.
+(`--force` compiles all). A wheel carries them compiled (setup.py's build_py), and Django's start
+compiles missing or stale ones (CoreConfig.ready), so a checkout or an editable install speaks
+Indonesian too; `make demo`, `make test` and the test suite run it as well.
 Fuzzy and untranslated entries are left out of the .mo, as `msgfmt` does: they show in English.
 """
 

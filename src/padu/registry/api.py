@@ -5,6 +5,7 @@ padu.api.errors turns into JSON. Numbers are masked here exactly as on the pages
 from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Status
 
 from padu.accounts.capabilities import Cap
@@ -35,7 +36,7 @@ from .schemas import (
     PersonPatch,
 )
 
-router = Router(tags=["registry"])
+router = Router(tags=[gettext_noop("registry")])
 
 READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
 DETAIL_ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
@@ -256,7 +257,7 @@ def _list_filters(filters) -> tuple[dict, int, int]:
     "/families",
     response={200: FamilyPageOut, **READ_ERRORS},
     operation_id="family_list",
-    summary="List families",
+    summary=gettext_noop("List families"),
 )
 def family_list(request, filters: Query[FamilyFilters]):
     """Families inside the caller's area, filtered; `count` is the total before paging."""
@@ -278,7 +279,7 @@ def family_list(request, filters: Query[FamilyFilters]):
     "/families/{int:family_id}",
     response={200: FamilyOut, **DETAIL_ERRORS},
     operation_id="family_get",
-    summary="One family with its members",
+    summary=gettext_noop("One family with its members"),
 )
 def family_get(request, family_id: int):
     """The family record. KK whole only for roles that may see it; opening it is logged."""
@@ -299,7 +300,7 @@ def family_get(request, family_id: int):
     "/families",
     response={201: FamilyOut, **WRITE_ERRORS},
     operation_id="family_register",
-    summary="Register a family with its members",
+    summary=gettext_noop("Register a family with its members"),
 )
 def family_register(request, payload: FamilyIn):
     user = request.auth
@@ -319,7 +320,7 @@ def family_register(request, payload: FamilyIn):
     "/families/{int:family_id}",
     response={200: FamilyOut, **UPDATE_ERRORS},
     operation_id="family_update",
-    summary="Change a family",
+    summary=gettext_noop("Change a family"),
 )
 def family_update(request, family_id: int, payload: FamilyPatch):
     """Changes only the fields sent. `version` must be the one the client read; when someone
@@ -346,7 +347,7 @@ def family_update(request, family_id: int, payload: FamilyPatch):
     "/families/{int:family_id}/members",
     response={201: PersonOut, **WRITE_ERRORS},
     operation_id="person_add",
-    summary="Add a member to a family",
+    summary=gettext_noop("Add a member to a family"),
 )
 def person_add(request, family_id: int, payload: PersonIn):
     user = request.auth
@@ -369,7 +370,7 @@ def person_add(request, family_id: int, payload: PersonIn):
     "/people",
     response={200: PersonPageOut, **READ_ERRORS},
     operation_id="person_list",
-    summary="List and search people",
+    summary=gettext_noop("List and search people"),
 )
 def person_list(request, filters: Query[PersonFilters]):
     """People inside the caller's area. A `q` of 16 digits finds a NIK exactly (only inside the
@@ -393,7 +394,7 @@ def person_list(request, filters: Query[PersonFilters]):
     "/people/{int:person_id}",
     response={200: PersonOut, **DETAIL_ERRORS},
     operation_id="person_get",
-    summary="One person's full record",
+    summary=gettext_noop("One person's full record"),
 )
 def person_get(request, person_id: int):
     """The full record. NIK and KK whole only for roles that may see them; every opening is
@@ -415,7 +416,7 @@ def person_get(request, person_id: int):
     "/people/{int:person_id}",
     response={200: PersonOut, **UPDATE_ERRORS},
     operation_id="person_update",
-    summary="Change a person",
+    summary=gettext_noop("Change a person"),
 )
 def person_update(request, person_id: int, payload: PersonPatch):
     """Changes only the fields sent. `version` must be the one the client read; when someone

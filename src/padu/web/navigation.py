@@ -66,7 +66,7 @@ NAV = [
         Cap.ACCESS_LOG_VIEW,
         _("See who read which person's or family's data, and how."),
     ),
-    NavItem(_("API tokens"), "accounts:token_list", Cap.API_USE),
+    NavItem(_("API tokens"), "accounts:token_list", Cap.API_TOKENS),
 ]
 
 

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from padu.core.formats import megabytes
 from padu.core.records.problems import WHITESPACE
 
 from .errors import ImportFileError
@@ -63,7 +64,7 @@ class StoredFile:
 def _limit_error(limit: int) -> ImportFileError:
     return ImportFileError(
         _("The file is larger than the limit of %(size)s MB. Split it into smaller files.")
-        % {"size": f"{limit / 1024 / 1024:.0f}"},
+        % {"size": megabytes(limit)},
         code="too_large",
     )
 
@@ -175,13 +176,9 @@ def check_xlsx(path: Path) -> None:
                 "bomb); it was not opened. Save the data as CSV UTF-8, or split it into smaller "
                 "files, and upload them again."
             )
-            % {"size": _megabytes(unpacked), "limit": _megabytes(limit)},
+            % {"size": megabytes(unpacked), "limit": megabytes(limit)},
             code="zip_bomb",
         )
-
-
-def _megabytes(size: int) -> str:
-    return number_format(round(size / 1024 / 1024), force_grouping=True)
 
 
 def _count(number: int) -> str:
@@ -460,7 +457,7 @@ def _xlsx_error(answer: dict) -> ImportFileError:
         message = _(
             "The sheet holds more than %(limit)s MB of data (reached at row %(row)s), more than "
             "an import may hold. Split it into smaller files and upload them one by one."
-        ) % {"limit": _megabytes(settings.PADU_IMPORT_MAX_BYTES), "row": answer["row"]}
+        ) % {"limit": megabytes(settings.PADU_IMPORT_MAX_BYTES), "row": answer["row"]}
     elif code == "memory":
         message = _(
             "The XLSX file needs more memory to open than an import may use: its sheet is very "

@@ -8,7 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -121,14 +121,17 @@ def family_detail(request, pk: int):
 
 @login_required
 @capability_required(Cap.REGISTRY_EDIT)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def family_household(request, pk: int):
     """The dwelling form of the family page: share a dwelling with another family, or leave it.
-    Its answer is a message on the family page (the form is one field and a reason)."""
+    Its answer is a message on the family page (the form is one field and a reason).
+    A GET (a login after the session expired on this form returns here) goes to that section."""
     user = request.user
     family = selectors.family_get(user=user, pk=pk)
-    form = HouseholdForm(request.POST)
     back = reverse("registry:family_detail", args=[family.pk]) + "#household"
+    if request.method == "GET":
+        return redirect(back)
+    form = HouseholdForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -26,6 +26,7 @@ from padu.accounts.decorators import capability_required
 from padu.core.audit import access_record
 from padu.core.errors import DomainError
 from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, csv_response, xlsx_response
+from padu.core.formats import megabytes
 from padu.core.htmx import redirect_after_post, render_page_or_partial
 
 from .. import exports
@@ -185,7 +186,7 @@ def _import_create(request):
             "form": form,
             "errors": error_summary([(None, form)]),
             "columns": [{"column": column, "parts": column.name.split("_")} for column in COLUMNS],
-            "max_mb": settings.PADU_IMPORT_MAX_BYTES / (1024 * 1024),
+            "max_mb": megabytes(settings.PADU_IMPORT_MAX_BYTES),
         },
         status=status,
     )

@@ -1,14 +1,19 @@
 """The region browser (Wilayah): the region tree from `regions`, families and people counted by
 the registry inside the user's area."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.scoping import in_scope
+from padu.core.scoping import has_capability, in_scope
 from padu.regions import selectors
+from padu.regions.models import Level, Region
+from padu.registry.codes import FamilyStatus, LifeStatus
 from padu.registry.selectors import region_population_counts
 
 
@@ -36,6 +41,7 @@ def region_browse(request, code: str | None = None):
             "villages": villages.get(child.code, 0),
             "families": counts.get(child.code, (0, 0))[0],
             "people": counts.get(child.code, (0, 0))[1],
+            "lists": _lists_of(user, child),
         }
         for child in children
     ]
@@ -51,5 +57,29 @@ def region_browse(request, code: str | None = None):
             "mixed_levels": len({row["region"].level for row in rows}) > 1,
             "village_total": sum(row["villages"] for row in rows),
             "totals": counts.get(region.code, (0, 0)) if region else None,
+            "lists": _lists_of(user, region) if region else None,
         },
     )
+
+
+def _lists_of(user, region: Region) -> dict | None:
+    """The family and person lists showing what the region's counts count: the active families
+    and people in it (the user's area only, as the counts). The lists filter by kecamatan and
+    kelurahan, and only by those inside the user's area: a larger region's counts, and those of
+    a kecamatan the user holds only part of, stay plain numbers."""
+    if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, region.code):
+        return None
+    if region.is_village:
+        where = {"kelurahan": region.code}
+    elif region.level == Level.KECAMATAN:
+        where = {"kecamatan": region.code}
+    else:
+        return None
+    return {
+        "families": reverse("registry:family_list")
+        + "?"
+        + urlencode({**where, "status": FamilyStatus.ACTIVE}),
+        "people": reverse("registry:person_list")
+        + "?"
+        + urlencode({**where, "status": LifeStatus.ACTIVE}),
+    }

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from padu.core.errors import DomainError
 from padu.regions.services import regions_load_file
@@ -23,25 +25,44 @@ class Command(BaseCommand):
         failed = []
         for path in files:
             if not path.is_file():
-                self.stderr.write(f"{path}: file not found")
+                self.stderr.write(_("%(path)s: file not found") % {"path": path})
                 failed.append(path)
                 continue
             try:
                 report = regions_load_file(actor=None, path=path)
             except DomainError as exc:
                 self.stderr.write(f"{path}: {exc}")
-                self.stderr.write(f"{path}: nothing written")
+                self.stderr.write(_("%(path)s: nothing written") % {"path": path})
                 failed.append(path)
                 continue
             if report.ok:
                 self.stdout.write(
-                    f"{path}: {report.created} created, {report.updated} updated, "
-                    f"{report.unchanged} unchanged"
+                    _("%(path)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+                    % {
+                        "path": path,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                    }
                 )
             else:
                 for line, message in report.errors:
                     self.stderr.write(f"{path}:{line}: {message}")
-                self.stderr.write(f"{path}: nothing written ({len(report.errors)} errors)")
+                self.stderr.write(
+                    ngettext(
+                        "%(path)s: nothing written (%(count)d error)",
+                        "%(path)s: nothing written (%(count)d errors)",
+                        len(report.errors),
+                    )
+                    % {"path": path, "count": len(report.errors)}
+                )
                 failed.append(path)
         if failed:
-            raise CommandError(f"{len(failed)} of {len(files)} files were not loaded")
+            raise CommandError(
+                ngettext(
+                    "%(failed)d of %(count)d file was not loaded",
+                    "%(failed)d of %(count)d files were not loaded",
+                    len(files),
+                )
+                % {"failed": len(failed), "count": len(files)}
+            )

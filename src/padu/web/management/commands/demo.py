@@ -130,8 +130,7 @@ class Command(BaseCommand):
         accounts = self._upsert_accounts()
         self._load_population(people=people, seed=seed)
         self._collect_static()
-        url = f"http://{host}:{port}/"
-        self._print_logins(accounts, url)
+        self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
             _("Prepared in %(seconds)s s.")
             % {"seconds": number_format(time.monotonic() - started, decimal_pos=1)}
@@ -297,7 +296,10 @@ class Command(BaseCommand):
             self._step(_("Collecting static files…"))
             call_command("collectstatic", interactive=False, verbosity=0)
 
-    def _print_logins(self, accounts: list[tuple[DemoAccount, User]], url: str) -> None:
+    def _print_logins(
+        self, accounts: list[tuple[DemoAccount, User]], url: str, *, served: bool
+    ) -> None:
+        """The accounts, and where the demo is served (after --no-serve: how to serve it)."""
         names = dict(
             Region.objects.filter(
                 code__in=[a.region for a, _u in accounts if a.region]
@@ -315,7 +317,18 @@ class Command(BaseCommand):
             )
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(_("Padu demo: %(url)s") % {"url": url}))
+        if served:
+            self.stdout.write(self.style.SUCCESS(_("Padu demo: %(url)s") % {"url": url}))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "The demo is prepared, not served. Start it with `padu demo` (or "
+                        "`make demo`), with the same --host and --port: it serves on %(url)s."
+                    )
+                    % {"url": url}
+                )
+            )
         self.stdout.write(
             _("Password for every demo user: %(password)s") % {"password": DEMO_PASSWORD}
         )
