@@ -10,7 +10,7 @@ from django.utils.translation import gettext, override
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.registry.identifiers import mask_number
+from padu.registry.masks import mask_number
 from padu.registry.models import Family, Person
 from tests.factories import KEC_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
