@@ -10,6 +10,6 @@ urlpatterns = [
     path("akun/", include("padu.accounts.urls")),
     path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
-    path("api/v1/", include("padu.api.urls")),
+    path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

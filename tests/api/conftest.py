@@ -1,10 +1,9 @@
 """API test helpers: tokens for users, and a client that checks every response it receives
 against the OpenAPI document (the documented status and the documented body schema).
 
-Why not schemathesis: it generates random requests (hypothesis) and its value is fuzzing; here
-the aim is that the responses of the hand-written tests match the document, which a jsonschema
-check of each response does deterministically, offline and in microseconds, with no new
-dependency."""
+Schemathesis (test_fuzz.py) generates requests and checks their answers; here the aim is that
+the responses of the hand-written tests match the document too, which a jsonschema check of each
+response does deterministically and in microseconds."""
 
 import datetime
 import json

@@ -13,6 +13,7 @@ from padu.registry import codes as registry_codes
 from . import errors
 from .auth import TokenAuth
 from .docs import PaduDocs
+from .parser import StorableTextParser
 
 # Marked for translation (gettext_noop: the document itself stays English): the docs page shows it
 # in the reader's language.
@@ -30,8 +31,11 @@ full record is written to the access log.
 
 **Errors** have one shape: `{"detail": "...", "code": "...", "errors": {"field": ["..."]}}` with
 `400` (invalid data), `401` (no or bad token), `403` (not allowed), `404` (not found or not yours),
-`409` (someone else changed the record: re-read and resend with the new `version`) and `422` (the
-data is unusual: resend with `"confirm_warnings": true` to save it anyway).
+`405` (the address does not take the method; see `Allow`), `409` (someone else changed the record:
+re-read and resend with the new `version`), `422` (the data is unusual: resend with
+`"confirm_warnings": true` to save it anyway) and `429` (too many numbers that are registered
+outside your area in an hour: wait as `Retry-After` says). A number outside its documented range
+(an id, `offset`, `version`) and text with a null character are `400` like any invalid value.
 
 **Language.** Messages follow `Accept-Language` (`id` or `en`); Indonesian by default.
 """)
@@ -66,6 +70,7 @@ api = PaduAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
+    parser=StorableTextParser(),
     docs=PaduDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -18,6 +18,7 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "conflict": 409,
     "warnings": 422,
+    "too_many_checks": 429,
 }
 
 
@@ -113,12 +114,21 @@ def error_body(exc: Exception) -> tuple[int, dict]:
             "errors": {},
         }
     if isinstance(exc, Http404):
-        return 404, {"detail": _("Not found."), "code": "not_found", "errors": {}}
+        return 404, not_found_body()
     if isinstance(exc, PermissionDenied):
         return 403, {
             "detail": _("You do not have permission to do this."),
             "code": "permission_denied",
             "errors": {},
+        }
+    if isinstance(exc, HttpError) and exc.status_code == 400 and exc.__cause__ is not None:
+        # Ninja's "Cannot parse request body", in English, raised from what the parser raised.
+        if isinstance(exc.__cause__, domain.DomainError):
+            return error_body(exc.__cause__)
+        return 400, {
+            "detail": _("Please correct the errors below."),
+            "code": "invalid",
+            "errors": {"__all__": [_("The request body is not valid JSON.")]},
         }
     if isinstance(exc, HttpError):
         return exc.status_code, {"detail": str(exc), "code": "error", "errors": {}}
@@ -157,6 +167,19 @@ def error_body(exc: Exception) -> tuple[int, dict]:
     return STATUS_BY_CODE.get(exc.code, 400), body
 
 
+def not_found_body() -> dict:
+    return {"detail": _("Not found."), "code": "not_found", "errors": {}}
+
+
+def method_not_allowed_body(method: str, allowed: list[str]) -> dict:
+    return {
+        "detail": _("This address does not accept %(method)s, only %(allowed)s.")
+        % {"method": method, "allowed": ", ".join(allowed)},
+        "code": "method_not_allowed",
+        "errors": {},
+    }
+
+
 def install(api) -> None:
     """Register the handler on `api` for every exception it maps."""
 
@@ -165,6 +188,8 @@ def install(api) -> None:
         response = api.create_response(request, body, status=status)
         if status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="padu"'
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
         return response
 
     for exc_class in (

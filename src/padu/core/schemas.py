@@ -2,9 +2,23 @@
 `padu.core.errors`, and the page envelope. Here rather than in `padu.api`, which sits on top and
 assembles the routers: the apps below it import these."""
 
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from ninja import Field, Schema
+
+# The largest whole number a database compares or stores (PostgreSQL bigint, SQLite INTEGER). A
+# number a client sends is bounded where its type is declared, here: a larger one fails inside the
+# query, as an error 500, where it must be refused like any other invalid value.
+DB_INT_MAX = 2**63 - 1
+PAGE_MAX = 200
+# Far beyond any registry; with a page's limit added, still a number the database holds.
+OFFSET_MAX = 10**18
+
+# An id of a stored record (a path parameter, a reference in a body).
+RecordId = Annotated[int, Ge(1), Le(DB_INT_MAX)]
+# A record's `version` as the client read it (optimistic locking); versions start at 1.
+Version = Annotated[int, Ge(1), Le(DB_INT_MAX)]
 
 
 class ErrorOut(Schema):
@@ -64,8 +78,8 @@ class WarningsOut(ErrorOut):
 
 
 class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=200, description="Items per page (1–200).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    limit: int = Field(50, ge=1, le=PAGE_MAX, description=f"Items per page (1–{PAGE_MAX}).")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="Items to skip.")
 
 
 # The error responses every authenticated endpoint may give.

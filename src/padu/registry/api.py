@@ -14,7 +14,7 @@ from padu.core.errors import ConflictError, ValidationFailed
 from padu.core.records import Sensitivity
 from padu.core.records.derive import record_values
 from padu.core.records.schemas import api_name
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, WarningsOut
+from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, RecordId, WarningsOut
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 
@@ -39,8 +39,9 @@ from .schemas import (
 router = Router(tags=[gettext_noop("registry")])
 
 READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
-WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: WarningsOut}
+DETAIL_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
+# 429: the user was told too often that a number is registered outside his area (services.identity).
+WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: WarningsOut, 429: ErrorOut}
 UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
 
 # ------------------------------------------------------------------------------ output mapping
@@ -281,7 +282,7 @@ def family_list(request, filters: Query[FamilyFilters]):
     operation_id="family_get",
     summary=gettext_noop("One family with its members"),
 )
-def family_get(request, family_id: int):
+def family_get(request, family_id: RecordId):
     """The family record. KK whole only for roles that may see it; opening it is logged."""
     user = request.auth
     require(user, Cap.REGISTRY_VIEW)
@@ -322,7 +323,7 @@ def family_register(request, payload: FamilyIn):
     operation_id="family_update",
     summary=gettext_noop("Change a family"),
 )
-def family_update(request, family_id: int, payload: FamilyPatch):
+def family_update(request, family_id: RecordId, payload: FamilyPatch):
     """Changes only the fields sent. `version` must be the one the client read; when someone
     saved in between, 409 with what changed."""
     user = request.auth
@@ -349,7 +350,7 @@ def family_update(request, family_id: int, payload: FamilyPatch):
     operation_id="person_add",
     summary=gettext_noop("Add a member to a family"),
 )
-def person_add(request, family_id: int, payload: PersonIn):
+def person_add(request, family_id: RecordId, payload: PersonIn):
     user = request.auth
     require(user, Cap.REGISTRY_EDIT)
     family = selectors.family_get(user=user, pk=family_id)
@@ -396,7 +397,7 @@ def person_list(request, filters: Query[PersonFilters]):
     operation_id="person_get",
     summary=gettext_noop("One person's full record"),
 )
-def person_get(request, person_id: int):
+def person_get(request, person_id: RecordId):
     """The full record. NIK and KK whole only for roles that may see them; every opening is
     logged."""
     user = request.auth
@@ -418,7 +419,7 @@ def person_get(request, person_id: int):
     operation_id="person_update",
     summary=gettext_noop("Change a person"),
 )
-def person_update(request, person_id: int, payload: PersonPatch):
+def person_update(request, person_id: RecordId, payload: PersonPatch):
     """Changes only the fields sent. `version` must be the one the client read; when someone
     saved in between, 409 with what changed."""
     user = request.auth

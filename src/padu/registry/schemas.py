@@ -15,11 +15,12 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from padu.core.records.schemas import record_schema
-from padu.core.schemas import PageParams
+from padu.core.schemas import PageParams, Version
 
 from . import selectors
 from .codes import DisabilityType, FamilyStatus, LifeStatus, Relationship, Sex
 from .declarations import FAMILY, PERSON
+from .declarations.kinds import PPKSCode
 
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
 KELURAHAN_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
@@ -203,7 +204,7 @@ class RegistryFilters(PageParams):
     disability: DisabilityFilter | None = Field(
         None, description="`any`, one type, or `ganda` (more than one type)."
     )
-    ppks: int | None = Field(None, ge=1, description="PPKS category code.")
+    ppks: PPKSCode | None = Field(None, description="PPKS category code.")
     sex: Sex | None = None
     age_band: AgeBand | None = Field(None, description="Age today, in years.")
 
@@ -245,7 +246,7 @@ class FamilyFilters(RegistryFilters):
     disability: DisabilityFilter | None = Field(
         None, description="A member with a disability: `any`, one type, or `ganda`."
     )
-    ppks: int | None = Field(None, ge=1, description="A member in this PPKS category (code).")
+    ppks: PPKSCode | None = Field(None, description="A member in this PPKS category (code).")
     sort: FamilySort | None = Field(None, description="Sort key; `-` in front for descending.")
 
 
@@ -283,7 +284,7 @@ class PersonIn(PersonFields):
 class ChangeFields(Schema):
     """Only the fields sent are changed."""
 
-    version: int = Field(
+    version: Version = Field(
         description="The `version` the client read; a newer stored version answers 409."
     )
     reason: str = Field(

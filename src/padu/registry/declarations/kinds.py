@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
 
 import polars as pl
+from annotated_types import Ge, Le
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +240,10 @@ def _joined_expr(codes: pl.Expr) -> pl.Expr:
     return codes.cast(pl.List(pl.String)).list.join(", ")
 
 
+# A PPKS category's code as the API takes it: the bounds of its column (PPKSCategory.code).
+PPKSCode = Annotated[int, Ge(1), Le(32767)]
+
+
 @dataclass(frozen=True)
 class Categories(Kind):
     """PPKS category codes, `9;24` in a file: known codes, and no retired category that the
@@ -363,7 +369,7 @@ def _form_initial_categories(kind: Categories, field: Field, value) -> dict:
 
 @derive.api_type.register
 def _api_type_categories(kind: Categories, field: Field):
-    return list[int], {"description": "PPKS category codes."}
+    return list[PPKSCode], {"description": "PPKS category codes."}
 
 
 @derive.describe.register

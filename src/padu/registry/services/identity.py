@@ -88,15 +88,18 @@ REGISTERED = gettext_lazy(
 )
 ANSWERED = "registry.number.registered_elsewhere"
 PROBING = "registry.number.probing"
+WINDOW = datetime.timedelta(hours=1)
 
 
 class TooManyChecksError(DomainError):
     code = "too_many_checks"
+    # Seconds after which the user may try again: the answers counted are those of the last hour.
+    retry_after = int(WINDOW.total_seconds())
 
 
 def registered_elsewhere(actor, field: str, number: str) -> None:
     """Record the answer, or refuse it when the user has had too many in the last hour."""
-    since = timezone.now() - datetime.timedelta(hours=1)
+    since = timezone.now() - WINDOW
     limit = settings.PADU_REGISTERED_ANSWERS_PER_HOUR
     region = common_region(scope_codes(actor))
     with transaction.atomic():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from functools import singledispatch
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Le
 
 from ..coded import Choice, Counts, MultiChoice
 from ..kinds import Date, Decimal, Digits, Integer, Kind, Text
@@ -61,4 +63,4 @@ def _api_type_multichoice(kind: MultiChoice, field: Field):
 
 @api_type.register
 def _api_type_counts(kind: Counts, field: Field):
-    return dict[kind.codes, int], {}
+    return dict[kind.codes, Annotated[int, Ge(0), Le(kind.high)]], {}
