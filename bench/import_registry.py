@@ -39,6 +39,8 @@ With --keep the database is left for `bench/search.py`:
 """
 
 import argparse
+import concurrent.futures
+import multiprocessing
 import os
 import re
 import subprocess
@@ -118,7 +120,13 @@ def main() -> None:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(ROOT / "src"),
     }
-    files, expect = case_files(generate(args.people * 5 // 2, args.seed, env), args.people)
+    population = generate(args.people * 5 // 2, args.seed, env)
+    # Cut in a process of its own: the population read whole would stay in this one's memory, and
+    # each import, started from it, would inherit its peak (ru_maxrss counts the memory a child
+    # had before it started the importer).
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        files, expect = pool.submit(case_files, population, args.people).result()
     recreate_database(args.db_url)
     try:
         prepare(env)

@@ -15,6 +15,7 @@ from django.db import connection
 
 from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
+from .sql import run
 
 STAGE = "padu_import_stage"
 PPKS = "padu_import_ppks"
@@ -157,9 +158,8 @@ def index_work_table(table: str, *columns: str) -> None:
     outer row: the check for a new head of a registered family ran 16 minutes so. With the
     index the worst plan is one lookup per row. SQLite joins only by nested loops: it needs the
     indexes in any case."""
-    with connection.cursor() as cursor:
-        for column in columns:
-            cursor.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+    for column in columns:
+        run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
     if connection.vendor == "postgresql":
         analyze_work_tables(table)
 

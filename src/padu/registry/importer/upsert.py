@@ -7,7 +7,7 @@ Writes: families by KK and people by NIK; only rows whose values differ are writ
 desil history gains a record for a new (desil, period); PPKS links are replaced for the people
 whose codes changed; one audit entry per created or changed family and person, with the changed
 fields only, `source="import:<id>"`. Nothing is deleted. New rows are inserted after the updates,
-in bulk when they outnumber the table's (bulk.py). Every statement joins the work tables on
+in bulk from bulk.BULK_MIN_ROWS on (bulk.py). Every statement joins the work tables on
 indexed columns (staging.py), so that no plan can turn into one scan per row.
 """
 
