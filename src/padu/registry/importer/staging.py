@@ -157,9 +157,12 @@ def index_work_table(table: str, *columns: str) -> None:
     choose a nested loop, and over an unindexed table that loop reads the whole table once per
     outer row: the check for a new head of a registered family ran 16 minutes so. With the
     index the worst plan is one lookup per row. SQLite joins only by nested loops: it needs the
-    indexes in any case."""
+    indexes in any case. On PostgreSQL they are hash indexes: every join on a work table is an
+    equality, and a hash index builds in about half the time of a B-tree, which sorts a million
+    NIKs by the database's collation (measured on 300,000 staged rows: 1.5 s against 3.0 s)."""
+    method = "USING hash " if connection.vendor == "postgresql" else ""
     for column in columns:
-        run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+        run(f"CREATE INDEX {table}_{column} ON {table} {method}({column})")
     if connection.vendor == "postgresql":
         analyze_work_tables(table)
 
