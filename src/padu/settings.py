@@ -232,6 +232,11 @@ PADU_IMPORT_XLSX_MAX_UNPACKED_BYTES = int(
 PADU_IMPORT_XLSX_MAX_ROWS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_ROWS", "250000"))
 PADU_IMPORT_XLSX_MAX_COLUMNS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_COLUMNS", "64"))
 PADU_IMPORT_XLSX_MAX_CELL_CHARS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_CELL_CHARS", "1000"))
+# A running import marks its batch alive every PADU_IMPORT_HEARTBEAT_SECONDS; one silent for
+# PADU_IMPORT_STALE_MINUTES (its process was killed, the server restarted) is shown as interrupted
+# and may be run again (registry.importer.services.imports_interrupt_stale).
+PADU_IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PADU_IMPORT_HEARTBEAT_SECONDS", "30"))
+PADU_IMPORT_STALE_MINUTES = int(os.environ.get("PADU_IMPORT_STALE_MINUTES", "10"))
 
 TASKS = {
     "default": {

@@ -496,10 +496,10 @@ def _indexes_and_keys(table: str) -> tuple[set, set]:
 def test_bulk_first_import_keeps_every_index_and_key(
     tmp_path, media, operator, monkeypatch, may_skip_triggers
 ):
-    from padu.registry.importer import upsert
+    from padu.registry.importer import bulk
 
-    monkeypatch.setattr(upsert, "BULK_MIN_ROWS", 10)
-    monkeypatch.setattr(upsert, "_may_skip_triggers", lambda: may_skip_triggers)
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(bulk, "_may_skip_triggers", lambda: may_skip_triggers)
     tables = (
         "registry_family",
         "registry_person",
@@ -521,7 +521,7 @@ def test_bulk_first_import_keeps_every_index_and_key(
 def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
     from django.db import IntegrityError, connection, transaction
 
-    from padu.registry.importer.upsert import _check_foreign_keys, _check_value
+    from padu.registry.importer.bulk import _check_foreign_keys, _check_value
 
     keys = [("family_id", "registry_family", "id"), ("region_id", "regions_region", "code")]
     _check_foreign_keys("registry_person", keys)

@@ -264,6 +264,9 @@ class ImportBatch(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
+        # Its process ended without finishing (killed, the server restarted): found by its
+        # heartbeat going stale (importer.services.imports_interrupt_stale). Nothing was written.
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     class Phase(models.TextChoices):
         READING = "reading", _("Reading and checking the rows")
@@ -292,7 +295,7 @@ class ImportBatch(models.Model):
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     stored_path = models.CharField(_("stored file"), max_length=500, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     message = models.TextField(_("message"), blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -308,6 +311,8 @@ class ImportBatch(models.Model):
     error_report = models.CharField(_("error report"), max_length=500, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set by the running import every PADU_IMPORT_HEARTBEAT_SECONDS (importer.runner.Heartbeat).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registry import")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.import_detail, name="import_detail"),
     path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
     path("impor/<int:pk>/kesalahan/", imports.import_errors, name="import_errors"),
+    path("impor/<int:pk>/jalankan-lagi/", imports.import_rerun, name="import_rerun"),
     # reference tables
     path("ppks/", reference.ppks_list, name="ppks_list"),
     path("ppks/baru/", reference.ppks_create, name="ppks_create"),

@@ -42,6 +42,14 @@ ACTIONS = {
     "registry.ppks.deactivated": gettext_lazy("Retired the PPKS category %(object)s"),
     "registry.ppks.reactivated": gettext_lazy("Brought back the PPKS category %(object)s"),
     "registry.import.submitted": gettext_lazy("Uploaded a registry file for import: %(object)s"),
+    "registry.import.registered_elsewhere": gettext_lazy(
+        "Was told by the import %(object)s that some of its numbers are already registered "
+        "(outside his or her area)"
+    ),
+    "registry.import.interrupted": gettext_lazy(
+        "The import %(object)s stopped without finishing (its process ended)"
+    ),
+    "registry.import.rerun": gettext_lazy("Ran an interrupted import again: %(object)s"),
     "registry.importbatch.error_report_downloaded": gettext_lazy(
         "Downloaded the error report of %(object)s"
     ),

@@ -20,6 +20,7 @@ from padu.registry.models import ImportBatch
 
 from . import files, staging
 from .checks import Context, validate
+from .heartbeat import Heartbeat
 from .report import ReportWriter
 from .upsert import Actor, Pass2
 
@@ -41,14 +42,15 @@ def import_run(*, batch_id: int, progress: Progress | None = None) -> ImportBatc
     if batch.status != ImportBatch.Status.QUEUED:
         return batch
     batch.status, batch.started_at = ImportBatch.Status.RUNNING, timezone.now()
-    batch.phase = ImportBatch.Phase.READING
-    _save(batch, "status", "started_at", "phase")
+    batch.phase, batch.heartbeat_at = ImportBatch.Phase.READING, batch.started_at
+    _save(batch, "status", "started_at", "phase", "heartbeat_at")
     report = ReportWriter(
         Path(settings.MEDIA_ROOT) / "imports" / "laporan" / f"laporan-impor-{batch.pk}.csv"
     )
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            _run(batch, report, progress)
+            with Heartbeat(batch.pk):
+                _run(batch, report, progress)
         except files.ImportFileError as exc:
             _fail(batch, str(exc))
         except Exception:
@@ -112,6 +114,19 @@ def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) ->
         )
         work.check()
         outcome = work.write()
+        if outcome.registered_elsewhere:
+            # The report told the importer, for each such row, only that its number is
+            # registered (rejects.py); one entry per import counts those answers, as a form's
+            # each are audited (registry.services.identity), without the numbers themselves.
+            audit_record(
+                actor=actor,
+                action="registry.import.registered_elsewhere",
+                obj=batch,
+                region_code=batch.region_id,
+                after=outcome.registered_elsewhere,
+                reason=reason,
+                source=f"import:{batch.pk}",
+            )
         # The one entry for everything the import created (each created record points to the
         # batch); each changed record has its own entry with the changed fields.
         audit_record(

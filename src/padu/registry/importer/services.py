@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import audit_record
-from padu.core.errors import PermissionDeniedError
+from padu.core.errors import DomainError, PermissionDeniedError
 from padu.core.scoping import require, scope_codes
 from padu.regions.models import Region
 from padu.registry.models import ImportBatch
@@ -112,6 +112,48 @@ def import_local_file(*, actor, path: Path, progress: Progress | None = None) ->
     with transaction.atomic():
         batch = _record(actor=actor, region=region, file_name=path.name, stored=stored)
     return import_run(batch_id=batch.pk, progress=progress)
+
+
+# --------------------------------------------------------------------- interrupted imports
+
+
+def import_rerun(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Queue a new import of an interrupted batch's stored file, as `actor` (his area): the
+    file must still be there, unchanged (its SHA-256)."""
+    require(actor, Cap.REGISTRY_IMPORT)
+    if batch.status != ImportBatch.Status.INTERRUPTED:
+        raise DomainError(_("Only an interrupted import can be run again."), code="not_interrupted")
+    path = Path(batch.stored_path)
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(files.READ_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise DomainError(
+            _("The stored file of this import is no longer there; upload it again."),
+            code="file_gone",
+        ) from exc
+    if digest.hexdigest() != batch.file_sha256:
+        raise DomainError(
+            _("The stored file of this import has changed since it was uploaded; upload it again."),
+            code="file_changed",
+        )
+    stored = files.StoredFile(path=path, sha256=batch.file_sha256, size=batch.file_size)
+    with transaction.atomic():
+        again = _record(
+            actor=actor, region=_actor_region(actor), file_name=batch.file_name, stored=stored
+        )
+        audit_record(
+            actor=actor,
+            action="registry.import.rerun",
+            obj=again,
+            region_code=again.region_id,
+            after={"interrupted_import": batch.pk},
+            source=f"import:{again.pk}",
+        )
+        transaction.on_commit(lambda: registry_import.enqueue(again.pk))
+    return again
 
 
 def import_error_report_path(batch: ImportBatch) -> Path | None:

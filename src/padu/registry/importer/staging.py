@@ -15,6 +15,7 @@ from django.db import connection
 
 from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
+from .sql import run
 
 STAGE = "padu_import_stage"
 PPKS = "padu_import_ppks"
@@ -143,16 +144,27 @@ def create_stage() -> None:
 
 
 def index_stage() -> None:
-    """After loading: PostgreSQL gets the tables' statistics, so that pass 2 joins them by
-    hashing; SQLite, which joins only by nested loops, gets indexes (built now, once, rather
-    than maintained row by row)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            analyze_work_tables(STAGE, PPKS)
-            return
-        for column in ("row_no", "kk_number", "nik"):
-            cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
-        cursor.execute(f"CREATE INDEX {PPKS}_row ON {PPKS} (row_no)")
+    """After loading: index what pass 2 joins the staging tables on (built now, once, rather
+    than maintained row by row), then take their statistics (index_work_table)."""
+    index_work_table(STAGE, "row_no", "kk_number", "nik")
+    index_work_table(PPKS, "row_no")
+
+
+def index_work_table(table: str, *columns: str) -> None:
+    """Make a work table fit for joins: an index on each of `columns` (what statements join it
+    on), then, on PostgreSQL, its statistics. With statistics PostgreSQL hashes its joins; but a
+    misestimate (correlated conditions read as matching a handful of rows) can still make it
+    choose a nested loop, and over an unindexed table that loop reads the whole table once per
+    outer row: the check for a new head of a registered family ran 16 minutes so. With the
+    index the worst plan is one lookup per row. SQLite joins only by nested loops: it needs the
+    indexes in any case. On PostgreSQL they are hash indexes: every join on a work table is an
+    equality, and a hash index builds in about half the time of a B-tree, which sorts a million
+    NIKs by the database's collation (measured on 300,000 staged rows: 1.5 s against 3.0 s)."""
+    method = "USING hash " if connection.vendor == "postgresql" else ""
+    for column in columns:
+        run(f"CREATE INDEX {table}_{column} ON {table} {method}({column})")
+    if connection.vendor == "postgresql":
+        analyze_work_tables(table)
 
 
 def analyze_work_tables(*tables: str) -> None:

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
@@ -36,11 +36,13 @@ from ..importer import checks
 from ..importer import exports as import_exports
 from ..importer import selectors as import_selectors
 from ..importer import services as import_services
+from ..importer.heartbeat import imports_interrupt_stale
 from ..importer.layout import COLUMNS
 from ..models import ImportBatch
 from .editing import error_summary
 
 PER_PAGE = 25
+FINISHED = (ImportBatch.Status.DONE, ImportBatch.Status.FAILED, ImportBatch.Status.INTERRUPTED)
 # The detail page shows the first problems of the report; the whole list is the download.
 PROBLEMS_SHOWN = 50
 TEMPLATE_STEM = "templat-impor-registri"
@@ -58,6 +60,7 @@ LEVELS = {
 @capability_required(Cap.REGISTRY_IMPORT)
 @require_GET
 def import_list(request):
+    imports_interrupt_stale()
     form = ImportFilterForm(request.GET or None)
     queryset = _filtered(request.user, form)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
@@ -219,6 +222,7 @@ def import_template(request):
 @capability_required(Cap.REGISTRY_IMPORT)
 @require_GET
 def import_detail(request, pk: int):
+    imports_interrupt_stale()
     batch = _batch(request.user, pk)
     return render(request, "registry/import_detail.html", _progress_context(batch))
 
@@ -229,6 +233,7 @@ def import_detail(request, pk: int):
 def import_progress(request, pk: int):
     """The live part of the detail page; htmx polls it while the import is queued or running,
     and the answer for a finished import carries no trigger, so the polling stops."""
+    imports_interrupt_stale()
     batch = _batch(request.user, pk)
     return render_page_or_partial(
         request,
@@ -236,6 +241,21 @@ def import_progress(request, pk: int):
         "registry/partials/_import_progress.html",
         _progress_context(batch),
     )
+
+
+@login_required
+@capability_required(Cap.REGISTRY_IMPORT)
+@require_POST
+def import_rerun(request, pk: int):
+    """Run an interrupted import's stored file again: a new import, on its own page."""
+    batch = _batch(request.user, pk)
+    try:
+        again = import_services.import_rerun(actor=request.user, batch=batch)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect_after_post(request, reverse("registry:import_detail", args=[batch.pk]))
+    messages.success(request, _("The file is being imported again, in the background."))
+    return redirect_after_post(request, reverse("registry:import_detail", args=[again.pk]))
 
 
 def _batch(user, pk: int) -> ImportBatch:
@@ -247,7 +267,7 @@ def _batch(user, pk: int) -> ImportBatch:
 
 
 def _progress_context(batch: ImportBatch) -> dict:
-    finished = batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED)
+    finished = batch.status in FINISHED
     report = import_services.import_error_report_path(batch) if finished else None
     return {
         "batch": batch,

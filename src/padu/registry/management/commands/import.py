@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from padu.core.errors import DomainError
+from padu.registry.importer.heartbeat import imports_interrupt_stale
 from padu.registry.importer.services import import_error_report_path, import_local_file
 from padu.registry.models import ImportBatch
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:
                 raise CommandError(_("No active user %(name)s.") % {"name": user})
+        # An earlier import killed in its write shows as interrupted from now on.
+        imports_interrupt_stale()
         err = self.stderr
         err.style_func = None
         tty = err.isatty()

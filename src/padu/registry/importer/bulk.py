@@ -1,0 +1,195 @@
+# ruff: noqa: S608 -- SQL is built from identifiers read from the catalog; values are parameters.
+"""Inserting many rows into a registry table on PostgreSQL: indexes and unique constraints
+rebuilt once afterwards, foreign keys checked once for the whole table (upsert.py uses it)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import IntegrityError, connection
+
+from .sql import fetch, run
+
+# Below this many new rows an import keeps the table's indexes (see bulk_insert).
+BULK_MIN_ROWS = 10_000
+# The indexes are built again rather than kept up to date when the new rows are at least
+# 1/REBUILD_SHARE of the rows already there. Measured at a million people: kept up to date, a
+# million new people took 154 s to insert beside a million others (about 12 index entries each,
+# at random places); built again, the person indexes took 21 s per million rows. The two meet at
+# about one new row for six there.
+REBUILD_SHARE = 5
+
+
+@contextmanager
+def bulk_insert(table: str, rows: int, *, also: tuple[str, ...] = (), user_id, batch_id):
+    """Around inserting `rows` rows into `table` (and, inside the block, rows into the tables in
+    `also`), on PostgreSQL from BULK_MIN_ROWS rows on.
+
+    The foreign keys of the new rows are checked once, set-based, instead of row by row (Django's
+    deferred constraints queue one check per row and key, run at commit: 20 s at a million
+    people, into an empty registry as into a full one), where the database role may switch
+    triggers off for its own transaction (`session_replication_role`: a superuser, or on
+    PostgreSQL 15+ a role granted `SET ON PARAMETER session_replication_role`). Dropping the
+    constraints instead would lock the tables they point to (users, regions) against every
+    reader until commit.
+
+    When the new rows are also many beside what the table holds (REBUILD_SHARE: a first import,
+    a city's monthly file), its plain indexes and the unique constraints that no foreign key uses
+    (NIK, KK number) are dropped and built once afterwards, which is many times faster than
+    updating them row by row; the primary key stays. Readers of the table wait for the import's
+    commit meanwhile (the drop locks it): the price of a write phase several times shorter.
+    The tables in `also` get the same for their plain indexes. A statement inside the block that
+    reads these tables finds them without their indexes: it must read them whole anyway (hash
+    joins), never look rows up one by one. Everything is part of the import's transaction: a
+    failed import leaves the tables as they were."""
+    if connection.vendor != "postgresql" or rows < BULK_MIN_ROWS:
+        yield
+        return
+    (present,) = fetch(f"SELECT COUNT(*) FROM {table}")[0]
+    rebuilt = _drop_indexes(table, also) if rows * REBUILD_SHARE >= present else None
+    keys = None
+    if _may_skip_triggers():
+        keys = {name: _foreign_keys(name) for name in (table, *also)}
+        if None in keys.values():
+            keys = None
+    if keys is not None:
+        # The rows the block adds are the ones after the newest id now (ids come from each
+        # table's sequence): only they need checking.
+        floors = {name: _newest_id(name) for name, table_keys in keys.items() if table_keys}
+        run("SET LOCAL session_replication_role = replica")
+    yield
+    if keys is not None:
+        run("SET LOCAL session_replication_role = origin")
+        # The columns that every new row fills with the import's own user and batch need
+        # one look each; the others are checked over the new rows.
+        constants = {
+            "created_by_id": user_id,
+            "updated_by_id": user_id,
+            "recorded_by_id": user_id,
+            "last_import_id": batch_id,
+            "created_import_id": batch_id,
+        }
+        for name, table_keys in keys.items():
+            for column, target, target_column in table_keys:
+                if column in constants:
+                    _check_value(name, column, target, target_column, constants[column])
+            others = [k for k in table_keys if k[0] not in constants]
+            _check_foreign_keys(name, others, after_id=floors.get(name))
+    if rebuilt is not None:
+        uniques, indexes = rebuilt
+        for name, definition in uniques:
+            quoted = connection.ops.quote_name(name)
+            run(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+        for _name, definition in indexes:
+            run(definition)
+        run("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _drop_indexes(table: str, also: tuple[str, ...]) -> tuple[list, list]:
+    """Drop the plain indexes of `table` and `also`, and the unique constraints of `table` that no
+    foreign key uses; their (name, definition) pairs, to build them again."""
+    indexes = [
+        index
+        for name in (table, *also)
+        for index in fetch(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+            [name],
+        )
+    ]
+    # Unique constraints other than the primary key, that no foreign key points to (NIK,
+    # KK number): rebuilt like the indexes. The rows were checked for duplicates before
+    # (pass 2's checks), and the rebuild would fail the import if one slipped through.
+    uniques = fetch(
+        "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.conrelid = %s::regclass AND c.contype = 'u' AND NOT EXISTS ("
+        "SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)",
+        [table],
+    )
+    # PostgreSQL alters no table (drops, and later adds, a constraint or an index) while the
+    # transaction holds foreign-key checks queued for its rows: an update earlier in the import
+    # (of registered families or people) queued one per row and key ("cannot ALTER TABLE ...
+    # because it has pending trigger events"). They run now rather than at commit: the same
+    # checks, once, and the ones queued inside the block (when triggers stay on) run with each
+    # statement. Deferred again after the rebuild, as Django expects.
+    run("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in uniques:
+        run(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    for name, _definition in indexes:
+        run(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return uniques, indexes
+
+
+def _newest_id(table: str) -> int | None:
+    """The largest id of `table`; None when it has no `id` column (then every row is checked)."""
+    if not fetch(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'id' "
+        "AND NOT attisdropped",
+        [table],
+    ):
+        return None
+    return fetch(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0]
+
+
+def _may_skip_triggers() -> bool:
+    """Whether this PostgreSQL role may set `session_replication_role`."""
+    if connection.pg_version >= 150000:
+        sql = "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+    else:
+        sql = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    return bool(fetch(sql)[0][0])
+
+
+def _foreign_keys(table: str) -> list[tuple[str, str, str]] | None:
+    """(column, referenced table, referenced column) of every foreign key of `table`; None when
+    one spans several columns (not checked here: the triggers then stay on)."""
+    rows = fetch(
+        "SELECT array_length(c.conkey, 1), a.attname, c.confrelid::regclass::text, fa.attname "
+        "FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1] "
+        "WHERE c.conrelid = %s::regclass AND c.contype = 'f'",
+        [table],
+    )
+    if any(width != 1 for width, *_rest in rows):
+        return None
+    return [(column, target, target_column) for _width, column, target, target_column in rows]
+
+
+def _check_value(table: str, column: str, target: str, target_column: str, value) -> None:
+    """The check of a key column that every new row fills with `value`: one look."""
+    q = connection.ops.quote_name
+    if value is not None and not fetch(
+        f"SELECT 1 FROM {target} WHERE {q(target_column)} = %s", [value]
+    ):
+        raise IntegrityError(f"{table}.{column} = {value!r} has no row in {target}")
+
+
+def _check_foreign_keys(
+    table: str, keys: list[tuple[str, str, str]], *, after_id: int | None = None
+) -> None:
+    """What the skipped triggers would have checked of `keys` (column, referenced table,
+    referenced column), in one pass over the table's rows (those with an id above `after_id`):
+    a value with nothing to point to fails the import (and rolls it back)."""
+    if not keys:
+        return
+    newer, params = ("t.id > %s AND ", [after_id]) if after_id is not None else ("", [])
+    q = connection.ops.quote_name
+    joins, missing, values = [], [], []
+    for i, (column, target, target_column) in enumerate(keys):
+        joins.append(f"LEFT JOIN {target} r{i} ON r{i}.{q(target_column)} = t.{q(column)}")
+        missing.append(f"(t.{q(column)} IS NOT NULL AND r{i}.{q(target_column)} IS NULL)")
+        values.append(f"t.{q(column)}")
+    found = fetch(
+        f"SELECT {', '.join(missing)}, {', '.join(values)} FROM {table} t {' '.join(joins)} "
+        f"WHERE {newer}({' OR '.join(missing)}) LIMIT 1",
+        params,
+    )
+    if found:
+        flags, found_values = found[0][: len(keys)], found[0][len(keys) :]
+        i = flags.index(True)
+        column, target, target_column = keys[i]
+        raise IntegrityError(
+            f"{table}.{column} = {found_values[i]!r} has no row in {target}.{target_column}"
+        )
