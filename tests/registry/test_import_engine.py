@@ -548,3 +548,16 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
         with pytest.raises(IntegrityError, match=r"registry_person\.region_id = '99\.99"):
             _check_foreign_keys("registry_person", keys[1:])
         _check_foreign_keys("registry_person", keys)
+
+
+def test_a_family_the_import_changes_is_named_in_the_trail_by_its_mask(tmp_path, media, operator):
+    """The audit entry of a changed family names it as everywhere else (`Family KK 1371••••••••
+    ABCD`, the keyed tag of registry.masks), never by digits of its KK."""
+    import_local_file(actor=operator, path=_write_csv(tmp_path / "a.csv", [_row(rt="1")]))
+    import_local_file(actor=operator, path=_write_csv(tmp_path / "b.csv", [_row(rt="2")]))
+    family = Family.objects.unscoped().get()
+    entry = AuditEntry.objects.get(action="registry.family.updated")
+    assert "rt" in entry.after
+    assert entry.object_repr == str(family)
+    assert mask_number(family.kk_number) in entry.object_repr
+    assert family.kk_number[-4:] not in entry.object_repr

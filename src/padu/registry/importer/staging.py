@@ -23,11 +23,12 @@ FAMILIES = "padu_import_family"
 PEOPLE = "padu_import_person"
 BEFORE_FAMILIES = "padu_import_family_before"
 BEFORE_PEOPLE = "padu_import_person_before"
+FAMILY_NAMES = "padu_import_family_names"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
 # pg_statistic sample size for the work tables (PostgreSQL's default is 100).
 WORK_STATISTICS_TARGET = 10
-TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE_FAMILIES, BEFORE_PEOPLE, REJECT)
+TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE_FAMILIES, BEFORE_PEOPLE, FAMILY_NAMES, REJECT)
 
 
 class Dialect:

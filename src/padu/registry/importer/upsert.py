@@ -13,10 +13,12 @@ indexed columns (staging.py), so that no plan can turn into one scan per row.
 
 from __future__ import annotations
 
+import polars as pl
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from ..declarations import FAMILY, PERSON
+from ..masks import mask_number
 from .bulk import BULK_MIN_ROWS, bulk_insert
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
@@ -26,6 +28,7 @@ from .staging import (
     BEFORE_FAMILIES,
     BEFORE_PEOPLE,
     FAMILIES,
+    FAMILY_NAMES,
     KK,
     PEOPLE,
     PPKS,
@@ -33,6 +36,7 @@ from .staging import (
     Dialect,
     dialect,
     index_work_table,
+    load,
 )
 
 __all__ = ["Actor", "Outcome", "Pass2"]
@@ -211,17 +215,34 @@ class Pass2:
                 f"{d.eq('r.period', 'w.desil_period')})",
                 desil_params,
             )
-        prefix = _("Family KK %(kk)s") % {"kk": "\x00"}
-        before, after = (part.replace("'", "''") for part in prefix.split("\x00"))
-        masked = "substr(o.kk_number, 1, 4) || 'xxxxxxxx' || substr(o.kk_number, 13, 4)"
         if changed:
+            self._name_families()
             self._audit_changes(
                 table="registry_family",
                 before=BEFORE_FAMILIES,
                 action="registry.family.updated",
                 spec=FAMILY_AUDIT,
-                repr_sql=f"'{before}' || {masked} || '{after}'",
+                repr_sql=f"(SELECT n.name FROM {FAMILY_NAMES} n WHERE n.id = o.id)",
             )
+
+    def _name_families(self) -> None:
+        """The changed families' names in the audit trail, as `Family.__str__` gives them: their
+        KK's mask carries a keyed tag (registry.masks) that SQL cannot compute, so the names are
+        made here, one per changed family, and loaded into a work table."""
+        rows = fetch(
+            f"SELECT f.id, f.kk_number FROM registry_family f JOIN {BEFORE_FAMILIES} b "
+            "ON b.id = f.id"
+        )
+        run(f"CREATE TEMPORARY TABLE {FAMILY_NAMES} (id bigint, name text)")
+        names = [str(_("Family KK %(kk)s") % {"kk": mask_number(kk)}) for _id, kk in rows]
+        load(
+            FAMILY_NAMES,
+            pl.DataFrame(
+                {"id": [i for i, _kk in rows], "name": names},
+                schema={"id": pl.Int64, "name": pl.String},
+            ),
+        )
+        index_work_table(FAMILY_NAMES, "id")
 
     def _people(self) -> None:
         d = self.d
