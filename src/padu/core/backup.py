@@ -1,0 +1,205 @@
+"""One archive (.tar.gz) with the whole database and the uploaded files, and its way back.
+
+The database goes in as Django's JSON Lines dump of every app, with each row's own id: the same
+archive restores into SQLite or PostgreSQL, needs nothing beyond Padu's own dependencies (no
+pg_dump), and restores into a database that `padu migrate` has just made. Content types and
+permissions are left out (migrate makes them; the rows refer to them by natural key), and so are
+sessions (everyone signs in again). Reads use the base managers: a backup is system work and must
+see every person, not one user's area.
+
+The archive holds `manifest.json` (format, Padu version, database vendor, the migrations applied),
+`database.jsonl` and `media/` (MEDIA_ROOT: import files and their reports).
+"""
+
+import json
+import os
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from padu.core.audit import audit_record
+from padu.core.errors import DomainError
+from padu.core.models import AuditEntry
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATABASE = "database.jsonl"
+MEDIA = "media"
+LEFT_OUT = ["contenttypes", "auth.permission", "sessions"]
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    rows: int
+    files: int
+    bytes: int
+
+
+def _padu_version() -> str:
+    try:
+        return version("padu")
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "unknown"
+
+
+def _applied_migrations() -> list[list[str]]:
+    return sorted([app, name] for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def _media_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
+def backup_write(path: Path) -> BackupSummary:
+    """Write the archive to `path`; a half-written one never carries the final name."""
+    partial = path.with_name(f".{path.name}.partial")
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(prefix="padu-backup-") as tmp:
+        dump = Path(tmp) / DATABASE
+        # One transaction, one snapshot: rows written while the dump runs are all in or all out.
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            call_command(
+                "dumpdata",
+                format="jsonl",
+                use_base_manager=True,
+                natural_foreign=True,
+                exclude=LEFT_OUT,
+                output=str(dump),
+                verbosity=0,
+            )
+            migrations = _applied_migrations()
+        with dump.open("rb") as handle:
+            rows = sum(1 for _line in handle)
+        manifest = {
+            "format": FORMAT,
+            "padu": _padu_version(),
+            "database": connection.vendor,
+            "created_at": timezone.now().isoformat(),
+            "rows": rows,
+            "migrations": migrations,
+        }
+        (Path(tmp) / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        files = _media_files(media_root)
+        with tarfile.open(partial, "w:gz") as tar:
+            tar.add(Path(tmp) / MANIFEST, MANIFEST)
+            tar.add(dump, DATABASE)
+            for file in files:
+                tar.add(file, f"{MEDIA}/{file.relative_to(media_root).as_posix()}")
+    os.replace(partial, path)
+    with transaction.atomic():  # a copy of everyone's data is recorded like a download
+        audit_record(
+            actor=None,
+            action="core.backup.written",
+            object_type="core.backup",
+            object_repr=path.name,
+            after={"rows": rows, "files": len(files)},
+            source="padu backup",
+            only_changes=False,
+        )
+    return BackupSummary(path=path, rows=rows, files=len(files), bytes=path.stat().st_size)
+
+
+def _read_manifest(tar: tarfile.TarFile) -> dict:
+    try:
+        manifest = json.load(tar.extractfile(MANIFEST))
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise DomainError(_("This file is not a Padu backup (it has no manifest).")) from exc
+    if manifest.get("format") != FORMAT:
+        raise DomainError(
+            _("This backup has format %(format)s; this Padu reads format %(expected)s.")
+            % {"format": manifest.get("format"), "expected": FORMAT}
+        )
+    return manifest
+
+
+def _check_migrations(manifest: dict) -> None:
+    """Rows fit only the tables of the same migrations: restore with the version that wrote them."""
+    archived = {tuple(m) for m in manifest["migrations"]}
+    here = {tuple(m) for m in _applied_migrations()}
+    if not here:
+        raise DomainError(_("The database has no tables yet: run `padu migrate` first."))
+    if archived - here:
+        raise DomainError(
+            _(
+                "The backup was made by a newer Padu (%(version)s), or this database is not fully "
+                "migrated: install that version and run `padu migrate`, then restore."
+            )
+            % {"version": manifest["padu"]}
+        )
+    if here - archived:
+        raise DomainError(
+            _(
+                "This database has migrations the backup does not have: restore it with the Padu "
+                "version that made it (%(version)s), then upgrade."
+            )
+            % {"version": manifest["padu"]}
+        )
+
+
+def _check_empty() -> None:
+    users = get_user_model()._base_manager.count()
+    entries = AuditEntry.objects.count()
+    if users or entries:
+        raise DomainError(
+            _(
+                "The database already holds data (users: %(users)d, audit entries: %(entries)d). "
+                "Restore into a new, migrated database, or add --force to delete everything in "
+                "it first."
+            )
+            % {"users": users, "entries": entries}
+        )
+
+
+def backup_restore(path: Path, *, force: bool = False) -> dict:
+    """Load the archive's rows into this (empty, migrated) database and its files into
+    MEDIA_ROOT; with `force`, empty the database first. Returns the archive's manifest."""
+    try:
+        tar = tarfile.open(path, "r:gz")  # noqa: SIM115 (closed by the `with` below)
+    except (OSError, tarfile.TarError) as exc:
+        raise DomainError(
+            _("Cannot open %(file)s as a Padu backup: %(error)s") % {"file": path, "error": exc}
+        ) from exc
+    with tar, tempfile.TemporaryDirectory(prefix="padu-restore-") as tmp:
+        manifest = _read_manifest(tar)
+        _check_migrations(manifest)
+        if not force:
+            _check_empty()
+        # The "data" filter refuses absolute paths, links out of the target and device files.
+        tar.extract(DATABASE, tmp, filter="data")
+        with transaction.atomic():
+            if force:
+                call_command("flush", interactive=False, verbosity=0)
+            # loaddata resets the id sequences of what it loaded (PostgreSQL), so new rows
+            # continue after the restored ones.
+            call_command("loaddata", str(Path(tmp) / DATABASE), verbosity=0)
+            audit_record(
+                actor=None,
+                action="core.backup.restored",
+                object_type="core.backup",
+                object_repr=path.name,
+                after={"created_at": manifest["created_at"], "rows": manifest["rows"]},
+                source="padu restore",
+                only_changes=False,
+            )
+        media = [m for m in tar.getmembers() if m.name.startswith(f"{MEDIA}/")]
+        media_root = Path(settings.MEDIA_ROOT)
+        for member in media:
+            member.name = member.name.removeprefix(f"{MEDIA}/")
+        media_root.mkdir(parents=True, exist_ok=True)
+        tar.extractall(media_root, members=media, filter="data")
+    return manifest
