@@ -130,7 +130,16 @@ def test_restore_refuses_what_is_no_backup_and_a_database_in_use(db, tmp_path):
             call_command("restore", str(Path(__file__)))
         archive = tmp_path / "cadangan.tar.gz"
         call_command("backup", str(archive), stdout=io.StringIO())
+        for name in ("media/../../../etc/cron.d/padu", "/etc/passwd", "lain.txt"):
+            planted = tmp_path / "ditanam.tar.gz"
+            with tarfile.open(archive) as good, tarfile.open(planted, "w:gz") as bad:
+                for member in good.getmembers():
+                    bad.addfile(member, good.extractfile(member))
+                bad.add(__file__, name)
+            with pytest.raises(CommandError, match="tidak ditulis oleh `padu backup`"):
+                call_command("restore", str(planted), "--force")
         make_user(Role.OPERATOR, KOTA)
         with pytest.raises(CommandError, match="Basis data sudah berisi data"):
             call_command("restore", str(archive))
     assert AuditEntry.objects.count() == entries + 1  # the backup's own entry, nothing restored
+    assert not (Path("/etc/cron.d/padu")).exists()
