@@ -3,9 +3,9 @@
 The database goes in as Django's JSON Lines dump of every app, with each row's own id: the same
 archive restores into SQLite or PostgreSQL, needs nothing beyond Padu's own dependencies (no
 pg_dump), and restores into a database that `padu migrate` has just made. Content types and
-permissions are left out (migrate makes them; the rows refer to them by natural key), and so are
-sessions (everyone signs in again). Reads use the base managers: a backup is system work and must
-see every person, not one user's area.
+permissions are left out (migrate makes them; the rows that refer to them do so by natural key),
+and so are sessions (everyone signs in again). Reads use the base managers: a backup is system
+work and must see every person, not one user's area.
 
 The archive holds `manifest.json` (format, Padu version, database vendor, the migrations applied),
 `database.jsonl` and `media/` (MEDIA_ROOT: import files and their reports).
@@ -20,9 +20,13 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -36,7 +40,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE = "database.jsonl"
 MEDIA = "media"
-LEFT_OUT = ["contenttypes", "auth.permission", "sessions"]
+LEFT_OUT = ["contenttypes", "auth.Permission", "sessions"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,73 @@ def _media_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
 
 
+def _by_natural_key() -> list[str]:
+    """The models that refer to content types or permissions, whose ids differ from one database
+    to another: they are written with natural keys. The rest refer to each other by id, which
+    costs no query per row (a natural key of each row's `created_by` would)."""
+    keyed = (ContentType, Permission)
+    return [
+        model._meta.label
+        for model in apps.get_models()
+        if model not in keyed
+        and any(
+            field.related_model in keyed
+            for field in model._meta.get_fields()
+            if field.is_relation and not field.auto_created
+        )
+    ]
+
+
+class _Serializer(JsonlSerializer):
+    """Django's JSON Lines, in the same form, fast enough for a whole registry: each line encoded
+    by the C encoder (`json.dump` to a stream runs the Python one), and the many-to-many ids
+    taken from the prefetched rows without building a query for each row first."""
+
+    def end_object(self, obj):
+        self.stream.write(json.dumps(self.get_dump_object(obj), **self.json_kwargs) + "\n")
+        self._current = None
+
+    def handle_m2m_field(self, obj, field):
+        prefetched = getattr(obj, "_prefetched_objects_cache", {})
+        if field.name in prefetched and not self.use_natural_foreign_keys:
+            self._current[field.name] = [
+                self._value_from_field(related, related._meta.pk)
+                for related in prefetched[field.name]
+            ]
+        else:
+            super().handle_m2m_field(obj, field)
+
+
+def _rows(model):
+    """All rows of `model` (the base manager: no area scope), with their many-to-many ids
+    fetched per chunk: Django's dumpdata asks for them one row at a time."""
+    many = [
+        field.name
+        for field in model._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    rows = model._base_manager.order_by(model._meta.pk.name)
+    return rows.prefetch_related(*many).iterator(chunk_size=2000)
+
+
+def _dump(out) -> None:
+    """Every row of every app into `out`, one JSON object per line; the models with natural
+    keys first, so the users are there before the rows that name them."""
+    keyed = _by_natural_key()
+    others = [
+        model._meta.label
+        for model in apps.get_models()
+        if not model._meta.proxy
+        and model._meta.label not in keyed
+        and model._meta.app_label not in LEFT_OUT
+        and model._meta.label not in LEFT_OUT
+    ]
+    for label in [*keyed, *others]:
+        _Serializer().serialize(
+            _rows(apps.get_model(label)), stream=out, use_natural_foreign_keys=label in keyed
+        )
+
+
 def backup_write(path: Path) -> BackupSummary:
     """Write the archive to `path`; a half-written one never carries the final name."""
     partial = path.with_name(f".{path.name}.partial")
@@ -74,15 +145,8 @@ def backup_write(path: Path) -> BackupSummary:
             if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            call_command(
-                "dumpdata",
-                format="jsonl",
-                use_base_manager=True,
-                natural_foreign=True,
-                exclude=LEFT_OUT,
-                output=str(dump),
-                verbosity=0,
-            )
+            with dump.open("w", encoding="utf-8") as out:
+                _dump(out)
             migrations = _applied_migrations()
         with dump.open("rb") as handle:
             rows = sum(1 for _line in handle)
