@@ -41,6 +41,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def regions(transactional_db):
+    """Transactional tests (a live server, another process) empty every table when they end:
+    load the regions again."""
+    for name in ("00_provinsi.csv", "1371_kota_padang.csv"):
+        regions_load_file(actor=None, path=settings.DATA_DIR / "wilayah" / name)
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """Stops Django's clock at EVENING_UTC: `timezone.now()`, and with it "today", auto_now fields
     and expiry dates. Returns the instant."""

@@ -56,16 +56,20 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 DEBUG = env_bool("DEBUG")
 TESTING = env_bool("PADU_TESTING")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or TESTING or env_bool("PADU_DEMO"):
-        SECRET_KEY = "padu-insecure-development-key-never-use-in-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Development: Django's debug pages, the test suite or the demo (plain HTTP, a built-in key).
+DEVELOPMENT = DEBUG or TESTING or env_bool("PADU_DEMO")
+DEVELOPMENT_SECRET_KEY = "padu-insecure-development-key-never-use-in-production"  # noqa: S105
+
+# Without a SECRET_KEY outside development Django refuses whatever needs one (sessions, signing),
+# and `padu serve` refuses to start, saying why in the office's language (core/deployment.py);
+# commands that need no key (migrate, backup, createadmin) still run.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY if DEVELOPMENT else "")
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEVELOPMENT else "").split(
+        ","
+    )
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
@@ -217,7 +221,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("PADU_DEMO")
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # Uploads larger than this go to a temporary file instead of memory; imports have their own limit.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -250,15 +254,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-_HTTPS = env_bool("PADU_HTTPS", default=not (DEBUG or TESTING or env_bool("PADU_DEMO")))
-SESSION_COOKIE_SECURE = _HTTPS
-CSRF_COOKIE_SECURE = _HTTPS
+PADU_HTTPS = env_bool("PADU_HTTPS", default=not DEVELOPMENT)
+SESSION_COOKIE_SECURE = PADU_HTTPS
+CSRF_COOKIE_SECURE = PADU_HTTPS
 CSRF_FAILURE_VIEW = "padu.core.http.csrf_failure"
-LANGUAGE_COOKIE_SECURE = _HTTPS
-SECURE_SSL_REDIRECT = _HTTPS and env_bool("PADU_SSL_REDIRECT", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
-SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+LANGUAGE_COOKIE_SECURE = PADU_HTTPS
+SECURE_SSL_REDIRECT = PADU_HTTPS and env_bool("PADU_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PADU_HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if PADU_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PADU_HTTPS
 
 from csp.constants import NONE, SELF  # noqa: E402
 

@@ -11,9 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-
-from padu.regions.services import regions_load_file
 
 CHROMIUM = os.environ.get("PADU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,13 +62,6 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def regions(transactional_db):
-    """Transactional tests empty every table when they end: load the regions again."""
-    for name in ("00_provinsi.csv", "1371_kota_padang.csv"):
-        regions_load_file(actor=None, path=settings.DATA_DIR / "wilayah" / name)
 
 
 @pytest.fixture

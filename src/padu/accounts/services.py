@@ -1,6 +1,7 @@
 """Writes on user accounts. Every one checks the actor's capability and area, runs in one
 transaction, and leaves an audit entry with the values before and after."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -103,19 +104,14 @@ def _validate_new_password(password: str, user: User) -> None:
         raise ValidationFailed({"password": list(exc.messages)}) from exc
 
 
-def user_create(
-    *, actor, username: str, password: str, role: str, regions: list[Region], **fields
-) -> User:
-    """A new account with its role and region scopes."""
-    require(actor, Cap.USERS_MANAGE)
-    _check_role(role)
-    _check_scopes(actor=actor, role=role, granted=regions)
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+def _require_free_username(username: str) -> None:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed({"username": [_("This username is already taken.")]})
-    candidate = User(username=username, role=role, **fields)
+
+
+def _save_new_user(
+    *, actor, candidate: User, password: str, regions: list[Region], source: str = ""
+) -> User:
     _validate_new_password(password, candidate)
     try:
         with transaction.atomic():
@@ -130,10 +126,67 @@ def user_create(
                 region_code=common_region(codes),
                 before=None,
                 after={**snapshot(candidate, AUDITED), "regions": codes},
+                source=source,
             )
     except IntegrityError as exc:  # the same username created a moment ago by someone else
         raise ValidationFailed({"username": [_("This username is already taken.")]}) from exc
     return candidate
+
+
+def user_create(
+    *, actor, username: str, password: str, role: str, regions: list[Region], **fields
+) -> User:
+    """A new account with its role and region scopes."""
+    require(actor, Cap.USERS_MANAGE)
+    _check_role(role)
+    _check_scopes(actor=actor, role=role, granted=regions)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    _require_free_username(username)
+    candidate = User(username=username, role=role, **fields)
+    return _save_new_user(actor=actor, candidate=candidate, password=password, regions=regions)
+
+
+def user_create_admin(*, username: str, password: str, region_code: str, source: str) -> User:
+    """An administrator made on the server's command line (`padu createadmin`): the first one,
+    or a new one when no administrator can sign in. No actor: whoever runs it holds the server,
+    and the audit trail names the command as `source`."""
+    username = username.strip()
+    try:
+        User._meta.get_field("username").clean(username, None)
+    except ValidationError as exc:
+        raise ValidationFailed({"username": list(exc.messages)}) from exc
+    region = Region.objects.filter(code=region_code.strip()).first()
+    if region is None:
+        raise ValidationFailed(
+            {
+                "region": [
+                    _(
+                        "Region %(code)s is not in the region tree. Load it first with "
+                        "`padu regions load`, or give the code of the office's kabupaten/kota."
+                    )
+                    % {"code": region_code}
+                ]
+            }
+        )
+    if region.level not in (Level.PROVINSI, Level.KABUPATEN, Level.KOTA):
+        raise ValidationFailed(
+            {
+                "region": [
+                    _(
+                        "An administrator's area is a province or a kabupaten/kota; "
+                        "%(region)s is a %(level)s."
+                    )
+                    % {"region": region.name, "level": region.get_level_display()}
+                ]
+            }
+        )
+    _require_free_username(username)
+    candidate = User(username=username, role=Role.ADMIN, organisation=settings.PADU_OFFICE_NAME)
+    return _save_new_user(
+        actor=None, candidate=candidate, password=password, regions=[region], source=source
+    )
 
 
 def user_update(

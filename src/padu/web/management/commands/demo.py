@@ -6,14 +6,10 @@ worker (so uploaded imports are processed). Every step is safe to repeat.
 
 The server is Django's own `runserver --noreload`, supervised beside `db_worker`: the demo runs
 on one laptop for one person, static files come from WhiteNoise, and it needs no extra
-dependency. Production runs a WSGI server instead (README, "Running on PostgreSQL").
+dependency. Production runs `padu serve` instead (gunicorn beside the same worker).
 """
 
-import contextlib
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -34,6 +30,7 @@ from padu.accounts.capabilities import Role
 from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.errors import DomainError
+from padu.core.processes import check_port_free, run_together
 from padu.regions.models import Region
 from padu.regions.services import regions_load_file
 
@@ -64,31 +61,6 @@ DEMO_ACCOUNTS = (
     DemoAccount("mitra", Role.MITRA, None, "Disdukcapil Kota Padang"),
     DemoAccount("privasi", Role.PRIVACY, "13.71"),
 )
-
-
-class _Stop(Exception):
-    """SIGTERM while serving: stop the server and the worker like Ctrl+C does."""
-
-
-def _raise_stop(signum, frame):
-    raise _Stop
-
-
-def _stop(children: list[subprocess.Popen], grace: float) -> None:
-    """Let the children finish on their own for `grace` seconds, then terminate, then kill."""
-    deadline = time.monotonic() + grace
-    for child in children:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=max(0.0, deadline - time.monotonic()))
-    for child in children:
-        if child.poll() is None:
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
 
 class Command(BaseCommand):
@@ -123,7 +95,7 @@ class Command(BaseCommand):
         if people < 0:
             raise CommandError(_("--people cannot be negative."))
         if serve:
-            self._check_port_free(host, port)
+            check_port_free(host, port)
         self._step(_("Migrating the database (%(vendor)s)…") % {"vendor": connection.vendor})
         call_command("migrate", interactive=False, verbosity=0)
         self._load_regions()
@@ -346,20 +318,6 @@ class Command(BaseCommand):
 
     # --- serving -----------------------------------------------------------------------------
 
-    def _check_port_free(self, host: str, port: int) -> None:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((host, port))
-            except OSError as exc:
-                raise CommandError(
-                    _(
-                        "Cannot serve on %(host)s:%(port)d (%(error)s). "
-                        "Stop what runs there or choose another --port."
-                    )
-                    % {"host": host, "port": port, "error": exc.strerror}
-                ) from exc
-
     def _serve(self, host: str, port: int) -> None:
         """Run the web server and the task worker as children; when one stops, stop both."""
         env = {**os.environ, "PADU_DEMO": "1", "PYTHONUNBUFFERED": "1"}
@@ -369,29 +327,13 @@ class Command(BaseCommand):
             % {"host": host, "port": port}
         )
         self.stdout.flush()
-        previous = signal.signal(signal.SIGTERM, _raise_stop)
-        children: dict[str, subprocess.Popen] = {}
-        failed = None
-        grace = 0.0  # how long the children get to stop by themselves
-        try:
-            children["worker"] = subprocess.Popen([*padu, "db_worker", "--no-reload"], env=env)  # noqa: S603
-            children["server"] = subprocess.Popen(  # noqa: S603
-                [*padu, "runserver", "--noreload", f"{host}:{port}"], env=env
-            )
-            while failed is None:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        failed = (name, child.returncode)
-                        break
-                else:
-                    time.sleep(0.5)
-        except KeyboardInterrupt:
-            grace = 5.0  # Ctrl+C reached the whole process group: the children are stopping already
-        except _Stop:
-            pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            _stop(list(children.values()), grace)
+        failed = run_together(
+            {
+                "worker": [*padu, "db_worker", "--no-reload"],
+                "server": [*padu, "runserver", "--noreload", f"{host}:{port}"],
+            },
+            env,
+        )
         if failed:
             name, code = failed
             message = (
