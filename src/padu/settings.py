@@ -18,7 +18,8 @@ BASE_DIR = Path(
 ).resolve()
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATA_DIR = Path(os.environ.get("PADU_DATA_DIR", BASE_DIR / "data"))
+# The region CSVs ship inside the package (regions/data/), so an installed Padu has them too.
+DATA_DIR = Path(os.environ.get("PADU_DATA_DIR", PACKAGE_DIR / "regions" / "data"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -340,3 +340,14 @@ def test_command_speaks_indonesian(db, good_file, capsys):
     with translation.override("id"):
         call_command("regions", "load", str(good_file))
     assert f"{good_file}: 4 dibuat, 0 diubah, 0 tidak berubah" in capsys.readouterr().out
+
+
+def test_a_bare_name_loads_the_file_padu_ships(db, tmp_path, monkeypatch, capsys):
+    """Installed by pip, Padu's CSVs are somewhere in site-packages: `padu regions load
+    1371_kota_padang.csv` finds them from any folder; a file of that name here comes first."""
+    monkeypatch.chdir(tmp_path)
+    call_command("regions", "load", "1371_kota_padang.csv")
+    assert "1371_kota_padang.csv" in capsys.readouterr().out
+    (tmp_path / "1371_kota_padang.csv").write_text("kode,nama\n13.71,Kota Padang\n")
+    with pytest.raises(CommandError):
+        call_command("regions", "load", "1371_kota_padang.csv")

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser(
             "load",
-            help="load one or more CSV files (kode,nama,level,kode_induk,kode_pos), in order",
+            help="load one or more CSV files (kode,nama,level,kode_induk,kode_pos), in order; a "
+            "bare file name that is not in the current folder is one Padu ships "
+            "(00_provinsi.csv, 1371_kota_padang.csv)",
         )
         load.add_argument("files", nargs="+", type=Path)
 
@@ -23,6 +26,7 @@ class Command(BaseCommand):
         """Each file is loaded whole or not at all; a file with errors lists them by line and
         the command exits with status 1 (files before it stay loaded)."""
         failed = []
+        files = [self._shipped(path) for path in files]
         for path in files:
             if not path.is_file():
                 self.stderr.write(_("%(path)s: file not found") % {"path": path})
@@ -66,3 +70,12 @@ class Command(BaseCommand):
                 )
                 % {"failed": len(failed), "count": len(files)}
             )
+
+    @staticmethod
+    def _shipped(path: Path) -> Path:
+        """A bare name missing here is looked up among the CSVs Padu ships (settings.DATA_DIR),
+        so that an installed Padu loads them without knowing where pip put them."""
+        shipped = Path(settings.DATA_DIR) / "wilayah" / path.name
+        if not path.is_file() and path.name == str(path) and shipped.is_file():
+            return shipped
+        return path
