@@ -82,7 +82,8 @@ OTHER_SCOPE = {
 # URL prefixes the matrix does not cover, each with the reason.
 EXCLUDED = {
     "django-admin/": "Django's own admin site: superusers only, guarded by Django itself",
-    "api/v1/": "the REST API has its own permission matrix in tests/api/test_permissions.py",
+    "api/": "the REST API has its own permission matrix in tests/api/test_permissions.py, and its "
+    "JSON 404 for any other address under api/ its tests in tests/api/test_always_json.py",
 }
 
 
@@ -415,6 +416,14 @@ ROWS: list[Row] = [
     Row("registry:import_detail", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
     Row("registry:import_progress", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
     Row("registry:import_errors", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
+    Row(
+        "registry:import_rerun",
+        Cap.REGISTRY_IMPORT,
+        method="POST",
+        target=IMPORT_BATCH,
+        ok=302,  # a finished import is not run again: back to its page with the reason
+        ok_location=_url("registry:import_detail", pk=lambda w: w.import_batch.pk),
+    ),
     # registry: reference tables (no region: every admin sees the same list)
     Row("registry:ppks_list", Cap.REFERENCE_MANAGE),
     Row("registry:ppks_create", Cap.REFERENCE_MANAGE),
