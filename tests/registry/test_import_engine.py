@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.core.records.problems import WHITESPACE
-from padu.registry.identifiers import InvalidIdentifier, check_number, number_problems_expr
+from padu.registry.identifiers import (
+    InvalidIdentifier,
+    check_number,
+    normalise_number_expr,
+    number_problems_expr,
+)
 from padu.registry.importer import selectors
 from padu.registry.importer.files import ImportFileError
 from padu.registry.importer.layout import NAMES
@@ -447,7 +452,8 @@ def _polars_verdicts(values, *, kk):
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
     text = pl.col("v").str.strip_chars(WHITESPACE)
     chain = None
-    for rule, failed in number_problems_expr(text, "kk_number" if kk else "nik"):
+    number = normalise_number_expr(text)
+    for rule, failed in number_problems_expr(number, "kk_number" if kk else "nik"):
         chain = (chain.when if chain is not None else pl.when)(failed).then(rule.text_expr(text))
     return frame.select(chain.alias("v"))["v"].to_list()
 

@@ -360,8 +360,8 @@ def check_number(value, field: str) -> str:
 
 
 def number_problems_expr(text: pl.Expr, field: str) -> list[tuple]:
-    """The Polars rendering: (rule, failed) for every rule of `field`, in order."""
-    text = normalise_number_expr(text)
+    """The Polars rendering: (rule, failed) for every rule of `field`, in order, over a number
+    already normalised (`normalise_number_expr`, once: it is a regular expression per value)."""
     return [(rule, rule.test_expr(text)) for rule in (NIK_RULES if field == "nik" else KK_RULES)]
 
 
