@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.forms import DateRangeForm, date_filter
 from padu.core.scoping import scope_codes
 from padu.regions.selectors import kecamatan_choices, village_choices
 
@@ -192,31 +193,16 @@ class PersonFilterForm(RegistryFilterForm):
     sort_keys = selectors.PERSON_SORTS
 
 
-class ImportFilterForm(forms.Form):
+class ImportFilterForm(DateRangeForm):
     """The filters of the import list (GET): status and the day the file was uploaded."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
-    date_from = forms.DateField(
-        label=_("Uploaded from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("Uploaded until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = date_filter(_("Uploaded from"))
+    date_to = date_filter(_("Uploaded until"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *ImportBatch.Status.choices]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def filters(self) -> dict:
         """The filters in force: only valid, non-empty values."""

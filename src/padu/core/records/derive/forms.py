@@ -7,6 +7,8 @@ from functools import singledispatch
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.forms import DATE_INPUT
+
 from ..coded import Choice, Counts, MultiChoice
 from ..kinds import Date, Decimal, Digits, Integer, Kind, Text
 from ..record import UNSET, Field
@@ -84,9 +86,7 @@ def _form_fields_decimal(kind: Decimal, field: Field):
 @form_fields.register
 def _form_fields_date(kind: Date, field: Field):
     return {
-        field.name: forms.DateField(
-            **form_options(field, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        )
+        field.name: forms.DateField(**form_options(field, widget=forms.DateInput(**DATE_INPUT)))
     }
 
 
