@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from padu.core.audit import audit_record, snapshot
+from padu.core.audit import audit_record, export_recorded, snapshot
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.core.scoping import in_scope, require, scope_codes
 from padu.regions.models import Level, Region
@@ -298,18 +298,14 @@ def user_export(*, actor, filters: dict, file_format: str) -> QuerySet[User]:
     """The users an export will contain; the export itself is recorded (staff contact data)."""
     require(actor, Cap.USERS_MANAGE)
     users = selectors.user_list(user=actor, filters=filters)
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="accounts.user.exported",
-            object_type="accounts.user",
-            object_repr=_("User list"),
-            region_code=common_region(scope_codes(actor)),
-            after={
-                "format": file_format,
-                "filters": {k: v for k, v in filters.items() if v},
-                "rows": users.count(),
-            },
-            only_changes=False,
-        )
+    export_recorded(
+        actor=actor,
+        action="accounts.user.exported",
+        object_type="accounts.user",
+        object_repr=_("User list"),
+        region_code=common_region(scope_codes(actor)),
+        filters={k: v for k, v in filters.items() if v},
+        file_format=file_format,
+        rows=users.count(),
+    )
     return users

@@ -76,6 +76,33 @@ def audit_record(
     )
 
 
+def export_recorded(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_repr: str,
+    region_code: str,
+    filters: dict,
+    file_format: str,
+    rows: int,
+    **more,
+) -> AuditEntry:
+    """The audit entry of one download (`action`, `<...>.exported`): by whom, from which area,
+    with which filters, in which format, how many rows; written in its own transaction before a
+    row leaves the server."""
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_repr=object_repr,
+            region_code=region_code,
+            after={"format": file_format, "filters": filters, "rows": rows, **more},
+            only_changes=False,
+        )
+
+
 def access_record(
     *,
     user,

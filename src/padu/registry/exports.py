@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from itertools import islice
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from padu.core.audit import access_record, audit_record
+from padu.core.audit import access_record, export_recorded
 from padu.core.exports import XLSX_MAX_ROWS, Table, dated_filename, export_response
 from padu.core.records.coded import MultiChoice
 from padu.core.records.derive import storage
@@ -203,16 +202,17 @@ def code_legend() -> Table:
 
 def export_record(*, actor, kind: str, filters: dict, file_format: str, rows: int, full: bool):
     """The audit entry of one download: what was taken, by whom, from which area."""
-    with transaction.atomic():
-        return audit_record(
-            actor=actor,
-            action=f"registry.{kind}.exported",
-            object_type=f"registry.{kind}",
-            object_repr=_("%(rows)s rows, %(format)s")
-            % {"rows": rows, "format": file_format.upper()},
-            region_code=common_region(scope_codes(actor)),
-            after={"filters": filters, "format": file_format, "rows": rows, "full_numbers": full},
-        )
+    return export_recorded(
+        actor=actor,
+        action=f"registry.{kind}.exported",
+        object_type=f"registry.{kind}",
+        object_repr=_("%(rows)s rows, %(format)s") % {"rows": rows, "format": file_format.upper()},
+        region_code=common_region(scope_codes(actor)),
+        filters=filters,
+        file_format=file_format,
+        rows=rows,
+        full_numbers=full,
+    )
 
 
 def _respond(*, user, queryset, filters, file_format, columns: Columns, kind, stem, title, rows):

@@ -1,12 +1,11 @@
 """Writes of the top layer: only the records that someone exported the audit trail or the
 access log."""
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
-from padu.core.audit import audit_record
+from padu.core.audit import export_recorded
 from padu.core.models import AccessLog, AuditEntry
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
@@ -19,20 +18,16 @@ def audit_trail_export(*, actor, filters: dict, file_format: str) -> QuerySet[Au
     exporter's area, before a single row leaves the server."""
     require(actor, Cap.AUDIT_VIEW)
     entries = selectors.audit_list(user=actor, filters=filters)
-    with transaction.atomic():
-        record = audit_record(
-            actor=actor,
-            action="core.audit.exported",
-            object_type="core.auditentry",
-            object_repr=_("Audit trail"),
-            region_code=common_region(scope_codes(actor)),
-            after={
-                "format": file_format,
-                "filters": {k: str(v) for k, v in filters.items() if v},
-                "rows": entries.count(),
-            },
-            only_changes=False,
-        )
+    record = export_recorded(
+        actor=actor,
+        action="core.audit.exported",
+        object_type="core.auditentry",
+        object_repr=_("Audit trail"),
+        region_code=common_region(scope_codes(actor)),
+        filters=_given(filters),
+        file_format=file_format,
+        rows=entries.count(),
+    )
     # Exactly the rows counted above: nothing written while the file streams, not this record.
     return entries.filter(pk__lt=record.pk)
 
@@ -41,18 +36,18 @@ def access_log_export(*, actor, filters: dict, file_format: str) -> QuerySet[Acc
     """The access-log rows an export will contain; the export is recorded in the audit trail."""
     require(actor, Cap.ACCESS_LOG_VIEW)
     rows = selectors.access_list(user=actor, filters=filters)
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="core.accesslog.exported",
-            object_type="core.accesslog",
-            object_repr=_("Access log"),
-            region_code=common_region(scope_codes(actor)),
-            after={
-                "format": file_format,
-                "filters": {k: str(v) for k, v in filters.items() if v},
-                "rows": rows.count(),
-            },
-            only_changes=False,
-        )
+    export_recorded(
+        actor=actor,
+        action="core.accesslog.exported",
+        object_type="core.accesslog",
+        object_repr=_("Access log"),
+        region_code=common_region(scope_codes(actor)),
+        filters=_given(filters),
+        file_format=file_format,
+        rows=rows.count(),
+    )
     return rows
+
+
+def _given(filters: dict) -> dict:
+    return {k: str(v) for k, v in filters.items() if v}
