@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from padu.core.errors import DomainError, ValidationFailed
-from padu.core.exports import FORMATS, Table, dated_filename, export_response
-from padu.core.htmx import render_page_or_partial
+from padu.core.exports import Table, dated_filename, export_response, requested_format
+from padu.core.htmx import querystring_without_page, render_page_or_partial
 from padu.core.scoping import has_capability, in_scope
 
 from . import selectors, services
@@ -91,8 +91,6 @@ def user_list(request):
     form, filters = _filters(request)
     users = selectors.user_list(user=request.user, filters=filters)
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render_page_or_partial(
         request,
         "accounts/user_list.html",
@@ -102,7 +100,7 @@ def user_list(request):
             "page": page,
             "counts": selectors.user_counts(user=request.user),
             "filtered": any(filters.values()),
-            "querystring": params.urlencode(),
+            "querystring": querystring_without_page(request),
         },
     )
 
@@ -112,9 +110,7 @@ def user_list(request):
 @require_GET
 def user_export(request):
     _form, filters = _filters(request)
-    file_format = request.GET.get("format", "csv")
-    if file_format not in FORMATS:
-        file_format = "csv"
+    file_format = requested_format(request)
     users = services.user_export(actor=request.user, filters=filters, file_format=file_format)
     header = [
         _("Username"),

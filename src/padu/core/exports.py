@@ -20,6 +20,14 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 FORMATS = ("csv", "xlsx")
+
+
+def requested_format(request) -> str:
+    """The download format a request asks for (`?format=`): one of FORMATS, CSV otherwise."""
+    file_format = request.GET.get("format", "csv")
+    return file_format if file_format in FORMATS else "csv"
+
+
 # Excel holds 1,048,576 rows; a larger audit slice should be narrowed or taken as CSV.
 XLSX_MAX_ROWS = 200_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

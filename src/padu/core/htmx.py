@@ -17,6 +17,13 @@ class VaryOnHtmxMiddleware:
         return response
 
 
+def querystring_without_page(request) -> str:
+    """The list's query string (its filters, its sort) for the links of its pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def render_page_or_partial(request, template: str, partial: str, context: dict, **kwargs):
     """The full page for a normal request, only the fragment for an htmx one."""
     htmx = getattr(request, "htmx", None)

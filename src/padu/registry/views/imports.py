@@ -25,9 +25,15 @@ from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.audit import access_record
 from padu.core.errors import DomainError
-from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, csv_response, xlsx_response
+from padu.core.exports import (
+    XLSX_MAX_ROWS,
+    Table,
+    csv_response,
+    requested_format,
+    xlsx_response,
+)
 from padu.core.formats import megabytes
-from padu.core.htmx import redirect_after_post, render_page_or_partial
+from padu.core.htmx import querystring_without_page, redirect_after_post, render_page_or_partial
 
 from .. import exports
 from ..filters import ImportFilterForm
@@ -64,8 +70,6 @@ def import_list(request):
     form = ImportFilterForm(request.GET or None)
     queryset = _filtered(request.user, form)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render_page_or_partial(
         request,
         "registry/import_list.html",
@@ -74,7 +78,7 @@ def import_list(request):
             "form": form,
             "page": page,
             "filtered": bool(form.filters()),
-            "querystring": params.urlencode(),
+            "querystring": querystring_without_page(request),
             "export_querystring": _querystring(form),
         },
     )
@@ -89,9 +93,7 @@ def import_list_export(request):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before downloading."))
         return redirect(back)
-    file_format = request.GET.get("format", "csv")
-    if file_format not in FORMATS:
-        file_format = "csv"
+    file_format = requested_format(request)
     try:
         return import_exports.import_list_export(
             user=request.user, filters=form.filters(), file_format=file_format

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.exports import FORMATS
+from padu.core.exports import requested_format
 from padu.core.htmx import render_page_or_partial
 from padu.core.scoping import has_capability
 
@@ -236,9 +236,7 @@ def _export(request, form, export, list_name: str):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before downloading."))
         return redirect(back)
-    file_format = request.GET.get("format", "csv")
-    if file_format not in FORMATS:
-        file_format = "csv"
+    file_format = requested_format(request)
     try:
         return export(user=request.user, filters=form.filters(), file_format=file_format)
     except exports.TooManyRowsError as error:

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.exports import FORMATS, Table, dated_filename, export_response
-from padu.core.htmx import render_page_or_partial
+from padu.core.exports import Table, dated_filename, export_response, requested_format
+from padu.core.htmx import querystring_without_page, render_page_or_partial
 from padu.registry import selectors as registry_selectors
 from padu.registry.disclosure import Disclosure
 
@@ -50,8 +50,6 @@ def access_list(request):
     form, filters = _filters(request)
     entries = selectors.access_list(user=request.user, filters=filters)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render_page_or_partial(
         request,
         "web/access_list.html",
@@ -62,7 +60,7 @@ def access_list(request):
             "rows": _rows(request, page.object_list),
             "readers": selectors.access_by_reader(entries),
             "filtered": any(filters.values()),
-            "querystring": params.urlencode(),
+            "querystring": querystring_without_page(request),
             "retention_days": settings.PADU_ACCESS_LOG_RETENTION_DAYS,
         },
     )
@@ -73,9 +71,7 @@ def access_list(request):
 @require_GET
 def access_export(request):
     _form, filters = _filters(request)
-    file_format = request.GET.get("format", "csv")
-    if file_format not in FORMATS:
-        file_format = "csv"
+    file_format = requested_format(request)
     entries = services.access_log_export(
         actor=request.user, filters=filters, file_format=file_format
     )

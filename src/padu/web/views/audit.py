@@ -11,8 +11,14 @@ from django.views.decorators.http import require_GET
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.exports import FORMATS, XLSX_MAX_ROWS, Table, dated_filename, export_response
-from padu.core.htmx import render_page_or_partial
+from padu.core.exports import (
+    XLSX_MAX_ROWS,
+    Table,
+    dated_filename,
+    export_response,
+    requested_format,
+)
+from padu.core.htmx import querystring_without_page, render_page_or_partial
 
 from .. import selectors, services
 from ..audit_text import AuditReader
@@ -41,8 +47,6 @@ def audit_list(request):
         entry.changes = reader.changes(entry)
         entry.shown_object = reader.object(entry)
         entry.shown_source = reader.source(entry)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render_page_or_partial(
         request,
         "web/audit_list.html",
@@ -51,7 +55,7 @@ def audit_list(request):
             "form": form,
             "page": page,
             "filtered": any(filters.values()),
-            "querystring": params.urlencode(),
+            "querystring": querystring_without_page(request),
         },
     )
 
@@ -61,9 +65,7 @@ def audit_list(request):
 @require_GET
 def audit_export(request):
     _form, filters = _audit_filters(request)
-    file_format = request.GET.get("format", "csv")
-    if file_format not in FORMATS:
-        file_format = "csv"
+    file_format = requested_format(request)
     if (
         file_format == "xlsx"
         and selectors.audit_list(user=request.user, filters=filters).count() > XLSX_MAX_ROWS
