@@ -4,7 +4,9 @@ whole file at once.
 For every field with a column in the layout, `FileRules` gives
 - `codes[column]`: the code of the field's first problem (null when fine), in the order
   `Record.clean` tries them: required, the kind's parse problems, the kind's and the field's checks;
-- `values[field]`: the parsed value (the field's empty value when blank, null when wrong);
+- `values[field]`: the parsed value (the field's empty value when blank, null when wrong), over
+  the `_e_<column>` column of the codes: computed after them (a second `with_columns`), so that
+  each field's chain of rules runs once per value, not once for its code and again for its value;
 and for the checks across fields `record_codes[column]` (evaluated on `_v_<field>` columns, only
 where the field has no problem of its own) and the warnings. Messages are built afterwards, only
 for the rows that have a problem (`message_expr`): most rows have none.
@@ -58,7 +60,10 @@ class FileRules:
         code = code if code is not None else pl.lit(None, pl.String)
         self.codes[f.column] = code
         self.values[f.name] = (
-            pl.when(blank).then(f.kind.literal(f.empty)).when(code.is_null()).then(parsed)
+            pl.when(blank)
+            .then(f.kind.literal(f.empty))
+            .when(pl.col(f"_e_{f.column}").is_null())
+            .then(parsed)
         )
         self.texts[f.column] = text
         self.fields[f.column] = f

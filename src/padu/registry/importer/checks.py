@@ -98,7 +98,7 @@ class Known:
         self.unhelpful: set[str] = set()
 
     def values(
-        self, keys: dict[str, pl.DataFrame], groups: dict[str, dict[str, pl.Expr]]
+        self, keys: dict[str, pl.DataFrame], groups: dict[str, Stages]
     ) -> dict[str, pl.DataFrame]:
         """Per column, a frame of its distinct values in `keys` (at least) and their computed
         columns; what is not known yet is computed now."""
@@ -111,11 +111,7 @@ class Known:
                 else distinct.join(known, on=column, how="anti", nulls_equal=True)
             )
         computed = dict(
-            zip(
-                new,
-                pl.collect_all(new[c].lazy().with_columns(**groups[c]) for c in new),
-                strict=True,
-            )
+            zip(new, pl.collect_all(_stages(new[c].lazy(), groups[c]) for c in new), strict=True)
         )
         out = {}
         for column, fresh in computed.items():
@@ -129,6 +125,17 @@ class Known:
             elif out[column].height <= KNOWN_LIMIT:
                 self.frames[column] = out[column]
         return out
+
+
+# The columns to compute, in two steps: the problems' codes (`_e_`), then the values (`_v_`), which
+# read the codes (bulk.FileRules).
+Stages = tuple[dict[str, pl.Expr], dict[str, pl.Expr]]
+
+
+def _stages(frame: pl.LazyFrame, stages: Stages) -> pl.LazyFrame:
+    for columns in stages:
+        frame = frame.with_columns(**columns)
+    return frame
 
 
 @dataclass(frozen=True)
@@ -156,20 +163,32 @@ class Rules:
         return list(self.file.codes)
 
     @cached_property
-    def by_value(self) -> dict[str, dict[str, pl.Expr]]:
-        """The columns computed from one file column, grouped by it (see `_evaluate`)."""
-        groups: dict[str, dict[str, pl.Expr]] = {}
-        for name, expr in self.columns.items():
+    def by_value(self) -> dict[str, Stages]:
+        """The columns computed from one file column, grouped by it (see `_evaluate`): a value
+        reads its own field's code besides the column."""
+        groups: dict[str, Stages] = {}
+        for name, expr in sorted(self.columns.items(), key=lambda item: item[0][:3] != "_e_"):
             roots = set(expr.meta.root_names())
-            if len(roots) == 1:
-                groups.setdefault(roots.pop(), {})[name] = expr
+            codes = {r for r in roots if r.startswith("_e_")}
+            roots -= codes
+            if len(roots) != 1:
+                continue
+            stages = groups.setdefault(roots.pop(), ({}, {}))
+            if name.startswith("_e_"):
+                stages[0][name] = expr
+            elif codes <= stages[0].keys():  # the codes it reads are computed in the group
+                stages[1][name] = expr
         return groups
 
     @cached_property
-    def by_row(self) -> dict[str, pl.Expr]:
+    def by_row(self) -> Stages:
         """The columns computed from several file columns."""
-        grouped = {name for group in self.by_value.values() for name in group}
-        return {name: e for name, e in self.columns.items() if name not in grouped}
+        grouped = {name for stages in self.by_value.values() for s in stages for name in s}
+        stages: Stages = ({}, {})
+        for name, expr in self.columns.items():
+            if name not in grouped:
+                stages[0 if name.startswith("_e_") else 1][name] = expr
+        return stages
 
     @cached_property
     def stage_values(self) -> dict[str, pl.Expr]:
@@ -252,12 +271,13 @@ def _evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     per distinct value of that column and joined back: a registry file repeats most of its values
     (codes, places, names, asset lists), and the string rules are most of an import's CPU time.
     The groups are computed together, so that Polars spreads them over the cores."""
-    rest = dict(rules.by_row)
+    rest = ({**rules.by_row[0]}, {**rules.by_row[1]})
     keys: dict[str, pl.DataFrame] = {}
-    for column, group in rules.by_value.items():
+    for column, stages in rules.by_value.items():
         distinct = frame.select(pl.col(column).unique())
         if distinct.height * 2 > frame.height:  # mostly distinct (NIK): a join would only add work
-            rest.update(group)
+            for i, columns in enumerate(stages):
+                rest[i].update(columns)
         else:
             keys[column] = distinct
     values = rules.known.values(keys, rules.by_value)
@@ -269,4 +289,4 @@ def _evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         for column, known in values.items()
     )
     out = frame.hstack([s for part in parts for s in part.get_columns()])
-    return out.lazy().with_columns(**rest).select(*frame.columns, *rules.columns).collect()
+    return _stages(out.lazy(), rest).select(*frame.columns, *rules.columns).collect()

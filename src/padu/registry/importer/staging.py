@@ -73,14 +73,24 @@ class Dialect:
         args = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
         return f"{'jsonb_build_object' if self.pg else 'json_object'}({args})"
 
-    def json_codes(self, select_codes: str) -> str:
-        """A JSON array of the codes a sub-select returns, in order."""
+    def codes_by_key(self, select: str) -> str:
+        """Per key, the JSON array of its codes in order, from `select` of (key, code) pairs: a
+        query with the columns `key` and `codes`."""
         if self.pg:
             return (
-                f"COALESCE((SELECT jsonb_agg(q.code ORDER BY q.code) FROM ({select_codes}) q), "
-                "'[]'::jsonb)"
+                "SELECT q.key, jsonb_agg(q.code ORDER BY q.code) AS codes "
+                f"FROM ({select}) q GROUP BY q.key"
             )
-        return f"json((SELECT json_group_array(q.code) FROM ({select_codes} ORDER BY 1) q))"
+        # SQLite (before 3.44) has no ORDER BY in an aggregate; it aggregates in the order of
+        # the sub-select.
+        return (
+            "SELECT q.key, json_group_array(q.code) AS codes "
+            f"FROM ({select} ORDER BY 1, 2) q GROUP BY q.key"
+        )
+
+    @property
+    def json_empty_list(self) -> str:
+        return "'[]'::jsonb" if self.pg else "json('[]')"
 
     def json_flags(self, alias: str, flags: dict[str, str]) -> str:
         """A JSON array of the codes whose boolean column (`flags`: code → column) is true on

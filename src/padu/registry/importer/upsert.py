@@ -5,10 +5,11 @@ set-based upserts.
 Writes: families by KK and people by NIK; only rows whose values differ are written (`version`
 +1, `updated_at/by`, `last_import`); a NIK found in another family moves to the file's KK; the
 desil history gains a record for a new (desil, period); PPKS links are replaced for the people
-whose codes changed; one audit entry per created or changed family and person, with the changed
-fields only, `source="import:<id>"`. Nothing is deleted. New rows are inserted after the updates,
-in bulk from bulk.BULK_MIN_ROWS on (bulk.py). Every statement joins the work tables on
-indexed columns (staging.py), so that no plan can turn into one scan per row.
+whose codes changed; one audit entry per changed family and person, with the changed fields
+only, `source="import:<id>"`. Nothing is deleted. The updates and the new rows of a table are
+written together, in bulk from bulk.BULK_MIN_ROWS rows on (bulk.py), and so are the audit
+entries. Every statement joins the work tables on indexed columns (staging.py), so that no plan
+can turn into one scan per row.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..declarations import FAMILY, PERSON
 from ..masks import mask_number
-from .bulk import BULK_MIN_ROWS, bulk_insert
+from .bulk import BULK_MIN_ROWS, bulk_write
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
 from .rejects import Actor, Outcome, Rejects
@@ -62,6 +63,7 @@ class Pass2:
     def write(self) -> Outcome:
         self._families()
         self._people()
+        self._audit()
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
@@ -120,6 +122,19 @@ class Pass2:
             ],
         )
 
+    def _snapshot(
+        self, table: str, work: str, id_col: str, spec, into: str, extra: str = "", join: str = ""
+    ) -> None:
+        """The changed rows of `table` (`o`) as they are before the update, with the columns
+        their audit entries compare (`spec`), and `extra` columns from what `join` adds."""
+        columns = sorted({c for k in spec for c in k.columns})
+        run(
+            f"CREATE TEMPORARY TABLE {into} AS SELECT o.id, "
+            f"{', '.join(f'o.{c}' for c in columns)}{extra and ', ' + extra} "
+            f"FROM {work} w JOIN {table} o ON o.id = w.{id_col} "
+            f"{join}WHERE w.changed"
+        )
+
     def _families(self) -> None:
         d = self.d
         differs = [d.ne(f"f.{v.column}", f"s.{v.stage}", v.kind) for v in FAMILY_VALUES]
@@ -147,22 +162,9 @@ class Pass2:
         index_work_table(FAMILIES, "kk", "fam_id")
         # The statements for changed families (their old values, the update, the audit) are
         # left out when there are none, as in a first import: each would read every family.
-        changed = count(FAMILIES, "changed")
+        changed = self.families_changed = count(FAMILIES, "changed")
         if changed:
-            run(
-                f"CREATE TEMPORARY TABLE {BEFORE_FAMILIES} AS SELECT o.* FROM {FAMILIES} w "
-                "JOIN registry_family o ON o.id = w.fam_id WHERE w.changed"
-            )
-        sets = ", ".join(f"{v.column} = w.{v.stage}" for v in FAMILY_VALUES)
-        self.out.families_updated = changed and run(
-            f"UPDATE registry_family AS f SET {sets}, "
-            f"desil = CASE WHEN {new_desil('w')} THEN w.desil ELSE f.desil END, "
-            f"desil_period = CASE WHEN {new_desil('w')} THEN w.desil_period "
-            "ELSE f.desil_period END, "
-            "version = f.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
-            f"FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",
-            [self.now, self.actor.user_id, self.batch_id],
-        )
+            self._snapshot("registry_family", FAMILIES, "fam_id", FAMILY_AUDIT, BEFORE_FAMILIES)
         fixed = defaults(FAMILY)
         columns = [v.column for v in FAMILY_VALUES] + list(fixed)
         names = [f"w.{v.stage}" for v in FAMILY_VALUES] + ["%s"] * len(fixed)
@@ -175,15 +177,26 @@ class Pass2:
             f"{FAMILIES} w WHERE {ranked} AND "
         )
         desil_params = [self.source, self.now, self.actor.user_id]
+        sets = ", ".join(f"{v.column} = w.{v.stage}" for v in FAMILY_VALUES)
         # The desil history of the new families is written with them (keys checked alike).
-        with bulk_insert(
+        with bulk_write(
             "registry_family",
-            created,
+            created + changed,
             also=("registry_desilrecord",),
             user_id=self.actor.user_id,
             batch_id=self.batch_id,
+            updated=f"SELECT fam_id FROM {FAMILIES} WHERE changed",
         ):
-            self.out.families_created = run(
+            self.out.families_updated = changed and run(
+                f"UPDATE registry_family AS f SET {sets}, "
+                f"desil = CASE WHEN {new_desil('w')} THEN w.desil ELSE f.desil END, "
+                f"desil_period = CASE WHEN {new_desil('w')} THEN w.desil_period "
+                "ELSE f.desil_period END, "
+                "version = f.version + 1, updated_at = %s, updated_by_id = %s, "
+                f"last_import_id = %s FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",
+                [self.now, self.actor.user_id, self.batch_id],
+            )
+            self.out.families_created = created and run(
                 f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
                 "desil, desil_period, version, created_at, updated_at, created_by_id, "
                 f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}w.kk, "
@@ -207,22 +220,13 @@ class Pass2:
             if created:
                 run(desil_insert + "w.created", desil_params)
         # A registered family's (desil, period) is news when its history lacks it: looked up
-        # by family once the history's indexes are back (bulk_insert may have dropped them).
+        # by family once the history's indexes are back (bulk_write may have dropped them).
         if count(FAMILIES, "NOT created"):
             run(
                 desil_insert + "NOT w.created AND NOT EXISTS (SELECT 1 FROM registry_desilrecord "
                 f"r WHERE r.family_id = w.fam_id AND {d.eq('r.desil', 'w.desil')} AND "
                 f"{d.eq('r.period', 'w.desil_period')})",
                 desil_params,
-            )
-        if changed:
-            self._name_families()
-            self._audit_changes(
-                table="registry_family",
-                before=BEFORE_FAMILIES,
-                action="registry.family.updated",
-                spec=FAMILY_AUDIT,
-                repr_sql=f"(SELECT n.name FROM {FAMILY_NAMES} n WHERE n.id = o.id)",
             )
 
     def _name_families(self) -> None:
@@ -243,6 +247,17 @@ class Pass2:
             ),
         )
         index_work_table(FAMILY_NAMES, "id")
+
+    @property
+    def _ppks_before(self) -> str:
+        """The PPKS codes of the changed people, aggregated once for all of them (a sub-select
+        per person cost 50 s for 500,000)."""
+        codes = self.d.codes_by_key(
+            "SELECT pp.person_id AS key, c.code FROM registry_person_ppks pp "
+            "JOIN registry_ppkscategory c ON c.id = pp.ppkscategory_id "
+            f"JOIN {PEOPLE} v ON v.person_id = pp.person_id WHERE v.changed"
+        )
+        return f"LEFT JOIN ({codes}) x ON x.key = o.id "
 
     def _people(self) -> None:
         d = self.d
@@ -277,38 +292,42 @@ class Pass2:
                 f"WHERE NOT EXISTS (SELECT 1 FROM {PPKS} x WHERE x.row_no = w.row_no "
                 "AND x.code = c.code))"
             )
-        db_codes = f"SELECT c.code FROM {links} WHERE pp.person_id = o.id"
-        changed = registered and count(PEOPLE, "changed")
+        changed = self.people_changed = registered and count(PEOPLE, "changed")
         if changed:
-            run(
-                f"CREATE TEMPORARY TABLE {BEFORE_PEOPLE} AS SELECT o.*, {d.json_codes(db_codes)} "
-                f"AS ppks FROM {PEOPLE} w JOIN registry_person o ON o.id = w.person_id "
-                "WHERE w.changed"
+            self._snapshot(
+                "registry_person",
+                PEOPLE,
+                "person_id",
+                PERSON_AUDIT,
+                BEFORE_PEOPLE,
+                extra=f"COALESCE(x.codes, {d.json_empty_list}) AS ppks",
+                join=self._ppks_before,
             )
         sets = ", ".join(f"{v.column} = w.{v.stage}" for v in PERSON_VALUES)
-        self.out.people_updated = changed and run(
-            f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, region_id = w.region, "
-            "version = p.version + 1, updated_at = %s, updated_by_id = %s, last_import_id = %s "
-            f"FROM {PEOPLE} w WHERE p.id = w.person_id AND w.changed",
-            [self.now, self.actor.user_id, self.batch_id],
-        )
-        if changed:
-            run(
-                "DELETE FROM registry_person_ppks WHERE person_id IN "
-                f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
-            )
         # The search keys of the file's names (registry.models.NameKey) and the PPKS links are
         # written with the people. Keys of unchanged people are there already, and skipping
         # them would cost more (a join) than finding them there.
-        people_tables = ("registry_namekey", "registry_person_ppks")
         created = self.rows.accepted() - registered
-        with bulk_insert(
+        with bulk_write(
             "registry_person",
-            created,
-            also=people_tables,
+            created + changed,
+            also=("registry_namekey", "registry_person_ppks"),
             user_id=self.actor.user_id,
             batch_id=self.batch_id,
+            updated=f"SELECT person_id FROM {PEOPLE} WHERE changed",
         ):
+            self.out.people_updated = changed and run(
+                f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, "
+                "region_id = w.region, version = p.version + 1, updated_at = %s, "
+                f"updated_by_id = %s, last_import_id = %s FROM {PEOPLE} w "
+                "WHERE p.id = w.person_id AND w.changed",
+                [self.now, self.actor.user_id, self.batch_id],
+            )
+            if changed:
+                run(
+                    "DELETE FROM registry_person_ppks WHERE person_id IN "
+                    f"(SELECT person_id FROM {PEOPLE} WHERE ppks_changed)"
+                )
             run(
                 f"INSERT INTO registry_namekey (key) SELECT DISTINCT name_key FROM {STAGE} "
                 "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
@@ -342,14 +361,35 @@ class Pass2:
                 "JOIN registry_ppkscategory c ON c.code = x.code WHERE NOT EXISTS "
                 f"(SELECT 1 FROM {PEOPLE} w WHERE w.row_no = x.row_no AND NOT w.ppks_changed)"
             )
-        # After the write a person's PPKS codes are the file's (validated: known, active, sorted,
-        # distinct), so the audit takes them from the staged row instead of a lookup per person.
-        if changed:
-            self._audit_changes(
-                table="registry_person",
-                before=BEFORE_PEOPLE,
-                action="registry.person.updated",
-                spec=PERSON_AUDIT,
-                extra_after={"ppks": d.json_list("w.ppks")},
-                repr_sql="substr(o.name, 1, 200)",
-            )
+
+    def _audit(self) -> None:
+        """The entries of the changed families and people, written together (in bulk when they
+        are many: bulk_write). Created records get none of their own (see _audit_changes)."""
+        entries = self.families_changed + self.people_changed
+        if not entries:
+            return
+        if self.families_changed:
+            self._name_families()
+        with bulk_write(
+            "core_auditentry", entries, user_id=self.actor.user_id, batch_id=self.batch_id
+        ):
+            if self.families_changed:
+                self._audit_changes(
+                    table="registry_family",
+                    before=BEFORE_FAMILIES,
+                    action="registry.family.updated",
+                    spec=FAMILY_AUDIT,
+                    repr_sql=f"(SELECT n.name FROM {FAMILY_NAMES} n WHERE n.id = o.id)",
+                )
+            # After the write a person's PPKS codes are the file's (validated: known, active,
+            # sorted, distinct), so the audit takes them from the staged row instead of a lookup
+            # per person.
+            if self.people_changed:
+                self._audit_changes(
+                    table="registry_person",
+                    before=BEFORE_PEOPLE,
+                    action="registry.person.updated",
+                    spec=PERSON_AUDIT,
+                    extra_after={"ppks": self.d.json_list("w.ppks")},
+                    repr_sql="substr(o.name, 1, 200)",
+                )
