@@ -127,9 +127,15 @@ class Known:
         return out
 
 
-# The columns to compute, in two steps: the problems' codes (`_e_`), then the values (`_v_`), which
-# read the codes (bulk.FileRules).
-Stages = tuple[dict[str, pl.Expr], dict[str, pl.Expr]]
+# The columns to compute, in steps, each reading the ones before: the problems' codes (`_e_`),
+# the values (`_v_`, which read their codes: bulk.FileRules), then what is derived from the values
+# (`_k_`: the search key of the name).
+STEPS = ("_e_", "_v_", "_k_")
+Stages = tuple[dict[str, pl.Expr], ...]
+
+
+def _step(name: str) -> int:
+    return STEPS.index(name[:3])
 
 
 def _stages(frame: pl.LazyFrame, stages: Stages) -> pl.LazyFrame:
@@ -146,7 +152,7 @@ class Rules:
     the warnings over those."""
 
     file: FileRules
-    columns: dict[str, pl.Expr]  # `_e_<report column>` and `_v_<field>`
+    columns: dict[str, pl.Expr]  # `_e_<report column>`, `_v_<field>`, `_k_name`
     known: Known = dataclasses.field(default_factory=Known, compare=False)
 
     @classmethod
@@ -155,6 +161,8 @@ class Rules:
         columns = {
             **{f"_e_{c}": expr for c, expr in file.codes.items()},
             **{f"_v_{f}": expr for f, expr in file.values.items()},
+            # Names repeat across a file: their key is computed once per name (by_value).
+            "_k_name": name_key_expr(pl.col("_v_name")),
         }
         return cls(file=file, columns=columns)
 
@@ -164,30 +172,30 @@ class Rules:
 
     @cached_property
     def by_value(self) -> dict[str, Stages]:
-        """The columns computed from one file column, grouped by it (see `_evaluate`): a value
-        reads its own field's code besides the column."""
+        """The columns computed from one file column, grouped by it (see `_evaluate`), with the
+        columns computed from those alone (a field's value reads its code; the name's key, its
+        value)."""
         groups: dict[str, Stages] = {}
-        for name, expr in sorted(self.columns.items(), key=lambda item: item[0][:3] != "_e_"):
+        home: dict[str, str] = {}  # a computed column → the file column of its group
+        for name, expr in sorted(self.columns.items(), key=lambda item: _step(item[0])):
             roots = set(expr.meta.root_names())
-            codes = {r for r in roots if r.startswith("_e_")}
-            roots -= codes
-            if len(roots) != 1:
-                continue
-            stages = groups.setdefault(roots.pop(), ({}, {}))
-            if name.startswith("_e_"):
-                stages[0][name] = expr
-            elif codes <= stages[0].keys():  # the codes it reads are computed in the group
-                stages[1][name] = expr
+            computed = {r for r in roots if r[:3] in STEPS}
+            if not computed <= home.keys():
+                continue  # it reads a column computed per row
+            roots = (roots - computed) | {home[c] for c in computed}
+            if len(roots) == 1:
+                home[name] = column = roots.pop()
+                groups.setdefault(column, tuple({} for _ in STEPS))[_step(name)][name] = expr
         return groups
 
     @cached_property
     def by_row(self) -> Stages:
         """The columns computed from several file columns."""
         grouped = {name for stages in self.by_value.values() for s in stages for name in s}
-        stages: Stages = ({}, {})
+        stages: Stages = tuple({} for _ in STEPS)
         for name, expr in self.columns.items():
             if name not in grouped:
-                stages[0 if name.startswith("_e_") else 1][name] = expr
+                stages[_step(name)][name] = expr
         return stages
 
     @cached_property
@@ -197,7 +205,7 @@ class Rules:
         for column in ROW.columns:
             f = column.field
             out.update(stage_exprs(f.kind, f, pl.col(f"_v_{f.name}")))
-        out["name_key"] = name_key_expr(pl.col("_v_name"))
+        out["name_key"] = pl.col("_k_name")
         return out
 
 
@@ -271,7 +279,7 @@ def _evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     per distinct value of that column and joined back: a registry file repeats most of its values
     (codes, places, names, asset lists), and the string rules are most of an import's CPU time.
     The groups are computed together, so that Polars spreads them over the cores."""
-    rest = ({**rules.by_row[0]}, {**rules.by_row[1]})
+    rest = tuple(dict(stage) for stage in rules.by_row)
     keys: dict[str, pl.DataFrame] = {}
     for column, stages in rules.by_value.items():
         distinct = frame.select(pl.col(column).unique())
