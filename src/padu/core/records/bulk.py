@@ -85,23 +85,30 @@ class FileRules:
             )
         return out
 
+    def _warning_checks(self):
+        for column, check in self.record_checks:
+            if check.current_level() == WARNING:
+                yield column, check, {name: pl.col(f"_v_{name}") for name in check.fields}
+
+    def warned_expr(self) -> pl.Expr:
+        """Whether a row breaks any warning check, over the `_v_` columns: cheap, so that the
+        messages (warning_expr) are built for those rows only."""
+        tests = [check.test_expr(v, self.context) for _c, check, v in self._warning_checks()]
+        return pl.any_horizontal(tests).fill_null(False) if tests else pl.lit(False)
+
     def warning_expr(self) -> pl.Expr:
         """Per row, the list of {kolom, kode, pesan} of the warning checks it breaks, over the
         `_v_` columns."""
-        items = []
-        for column, check in self.record_checks:
-            if check.current_level() != WARNING:
-                continue
-            values = {name: pl.col(f"_v_{name}") for name in check.fields}
-            items.append(
-                pl.when(check.test_expr(values, self.context)).then(
-                    pl.struct(
-                        pl.lit(column).alias("kolom"),
-                        lit(check.problem.code).alias("kode"),
-                        check.problem.text_expr(values, self.context).alias("pesan"),
-                    )
+        items = [
+            pl.when(check.test_expr(values, self.context)).then(
+                pl.struct(
+                    pl.lit(column).alias("kolom"),
+                    lit(check.problem.code).alias("kode"),
+                    check.problem.text_expr(values, self.context).alias("pesan"),
                 )
             )
+            for column, check, values in self._warning_checks()
+        ]
         if not items:
             return pl.lit([]).alias("_warn")
         return pl.concat_list(items).alias("_warn")

@@ -220,7 +220,6 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
         .with_columns(
             (~pl.any_horizontal([pl.col(n).is_not_null() for n in error_names])).alias("_ok")
         )
-        .with_columns(rules.file.warning_expr())
         .collect()
         .lazy()
     )
@@ -248,8 +247,9 @@ def validate(frame: pl.DataFrame, context: Context) -> tuple[pl.DataFrame, pl.Da
         )
     )
     warnings = (
-        checked.filter(pl.col("_ok") & (pl.col("_warn").list.drop_nulls().list.len() > 0))
-        .select(pl.col("_row").alias("baris"), pl.col("_warn"))
+        # Messages are built for the rows with a warning only, as for errors.
+        checked.filter(pl.col("_ok") & rules.file.warned_expr())
+        .select(pl.col("_row").alias("baris"), rules.file.warning_expr())
         .explode("_warn")
         .drop_nulls("_warn")
         .select(
