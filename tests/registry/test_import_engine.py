@@ -530,7 +530,8 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
     from padu.registry.importer.bulk import _check_foreign_keys, _check_value
 
     keys = [("family_id", "registry_family", "id"), ("region_id", "regions_region", "code")]
-    _check_foreign_keys("registry_person", keys)
+    person = "registry_person t"
+    _check_foreign_keys("registry_person", keys, person)
     _check_value("registry_person", "created_by_id", "accounts_user", "id", None)
     with pytest.raises(IntegrityError, match="created_by_id"):
         _check_value("registry_person", "created_by_id", "accounts_user", "id", 987654)
@@ -552,8 +553,27 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
         )
         cursor.execute("SET LOCAL session_replication_role = origin")
         with pytest.raises(IntegrityError, match=r"registry_person\.region_id = '99\.99"):
-            _check_foreign_keys("registry_person", keys[1:])
-        _check_foreign_keys("registry_person", keys)
+            _check_foreign_keys("registry_person", keys[1:], person)
+        _check_foreign_keys("registry_person", keys, person)
+
+
+@pytest.mark.postgres
+def test_the_values_an_update_writes_are_checked_where_it_takes_them(transactional_db):
+    """The rows a bulk update changes are checked by the values it writes (bulk_write's
+    `updated`), read from its work table rather than from every row of the registry."""
+    from django.db import IntegrityError, connection, transaction
+
+    from padu.registry.importer.bulk import _check_foreign_keys
+
+    keys = [("family_id", "registry_family", "id")]
+    values = {"family_id": "t.fam_id"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE work (fam_id bigint, changed boolean)")
+        cursor.execute("INSERT INTO work VALUES (999999, FALSE), (NULL, TRUE)")
+        _check_foreign_keys("registry_person", keys, "work t", "t.changed", values=values)
+        cursor.execute("UPDATE work SET changed = TRUE")
+        with pytest.raises(IntegrityError, match=r"registry_person\.family_id = 999999 has no"):
+            _check_foreign_keys("registry_person", keys, "work t", "t.changed", values=values)
 
 
 def test_a_family_the_import_changes_is_named_in_the_trail_by_its_mask(tmp_path, media, operator):

@@ -30,11 +30,12 @@ def bulk_write(
     also: tuple[str, ...] = (),
     user_id,
     batch_id,
-    updated: str | None = None,
+    updated: tuple[str, str, dict[str, str]] | None = None,
 ):
     """Around writing `rows` rows of `table`, new or updated (and, inside the block, new rows of
-    the tables in `also`), on PostgreSQL from BULK_MIN_ROWS rows on. `updated`: a query of the ids
-    of the rows of `table` that the block updates.
+    the tables in `also`), on PostgreSQL from BULK_MIN_ROWS rows on. `updated`: where the
+    block's updates of `table` take their values: (a table named `t`, a condition on it,
+    {column: SQL of the value the update writes into it}).
 
     The foreign keys of the rows written are checked once, set-based, instead of row by row
     (Django's deferred constraints queue one check per row and key, run at commit: 20 s at a
@@ -92,11 +93,15 @@ def bulk_write(
             others = [k for k in table_keys if k[0] not in constants]
             newest = floors.get(name)
             if newest is None:
-                _check_foreign_keys(name, others)
+                _check_foreign_keys(name, others, f"{name} t")
             else:
-                _check_foreign_keys(name, others, "t.id > %s", [newest])
+                _check_foreign_keys(name, others, f"{name} t", "t.id > %s", params=[newest])
             if updated and name == table:
-                _check_foreign_keys(name, others, f"t.id IN ({updated})")
+                # The updated rows' new values, read where the update took them from (a pass
+                # over the table would read every row).
+                source, where, values = updated
+                set_keys = [k for k in others if k[0] in values]
+                _check_foreign_keys(name, set_keys, source, where, values=values)
     if rebuilt is not None:
         uniques, indexes = rebuilt
         for name, definition in uniques:
@@ -189,21 +194,30 @@ def _check_value(table: str, column: str, target: str, target_column: str, value
 
 
 def _check_foreign_keys(
-    table: str, keys: list[tuple[str, str, str]], where: str = "TRUE", params=()
+    table: str,
+    keys: list[tuple[str, str, str]],
+    source: str,
+    where: str = "TRUE",
+    *,
+    values: dict[str, str] | None = None,
+    params=(),
 ) -> None:
     """What the skipped triggers would have checked of `keys` (column, referenced table,
-    referenced column), in one pass over the table's rows that match `where` (over `t`): a value
-    with nothing to point to fails the import (and rolls it back)."""
+    referenced column) in one pass over the rows of `source` (a table named `t`) that match
+    `where`, where `values` gives each column's value (else `t.<column>`): a value with nothing
+    to point to fails the import (and rolls it back)."""
     if not keys:
         return
     q = connection.ops.quote_name
-    joins, missing, values = [], [], []
+    values = values or {}
+    joins, missing, shown = [], [], []
     for i, (column, target, target_column) in enumerate(keys):
-        joins.append(f"LEFT JOIN {target} r{i} ON r{i}.{q(target_column)} = t.{q(column)}")
-        missing.append(f"(t.{q(column)} IS NOT NULL AND r{i}.{q(target_column)} IS NULL)")
-        values.append(f"t.{q(column)}")
+        value = values.get(column, f"t.{q(column)}")
+        joins.append(f"LEFT JOIN {target} r{i} ON r{i}.{q(target_column)} = {value}")
+        missing.append(f"({value} IS NOT NULL AND r{i}.{q(target_column)} IS NULL)")
+        shown.append(value)
     found = fetch(
-        f"SELECT {', '.join(missing)}, {', '.join(values)} FROM {table} t {' '.join(joins)} "
+        f"SELECT {', '.join(missing)}, {', '.join(shown)} FROM {source} {' '.join(joins)} "
         f"WHERE ({where}) AND ({' OR '.join(missing)}) LIMIT 1",
         list(params),
     )

@@ -185,7 +185,7 @@ class Pass2:
             also=("registry_desilrecord",),
             user_id=self.actor.user_id,
             batch_id=self.batch_id,
-            updated=f"SELECT fam_id FROM {FAMILIES} WHERE changed",
+            updated=(f"{FAMILIES} t", "t.changed", _set(FAMILY_VALUES)),
         ):
             self.out.families_updated = changed and run(
                 f"UPDATE registry_family AS f SET {sets}, "
@@ -314,7 +314,11 @@ class Pass2:
             also=("registry_namekey", "registry_person_ppks"),
             user_id=self.actor.user_id,
             batch_id=self.batch_id,
-            updated=f"SELECT person_id FROM {PEOPLE} WHERE changed",
+            updated=(
+                f"{PEOPLE} t",
+                "t.changed",
+                {**_set(PERSON_VALUES), "family_id": "t.fam_id", "region_id": "t.region"},
+            ),
         ):
             self.out.people_updated = changed and run(
                 f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, "
@@ -393,3 +397,8 @@ class Pass2:
                     extra_after={"ppks": self.d.json_list("w.ppks")},
                     repr_sql="substr(o.name, 1, 200)",
                 )
+
+
+def _set(values) -> dict[str, str]:
+    """The registry columns an update sets from the work table `t`, and what it sets them to."""
+    return {v.column: f"t.{v.stage}" for v in values}
