@@ -127,9 +127,14 @@ class DciClient:
         )
         assert response["Content-Type"].startswith("application/json")
         response.data = json.loads(response.content)
-        if response.status_code not in (401, 403):
+        if response.status_code < 400:
             # Every answer is the standard's: the operation's default response.
             assert_valid(published(path, "default"), response.data)
+        else:
+            # A refusal: the standard's HttpErrorResponse and its acknowledgement ERR.
+            assert_valid(published(path, "401"), response.data)
+            assert_valid(published("/registry/search", "default"), response.data)
+            assert response.data["message"]["ack_status"] == "ERR"
         return response
 
 

@@ -43,21 +43,21 @@ def ack(correlation_id: str, *, status: int = 202) -> JsonResponse:
 
 
 def error(code: str, message: str, *, status: int = 400) -> JsonResponse:
-    """ERR: the request cannot be processed (the standard's Error codes, err.*)."""
+    """A request refused before it is processed (400 invalid, 401 no valid token, 403 not
+    allowed), with one of the standard's Error codes (err.*). The body is at once the standard's
+    HttpErrorResponse (`errors`) and its acknowledgement ERR (`message`), the two shapes the
+    standard gives a refusal, so that a client reading either understands it."""
+    message = message[:999]
     body = {
+        "errors": [{"code": code, "message": message}],
         "message": {
             "ack_status": "ERR",
             "timestamp": now(),
             "correlation_id": new_id(),
-            "error": {"code": code, "message": message[:999]},
-        }
+            "error": {"code": code, "message": message},
+        },
     }
     return JsonResponse(body, status=status)
-
-
-def http_error(code: str, message: str, status: int) -> JsonResponse:
-    """A refusal at the HTTP layer (401, 403): the standard's HttpErrorResponse."""
-    return JsonResponse({"errors": [{"code": code, "message": message}]}, status=status)
 
 
 def callback_header(

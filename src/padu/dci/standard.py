@@ -10,6 +10,8 @@ works around, its `filterAmbiguousOneOfErrors`):
   The shape is chosen by `query_type` instead, which the standard says it names.
 - an attribute or identifier value is `oneOf` string, integer, number, boolean and object, and an
   integer is also a number: `25` would be refused while `"25"` passes. It is `anyOf` here.
+- a txn-status request's `attribute_value` is `oneOf` a transaction id and a correlation id, both
+  any text: no text would pass. It is `anyOf` here too.
 
 Answers are checked (in the tests) against the document as published, dereferenced only.
 """
@@ -80,6 +82,14 @@ def _value_any_of(node) -> None:
             _value_any_of(value)
 
 
+def _attribute_value_any_of(request_schema: dict) -> None:
+    """`txnstatus_request.attribute_value` `oneOf` → `anyOf`, in place."""
+    for candidate in request_schema["properties"]["message"].get("oneOf", []):
+        ask = candidate.get("properties", {}).get("txnstatus_request", {}).get("properties", {})
+        if "oneOf" in ask.get("attribute_value", {}):
+            ask["attribute_value"]["anyOf"] = ask["attribute_value"].pop("oneOf")
+
+
 def _query_by_type(request_schema: dict) -> None:
     """`search_criteria.query`: the shape that `query_type` names, in place."""
     message = request_schema["properties"]["message"]
@@ -109,6 +119,7 @@ def request_validator(path: str) -> Draft7Validator:
     schema = copy.deepcopy(content["application/json"]["schema"])
     _query_by_type(schema)
     _value_any_of(schema)
+    _attribute_value_any_of(schema)
     return Draft7Validator(schema)
 
 

@@ -31,26 +31,26 @@ class Refused(Exception):
 
 
 def _authenticate(request: HttpRequest):
-    """The token's owner, or a 401/403 in the standard's HttpErrorResponse."""
+    """The token's owner, or a 401/403 refusal (envelope.error)."""
     scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Refused(
-            envelope.http_error(
+            envelope.error(
                 "err.request.unauthorized",
                 _("Send the API token in the header Authorization: Bearer <token>."),
-                401,
+                status=401,
             )
         )
     try:
         user, _token = token_authenticate(key.strip())
     except TokenRejected as exc:
-        raise Refused(envelope.http_error("err.request.unauthorized", str(exc), 401)) from exc
+        raise Refused(envelope.error("err.request.unauthorized", str(exc), status=401)) from exc
     if not (has_capability(user, Cap.API_USE) and has_capability(user, Cap.REGISTRY_VIEW)):
         raise Refused(
-            envelope.http_error(
+            envelope.error(
                 "err.request.forbidden",
                 _("Your role may not read the registry through the API."),
-                403,
+                status=403,
             )
         )
     request.user = user
