@@ -125,7 +125,7 @@ def test_a_client_that_lost_its_access_gets_no_answer(
 def test_an_answered_transaction_is_not_answered_twice(
     dci, world, psm, token, callbacks, django_capture_on_commit_callbacks
 ):
-    from padu.dci.services import transaction_answer
+    from padu.dci.answers import transaction_answer
 
     body = search_body(idtype("KK", world["fam_a"].kk_number), sender_uri=CALLBACK)
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,7 +220,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     received: list = []
     answer = 200
 
-    def do_POST(self):  # noqa: N802 (the standard library's name)
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         Receiver.received.append(
             (self.path, self.headers["Content-Type"], json.loads(self.rfile.read(length)))

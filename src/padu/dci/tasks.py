@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .services import transaction_answer
+from .answers import transaction_answer
 
 
 @task()

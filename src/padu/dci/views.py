@@ -22,7 +22,7 @@ from padu.accounts.tokens import TokenRejected, token_authenticate
 from padu.core.errors import DomainError
 from padu.core.scoping import has_capability
 
-from . import envelope, search, selectors, services, standard
+from . import answers, envelope, search, selectors, services, standard
 
 
 class Refused(Exception):
@@ -168,7 +168,7 @@ def sync_search(request, user, body):
     responses = search.run(
         user=user, message=body["message"], purpose="dci_search", request=request
     )
-    services.transaction_complete(txn=txn, outcome=search.outcome(responses))
+    answers.transaction_complete(txn=txn, outcome=search.outcome(responses))
     header = envelope.callback_header(
         "on-search",
         receiver_id=txn.sender_id,
@@ -199,7 +199,7 @@ def sync_txn_status(request, user, body):
     message = selectors.txn_status_message(
         user=user, message=body["message"], correlation_id=txn.correlation_id
     )
-    services.transaction_complete(txn=txn, outcome=[])
+    answers.transaction_complete(txn=txn, outcome=[])
     header = envelope.callback_header(
         "txn-on-status", receiver_id=txn.sender_id, status="succ", total=1, completed=1
     )
