@@ -294,7 +294,9 @@ def _identifier(entity: str, query: dict, disclosure: Disclosure) -> Q:
     return Q(family__kk_number=number) if entity == codes.MEMBER else Q(kk_number=number)
 
 
-def _sorted(qs: QuerySet, entity: str, sort, disclosure: Disclosure) -> QuerySet:
+def sort_fields(entity: str, full: bool) -> dict[str, str]:
+    """The attributes a search may be sorted by → the field (`-`: the attribute's order is the
+    field's reversed). A role that sees bands of age may not sort by age."""
     prefix = "family__" if entity == codes.MEMBER else ""
     fields = {
         "poverty_score": f"{prefix}desil",
@@ -305,10 +307,15 @@ def _sorted(qs: QuerySet, entity: str, sort, disclosure: Disclosure) -> QuerySet
     }
     if entity == codes.MEMBER:
         fields |= {"name": "name"}
-        if disclosure.full:
+        if full:
             fields |= {"age": "-birth_date", "birth_date": "birth_date"}
     else:
         fields |= {"group_size": "group_size"}
+    return fields
+
+
+def _sorted(qs: QuerySet, entity: str, sort, disclosure: Disclosure) -> QuerySet:
+    fields = sort_fields(entity, disclosure.full)
     if not isinstance(sort, list):
         sort = []
     order = []

@@ -14,6 +14,7 @@ import json
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -103,9 +104,9 @@ def _requests(body: dict) -> int:
     return len(message["search_request"]) if "search_request" in message else 1
 
 
-def endpoint(path: str):
+def endpoint(path: str, summary):
     """A DCI endpoint: POST only, token-authenticated, schema-checked, refusals in the standard's
-    shapes. The view gets the user and the request's body."""
+    shapes. The view gets the user and the request's body; `summary` is shown on the API page."""
 
     def decorate(view):
         @csrf_exempt  # authenticated by the bearer token only, never by a cookie
@@ -118,6 +119,7 @@ def endpoint(path: str):
                 return refused.response
 
         wrapped.dci_path = path
+        wrapped.summary = summary
         return wrapped
 
     return decorate
@@ -159,7 +161,10 @@ def _rejected_header(action: str, header: dict, total: int, problem) -> JsonResp
     return JsonResponse({"header": answer})
 
 
-@endpoint("/registry/sync/search")
+@endpoint(
+    "/registry/sync/search",
+    gettext_lazy("Search the registry; the answer carries the families or people found."),
+)
 def sync_search(request, user, body):
     """Search at once: the answer carries the records."""
     txn, problem = _receive(request, user, body, action="search", synchronous=True)
@@ -184,14 +189,25 @@ def sync_search(request, user, body):
     return JsonResponse({"header": header, "message": message})
 
 
-@endpoint("/registry/search")
+@endpoint(
+    "/registry/search",
+    gettext_lazy(
+        "Search the registry later: acknowledged at once, the answer is posted to the "
+        "address in header.sender_uri (your registry/on-search)."
+    ),
+)
 def async_search(request, user, body):
     """Acknowledge; the records go to the client's on-search callback (tasks.dci_answer)."""
     txn, _problem = _receive(request, user, body, action="search", synchronous=False)
     return envelope.ack(txn.correlation_id)
 
 
-@endpoint("/registry/sync/txn/status")
+@endpoint(
+    "/registry/sync/txn/status",
+    gettext_lazy(
+        "The status of searches you sent, by transaction_id, correlation_id or reference_id."
+    ),
+)
 def sync_txn_status(request, user, body):
     txn, problem = _receive(request, user, body, action="txn-status", synchronous=True)
     if txn is None:
@@ -206,7 +222,13 @@ def sync_txn_status(request, user, body):
     return JsonResponse({"header": header, "message": message})
 
 
-@endpoint("/registry/txn/status")
+@endpoint(
+    "/registry/txn/status",
+    gettext_lazy(
+        "The status of searches you sent, posted to the address in header.sender_uri "
+        "(your registry/txn/on-status)."
+    ),
+)
 def async_txn_status(request, user, body):
     txn, _problem = _receive(request, user, body, action="txn-status", synchronous=False)
     return envelope.ack(txn.correlation_id)
