@@ -70,7 +70,9 @@ def _client_allowed(user) -> bool:
 
 
 def transaction_answer(*, transaction_pk: int) -> None:
-    """Answer an asynchronous transaction and post the answer to its callback address (once)."""
+    """Answer an asynchronous transaction and post the answer to its callback address, once.
+    The answer is computed (and the read logged) in one short transaction that marks it as
+    being sent; the POST happens after it commits, so that a slow client holds no lock."""
     with transaction.atomic():
         txn = (
             DciTransaction.objects.select_for_update()
@@ -92,11 +94,13 @@ def transaction_answer(*, transaction_pk: int) -> None:
                 body = _search_answer(txn, message)
             else:
                 body = _status_answer(txn, message)
-        txn.delivery = Delivery.DELIVERED
-        try:
-            import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, body)
-        except Exception as exc:  # any failure of the client's server is recorded
-            txn.delivery = Delivery.FAILED
-            txn.delivery_error = f"{type(exc).__name__}: {exc}"[:500]
-        txn.delivered_at = timezone.now()
-        txn.save(update_fields=["delivery", "delivery_error", "delivered_at"])
+        txn.delivery = Delivery.SENDING
+        txn.save(update_fields=["delivery"])
+    delivery, error = Delivery.DELIVERED, ""
+    try:
+        import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, body)
+    except Exception as exc:  # any failure of the client's server is recorded
+        delivery, error = Delivery.FAILED, f"{type(exc).__name__}: {exc}"[:500]
+    DciTransaction.objects.filter(pk=txn.pk).update(
+        delivery=delivery, delivery_error=error, delivered_at=timezone.now()
+    )

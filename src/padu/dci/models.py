@@ -30,6 +30,7 @@ class DciTransaction(models.Model):
     class Delivery(models.TextChoices):
         NONE = "", _("no callback (synchronous)")
         QUEUED = "queued", _("callback queued")
+        SENDING = "sending", _("callback being sent")
         DELIVERED = "delivered", _("callback delivered")
         FAILED = "failed", _("callback failed")
 
