@@ -106,6 +106,30 @@ def test_a_request_against_the_schema_is_err_request_bad(dci, psm, token, mutate
     assert nothing_written()
 
 
+@pytest.mark.parametrize(("name", "length"), [("message_id", 201), ("sender_id", 201)])
+def test_a_header_longer_than_padu_keeps_is_refused(dci, psm, token, name, length):
+    body = search_body(idtype("NIK", "1" * 16), **{name: "x" * length})
+    response = dci.post(SYNC, body, token=token(psm))
+    assert response.status_code == 400
+    assert name in response.data["message"]["error"]["message"]
+    assert nothing_written()
+
+
+def test_the_service_requires_registry_access(db):
+    from padu.core.errors import PermissionDeniedError
+    from padu.dci.services import transaction_receive
+
+    with pytest.raises(PermissionDeniedError):
+        transaction_receive(
+            actor=make_user(Role.MITRA),
+            action="search",
+            header=search_body()["header"],
+            message={},
+            synchronous=True,
+        )
+    assert nothing_written()
+
+
 def test_not_json_is_err_request_bad(dci, psm, token):
     response = dci.post(SYNC, None, token=token(psm), raw=b"{not json")
     assert response.data["message"]["error"]["code"] == "err.request.bad"

@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from padu.accounts.capabilities import Cap
 from padu.core.errors import DomainError
+from padu.core.scoping import require
 
 from . import envelope
 from .models import DciTransaction
@@ -56,6 +58,8 @@ def transaction_receive(
 ) -> DciTransaction:
     """Record a request. An asynchronous one keeps its message until answered, and its answer
     is computed and posted by `tasks.dci_answer` once this transaction commits."""
+    require(actor, Cap.API_USE)
+    require(actor, Cap.REGISTRY_VIEW)
     callback = "" if synchronous else callback_check(header.get("sender_uri"))
     try:
         with transaction.atomic():

@@ -24,6 +24,7 @@ from padu.core.errors import DomainError
 from padu.core.scoping import has_capability
 
 from . import answers, envelope, search, selectors, services, standard
+from .models import DciTransaction
 
 
 class Refused(Exception):
@@ -73,6 +74,14 @@ def _storable(value) -> bool:
     return True
 
 
+# What a transaction keeps of the header, at most as long as its column.
+HEADER_LIMITS = {
+    "message_id": DciTransaction._meta.get_field("message_id").max_length,
+    "sender_id": DciTransaction._meta.get_field("sender_id").max_length,
+    "sender_uri": DciTransaction._meta.get_field("callback_url").max_length,
+}
+
+
 def _body(request: HttpRequest, path: str) -> dict:
     """The request's JSON, valid against the standard's schema of `POST path`."""
     try:
@@ -92,6 +101,10 @@ def _body(request: HttpRequest, path: str) -> dict:
             "problem": problem
         }
         raise Refused(envelope.error("err.request.bad", message))
+    for name, limit in HEADER_LIMITS.items():
+        if len(str(body["header"].get(name, ""))) > limit:
+            message = _("header.%(name)s is longer than %(max)d characters.")
+            raise Refused(envelope.error("err.request.bad", message % {"name": name, "max": limit}))
     if body["header"].get("is_msg_encrypted") or "ciphertext" in body["message"]:
         raise Refused(
             envelope.error("err.encryption.invalid", _("Padu takes unencrypted messages only."))
