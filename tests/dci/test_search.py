@@ -275,3 +275,18 @@ def test_group_search_reads_a_fixed_number_of_queries(dci, world, leader, token)
     for _i in range(5):
         PersonFactory(family=FamilyFactory(region_id=KEL_A, desil=4))
     assert count() == before
+
+
+def test_member_search_reads_a_fixed_number_of_queries(dci, world, leader, token):
+    def count() -> int:
+        body = search_body(predicate({"expression1": exp("age", "ge", 0)}))
+        with CaptureQueriesContext(connection) as queries:
+            assert records(dci.post(SYNC, body, token=key))
+        return len(queries)
+
+    key = token(leader)
+    count()  # the token's first use is written down once
+    before = count()
+    for _i in range(5):
+        PersonFactory(family=FamilyFactory(region_id=KEL_A, desil=4))
+    assert count() == before
