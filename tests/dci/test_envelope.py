@@ -252,3 +252,25 @@ def test_status_body_is_valid_for_the_standard():
         )
         is None
     )
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role(dci, world, token, role):
+    """Who may call, and whether the numbers come whole: the roles' capabilities decide."""
+    from padu.accounts.capabilities import Cap, capabilities_for
+    from tests.factories import KEL_A
+
+    from .conftest import exp, predicate
+
+    user = make_user(role, scope=KEL_A)
+    allowed = capabilities_for(role)
+    body = search_body(predicate({"expression1": exp("region", "eq", KEL_A)}))
+    response = dci.post(SYNC, body, token=token(user))
+    if not {Cap.API_USE, Cap.REGISTRY_VIEW} <= allowed:
+        assert response.status_code == 403
+        assert nothing_written()
+        return
+    found = response.data["message"]["search_response"][0]["data"]["reg_records"]
+    assert len(found) == 3
+    whole = Cap.REGISTRY_VIEW_NIK in allowed
+    assert all(("•" not in m["member_identifier"][0]["identifier_value"]) is whole for m in found)
