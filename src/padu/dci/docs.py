@@ -22,7 +22,7 @@ def _attributes(entity: str) -> list[str]:
 
 def summary() -> dict:
     endpoints = [
-        {"path": reverse(f"dci:{p.name}"), "summary": p.callback.summary}
+        {"method": "POST", "path": reverse(f"dci:{p.name}"), "summary": p.callback.summary}
         for p in urls.urlpatterns
         if hasattr(p.callback, "summary")
     ]
