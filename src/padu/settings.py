@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "padu.accounts",
     "padu.registry",
     "padu.synth",
+    "padu.dci",
     "padu.api",
     "padu.web",
 ]
@@ -316,3 +317,13 @@ PADU_NAME_SEARCH_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_THRESHOLD", 
 PADU_NAME_SEARCH_WORD_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_WORD_THRESHOLD", "0.6"))
 # At most this many distinct names (search keys) are taken for one query, the most alike first.
 PADU_NAME_SEARCH_MAX_KEYS = int(os.environ.get("PADU_NAME_SEARCH_MAX_KEYS", "5000"))
+# The DCI Social Registry API (padu/dci): who Padu is in its messages (header.sender_id), the
+# origins (scheme://host[:port]) an asynchronous search's callback may be posted to (the header's
+# sender_uri must start with one; none allowed by default), how long a callback may take, and the
+# function that posts it (tests record callbacks instead).
+PADU_DCI_SENDER_ID = os.environ.get("PADU_DCI_SENDER_ID", "padu")
+PADU_DCI_CALLBACK_ORIGINS = [
+    o.strip() for o in os.environ.get("PADU_DCI_CALLBACK_ORIGINS", "").split(",") if o.strip()
+]
+PADU_DCI_CALLBACK_TIMEOUT_SECONDS = int(os.environ.get("PADU_DCI_CALLBACK_TIMEOUT_SECONDS", "15"))
+PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"

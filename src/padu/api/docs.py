@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from ninja.openapi.docs import DocsBase
 
+from padu.dci import docs as dci_docs
+
 from .document import document_of
 
 REF = "#/components/schemas/"
@@ -165,5 +167,6 @@ class PaduDocs(DocsBase):
                 "groups": operations(document),
                 "schemas": schemas(document),
                 "openapi_url": self.get_openapi_url(api, kwargs),
+                "dci": dci_docs.summary(),
             },
         )

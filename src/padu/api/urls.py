@@ -4,8 +4,10 @@ address or method under /api/, never an HTML page."""
 from functools import wraps
 
 from django.http import HttpResponseNotAllowed, JsonResponse
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
+
+from padu.dci import urls as dci_urls
 
 from .api import api
 from .errors import method_not_allowed_body, not_found_body
@@ -69,4 +71,11 @@ def _in_json(pattern: URLPattern) -> URLPattern:
 _patterns, _app_name, _namespace = api.urls
 endpoints = ([_in_json(p) for p in _patterns], _app_name, _namespace)
 
-urlpatterns = [path("v1/", endpoints), re_path(r"", not_found)]
+# The DCI Social Registry API (padu/dci): the standard's paths under its own prefix.
+dci_endpoints = ([_in_json(p) for p in dci_urls.urlpatterns], dci_urls.app_name)
+
+urlpatterns = [
+    path("v1/", endpoints),
+    path("dci/v1/", include(dci_endpoints)),
+    re_path(r"", not_found),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DciConfig(AppConfig):
+    name = "padu.dci"
+    label = "dci"
+    verbose_name = _("DCI Social Registry API")

@@ -1,0 +1,89 @@
+"""The writes of the DCI endpoints: a transaction received (and, for an asynchronous one, its
+callback queued after the commit). Answering it is `answers`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from padu.accounts.capabilities import Cap
+from padu.core.errors import DomainError
+from padu.core.scoping import require
+
+from . import envelope
+from .models import DciTransaction
+
+Status = DciTransaction.Status
+Delivery = DciTransaction.Delivery
+
+
+class DuplicateMessage(DomainError):
+    code = "rjct.message_id.duplicate"
+
+
+class CallbackRefused(DomainError):
+    code = "err.sender_uri.invalid"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def callback_check(url: str | None) -> str:
+    """The callback address of an asynchronous request: the header's `sender_uri`, taken only
+    when its origin is one the office allowed (PADU_DCI_CALLBACK_ORIGINS): Padu posts people's
+    records there, so a client cannot send them anywhere it likes."""
+    allowed = {o.rstrip("/").lower() for o in settings.PADU_DCI_CALLBACK_ORIGINS}
+    if not url:
+        raise CallbackRefused(_("Send the address of your callback in header.sender_uri."))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _origin(url) not in allowed:
+        raise CallbackRefused(
+            _(
+                "Padu posts callbacks only to the addresses the office allowed "
+                "(PADU_DCI_CALLBACK_ORIGINS); %(origin)s is not one of them."
+            )
+            % {"origin": _origin(url) if parts.netloc else url}
+        )
+    return url
+
+
+def transaction_receive(
+    *, actor, action: str, header: dict, message: dict, synchronous: bool, request=None
+) -> DciTransaction:
+    """Record a request. An asynchronous one keeps its message until answered, and its answer
+    is computed and posted by `tasks.dci_answer` once this transaction commits."""
+    require(actor, Cap.API_USE)
+    require(actor, Cap.REGISTRY_VIEW)
+    callback = "" if synchronous else callback_check(header.get("sender_uri"))
+    try:
+        with transaction.atomic():
+            txn = DciTransaction.objects.create(
+                user=actor,
+                action=action,
+                synchronous=synchronous,
+                transaction_id=message.get("transaction_id", ""),
+                correlation_id=envelope.new_id(),
+                message_id=header["message_id"],
+                sender_id=header["sender_id"],
+                callback_url=callback,
+                language=translation.get_language() or "",
+                client_ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+                request=None if synchronous else message,
+                status=Status.RECEIVED if synchronous else Status.PENDING,
+                delivery=Delivery.NONE if synchronous else Delivery.QUEUED,
+            )
+            if not synchronous:
+                from .tasks import dci_answer
+
+                transaction.on_commit(lambda: dci_answer.enqueue(txn.pk))
+    except IntegrityError as exc:
+        raise DuplicateMessage(
+            _("This message_id was used already: send each message with a new one.")
+        ) from exc
+    return txn
