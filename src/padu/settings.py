@@ -316,3 +316,9 @@ PADU_NAME_SEARCH_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_THRESHOLD", 
 PADU_NAME_SEARCH_WORD_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_WORD_THRESHOLD", "0.6"))
 # At most this many distinct names (search keys) are taken for one query, the most alike first.
 PADU_NAME_SEARCH_MAX_KEYS = int(os.environ.get("PADU_NAME_SEARCH_MAX_KEYS", "5000"))
+
+# The national disability codes (`kode,disabilitas,keterangan`: a code of the national data and
+# Padu's types it stands for, `;`-separated) that an import reads and an export writes
+# (registry/disabilities.py). The list Padu ships is the PBDT 2015 "jenis cacat" list, which
+# DOMAIN.md §3.3 does not confirm: an office replaces it with its own file here.
+PADU_DISABILITY_NATIONAL_CODES = os.environ.get("PADU_DISABILITY_NATIONAL_CODES", "")

@@ -41,8 +41,7 @@ def world(db):
         name="Muhammad Rizki",
         relationship=codes.Relationship.CHILD,
         birth_date=datetime.date(2010, 1, 2),
-        disability_physical=True,
-        disability_sensory=True,
+        disability=["fisik", "sensorik"],
     )
     fam_a_2 = FamilyFactory(region_id=KEL_A, desil=5)
     PersonFactory(family=fam_a_2, name="Budi Santoso")

@@ -13,9 +13,9 @@ from padu.core.records.derive import display
 from padu.regions.models import Region
 
 from .. import selectors
-from ..declarations import FAMILY, PERSON
+from ..declarations import FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from ..disclosure import Disclosure
-from ..models import Family, Person, PPKSCategory
+from ..models import Family, Person, PersonDisability, PPKSAssessment, PPKSCategory
 
 TIMELINE_PER_PAGE = 20
 IMPORT_SOURCE = re.compile(r"^import:(\d+)$")
@@ -33,7 +33,12 @@ ACTIONS = {
 # Keys of an audit entry that are not fields to show as a change.
 HIDDEN_KEYS = {"version", "confirmed_warnings", "name_key"}
 NUMBER_KEYS = {"nik", "kk_number"}
-RECORDS = {"registry.family": (FAMILY, Family), "registry.person": (PERSON, Person)}
+RECORDS = {
+    "registry.family": (FAMILY, Family),
+    "registry.person": (PERSON, Person),
+    "registry.persondisability": (PERSON_DISABILITY, PersonDisability),
+    "registry.ppksassessment": (PPKS_ASSESSMENT, PPKSAssessment),
+}
 
 
 class ValueFormatter:
