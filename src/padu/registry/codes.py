@@ -71,11 +71,10 @@ class Employment(models.IntegerChoices):
     NOT_WORKING = 9, _("Not working")
 
 
+# UU 8/2016 Pasal 4: physical, intellectual, mental and sensory disability; a sensory one is
+# recorded by its sub-type where known (`sensorik` alone: the sub-type was not recorded, as in the
+# four flags Padu kept before). Two or more at once is "ganda" (see DISABILITY_CATEGORY).
 class DisabilityType(models.TextChoices):
-    """UU 8/2016 Pasal 4: physical, intellectual, mental and sensory disability; a sensory one is
-    recorded by its sub-type where known (`sensorik` alone: the sub-type was not recorded, as in
-    the four flags Padu kept before). Two or more at once is "ganda" (see DISABILITY_CATEGORY)."""
-
     PHYSICAL = "fisik", _("Physical")
     INTELLECTUAL = "intelektual", _("Intellectual")
     MENTAL = "mental", _("Mental")
