@@ -40,9 +40,9 @@ def records_to_flags(apps, schema_editor):
         for flag, types in FLAGS.items():
             marks = ", ".join(["%s"] * len(types))
             cursor.execute(
-                f"UPDATE registry_person SET {flag} = TRUE WHERE id IN (SELECT d.person_id FROM "
+                f"UPDATE registry_person SET {flag} = (id IN (SELECT d.person_id FROM "
                 "registry_persondisability d WHERE d.ended_on IS NULL "
-                f"AND d.type IN ({marks}))",
+                f"AND d.type IN ({marks})))",
                 list(types),
             )
         cursor.execute(
