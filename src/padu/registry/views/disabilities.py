@@ -25,6 +25,7 @@ def _done(request, person, message: str):
 
 def _page(request, person, form, *, title: str, action: str, submit: str, extra=None):
     context = {
+        "form_id": action.strip("/").replace("/", "-"),
         "person": person,
         "family": person.family,
         "form": form,

@@ -29,6 +29,9 @@ ACTIONS = {
     "registry.person.added": gettext_lazy("Member added"),
     "registry.person.updated": gettext_lazy("Member data changed"),
     "registry.person.status_changed": gettext_lazy("Member status changed"),
+    "registry.disability.recorded": gettext_lazy("Disability recorded"),
+    "registry.disability.ended": gettext_lazy("Disability record ended"),
+    "registry.ppks_assessment.recorded": gettext_lazy("PPKS assessment recorded"),
 }
 # Keys of an audit entry that are not fields to show as a change.
 HIDDEN_KEYS = {"version", "confirmed_warnings", "name_key"}
