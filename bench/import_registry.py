@@ -75,10 +75,6 @@ PERSON_COLUMNS = {
     "relationship": "hubungan_keluarga",
     "birth_date": "tanggal_lahir",
     "sex": "jenis_kelamin",
-    "disability_physical": "(disabilitas LIKE '%fisik%')",
-    "disability_intellectual": "(disabilitas LIKE '%intelektual%')",
-    "disability_mental": "(disabilitas LIKE '%mental%')",
-    "disability_sensory": "(disabilitas LIKE '%sensorik%')",
 }
 FAMILY_COLUMNS = {
     "id": "no_kk",

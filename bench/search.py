@@ -47,7 +47,7 @@ from django.utils import timezone  # noqa: E402
 from padu.accounts.capabilities import Role  # noqa: E402
 from padu.accounts.models import RegionScope, User  # noqa: E402
 from padu.regions.models import Region  # noqa: E402
-from padu.registry.models import Family, Person  # noqa: E402
+from padu.registry.models import Family, Person, PersonDisability  # noqa: E402
 from padu.registry.names import name_key  # noqa: E402
 
 TARGETS = {"nik": 20, "name": 150, "list": 300}
@@ -202,10 +202,6 @@ def load_builtin(people: int, seed: int) -> None:
             "sex": np.where(male, "L", "P"),
             "birth_date": birth,
             "relationship": relationship,
-            "disability_physical": disabled & ((kinds == 0) | multiple),
-            "disability_intellectual": disabled & (kinds == 1),
-            "disability_mental": disabled & (kinds == 2),
-            "disability_sensory": disabled & ((kinds == 3) | multiple),
         }
     ).with_columns(
         name_key=name_key_expr(pl.col("name")),
@@ -229,8 +225,28 @@ def load_builtin(people: int, seed: int) -> None:
     }
     copy_rows(Family, pl.DataFrame(fam_cols), now)
     copy_rows(Person, per.drop("prefix", "nik_date"), now)
+    # Their disability records (2.5 % of the people; 12 % of those physical and sensory).
+    ids = np.arange(1, people + 1)
+    types = np.array(["fisik", "intelektual", "mental", "sensorik"])
+    one = disabled & ~multiple
+    disabilities = pl.DataFrame(
+        {
+            "person_id": np.concatenate([ids[one], ids[multiple], ids[multiple]]),
+            "type": np.concatenate(
+                [
+                    types[kinds[one]],
+                    np.full(multiple.sum(), "fisik"),
+                    np.full(multiple.sum(), "sensorik"),
+                ]
+            ),
+        }
+    ).with_columns(
+        severity=pl.lit(""), assessed_on=pl.lit(now.date().isoformat()), source=pl.lit("impor")
+    )
+    disabilities = disabilities.unique(["person_id", "type"]).with_row_index("id", offset=1)
+    copy_rows(PersonDisability, disabilities, now)
     with connection.cursor() as cursor:
-        for table in ("registry_family", "registry_person"):
+        for table in ("registry_family", "registry_person", "registry_persondisability"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"

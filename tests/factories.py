@@ -12,7 +12,7 @@ from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
 from padu.registry import codes
-from padu.registry.models import Family, Person
+from padu.registry.models import Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
 
 KOTA = "13.71"
@@ -105,6 +105,25 @@ class PersonFactory(factory.django.DjangoModelFactory):
         """The name search finds people through their keys, as the services register them."""
         if create:
             register_name_keys([obj.name_key])
+
+    @factory.post_generation
+    def disability(obj, create, extracted, **kwargs):
+        """`PersonFactory(disability=["fisik", "netra"])`: records in force of these types."""
+        if create and extracted:
+            for kind in extracted:
+                PersonDisabilityFactory(person=obj, type=kind, **kwargs)
+            obj.disability_rows = None
+
+
+class PersonDisabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonDisability
+
+    person = factory.SubFactory(PersonFactory)
+    type = codes.DisabilityType.PHYSICAL
+    severity = codes.DisabilitySeverity.MODERATE
+    assessed_on = datetime.date(2025, 3, 1)
+    source = codes.DisabilitySource.DOCTOR
 
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already

@@ -39,7 +39,14 @@ from padu.accounts.capabilities import Cap, Role
 from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
 from padu.registry.importer.layout import COLUMNS
-from padu.registry.models import Family, ImportBatch, Person, PPKSCategory
+from padu.registry.models import (
+    Family,
+    ImportBatch,
+    Person,
+    PersonDisability,
+    PPKSAssessment,
+    PPKSCategory,
+)
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -47,6 +54,7 @@ from tests.factories import (
     KEL_B,
     KOTA,
     FamilyFactory,
+    PersonDisabilityFactory,
     PersonFactory,
     make_user,
 )
@@ -113,6 +121,10 @@ class World:
         return Person.objects.unscoped().filter(family=self.family).first()
 
     @cached_property
+    def disability(self) -> PersonDisability:
+        return PersonDisabilityFactory(person=self.person)
+
+    @cached_property
     def ppks(self) -> PPKSCategory:
         return PPKSCategory.objects.order_by("code").first() or PPKSCategory.objects.create(
             code=1, name="Anak Balita Terlantar"
@@ -175,6 +187,7 @@ USER_IN_AREA = Target("a user working in KEL_A", lambda w: {"pk": w.user_in_area
 REGION = Target("the kelurahan KEL_A", lambda w: {"code": KEL_A})
 FAMILY = Target("a family in KEL_A", lambda w: {"pk": w.family.pk})
 PERSON = Target("a person in KEL_A", lambda w: {"pk": w.person.pk})
+DISABILITY = Target("a disability record of a person in KEL_A", lambda w: {"pk": w.disability.pk})
 IMPORT_BATCH = Target("an import by a city operator", lambda w: {"pk": w.import_batch.pk})
 PPKS = Target("a PPKS category", lambda w: {"pk": w.ppks.pk}, scoped=False)
 # The acting user's own token; "other" means a token of someone else.
@@ -401,6 +414,48 @@ ROWS: list[Row] = [
         ok=302,
         ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
     ),
+    # registry: a person's disability records and PPKS assessments
+    Row("registry:disability_add", Cap.REGISTRY_EDIT, target=PERSON),
+    Row(
+        "registry:disability_add",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=PERSON,
+        data=lambda w: {
+            "type": "netra",
+            "severity": "berat",
+            "assessed_on": "2025-06-10",
+            "source": "surat_dokter",
+        },
+        ok=302,
+        ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
+    ),
+    Row("registry:disability_end", Cap.REGISTRY_EDIT, target=DISABILITY),
+    Row(
+        "registry:disability_end",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=DISABILITY,
+        data=lambda w: {"reason": "matrix"},
+        ok=302,
+        ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
+    ),
+    Row("registry:ppks_assess", Cap.REGISTRY_EDIT, target=PERSON),
+    Row(
+        "registry:ppks_assess",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=PERSON,
+        data=lambda w: {
+            "category": w.ppks.code,
+            "assessed_on": "2025-05-02",
+            "assessor": "Yusuf (PSM)",
+            "result": "memenuhi",
+            "evidence": "Laporan kunjungan",
+        },
+        ok=302,
+        ok_location=_url("registry:person_detail", pk=lambda w: w.person.pk),
+    ),
     # registry: imports
     Row("registry:import_list", Cap.REGISTRY_IMPORT),
     Row("registry:import_export", Cap.REGISTRY_IMPORT),
@@ -477,5 +532,9 @@ def state() -> dict:
         ),
         "ppks": list(PPKSCategory.objects.order_by("pk").values_list("pk", "name", "is_active")),
         "imports": ImportBatch.objects.count(),
+        "disabilities": list(
+            PersonDisability.objects.unscoped().order_by("pk").values_list("pk", "version")
+        ),
+        "assessments": PPKSAssessment.objects.unscoped().count(),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }

@@ -327,3 +327,9 @@ PADU_DCI_CALLBACK_ORIGINS = [
 ]
 PADU_DCI_CALLBACK_TIMEOUT_SECONDS = int(os.environ.get("PADU_DCI_CALLBACK_TIMEOUT_SECONDS", "15"))
 PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"
+
+# The national disability codes (`kode,disabilitas,keterangan`: a code of the national data and
+# Padu's types it stands for, `;`-separated) that an import reads and an export writes
+# (registry/disabilities.py). The list Padu ships is the PBDT 2015 "jenis cacat" list, which
+# DOMAIN.md §3.3 does not confirm: an office replaces it with its own file here.
+PADU_DISABILITY_NATIONAL_CODES = os.environ.get("PADU_DISABILITY_NATIONAL_CODES", "")

@@ -52,7 +52,7 @@ def test_register_a_family_with_members(api, key):
     assert family.assets == ["televisi", "sepeda_motor"] and family.livestock == {"kambing": 2}
     assert [m["name"] for m in data["members"]] == ["Hendra Gunawan", "Rina Marlina"]
     rina = Person.objects.unscoped().get(nik=wife["nik"])
-    assert rina.disability_sensory and not rina.disability_physical
+    assert rina.disability_types == ["sensorik"]
     assert rina.region_id == KEL_A
     assert AuditEntry.objects.filter(
         object_type="registry.family", object_id=str(family.pk)
@@ -197,7 +197,12 @@ def test_update_a_person_and_conflict(api, key):
     )
     assert response.status_code == 200, response.data
     person.refresh_from_db()
-    assert (person.occupation, person.disability_mental, person.version) == ("Nelayan", True, 2)
+    person.disability_rows = None
+    assert (person.occupation, person.disability_types, person.version) == (
+        "Nelayan",
+        ["mental"],
+        2,
+    )
     stale = api.patch(f"{PEOPLE}/{person.pk}", {"version": 1, "occupation": "Petani"}, token=key)
     assert stale.status_code == 409
     assert stale.data["current_version"] == 2

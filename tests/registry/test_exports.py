@@ -35,7 +35,7 @@ def data():
             name="Nurul Aini",
             sex=codes.Sex.FEMALE,
             relationship=codes.Relationship.SPOUSE,
-            disability_physical=True,
+            disability=["fisik"],
         ),
         "budi": PersonFactory(family=fam_b, name="=HYPERLINK(1)"),
     }

@@ -31,7 +31,7 @@ from padu.registry.importer.services import (
 from padu.registry.masks import mask_number
 from padu.registry.models import DesilRecord, Family, ImportBatch, NameKey, Person
 from padu.synth.population import generate_population
-from tests.factories import KEC_A, KEC_B, KOTA, make_user
+from tests.factories import KEC_A, KEC_B, KOTA, make_user, today
 
 pytestmark = pytest.mark.django_db
 
@@ -179,18 +179,13 @@ def test_update_audit_holds_the_changed_fields_of_every_kind(tmp_path, media, op
     assert (batch.people_updated, batch.families_updated) == (1, 1)
     entries = AuditEntry.objects.filter(source=f"import:{batch.pk}")
     person = entries.get(object_type="registry.person")
-    assert person.before == {
-        "income": 1500000,
-        "disability": ["fisik"],
-        "ppks": [9],
-        "version": 1,
-    }
-    assert person.after == {
-        "income": None,
-        "disability": [],
-        "ppks": [9, 24],
-        "version": 2,
-    }
+    assert person.before == {"income": 1500000, "ppks": [9], "version": 1}
+    assert person.after == {"income": None, "ppks": [9, 24], "version": 2}
+    # The disability is a record of its own: it ends, with its own entry.
+    ended = entries.get(object_type="registry.persondisability")
+    assert ended.action == "registry.disability.ended"
+    assert ended.before == {"ended_on": None, "end_reason": ""}
+    assert ended.after["ended_on"] == today().isoformat()
     family = entries.get(object_type="registry.family")
     assert family.before == {"latitude": "-0.947100", "assets": ["televisi"], "version": 1}
     assert family.after == {
@@ -543,12 +538,11 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
             "INSERT INTO registry_person (nik, name, name_key, sex, birth_place, birth_date,"
-            " relationship, marital_status, mother_name, occupation, disability_physical,"
-            " disability_intellectual, disability_mental, disability_sensory,"
-            " disability_severity, chronic_illness, dukcapil_status, disability_note,"
+            " relationship, marital_status, mother_name, occupation,"
+            " chronic_illness, dukcapil_status, disability_note,"
             " life_status, version, created_at, updated_at, region_id, family_id) VALUES ("
             " '1371010101900001',"
-            " 'X', 'x', 'L', '', '1990-01-01', 1, 1, '', '', false, false, false, false, '',"
+            " 'X', 'x', 'L', '', '1990-01-01', 1, 1, '', '',"
             " '', '', '', 'aktif', 1, now(), now(), '99.99.99.9999', 999999)"
         )
         cursor.execute("SET LOCAL session_replication_role = origin")

@@ -28,8 +28,7 @@ def data():
             name="Nurul Aini",
             sex=codes.Sex.FEMALE,
             relationship=codes.Relationship.SPOUSE,
-            disability_physical=True,
-            disability_sensory=True,
+            disability=["fisik", "sensorik"],
         ),
         "budi": PersonFactory(family=fam_b, name="Budi Santoso"),
     }

@@ -51,7 +51,7 @@ def fam():
         sex=codes.Sex.FEMALE,
         relationship=codes.Relationship.SPOUSE,
         birth_date=datetime.date(1984, 8, 21),
-        disability_sensory=True,
+        disability=["sensorik"],
     )
     return family
 

@@ -20,12 +20,12 @@ class TestHome:
 
     def test_psm_sees_his_kelurahan_and_its_figures_only(self, client, db):
         mine = FamilyFactory(region_id=KEL_A, desil=2)
-        PersonFactory(family=mine, disability_physical=True)
+        PersonFactory(family=mine, disability=["fisik"])
         PersonFactory(family=mine)
         FamilyFactory(region_id=KEL_A, desil=None)
         FamilyFactory(region_id=KEL_A, desil=7)
         elsewhere = FamilyFactory(region_id=KEL_B, desil=1)
-        PersonFactory(family=elsewhere, disability_mental=True)
+        PersonFactory(family=elsewhere, disability=["mental"])
         psm = make_user(Role.PSM, scope=KEL_A, first_name="Rina", last_name="")
         client.force_login(psm)
         response = client.get(HOME)

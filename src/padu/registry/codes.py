@@ -71,11 +71,52 @@ class Employment(models.IntegerChoices):
     NOT_WORKING = 9, _("Not working")
 
 
+# UU 8/2016 Pasal 4: physical, intellectual, mental and sensory disability; a sensory one is
+# recorded by its sub-type where known (`sensorik` alone: the sub-type was not recorded, as in the
+# four flags Padu kept before). Two or more at once is "ganda" (see DISABILITY_CATEGORY).
 class DisabilityType(models.TextChoices):
     PHYSICAL = "fisik", _("Physical")
     INTELLECTUAL = "intelektual", _("Intellectual")
     MENTAL = "mental", _("Mental")
+    SENSORY = "sensorik", _("Sensory (sub-type not recorded)")
+    BLIND = "netra", _("Sensory: visual (netra)")
+    DEAF = "rungu", _("Sensory: hearing (rungu)")
+    MUTE = "wicara", _("Sensory: speech (wicara)")
+    DEAF_MUTE = "rungu_wicara", _("Sensory: hearing and speech (rungu-wicara)")
+
+
+class DisabilityCategory(models.TextChoices):
+    """The four categories of UU 8/2016 Pasal 4."""
+
+    PHYSICAL = "fisik", _("Physical")
+    INTELLECTUAL = "intelektual", _("Intellectual")
+    MENTAL = "mental", _("Mental")
     SENSORY = "sensorik", _("Sensory")
+
+
+# Each type's category: the sensory sub-types are sensory.
+DISABILITY_CATEGORY = {
+    t: (DisabilityCategory.SENSORY if t not in DisabilityCategory.values else DisabilityCategory(t))
+    for t in DisabilityType.values
+}
+
+
+class DisabilitySource(models.TextChoices):
+    """Where the assessment of a disability comes from."""
+
+    DOCTOR = "surat_dokter", _("Doctor's letter")
+    PSM_VISIT = "kunjungan_psm", _("PSM visit")
+    SOCIAL_WORKER = "asesmen_dinas", _("Dinsos assessment")
+    REGISTRY = "pendataan", _("Registry data collection")
+    IMPORT = "impor", _("Imported file")
+    OTHER = "lainnya", _("Other")
+
+
+class PPKSResult(models.TextChoices):
+    """The outcome of a PPKS assessment: whether the person belongs to the category."""
+
+    MEETS = "memenuhi", _("Meets the criteria")
+    DOES_NOT_MEET = "tidak_memenuhi", _("Does not meet the criteria")
 
 
 class DisabilitySeverity(models.TextChoices):

@@ -12,8 +12,9 @@ and audited.
   user may see with these filters. Every export is recorded in the audit trail before the first
   byte is sent (filters, format, row count, whether numbers were whole), in the user's area.
 - Memory stays flat however many rows: the database is read in chunks of tuples (`values_list`),
-  PPKS categories and heads of family per chunk, CSV streamed row by row, XLSX written by
-  `core.exports.XlsxWriter` (CSV is the format for big exports: XLSX stops at XLSX_MAX_ROWS).
+  PPKS categories, disability records and heads of family per chunk, CSV streamed row by row,
+  XLSX written by `core.exports.XlsxWriter` (CSV is the format for big exports: XLSX stops at
+  XLSX_MAX_ROWS).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from padu.regions.selectors import common_region
 
 from . import codes, selectors
 from .declarations import FAMILY, PERSON
+from .declarations.disability import common_severity
+from .disabilities import national_codes, ordered
 from .disclosure import Disclosure
 from .importer.layout import MASKED_NOTICE, REGION_NAMES, ROW
-from .models import Person
+from .models import Person, PersonDisability
 
 CHUNK_SIZE = 2000
 
@@ -67,16 +70,17 @@ class Columns:
             for stored in storage(c.field.kind, c.field)
         ]
 
-    def cells(self, record, values, ppks: list[int] | None = None) -> dict[str, str]:
-        """Column name → text for `record`'s columns, from `values` (in `paths` order)."""
+    def cells(self, record, values, kept: dict | None = None) -> dict[str, str]:
+        """Column name → text for `record`'s columns, from `values` (in `paths` order) and, for
+        the fields kept in other tables, `kept` (field name → value: `_kept_of`)."""
         out, items = {}, iter(values)
         for c in self.columns:
             if c.part.record is not record:
                 continue
             f = c.field
             stored = storage(f.kind, f)
-            if not stored:  # PPKS: read per chunk
-                value = ppks or []
+            if not stored:  # PPKS, disabilities: read per chunk
+                value = (kept or {}).get(f.name, f.empty)
             elif isinstance(f.kind, MultiChoice) and f.kind.flags:
                 value = [code for code in f.kind.flags if next(items)]
             else:
@@ -95,13 +99,30 @@ def _chunks(values_queryset):
         yield chunk
 
 
-def _ppks_of(person_ids: list[int]) -> dict[int, list[int]]:
+def _kept_of(person_ids: list[int]) -> dict[int, dict]:
+    """Per person, the values of the fields kept in other tables: PPKS categories, and the
+    disability records in force (their types, common severity and national code)."""
+    found: dict[int, dict] = {}
     through = Person.ppks.through.objects.filter(person_id__in=person_ids)
-    found: dict[int, list[int]] = {}
     for person_id, code in through.order_by("ppkscategory__code").values_list(
         "person_id", "ppkscategory__code"
     ):
-        found.setdefault(person_id, []).append(code)
+        found.setdefault(person_id, {}).setdefault("ppks", []).append(code)
+    # Bounded by the ids of scoped people.
+    records = PersonDisability.objects.unscoped().filter(
+        person_id__in=person_ids, ended_on__isnull=True
+    )
+    rows: dict[int, list] = {}
+    for row in records.only("person_id", "type", "severity"):
+        rows.setdefault(row.person_id, []).append(row)
+    national = national_codes()
+    for person_id, mine in rows.items():
+        types = list(ordered(r.type for r in mine))
+        found.setdefault(person_id, {}).update(
+            disability=types,
+            disability_severity=common_severity(mine),
+            disability_national=national.national(types),
+        )
     return found
 
 
@@ -115,9 +136,9 @@ def person_export(*, user, filters: dict, file_format: str):
 
     def rows():
         for chunk in _chunks(queryset.values_list(*paths)):
-            ppks = _ppks_of([r[0] for r in chunk])
+            kept = _kept_of([r[0] for r in chunk])
             for r in chunk:
-                cells = columns.cells(PERSON, r[1:split], ppks.get(r[0]))
+                cells = columns.cells(PERSON, r[1:split], kept.get(r[0]))
                 cells.update(columns.cells(FAMILY, r[split:-2]))
                 yield columns.row(cells, r[-2:])
 
@@ -145,12 +166,12 @@ def family_export(*, user, filters: dict, file_format: str):
         paths = ["id", *family_paths, "region__parent__name", "region__name"]
         for chunk in _chunks(queryset.values_list(*paths)):
             heads = _heads(user, [r[0] for r in chunk], person_paths)
-            ppks = _ppks_of([h[1] for h in heads.values()])
+            kept = _kept_of([h[1] for h in heads.values()])
             for r in chunk:
                 cells = columns.cells(FAMILY, r[1:-2])
                 head = heads.get(r[0])
                 if head is not None:
-                    cells.update(columns.cells(PERSON, head[2:], ppks.get(head[1])))
+                    cells.update(columns.cells(PERSON, head[2:], kept.get(head[1])))
                 yield columns.row(cells, r[-2:])
 
     return _respond(

@@ -39,7 +39,9 @@ DESIL_CHOICES = [
 DISABILITY_CHOICES = [
     ("", _("All")),
     (selectors.DISABILITY_ANY, _("Any disability")),
-    *codes.DisabilityType.choices,
+    # The categories of UU 8/2016 (sensory: any sub-type), then the sensory sub-types.
+    *codes.DisabilityCategory.choices,
+    *((t, label) for t, label in codes.DisabilityType.choices if t not in codes.DisabilityCategory),
     (selectors.DISABILITY_MULTIPLE, _("Multiple (ganda)")),
 ]
 AGE_BAND_CHOICES = [

@@ -11,7 +11,7 @@ from padu.core.records.forms import RecordForm
 from padu.regions.selectors import village_choices
 
 from . import codes
-from .declarations import FAMILY, PERSON
+from .declarations import FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from .models import PPKSCategory
 
 
@@ -243,3 +243,45 @@ class HouseholdForm(forms.Form):
         if cleaned.get("action") == self.SHARE and not cleaned.get("number", "").strip():
             self.add_error("number", _("Enter the KK number or a member's NIK."))
         return cleaned
+
+
+class DisabilityForm(RecordForm):
+    """One assessment of a type of the person's disability (`services.person_disability_record`)."""
+
+    record = PERSON_DISABILITY
+
+
+class DisabilityEndForm(forms.Form):
+    required_css_class = "required"
+
+    ended_on = forms.DateField(
+        label=_("Ended on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Required. E.g. a new doctor's letter, or a wrong record."),
+    )
+
+
+class PPKSAssessmentForm(RecordForm):
+    """One assessment of the person against a PPKS category (`services.person_ppks_assess`):
+    the category is chosen among those in use."""
+
+    record = PPKS_ASSESSMENT
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = PPKSCategory.objects.filter(is_active=True).order_by("code")
+        self.fields = {
+            "category": forms.TypedChoiceField(
+                label=_("PPKS category"),
+                coerce=int,
+                choices=[("", _("— choose —")), *((c.code, str(c)) for c in categories)],
+            ),
+            **self.fields,
+        }
+        self.fields["evidence"].widget = forms.Textarea(attrs={"rows": 3})

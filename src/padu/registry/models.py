@@ -14,7 +14,7 @@ from padu.core.records.derive import abstract_model
 from padu.core.scoping import ScopedManager
 
 from . import codes
-from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
+from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from .masks import mask_number
 
 # The declared data fields of each record, as abstract models the concrete ones inherit.
@@ -22,6 +22,8 @@ HouseholdFields = abstract_model(HOUSEHOLD, "HouseholdFields", __name__)
 FamilyFields = abstract_model(FAMILY, "FamilyFields", __name__)
 DesilFields = abstract_model(DESIL_ENTRY, "DesilFields", __name__)
 PersonFields = abstract_model(PERSON, "PersonFields", __name__)
+DisabilityFields = abstract_model(PERSON_DISABILITY, "DisabilityFields", __name__)
+AssessmentFields = abstract_model(PPKS_ASSESSMENT, "AssessmentFields", __name__)
 
 
 class PPKSCategory(models.Model):
@@ -203,29 +205,25 @@ class Person(PersonFields, ImportedRecord, BaseModel):
                 name="person_name_key_idx",
                 include=["region", "family"],
             ),
-            models.Index(
-                fields=["region"],
-                name="person_disabled_region_idx",
-                opclasses=["varchar_pattern_ops"],
-                condition=models.Q(disability_physical=True)
-                | models.Q(disability_intellectual=True)
-                | models.Q(disability_mental=True)
-                | models.Q(disability_sensory=True),
-            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     @property
+    def active_disabilities(self) -> list["PersonDisability"]:
+        """The disability records in force, in type order: prefetched by the lists
+        (`selectors.with_disabilities`), else read here."""
+        rows = getattr(self, "disability_rows", None)
+        if rows is None:
+            rows = list(self.disabilities.filter(ended_on__isnull=True))
+            self.disability_rows = rows
+        order = codes.DisabilityType.values
+        return sorted(rows, key=lambda r: order.index(r.type))
+
+    @property
     def disability_types(self) -> list[str]:
-        flags = [
-            (self.disability_physical, codes.DisabilityType.PHYSICAL),
-            (self.disability_intellectual, codes.DisabilityType.INTELLECTUAL),
-            (self.disability_mental, codes.DisabilityType.MENTAL),
-            (self.disability_sensory, codes.DisabilityType.SENSORY),
-        ]
-        return [t for on, t in flags if on]
+        return [r.type for r in self.active_disabilities]
 
     @property
     def disability_label(self) -> str:
@@ -236,6 +234,93 @@ class Person(PersonFields, ImportedRecord, BaseModel):
         if len(types) > 1:
             return str(_("Multiple (ganda)"))
         return str(codes.DisabilityType(types[0]).label)
+
+
+class PersonDisability(DisabilityFields, BaseModel):
+    """One type of disability of a person, with its assessment (severity, date, source) and who
+    recorded it (`created_by`, or the import `created_import`). A record is never deleted: a new
+    assessment of the same type ends the one before it (`ended_on`), so the person's history of
+    assessments stays. At most one record per type is in force."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="disabilities"
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    created_import = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("recorded by import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    objects = ScopedManager("person__region__code")
+
+    class Meta:
+        verbose_name = _("disability record")
+        verbose_name_plural = _("disability records")
+        ordering = ["person", "-assessed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "type"],
+                condition=models.Q(ended_on__isnull=True),
+                name="disability_one_active_per_type",
+            ),
+        ]
+        indexes = [
+            # The lists' "with a disability" filters and the home page's count: the records in
+            # force, by type (2–3 % of the registry).
+            models.Index(
+                fields=["type", "person"],
+                name="disability_active_type_idx",
+                condition=models.Q(ended_on__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.assessed_on})"
+
+    @property
+    def region_id(self) -> str:
+        return self.person.region_id
+
+
+class PPKSAssessment(AssessmentFields, BaseModel):
+    """One assessment of a person against a PPKS category: when, by whom, on what evidence, and
+    its result. The person's categories (`Person.ppks`) follow the latest result."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="ppks_assessments"
+    )
+    category = models.ForeignKey(
+        PPKSCategory, verbose_name=_("PPKS category"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager("person__region__code")
+
+    class Meta:
+        verbose_name = _("PPKS assessment")
+        verbose_name_plural = _("PPKS assessments")
+        ordering = ["person", "-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.assessed_on})"
+
+    @property
+    def region_id(self) -> str:
+        return self.person.region_id
 
 
 class NameKey(models.Model):

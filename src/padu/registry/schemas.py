@@ -202,7 +202,9 @@ class RegistryFilters(PageParams):
         description="A desil (`3`), an inclusive range (`1-4`), or `none` (not ranked yet).",
     )
     disability: DisabilityFilter | None = Field(
-        None, description="`any`, one type, or `ganda` (more than one type)."
+        None,
+        description="`any`, a category (`sensorik`: any sensory sub-type), a sub-type, or "
+        "`ganda` (more than one type).",
     )
     ppks: PPKSCode | None = Field(None, description="PPKS category code.")
     sex: Sex | None = None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import families, imports, lists, people, reference
+from .views import disabilities, families, imports, lists, people, reference
 
 app_name = "registry"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("individu/<int:pk>/", people.person_detail, name="person_detail"),
     path("individu/<int:pk>/ubah/", people.person_edit, name="person_edit"),
     path("individu/<int:pk>/status/", people.person_status, name="person_status"),
+    path("individu/<int:pk>/disabilitas/baru/", disabilities.disability_add, name="disability_add"),
+    path("disabilitas/<int:pk>/akhiri/", disabilities.disability_end, name="disability_end"),
+    path("individu/<int:pk>/asesmen-ppks/", disabilities.ppks_assess, name="ppks_assess"),
     # imports
     path("impor/", imports.import_list, name="import_list"),
     path("impor/ekspor/", imports.import_list_export, name="import_export"),

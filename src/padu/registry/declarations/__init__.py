@@ -3,7 +3,8 @@ their column in the import/export file): models, forms, validation, the import's
 API schemas and docs/import-layout.md derive from these. See docs/architecture.md."""
 
 from .desil import DESIL_ENTRY
+from .disability import PERSON_DISABILITY, PPKS_ASSESSMENT
 from .family import FAMILY, HOUSEHOLD
 from .person import PERSON
 
-__all__ = ["DESIL_ENTRY", "FAMILY", "HOUSEHOLD", "PERSON"]
+__all__ = ["DESIL_ENTRY", "FAMILY", "HOUSEHOLD", "PERSON", "PERSON_DISABILITY", "PPKS_ASSESSMENT"]

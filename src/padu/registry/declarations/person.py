@@ -7,24 +7,19 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records import Field, Record, RecordCheck, Sensitivity
-from padu.core.records.coded import Choice, MultiChoice
+from padu.core.records.coded import Choice
 from padu.core.records.kinds import Date, Integer, Text, date_text, date_text_expr
 from padu.core.records.problems import WARNING, Problem, needs_letter
 
 from .. import codes
 from ..identifiers import FEMALE_DAY_OFFSET, identifier_checks
+from .disability import CommonSeverity, Disabilities, NationalCode
 from .kinds import Categories, Identifier
 
 PERSONAL, IDENTIFIER = Sensitivity.PERSONAL, Sensitivity.IDENTIFIER
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 MAX_PLAUSIBLE_AGE = 110
 MAX_INCOME = 10**12
-DISABILITY_FLAGS = {
-    codes.DisabilityType.PHYSICAL: "disability_physical",
-    codes.DisabilityType.INTELLECTUAL: "disability_intellectual",
-    codes.DisabilityType.MENTAL: "disability_mental",
-    codes.DisabilityType.SENSORY: "disability_sensory",
-}
 
 
 def _text(name, label, length, column, example="", group="identity", **options) -> Field:
@@ -279,30 +274,32 @@ FIELDS = (
     Field(
         "disability",
         _("Disability"),
-        MultiChoice(
+        Disabilities(
             codes=codes.DisabilityType,
-            flags=DISABILITY_FLAGS,
-            flag_labels={
-                codes.DisabilityType.PHYSICAL: _("physical disability"),
-                codes.DisabilityType.INTELLECTUAL: _("intellectual disability"),
-                codes.DisabilityType.MENTAL: _("mental disability"),
-                codes.DisabilityType.SENSORY: _("sensory disability"),
-            },
             message=_("unknown disability type(s): %(codes)s."),
         ),
         column="disabilitas",
-        example="fisik;sensorik",
+        example="fisik;rungu_wicara",
         help_text=_(
-            "Choose every type that applies; more than one is recorded as multiple (ganda)."
+            "Choose every type that applies; more than one is recorded as multiple (ganda). "
+            "Each is kept as a record with its assessment (on the person's page)."
         ),
         group="health",
     ),
     Field(
         "disability_severity",
         _("Disability severity"),
-        Choice(codes.DisabilitySeverity, case="lower", length=10),
+        CommonSeverity(codes.DisabilitySeverity, case="lower", length=10),
         column="tingkat_disabilitas",
         example="sedang",
+        group="health",
+    ),
+    Field(
+        "disability_national",
+        _("National disability code"),
+        NationalCode(),
+        column="kode_disabilitas_nasional",
+        readonly=True,
         group="health",
     ),
     _text(

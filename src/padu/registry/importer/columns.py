@@ -28,6 +28,10 @@ def _stage() -> dict[str, str]:
             columns[stored.name] = stored.stage_type
     columns["name_key"] = "text"  # the search key of the name (registry.names)
     columns["ppks"] = "text"  # codes "9;24": the import writes the links from its own table
+    # Types "fisik;netra" and their severity: the import writes disability records from them
+    # (importer/disabilities.py).
+    columns["disability"] = "text"
+    columns["disability_severity"] = "text"
     return columns
 
 

@@ -6,7 +6,8 @@ Writes: families by KK and people by NIK; only rows whose values differ are writ
 +1, `updated_at/by`, `last_import`); a NIK found in another family moves to the file's KK; the
 desil history gains a record for a new (desil, period); PPKS links are replaced for the people
 whose codes changed; one audit entry per changed family and person, with the changed fields
-only, `source="import:<id>"`. Nothing is deleted. The updates and the new rows of a table are
+only, `source="import:<id>"`; then the disability records follow the file (their own module,
+disabilities.py). Nothing is deleted. The updates and the new rows of a table are
 written together, in bulk from bulk.BULK_MIN_ROWS rows on (bulk.py), and so are the audit
 entries. Every statement joins the work tables on indexed columns (staging.py), so that no plan
 can turn into one scan per row.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..declarations import FAMILY, PERSON
@@ -23,6 +25,7 @@ from ..masks import mask_number
 from .bulk import BULK_MIN_ROWS, bulk_write
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
+from .disabilities import DisabilityStep
 from .rejects import Actor, Outcome, Rejects
 from .sql import count, fetch, run
 from .staging import (
@@ -64,6 +67,7 @@ class Pass2:
         self._families()
         self._people()
         self._audit()
+        self._disabilities()
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
@@ -71,6 +75,18 @@ class Pass2:
             # the first searches after a large import scan every key (autovacuum comes later).
             run("ANALYZE registry_namekey")
         return self.out
+
+    def _disabilities(self) -> None:
+        """The file's disabilities become disability records (disabilities.py)."""
+        DisabilityStep(
+            d=self.d,
+            batch_id=self.batch_id,
+            user_id=self.actor.user_id,
+            now=self.now,
+            today=timezone.localdate(),
+            reason=self.reason,
+            source=self.source,
+        ).run()
 
     def _new_id(self, table: str) -> str:
         """SQL for the id of a row about to be created in `table`: on PostgreSQL drawn from the

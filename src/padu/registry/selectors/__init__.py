@@ -3,19 +3,23 @@ lists with their filters (`lists`), name and number search (`search`), the histo
 (`history`). Every query of families or people starts with `families_visible`/`people_visible`.
 """
 
+from .disabilities import disability_get, person_disabilities, person_ppks_assessments
+from .disability_filter import (
+    DISABILITY_ANY,
+    DISABILITY_FILTERS,
+    DISABILITY_MULTIPLE,
+    disability_q,
+    with_disabilities,
+)
 from .history import family_timeline, import_registrations, person_timeline
 from .lists import (
     AGE_BANDS,
     DESIL_NONE,
-    DISABILITY_ANY,
-    DISABILITY_FIELDS,
-    DISABILITY_MULTIPLE,
     FAMILY_DEFAULT_SORT,
     FAMILY_SORTS,
     PERSON_DEFAULT_SORT,
     PERSON_SORTS,
     age_band_range,
-    disability_q,
     family_list,
     list_count,
     parse_desil,
@@ -39,7 +43,7 @@ __all__ = [
     "AGE_BANDS",
     "DESIL_NONE",
     "DISABILITY_ANY",
-    "DISABILITY_FIELDS",
+    "DISABILITY_FILTERS",
     "DISABILITY_MULTIPLE",
     "FAMILY_DEFAULT_SORT",
     "FAMILY_SORTS",
@@ -48,6 +52,7 @@ __all__ = [
     "PERSON_SORTS",
     "age_band_range",
     "clean_number",
+    "disability_get",
     "disability_q",
     "families_visible",
     "family_by_number",
@@ -62,9 +67,12 @@ __all__ = [
     "name_search_thresholds",
     "parse_desil",
     "people_visible",
+    "person_disabilities",
     "person_get",
     "person_list",
+    "person_ppks_assessments",
     "person_timeline",
     "ppks_categories_with_counts",
     "region_population_counts",
+    "with_disabilities",
 ]

@@ -33,14 +33,22 @@ def family_timeline(*, user, family: Family):
 
 
 def person_timeline(*, user, person: Person):
-    """The audit entries of one person, newest first, with the actor."""
+    """The audit entries of one person, and of his disability records and PPKS assessments,
+    newest first, with the actor."""
     from padu.core.models import AuditEntry
     from padu.core.scoping import in_scope
 
     if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, person.region_id):
         return AuditEntry.objects.none()
+    # Bounded by the person, inside the user's area (checked above).
+    disabilities = [str(pk) for pk in person.disabilities.values_list("pk", flat=True)]
+    assessments = [str(pk) for pk in person.ppks_assessments.values_list("pk", flat=True)]
     return (
-        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk))
+        AuditEntry.objects.filter(
+            Q(object_type="registry.person", object_id=str(person.pk))
+            | Q(object_type="registry.persondisability", object_id__in=disabilities)
+            | Q(object_type="registry.ppksassessment", object_id__in=assessments)
+        )
         .select_related("actor")
         .order_by("-at", "-id")
     )

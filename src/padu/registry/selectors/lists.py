@@ -20,10 +20,10 @@ from django.utils import timezone
 from padu.core.scoping import region_q
 
 from ..codes import LifeStatus, Relationship
-from ..declarations import PERSON
 from ..disclosure import Disclosure, sees_numbers
 from ..models import Family, Person
 from ..names import search_terms
+from .disability_filter import disability_q, with_disabilities
 from .records import families_visible, people_visible
 from .search import clean_number, name_condition, name_search, uses_trigram
 
@@ -34,7 +34,8 @@ from .search import clean_number, name_condition, name_search, uses_trigram
 #               anything else: a name, searched on the normalised `name_key` (registry.names)
 #   kecamatan   a kecamatan code; kelurahan: a kelurahan code (outside the user's area: nothing)
 #   desil       3, "3", "1-4", (1, 4) or "none" (no desil yet)
-#   disability  "any", a DisabilityType value, or "ganda" (more than one type)
+#   disability  "any", a category or sub-type (disabilities.DISABILITY_FILTERS), or "ganda" (more
+#               than one type in force)
 #   ppks        a PPKSCategory id
 #   status      a FamilyStatus (families) or LifeStatus (people) value
 #   sex, age_band ("0-5", "6-17", "18-59", "60+", age today in the office's time zone): of the
@@ -48,9 +49,6 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "18-59": (18, 59),
     "60+": (60, None),
 }
-DISABILITY_FIELDS = PERSON["disability"].kind.flags  # type → the model's flag
-DISABILITY_ANY = "any"
-DISABILITY_MULTIPLE = "ganda"
 DESIL_NONE = "none"
 FAMILY_SORTS: dict[str, tuple[str, ...]] = {
     "kk": ("kk_number",),
@@ -153,26 +151,7 @@ def person_list(*, user, filters: dict) -> QuerySet[Person]:
         qs = name_search(qs, query)
         relevance = "relevance" in qs.query.annotations
     qs = _sorted(qs, _sort(user, filters), PERSON_SORTS, PERSON_DEFAULT_SORT, relevance)
-    return qs.select_related("family", "region", "region__parent")
-
-
-def disability_q(value: str) -> Q:
-    """People with a disability: of any type, of one type, or of more than one (ganda)."""
-    flags = list(DISABILITY_FIELDS.values())
-    if value == DISABILITY_ANY:
-        q = Q()
-        for flag in flags:
-            q |= Q(**{flag: True})
-        return q
-    if value == DISABILITY_MULTIPLE:
-        q = Q()
-        for i, first in enumerate(flags):
-            for second in flags[i + 1 :]:
-                q |= Q(**{first: True, second: True})
-        return q
-    if value in DISABILITY_FIELDS:
-        return Q(**{DISABILITY_FIELDS[value]: True})
-    raise ValueError(f"unknown disability filter {value!r}")
+    return with_disabilities(qs.select_related("family", "region", "region__parent"))
 
 
 def parse_desil(value) -> str | tuple[int, int] | None:

@@ -13,6 +13,7 @@ from padu.core.scoping import has_capability, region_q, within
 
 from ..codes import FamilyStatus, LifeStatus, Relationship
 from ..models import Family, Person
+from .disability_filter import DISABILITY_ANY, disability_q
 from .search import clean_number
 
 
@@ -60,13 +61,7 @@ def home_summary(*, user) -> dict:
     )
     person_stats = people.aggregate(
         total=Count("id"),
-        disability=Count(
-            "id",
-            filter=Q(disability_physical=True)
-            | Q(disability_intellectual=True)
-            | Q(disability_mental=True)
-            | Q(disability_sensory=True),
-        ),
+        disability=Count("id", filter=Q(disability_q(DISABILITY_ANY))),
     )
     return {"families": fam_stats, "people": person_stats}
 
@@ -93,11 +88,18 @@ def person_get(*, user, pk: int) -> Person:
 
 
 def family_members(*, user, family: Family) -> QuerySet[Person]:
-    """Every member of the family (all statuses), with their PPKS categories, in KK order."""
+    """Every member of the family (all statuses), with their PPKS categories and disability
+    records in force, in KK order."""
+    from ..models import PersonDisability
+
+    # Bounded by the scoped members.
+    in_force = PersonDisability.objects.unscoped().filter(ended_on__isnull=True)
     return (
         people_visible(user=user)
         .filter(family=family)
-        .prefetch_related("ppks")
+        .prefetch_related(
+            "ppks", Prefetch("disabilities", queryset=in_force, to_attr="disability_rows")
+        )
         .order_by("relationship", "birth_date", "pk")
     )
 

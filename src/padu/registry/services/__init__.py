@@ -1,5 +1,6 @@
 """Writes on the registry: families (`families`), their members (`people`), their status
-transitions (`transitions`), shared dwellings (`households`) and PPKS categories (`ppks`).
+transitions (`transitions`), shared dwellings (`households`), PPKS categories (`ppks`), and a
+person's disability records and PPKS assessments (`disabilities`).
 
 Every function takes the acting user, checks `Cap.REGISTRY_EDIT` (PPKS: `Cap.REFERENCE_MANAGE`)
 and the actor's area, validates with the records' declarations (`registry.declarations`), locks
@@ -11,6 +12,7 @@ plausibility warnings raise `WarningsNeedConfirmation` unless `confirm_warnings=
 confirmed warnings are kept in the audit entry.
 """
 
+from .disabilities import person_disability_end, person_disability_record, person_ppks_assess
 from .families import family_change_head, family_record_desil, family_register, family_update
 from .households import family_leave_household, family_share_household
 from .people import person_add, person_update
@@ -51,7 +53,10 @@ __all__ = [
     "family_update",
     "person_add",
     "person_change_status",
+    "person_disability_end",
+    "person_disability_record",
     "person_mark_duplicate",
+    "person_ppks_assess",
     "person_record_death",
     "person_record_move",
     "person_record_not_found",

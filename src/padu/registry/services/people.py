@@ -3,7 +3,8 @@ are the named transitions of `transitions.py`; the head of family changes throug
 `families.family_change_head`.
 
 Data dicts use the declared field names (`declarations.person.PERSON`): `disability` is a list of
-types, `ppks` a list of category codes. A person form cannot make a second head of family or
+types (kept as disability records, `disabilities.sync_disabilities`), `ppks` a list of category
+codes. A person form cannot make a second head of family or
 leave a family without one.
 """
 
@@ -38,6 +39,7 @@ from .base import (
     person_values,
     record_context,
 )
+from .disabilities import sync_disabilities
 from .identity import nik_taken
 
 
@@ -59,6 +61,13 @@ def create_person(*, actor, family: Family, values: dict, source: str, warnings=
     register_name_keys([person.name_key])
     if values["ppks"]:
         set_ppks(person, values["ppks"])
+    sync_disabilities(
+        actor=actor,
+        person=person,
+        types=values["disability"],
+        severity=values["disability_severity"],
+        source=source,
+    )
     audit_record(
         actor=actor,
         action="registry.person.added",
@@ -203,6 +212,14 @@ def person_update(
             with transaction.atomic():
                 if "ppks" in changed:
                     set_ppks(locked, values["ppks"])
+                if {"disability", "disability_severity"} & set(changed):
+                    sync_disabilities(
+                        actor=actor,
+                        person=locked,
+                        types=values["disability"],
+                        severity=values["disability_severity"],
+                        source=source,
+                    )
                 audited_save(
                     actor=actor,
                     obj=locked,

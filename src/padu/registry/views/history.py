@@ -13,9 +13,9 @@ from padu.core.records.derive import display
 from padu.regions.models import Region
 
 from .. import selectors
-from ..declarations import FAMILY, PERSON
+from ..declarations import FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from ..disclosure import Disclosure
-from ..models import Family, Person, PPKSCategory
+from ..models import Family, Person, PersonDisability, PPKSAssessment, PPKSCategory
 
 TIMELINE_PER_PAGE = 20
 IMPORT_SOURCE = re.compile(r"^import:(\d+)$")
@@ -29,11 +29,19 @@ ACTIONS = {
     "registry.person.added": gettext_lazy("Member added"),
     "registry.person.updated": gettext_lazy("Member data changed"),
     "registry.person.status_changed": gettext_lazy("Member status changed"),
+    "registry.disability.recorded": gettext_lazy("Disability recorded"),
+    "registry.disability.ended": gettext_lazy("Disability record ended"),
+    "registry.ppks_assessment.recorded": gettext_lazy("PPKS assessment recorded"),
 }
 # Keys of an audit entry that are not fields to show as a change.
 HIDDEN_KEYS = {"version", "confirmed_warnings", "name_key"}
 NUMBER_KEYS = {"nik", "kk_number"}
-RECORDS = {"registry.family": (FAMILY, Family), "registry.person": (PERSON, Person)}
+RECORDS = {
+    "registry.family": (FAMILY, Family),
+    "registry.person": (PERSON, Person),
+    "registry.persondisability": (PERSON_DISABILITY, PersonDisability),
+    "registry.ppksassessment": (PPKS_ASSESSMENT, PPKSAssessment),
+}
 
 
 class ValueFormatter:

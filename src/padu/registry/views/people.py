@@ -15,6 +15,7 @@ from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.errors import ConflictError, DomainError, ValidationFailed, WarningsNeedConfirmation
 from padu.core.htmx import redirect_after_post
+from padu.core.records.derive import record_values
 from padu.core.scoping import has_capability
 
 from .. import codes, selectors, services
@@ -32,6 +33,13 @@ from .editing import (
     status_choices,
 )
 from .history import ValueFormatter, conflict_rows, merged_after_conflict, timeline_page
+
+# Shown by the disability records' own section (and the summary above it).
+DISABILITY_FIELDS = ("disability", "disability_severity", "disability_national")
+
+
+def _national_code(person) -> str:
+    return record_values(PERSON, person, ["disability_national"])["disability_national"]
 
 
 @login_required
@@ -69,10 +77,10 @@ def person_detail(request, pk: int):
     health = [
         (_("Disability"), person.disability_label or _("none recorded")),
         (
-            _("Types of disability"),
-            ", ".join(str(codes.DisabilityType(t).label) for t in person.disability_types) or "—",
+            _("National disability code"),
+            fmt.text("registry.person", "disability_national", _national_code(person)) or "—",
         ),
-        *shown("health", skip=("disability",)),
+        *shown("health", skip=DISABILITY_FIELDS),
     ]
     context.update(
         {
@@ -85,6 +93,8 @@ def person_detail(request, pk: int):
             "fields": fields,
             "health": health,
             "ppks": list(person.ppks.all()),
+            "disabilities": selectors.person_disabilities(user=user, person=person),
+            "assessments": selectors.person_ppks_assessments(user=user, person=person),
             "can_edit": has_capability(user, Cap.REGISTRY_EDIT),
             "can_view_nik": disclosure.full,
             "can_view_access": has_capability(user, Cap.ACCESS_LOG_VIEW),
