@@ -80,3 +80,14 @@ def national_codes() -> frozenset[str]:
 @functools.cache
 def province_codes() -> frozenset[str]:
     return frozenset(code for code in national_codes() if "." not in code)
+
+
+@functools.cache
+def national_size(within: str = "") -> int:
+    """How many regions `national_rows(within)` gives."""
+    return sum(1 for _row in national_rows(within))
+
+
+def national_children(code: str = "") -> list[tuple[str, str]]:
+    """[(code, name)] of the regions directly below `code` (the provinces for "")."""
+    return [(region.code, region.name) for region in list_wilayah(code or None)]
