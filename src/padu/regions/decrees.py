@@ -111,7 +111,7 @@ def decree_apply(
     rows = sorted(rows, key=lambda row: (_depth(row["kode"]), row["kode"]))
     listed = {row["kode"] for row in rows}
     if covers is None:
-        covers = {row["kode_induk"] for row in rows if row["kode_induk"]}
+        covers = {row["kode_induk"] for row in rows if row["kode_induk"] in listed}
         if sum(1 for code in listed if _depth(code) == 1) > 1:
             covers.add("")
     covering = covers - {""}
