@@ -119,8 +119,9 @@ def test_a_code_listed_again_is_valid_again(db):
 def test_an_older_decree_after_a_newer_one_is_refused_and_writes_nothing(db):
     load(OLD)
     load_newer()
-    regions, audit = list(Region.objects.values_list("code", "name", "ended_by")), (
-        AuditEntry.objects.count()
+    regions, audit = (
+        list(Region.objects.values_list("code", "name", "ended_by")),
+        (AuditEntry.objects.count()),
     )
     with pytest.raises(DomainError, match="older than decree Kepmendagri 100.1.1-9999/2026"):
         load(OLD, decree="Kepmendagri 1/2025", valid_from=datetime.date(2025, 1, 1))
