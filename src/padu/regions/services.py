@@ -36,6 +36,7 @@ CODE_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
 POSTAL_RE = re.compile(r"\d{5}")
 MAX_BYTES = 50 * 1024 * 1024
 NAME_MAX = Region._meta.get_field("name").max_length
+LEVELS = frozenset(Level.values)
 
 
 def _level_of_code(code: str, level: str) -> str | None:
@@ -86,7 +87,7 @@ def _check_row(line: int, row: dict, seen: dict[str, int]) -> list[tuple[int, st
                 % {"code": code},
             )
         )
-    if level not in Level.values:
+    if level not in LEVELS:
         errors.append(
             (
                 line,
