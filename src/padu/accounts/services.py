@@ -164,7 +164,8 @@ def user_create_admin(*, username: str, password: str, region_code: str, source:
                 "region": [
                     _(
                         "Region %(code)s is not in the region tree. Load it first with "
-                        "`padu regions load`, or give the code of the office's kabupaten/kota."
+                        "`padu regions national`, or give the code of the office's province or "
+                        "kabupaten/kota."
                     )
                     % {"code": region_code}
                 ]
