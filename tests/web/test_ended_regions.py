@@ -73,3 +73,11 @@ def test_the_page_lists_them_for_an_operator_and_is_refused_to_a_psm(world, clie
     assert "Rina Elsewhere" not in text and "Budi Valid" not in text
     client.force_login(make_user(Role.PSM, scope=KEL_A))
     assert client.get(reverse("regions:ended")).status_code == 403
+
+
+def test_the_region_browser_marks_an_ended_code_and_names_its_decree(world, client):
+    client.force_login(make_user(Role.OPERATOR, scope="13.71"))
+    kecamatan = client.get(reverse("regions:detail", args=[KEC_A])).content.decode()
+    assert kecamatan.count('class="badge badge-warn"') == 1  # the one ended village
+    village = client.get(reverse("regions:detail", args=[KEL_A2])).content.decode()
+    assert f"28 Februari 2026 ({DECREE})" in village  # valid until the day before the decree
