@@ -164,8 +164,7 @@ def user_create_admin(*, username: str, password: str, region_code: str, source:
                 "region": [
                     _(
                         "Region %(code)s is not in the region tree. Load it first with "
-                        "`padu regions national`, or give the code of the office's province or "
-                        "kabupaten/kota."
+                        "`padu regions load`, or give the code of the office's kabupaten/kota."
                     )
                     % {"code": region_code}
                 ]
