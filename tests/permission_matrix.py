@@ -361,6 +361,7 @@ ROWS: list[Row] = [
     # regions
     Row("regions:browse", Cap.REGIONS_VIEW, ok=302),  # one scope: straight to it
     Row("regions:detail", Cap.REGIONS_VIEW, target=REGION),
+    Row("regions:ended", Cap.REGISTRY_EDIT),
     # registry: lists and exports
     Row("registry:family_list", Cap.REGISTRY_VIEW),
     Row("registry:person_list", Cap.REGISTRY_VIEW),

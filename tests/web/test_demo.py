@@ -8,6 +8,7 @@ from django.core.management import call_command, get_commands
 
 from padu.accounts.capabilities import Role
 from padu.accounts.models import User
+from padu.regions.models import Region
 from padu.registry.models import Family, Person
 from padu.web.management.commands.demo import DEMO_PASSWORD
 
@@ -26,8 +27,19 @@ POPULATION_COMMANDS = {"generate", "import"} <= set(get_commands())
 
 
 def run_demo(*args: str) -> str:
+    """The demo with the region's part of the national tree only (all Indonesia is loaded once,
+    in tests/regions/test_national.py)."""
     out = io.StringIO()
-    call_command("demo", "--no-serve", "--people", "200", *args, stdout=out, stderr=io.StringIO())
+    call_command(
+        "demo",
+        "--no-serve",
+        "--only-region",
+        "--people",
+        "200",
+        *args,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return out.getvalue()
 
 
@@ -93,3 +105,33 @@ def test_demo_rejects_a_negative_population():
 
     with pytest.raises(CommandError):
         run_demo("--people", "-1")
+
+
+@pytest.mark.django_db
+def test_demo_for_a_kabupaten_of_another_province():
+    """Kabupaten Bandung (Jawa Barat): its tree, users over its kecamatan and desa, and a
+    population living there, born in Bandung or nearby, first registered around it."""
+    output = run_demo("--region", "32.04", "--people", "150")
+    users = accounts()
+    assert users["admin"][2] == {"32.04"}
+    assert users["tksk"][2] == {"32.04.05"}  # its first kecamatan, Cileunyi
+    (psm,) = users["psm"][2]
+    assert Region.objects.get(code=psm).parent_id == "32.04.05"
+    assert users["mitra"][3] == "Disdukcapil Kabupaten Bandung"
+    assert users["operator"][3] == "Dinas Sosial Kabupaten Bandung"
+    assert "32.04 Kabupaten Bandung" in output
+    if not POPULATION_COMMANDS:
+        return
+    people = Person.objects.unscoped()
+    assert people.count() == 150
+    assert not people.exclude(region__code__startswith="32.04.").exists()
+    birth_places = set(people.values_list("birth_place", flat=True))
+    assert "Bandung" in birth_places and "Padang" not in birth_places
+    assert people.filter(nik__startswith="3204").count() > 100
+
+
+def test_demo_rejects_a_region_outside_the_national_list():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no province or kab/kota"):
+        run_demo("--region", "13.71.01")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from padu.core.audit import audit_record, export_recorded, snapshot
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.core.scoping import in_scope, require, scope_codes
-from padu.regions.models import Level, Region
+from padu.regions.models import VILLAGE_LEVELS, Level, Region
 from padu.regions.selectors import common_region
 
 from . import selectors
@@ -32,8 +32,8 @@ PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "organisation")
 # Roles whose work is in the field: their scope must be a kecamatan or below.
 FIELD_ROLES = {
     Role.TKSK: (Level.KECAMATAN,),
-    Role.PSM: (Level.KELURAHAN, Level.DESA),
-    Role.KELURAHAN: (Level.KELURAHAN, Level.DESA),
+    Role.PSM: VILLAGE_LEVELS,
+    Role.KELURAHAN: VILLAGE_LEVELS,
 }
 
 

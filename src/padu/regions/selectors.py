@@ -41,7 +41,7 @@ def region_get(*, user, code: str) -> Region:
     whether the code is unknown or outside his area."""
     if not region_visible(user=user, code=code):
         raise Http404
-    region = Region.objects.filter(code=code).first()
+    region = Region.objects.filter(code=code).select_related("decree", "ended_by").first()
     if region is None:
         raise Http404
     return region

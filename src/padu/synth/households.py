@@ -104,7 +104,7 @@ def compose(
     z = P.kec_mu[kec] + TYPE_WELFARE[ftype] + rng.standard_normal(F)
     desil = np.searchsorted(thresholds, z) + 1  # 1..10, also for families not ranked yet
     no_desil = rng.random(F) < NO_DESIL_SHARE
-    ethnic = rng.choice(3, F, p=[0.86, 0.12, 0.02])
+    ethnic = rng.choice(3, F, p=P.family_origins)
     surname = rng.integers(0, 1_000_000, F)
 
     present = np.zeros((F, N_SLOTS), bool)

@@ -22,7 +22,7 @@ from .households import (
     Households,
 )
 from .names import NamePools, StringPool, make_names
-from .places import OTHER_BIRTH_PLACES, Places
+from .places import Places
 
 
 class People:
@@ -35,8 +35,7 @@ class People:
         self.sex_pool = StringPool(sex=("L", "P"))
         self.place_pool = StringPool(
             none=("",),
-            padang=("Padang",),
-            other=OTHER_BIRTH_PLACES,
+            other=places.other_birth_places,
             prefix=tuple(places.prefix_birth_place),
         )
         self.padan_pool = StringPool(padan=("padan",), belum=("belum",), tidak=("tidak_padan",))
@@ -89,9 +88,9 @@ class People:
 
         # Birth place
         pp = self.place_pool
-        local_place = np.where(u[1] < 0.9, pp.offset["padang"], pp.draw(rng, "other", n))
-        if not P.has_coordinates:  # another region: its own town name is unknown here
-            local_place = np.where(u[1] < 0.9, pp.offset["none"], local_place)
+        # Born where the family lives (its kab/kota town), or in a town nearby.
+        home = pp.offset["prefix"] + kec[fam]
+        local_place = np.where(u[1] < 0.9, home, pp.draw(rng, "other", n))
         birth_place = np.where(
             (prefix_idx >= P.n_local_prefixes) & (u[2] < 0.85),
             pp.offset["prefix"] + prefix_idx,

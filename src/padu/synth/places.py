@@ -1,7 +1,8 @@
 """Where the synthetic people live and where their NIK was first registered.
 
-Kelurahan come from the Region table when it is loaded, else from the region CSVs under
-``settings.DATA_DIR / "wilayah"`` (so generation works before ``migrate``).
+Kelurahan come from the Region table when it is loaded, else from the national list
+(`regions.national`), else from the region CSVs under ``settings.DATA_DIR / "wilayah"`` (so
+generation works before ``migrate``).
 """
 
 import csv
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+from .regional import WEST_SUMATRA_ORIGINS, Origins, region_origins
 
 # Kota Padang per kecamatan: rough population (thousands), a welfare shift (in standard deviations
 # of the latent welfare score: negative = poorer) and an approximate centre and radius (degrees).
@@ -244,6 +247,8 @@ class Places:
     n_local_prefixes: int
     outside_weight: np.ndarray  # probabilities over the outside prefixes
     has_coordinates: bool
+    other_birth_places: tuple[str, ...]  # born in the region's kab/kota, or near it
+    family_origins: tuple[float, float, float]  # Minang, elsewhere, Nias (households.py)
 
 
 def _hash01(text: str, salt: str = "") -> float:
@@ -260,7 +265,9 @@ def _villages_from_table(region: str):
         # A savepoint: a missing table (before migrate) must not break a surrounding transaction.
         with transaction.atomic():
             rows = list(
-                Region.objects.filter(level__in=VILLAGE_LEVELS, code__startswith=region)
+                Region.objects.filter(
+                    level__in=VILLAGE_LEVELS, code__startswith=region, ended_by=None
+                )
                 .order_by("code")
                 .values_list("code", "name")
             )
@@ -282,10 +289,26 @@ def _villages_from_csv(region: str):
     return sorted(set(rows))
 
 
+def _villages_from_national(region: str):
+    from padu.regions.models import LEVEL_DEPTH, Level
+    from padu.regions.national import national_rows
+
+    depth = LEVEL_DEPTH[Level.DESA]
+    return [
+        (row["kode"], row["nama"])
+        for row in national_rows(region)
+        if row["kode"].count(".") + 1 == depth
+    ]
+
+
 def load_villages(region: str = "13.71"):
-    """[(kode, nama)] of the kelurahan/desa under ``region``: Region table first, else the CSVs."""
+    """[(kode, nama)] of the kelurahan/desa under ``region``: Region table first, else the
+    national list, else the CSVs."""
     rows = _villages_from_table(region)
     source = "table"
+    if not rows:
+        rows = sorted(_villages_from_national(region))
+        source = "national"
     if not rows:
         rows = _villages_from_csv(region)
         source = "csv"
@@ -332,16 +355,15 @@ def build_places(villages) -> Places:
         kec_streets.append(np.array(STREETS.get(k, ()) + kel_streets, dtype=object))
 
     local = [int(k.replace(".", "")) for k in kec_codes]
+    origins = _padang_origins(kec_codes) if known else region_origins(kec_codes)
     outside, birth, weight = [], [], []
-    for kab, numbers, place, w in OUTSIDE_PREFIXES:
-        for num in numbers:
-            code = int(kab.replace(".", "") + f"{num:02d}")
-            if code in local:
-                continue
-            outside.append(code)
-            birth.append(place)
-            weight.append(w / len(numbers))
-    local_birth = ["Padang" if k.startswith("13.71") else "" for k in kec_codes]
+    for code, place, w in origins.outside:
+        if code in local:
+            continue
+        outside.append(code)
+        birth.append(place)
+        weight.append(w)
+    local_birth = origins.local_birth
     weight_arr = np.array(weight)
     return Places(
         kel_codes=np.array(codes, dtype=object),
@@ -362,4 +384,19 @@ def build_places(villages) -> Places:
         n_local_prefixes=len(local),
         outside_weight=weight_arr / weight_arr.sum(),
         has_coordinates=known,
+        other_birth_places=origins.other_birth_places,
+        family_origins=origins.family_origins,
+    )
+
+
+def _padang_origins(kec_codes: list[str]) -> Origins:
+    outside = []
+    for kab, numbers, place, weight in OUTSIDE_PREFIXES:
+        for num in numbers:
+            outside.append((int(kab.replace(".", "") + f"{num:02d}"), place, weight / len(numbers)))
+    return Origins(
+        local_birth=["Padang" if k.startswith("13.71") else "" for k in kec_codes],
+        outside=outside,
+        other_birth_places=OTHER_BIRTH_PLACES,
+        family_origins=WEST_SUMATRA_ORIGINS,
     )

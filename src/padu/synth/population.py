@@ -34,7 +34,7 @@ class GenerationReport:
     format: str
     seed: int
     region: str
-    region_source: str  # "table" or "csv"
+    region_source: str  # "table", "national" or "csv"
     people: int = 0  # generated people (without injected rows)
     families: int = 0  # generated families (without injected rows)
     rows: int = 0  # data rows in the file
@@ -67,9 +67,10 @@ class GenerationReport:
                 "families": intcomma(self.families),
                 "mean": number_format(self.people / max(self.families, 1), decimal_pos=2),
                 "region": self.region,
-                "source": _("the region table")
-                if self.region_source == "table"
-                else _("the region CSV file"),
+                "source": {
+                    "table": _("the region table"),
+                    "national": _("the national region list"),
+                }.get(self.region_source, _("the region CSV file")),
                 "seed": self.seed,
                 "seconds": number_format(self.seconds, decimal_pos=1),
             },

@@ -46,6 +46,12 @@ NAV = [
         _("Browse kecamatan and kelurahan with their family and people counts."),
     ),
     NavItem(
+        _("Ended region codes"),
+        "regions:ended",
+        Cap.REGISTRY_EDIT,
+        _("Re-code the people whose kelurahan/desa code a newer decree ended."),
+    ),
+    NavItem(
         _("Users"),
         "accounts:user_list",
         Cap.USERS_MANAGE,

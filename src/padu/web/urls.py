@@ -21,6 +21,7 @@ core_urls = (
 regions_urls = (
     [
         path("", regions.region_browse, name="browse"),
+        path("kode-berakhir/", regions.ended_codes, name="ended"),
         path("<str:code>/", regions.region_browse, name="detail"),
     ],
     "regions",

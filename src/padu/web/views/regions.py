@@ -1,9 +1,10 @@
 """The region browser (Wilayah): the region tree from `regions`, families and people counted by
-the registry inside the user's area."""
+the registry inside the user's area; and the people on codes a newer decree ended."""
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -12,9 +13,12 @@ from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.scoping import has_capability, in_scope
 from padu.regions import selectors
-from padu.regions.models import Level, Region
+from padu.regions.models import Decree, Level, Region
 from padu.registry.codes import FamilyStatus, LifeStatus
 from padu.registry.selectors import region_population_counts
+from padu.registry.selectors.recoding import ended_regions_in_use, people_on_ended_regions
+
+PER_PAGE = 50
 
 
 @login_required
@@ -83,3 +87,22 @@ def _lists_of(user, region: Region) -> dict | None:
         + "?"
         + urlencode({**where, "status": LifeStatus.ACTIVE}),
     }
+
+
+@login_required
+@capability_required(Cap.REGISTRY_EDIT)
+@require_GET
+def ended_codes(request):
+    """The region codes a newer decree ended that people of the user's area still carry, and
+    those people, to be re-coded by whoever edits the registry (inside his area only)."""
+    user = request.user
+    page = Paginator(people_on_ended_regions(user=user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/region_ended.html",
+        {
+            "regions": ended_regions_in_use(user=user),
+            "page": page,
+            "decrees": Decree.objects.order_by("-valid_from")[:5],
+        },
+    )

@@ -1,8 +1,10 @@
 """`padu demo`: a working Padu on this machine in one command.
 
-Migrates, loads the region tree, upserts one demo user per role, generates and imports a
-population while the registry is empty, then serves the site on 127.0.0.1 together with a task
-worker (so uploaded imports are processed). Every step is safe to repeat.
+Migrates, loads the national region tree, upserts one demo user per role in the demo's region
+(Kota Padang unless `--region` names another province or kab/kota: `--region 64`,
+`--region 32.04`), generates and imports a population of that region while the registry is
+empty, then serves the site on 127.0.0.1 together with a task worker (so uploaded imports are
+processed). Every step is safe to repeat.
 
 The server is Django's own `runserver --noreload`, supervised beside `db_worker`: the demo runs
 on one laptop for one person, static files come from WhiteNoise, and it needs no extra
@@ -18,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
@@ -31,13 +34,15 @@ from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.errors import DomainError
 from padu.core.processes import check_port_free, run_together
-from padu.regions.models import Region
-from padu.regions.services import regions_load_file
+from padu.core.scoping import subtree_q
+from padu.regions import national
+from padu.regions.management.commands.regions import report_line
+from padu.regions.models import VILLAGE_LEVELS, Level, Region
+from padu.regions.services import regions_load_national
 
 # One password for every demo account; it passes the configured password validators.
 DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
 DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to rehash
-REGION_FILES = ("00_provinsi.csv", "1371_kota_padang.csv")
 DEFAULT_PEOPLE = 20_000
 DEFAULT_SEED = 1371
 
@@ -50,23 +55,42 @@ class DemoAccount:
     organisation: str = ""
 
 
-DEMO_ACCOUNTS = (
-    DemoAccount("admin", Role.ADMIN, "13.71"),
-    DemoAccount("operator", Role.OPERATOR, "13.71"),
-    DemoAccount("pimpinan", Role.PIMPINAN, "13.71"),
-    DemoAccount("tksk", Role.TKSK, "13.71.01"),  # Kecamatan Padang Selatan
-    DemoAccount("psm", Role.PSM, "13.71.01.1001"),  # Kelurahan Belakang Pondok
-    DemoAccount("psm2", Role.PSM, "13.71.04.1001"),  # Kelurahan Air Tawar Timur, Padang Utara
-    DemoAccount("kelurahan", Role.KELURAHAN, "13.71.01.1001"),
-    DemoAccount("mitra", Role.MITRA, None, "Disdukcapil Kota Padang"),
-    DemoAccount("privasi", Role.PRIVACY, "13.71"),
-)
+def demo_accounts(region: Region) -> tuple[DemoAccount, ...]:
+    """One account per role in `region`: the office roles over all of it, the TKSK over its
+    first kecamatan, the PSM and the kelurahan over that kecamatan's first village, a second PSM
+    in the fourth kecamatan (Kota Padang: Padang Selatan, Belakang Pondok, Air Tawar Timur)."""
+    below = Region.objects.filter(code__startswith=f"{region.code}.", ended_by=None)
+    kecamatan = list(below.filter(level=Level.KECAMATAN).values_list("code", flat=True)[:4])
+    if not kecamatan:
+        raise CommandError(
+            _("Region %(code)s has no kecamatan in the loaded tree.") % {"code": region.code}
+        )
+    villages = below.filter(level__in=VILLAGE_LEVELS).order_by("code")
+    first = villages.filter(parent_id=kecamatan[0]).values_list("code", flat=True).first()
+    second = villages.filter(parent_id=kecamatan[-1]).values_list("code", flat=True).first()
+    if first is None or second is None:
+        raise CommandError(
+            _("Region %(code)s has no kelurahan/desa in the loaded tree.") % {"code": region.code}
+        )
+    office = region.code
+    return (
+        DemoAccount("admin", Role.ADMIN, office),
+        DemoAccount("operator", Role.OPERATOR, office),
+        DemoAccount("pimpinan", Role.PIMPINAN, office),
+        DemoAccount("tksk", Role.TKSK, kecamatan[0]),
+        DemoAccount("psm", Role.PSM, first),
+        DemoAccount("psm2", Role.PSM, second),
+        DemoAccount("kelurahan", Role.KELURAHAN, first),
+        DemoAccount("mitra", Role.MITRA, None, f"Disdukcapil {region.name}"),
+        DemoAccount("privasi", Role.PRIVACY, office),
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "Prepare a demo: migrate, load Kota Padang, create one user per role, import a generated "
-        "population, then serve on 127.0.0.1 with a task worker. Safe to run again."
+        "Prepare a demo: migrate, load the national region tree, create one user per role in the "
+        "demo's region (Kota Padang by default), import a generated population, then serve on "
+        "127.0.0.1 with a task worker. Safe to run again."
     )
     requires_system_checks = []  # migrate first; the server runs the checks when it starts
 
@@ -81,6 +105,17 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help="seed of the generated population"
         )
         parser.add_argument(
+            "--region",
+            default=None,
+            help="province or kab/kota of the demo office, e.g. 64 (Kalimantan Timur) or 32.04 "
+            "(Kabupaten Bandung); default PADU_ROOT_REGION (13.71, Kota Padang)",
+        )
+        parser.add_argument(
+            "--only-region",
+            action="store_true",
+            help="load only that region's part of the national tree (quicker), not all Indonesia",
+        )
+        parser.add_argument(
             "--no-serve", dest="serve", action="store_false", help="prepare everything, then exit"
         )
         parser.add_argument(
@@ -90,17 +125,39 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="port to serve on (default 8000)"
         )
 
-    def handle(self, *args, people, seed, serve, host, port, **options):
+    def handle(self, *args, people, seed, serve, host, port, region, only_region, **options):
         started = time.monotonic()
         if people < 0:
             raise CommandError(_("--people cannot be negative."))
+        region = (region or settings.PADU_ROOT_REGION).strip()
+        if region.count(".") > 1 or region not in national.national_codes():
+            raise CommandError(
+                _(
+                    "--region: %(code)s is no province or kab/kota of the national list "
+                    "(%(decree)s), e.g. 64 or 32.04."
+                )
+                % {"code": region, "decree": national.DECREE}
+            )
         if serve:
             check_port_free(host, port)
         self._step(_("Migrating the database (%(vendor)s)…") % {"vendor": connection.vendor})
         call_command("migrate", interactive=False, verbosity=0)
-        self._load_regions()
-        accounts = self._upsert_accounts()
-        self._load_population(people=people, seed=seed)
+        self._load_regions(within=region if only_region else "")
+        office = Region.objects.get(code=region)
+        # The office of the demo: its area and name, for the served site as a deployment sets them.
+        office_env = {}
+        if region != settings.PADU_ROOT_REGION:
+            office_env = {
+                "PADU_ROOT_REGION": region,
+                "PADU_OFFICE_NAME": f"Dinas Sosial {office.name}",
+            }
+        accounts = self._upsert_accounts(
+            demo_accounts(office), office_env.get("PADU_OFFICE_NAME", settings.PADU_OFFICE_NAME)
+        )
+        # A system import covers PADU_ROOT_REGION; another region's, the demo operator's area.
+        self._load_population(
+            people=people, seed=seed, region=region, user="operator" if office_env else None
+        )
         self._collect_static()
         self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
@@ -108,42 +165,42 @@ class Command(BaseCommand):
             % {"seconds": number_format(time.monotonic() - started, decimal_pos=1)}
         )
         if serve:
-            self._serve(host, port)
+            self._serve(host, port, office_env)
 
     # --- steps -------------------------------------------------------------------------------
 
     def _step(self, message: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(message))
 
-    def _load_regions(self) -> None:
+    def _load_regions(self, *, within: str) -> None:
+        """The national list, all Indonesia (or the part `within`); skipped when every code of it
+        is loaded already."""
         self._step(_("Loading the region tree…"))
-        for name in REGION_FILES:
-            path = Path(settings.DATA_DIR) / "wilayah" / name
-            try:
-                report = regions_load_file(actor=None, path=path)
-            except (OSError, DomainError) as exc:
-                raise CommandError(f"{path}: {exc}") from exc
-            if not report.ok:
-                line, message = report.errors[0]
-                raise CommandError(f"{path}:{line}: {message}")
+        wanted = national.national_size(within)
+        loaded = Region.objects.filter(decree__number=national.DECREE)
+        if within:
+            loaded = loaded.filter(subtree_q("code", [within]))
+        if loaded.count() >= wanted:
             self.stdout.write(
-                "  "
-                + _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-                % {
-                    "file": name,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                }
+                "  " + _("%(count)s regions loaded already") % {"count": intcomma(wanted)}
             )
+            return
+        try:
+            report = regions_load_national(actor=None, within=within)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        if not report.ok:
+            line, message = report.errors[0]
+            raise CommandError(f"{national.DECREE}:{line}: {message}")
+        self.stdout.write("  " + report_line(national.DECREE, report))
 
-    def _upsert_accounts(self) -> list[tuple[DemoAccount, User]]:
+    def _upsert_accounts(
+        self, demo: tuple[DemoAccount, ...], office_name: str
+    ) -> list[tuple[DemoAccount, User]]:
         """Create or restore each demo account: role, area, password, active, not locked out."""
         self._step(_("Creating the demo users…"))
         missing = [
-            a.region
-            for a in DEMO_ACCOUNTS
-            if a.region and not Region.objects.filter(code=a.region).exists()
+            a.region for a in demo if a.region and not Region.objects.filter(code=a.region).exists()
         ]
         if missing:
             raise CommandError(
@@ -155,13 +212,13 @@ class Command(BaseCommand):
         password_hash = make_password(DEMO_PASSWORD, salt=DEMO_SALT)
         out, changed = [], []
         with transaction.atomic():
-            for index, account in enumerate(DEMO_ACCOUNTS):
+            for index, account in enumerate(demo):
                 faker.seed_instance(DEFAULT_SEED + index)  # the same names on every run
                 fields = {
                     "role": account.role,
                     "first_name": faker.first_name(),
                     "last_name": faker.last_name(),
-                    "organisation": account.organisation or settings.PADU_OFFICE_NAME,
+                    "organisation": account.organisation or office_name,
                     "is_active": True,
                 }
                 user = User.objects.select_for_update().filter(username=account.username).first()
@@ -206,7 +263,7 @@ class Command(BaseCommand):
                     source="padu demo",
                     only_changes=False,
                 )
-        self._unlock([a.username for a in DEMO_ACCOUNTS])
+        self._unlock([a.username for a in demo])
         self.stdout.write("  " + _("%(count)d users created or updated") % {"count": len(changed)})
         return out
 
@@ -217,7 +274,7 @@ class Command(BaseCommand):
         for username in usernames:
             reset(username=username)
 
-    def _load_population(self, *, people: int, seed: int) -> None:
+    def _load_population(self, *, people: int, seed: int, region: str, user: str | None) -> None:
         from padu.registry.models import Person
 
         if people == 0:
@@ -240,7 +297,8 @@ class Command(BaseCommand):
                 )
             )
             return
-        path = Path(settings.VAR_DIR) / "demo" / f"population-{people}-seed{seed}.csv"
+        name = f"population-{people}-seed{seed}-{region.replace('.', '')}.csv"
+        path = Path(settings.VAR_DIR) / "demo" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         self._step(_("Generating %(count)s people…") % {"count": f"{people:,}".replace(",", ".")})
         call_command(
@@ -252,12 +310,19 @@ class Command(BaseCommand):
             str(path),
             "--seed",
             str(seed),
+            "--region",
+            region,
             stdout=self.stdout._out,
             stderr=self.stderr._out,
         )
         self._step(_("Importing them into the registry…"))
         call_command(
-            "import", "registry", str(path), stdout=self.stdout._out, stderr=self.stderr._out
+            "import",
+            "registry",
+            str(path),
+            *(["--user", user] if user else []),
+            stdout=self.stdout._out,
+            stderr=self.stderr._out,
         )
 
     def _collect_static(self) -> None:
@@ -318,9 +383,9 @@ class Command(BaseCommand):
 
     # --- serving -----------------------------------------------------------------------------
 
-    def _serve(self, host: str, port: int) -> None:
+    def _serve(self, host: str, port: int, office: dict[str, str]) -> None:
         """Run the web server and the task worker as children; when one stops, stop both."""
-        env = {**os.environ, "PADU_DEMO": "1", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **office, "PADU_DEMO": "1", "PYTHONUNBUFFERED": "1"}
         padu = [sys.executable, "-m", "padu"]
         self.stdout.write(
             _("Serving on http://%(host)s:%(port)d/ with a task worker; Ctrl+C stops both.")
