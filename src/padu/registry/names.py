@@ -37,6 +37,12 @@ The steps, in order (each is a plain string or list operation, so both implement
 
 Folds make different names meet now and then (Panji and Panyi both give "panyi"); that is the
 price of recall, and a search ranks by similarity anyway.
+
+Some letters are written both ways in one name and cannot be folded in the key without merging
+names that differ (`LETTER_VARIANTS`): the old j for y (Jusuf/Yusuf, Jahja/Yahya), j for z in
+Minang and Malay speech (Afrijal/Afrizal, Rijal/Rizal), f for v (Nofrianti/Novrianti, Erfan/Ervan)
+and p for f (Yusup/Yusuf, Arip/Arif). The name search looks for those spellings of the query too
+(`spelling_variants`), a little behind the spelling typed.
 """
 
 from __future__ import annotations
@@ -297,6 +303,29 @@ def name_key_expr(expr: pl.Expr) -> pl.Expr:
 def search_terms(query: str | None) -> list[str]:
     """The distinct words of a query's search key, in order: what a name search looks for."""
     return list(dict.fromkeys(name_key(query).split()))
+
+
+# A letter of a search key → the letters the same name is also written with. One word at a time,
+# one letter swapped throughout the word, so that each variant is one plausible spelling.
+LETTER_VARIANTS: dict[str, str] = {"j": "yz", "y": "j", "z": "j", "f": "vp", "v": "f", "p": "f"}
+MAX_VARIANTS = 6
+
+
+def spelling_variants(terms: list[str]) -> list[str]:
+    """Other spellings of a query's search key (its `search_terms`) to look for beside it:
+    ["jusuf"] → ["yusuf", "zusuf", "jusuv", "jusup"]. At most `MAX_VARIANTS`, those of the
+    longest words first (a short word's variants are the least telling)."""
+    found: list[str] = []
+    order = sorted(range(len(terms)), key=lambda i: (-len(terms[i]), i))
+    for i in order:
+        word = terms[i]
+        for letter in dict.fromkeys(word):
+            for other in LETTER_VARIANTS.get(letter, ""):
+                variant = _DOUBLED_PY.sub(r"\1", word.replace(letter, other))
+                spelled = " ".join([*terms[:i], variant, *terms[i + 1 :]])
+                if spelled not in found and variant != word:
+                    found.append(spelled)
+    return found[:MAX_VARIANTS]
 
 
 def register_name_keys(keys) -> None:

@@ -1,10 +1,12 @@
-"""Name search: the spelling-normalised search keys (registry.names), by trigram on PostgreSQL
-through the distinct keys (models.NameKey), by prefix elsewhere."""
+"""Name search: the spelling-normalised search keys (registry.names), by trigram similarity through
+the distinct keys (models.NameKey): pg_trgm on PostgreSQL, registry.trigrams elsewhere."""
 
+import datetime
 import re
 import weakref
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
@@ -14,9 +16,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Greatest, Length
 
-from ..names import search_terms
+from padu.core.scoping import scope_codes
+from padu.regions.selectors import kecamatan_choices, village_choices
+
+from .. import trigrams
+from ..disclosure import sees_numbers
+from ..names import search_terms, spelling_variants
+from ..search_box import Search, parse_search
 
 NUMBER_LENGTH = 16
 _NUMBER_PUNCTUATION = re.compile(r"[\s.\-]")
@@ -30,30 +38,79 @@ def clean_number(query: str | None) -> str | None:
     return None
 
 
+# --- What the search box holds beside a name (registry.search_box) ------------------------------
+
+PLACES_SECONDS = 300
+
+
+def search_places(user) -> list[tuple[str, str]]:
+    """(code, name) of the kecamatan and kelurahan a user may name in the search box: those of
+    his area. Cached for five minutes per area (the region tree changes only with a new decree)."""
+    key = "padu:registry:search-places:" + ",".join(scope_codes(user))
+    found = cache.get(key)
+    if found is None:
+        found = [
+            *kecamatan_choices(user=user).values_list("code", "name"),
+            *village_choices(user=user).values_list("code", "name"),
+        ]
+        cache.set(key, found, PLACES_SECONDS)
+    return found
+
+
+def read_search(user, text: str) -> Search:
+    """The search box's text as `user` may search (raises search_box.SearchError)."""
+    return parse_search(text, places=search_places(user), birth=sees_numbers(user))
+
+
+def search_q(search: Search, *, person: str, family: str) -> Q:
+    """What the search box holds beside the name, as a condition: `person` is the way from the
+    queried model to the person found by name, `family` to his family."""
+    q = Q()
+    if search.birth_date is not None:
+        q &= Q(**{f"{person}birth_date": search.birth_date})
+    if search.birth_year is not None:
+        q &= Q(
+            **{
+                f"{person}birth_date__gte": datetime.date(search.birth_year, 1, 1),
+                f"{person}birth_date__lte": datetime.date(search.birth_year, 12, 31),
+            }
+        )
+    if search.places:
+        within = Q()
+        for code in search.places:
+            within |= Q(**{f"{family}region_id": code})
+            within |= Q(**{f"{family}region_id__startswith": f"{code}."})
+        q &= within
+    if search.rt is not None:
+        q &= Q(**{f"{family}rt": search.rt})
+    if search.rw is not None:
+        q &= Q(**{f"{family}rw": search.rw})
+    return q
+
+
 # --- Name search ------------------------------------------------------------------------------
-# PostgreSQL: pg_trgm, in two steps. First the search keys like the query are found among the
-# distinct keys (NameKey, its GIN index name_key_trgm), each scored once; then their people, by key
-# (person_name_key_idx), ranked by their key's score. A query of several words is compared with the
-# whole name (similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two,
-# or its words in another order, is found. A one-word query is partial by nature, so it is compared
-# with each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6):
-# "yusup" finds Muhammad Yusuf Hidayat; whole-word matches first, then shorter names. At most
-# PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most alike first (a query that broad has
-# more matches than anyone reads).
-# SQLite: every word of the normalised query must begin a word of `name_key` (LIKE 'word%' or
-# '% word%'), so "yus" finds Yusuf. Spelling variants that normalisation folds (Muhammad/M.,
-# Nurul/Nur, apostrophes, doubled letters, old spelling) are found; a typo that normalisation
-# cannot fold (Yusuf/Yusup) is not, and results are in name order, not ranked.
+# In two steps, on every database. First the search keys like the query are found among the
+# distinct keys (NameKey), each scored once; then their people, by key (person_name_key_idx),
+# ranked by their key's score. A query of several words is compared with the whole name
+# (similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two, or its
+# words in another order, is found. A one-word query is partial by nature, so it is compared with
+# each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6): "yusup"
+# finds Muhammad Yusuf Hidayat, "yus" finds Yusuf; whole-word matches first, then shorter names.
+# The other spellings of the query's letters (names.spelling_variants: Jusuf for Yusuf, Afrijal
+# for Afrizal) are looked for as well, scored VARIANT_WEIGHT times their similarity, so that the
+# spelling typed comes first. At most PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most
+# alike first (a query that broad has more matches than anyone reads).
+# PostgreSQL scores the keys with pg_trgm (the GIN index name_key_trgm finds them); elsewhere
+# (SQLite) the database keeps the keys that share enough trigrams with the query (a substring test
+# per trigram) and registry.trigrams scores them in Python, as pg_trgm would.
+
+VARIANT_WEIGHT = 0.9
 
 _thresholds_applied: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
-def uses_trigram(qs: QuerySet) -> bool:
-    return connections[qs.db].vendor == "postgresql"
-
-
 def name_search_thresholds() -> tuple[float, float]:
-    """(similarity, word similarity) cut-offs of the PostgreSQL name search."""
+    """(similarity, word similarity) cut-offs of the name search."""
     return (
         float(getattr(settings, "PADU_NAME_SEARCH_THRESHOLD", 0.5)),
         float(getattr(settings, "PADU_NAME_SEARCH_WORD_THRESHOLD", 0.6)),
@@ -61,24 +118,20 @@ def name_search_thresholds() -> tuple[float, float]:
 
 
 def name_search(qs: QuerySet, query: str) -> QuerySet:
+    """`qs` (people) narrowed to the names like `query`, each with its `relevance`."""
     terms = search_terms(query)
     if not terms:
         return qs.none()
-    if not uses_trigram(qs):
-        q = Q()
-        for term in terms:
-            q &= Q(name_key__startswith=term) | Q(name_key__contains=f" {term}")
-        return qs.filter(q)
     condition, score = name_condition(terms, qs.db)
     return qs.filter(condition).annotate(relevance=score)
 
 
 def name_condition(terms: list[str], alias: str, person: str = ""):
-    """PostgreSQL: the condition that finds people by name, and how well each one matches.
+    """The condition that finds people by name, and how well each one matches.
     `person` is the way from the queried model to the person ("" for people, "members__")."""
     field = f"{person}name_key"
     groups: dict[float, list[str]] = {}
-    for key, score in _matching_keys(terms, alias):
+    for key, score in matching_keys(terms, alias):
         groups.setdefault(round(score, 6), []).append(key)
     if not groups:
         return Q(pk__in=[]), Value(0.0)
@@ -98,30 +151,71 @@ def name_condition(terms: list[str], alias: str, person: str = ""):
     return Q(**{f"{field}__in": found}), score
 
 
-def _matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
+def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
     """(key, score) of the distinct search keys like the query, the most alike first."""
+    query = " ".join(terms)
+    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in spelling_variants(terms))]
+    similarity, word_similarity = name_search_thresholds()
+    threshold = word_similarity if len(terms) == 1 else similarity
+    if connections[alias].vendor == "postgresql":
+        found = _postgres_keys(wanted, alias, threshold, whole=len(terms) > 1)
+    else:
+        found = _scored_keys(wanted, alias, threshold, whole=len(terms) > 1)
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
+
+
+def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
     from ..models import NameKey
 
-    query = " ".join(terms)
-    similarity, word_similarity = name_search_thresholds()
     _apply_thresholds(connections[alias])
-    keys = NameKey.objects.using(alias)
     # The operator lets the GIN index find candidates at the session's pg_trgm threshold; the
     # explicit comparison holds the setting wherever that threshold was lost.
-    if len(terms) == 1:
-        keys = keys.filter(key__trigram_word_similar=query).annotate(
-            score=TrigramWordSimilarity(query, "key")
-        )
-        keys = keys.filter(score__gte=word_similarity)
-    else:
-        keys = keys.filter(key__trigram_similar=query).annotate(
-            score=TrigramSimilarity("key", query)
-        )
-        keys = keys.filter(score__gte=similarity)
+    lookup = "key__trigram_similar" if whole else "key__trigram_word_similar"
+    condition = Q()
+    scores = []
+    for text, weight in wanted:
+        condition |= Q(**{lookup: text})
+        similar = TrigramSimilarity("key", text) if whole else TrigramWordSimilarity(text, "key")
+        scores.append(similar if weight == 1.0 else similar * weight)
+    score = Greatest(*scores) if len(scores) > 1 else scores[0]
+    keys = NameKey.objects.using(alias).filter(condition).annotate(score=score)
+    keys = keys.filter(score__gte=threshold).order_by("-score", "key")
     limit = int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))
-    return list(keys.order_by("-score", "key").values_list("key", "score")[:limit])
+    return list(keys.values_list("key", "score")[:limit])
+
+
+def _scored_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
+    """Without pg_trgm: the keys sharing enough trigrams with a spelling (a trigram is a substring
+    of the key padded with spaces: "  y" is " y", " yu" is " yu"), scored in Python."""
+    from ..models import NameKey
+
+    branches, params = [], []
+    for text, weight in wanted:
+        patterns = sorted(trigrams.substring(t) for t in trigrams.trigrams(text))
+        tests = " + ".join(["(instr(' ' || key || ' ', %s) > 0)"] * len(patterns))
+        branches.append(f"({tests}) >= %s")
+        params += [*patterns, trigrams.least_shared(text, threshold / weight)]
+    table = connections[alias].ops.quote_name(NameKey._meta.db_table)
+    with connections[alias].cursor() as cursor:
+        # Only placeholders and the quoted table name are spliced in; the values are parameters.
+        sql = f"SELECT key FROM {table} WHERE {' OR '.join(branches)}"  # noqa: S608
+        cursor.execute(sql, params)
+        keys = [row[0] for row in cursor.fetchall()]
+    sets = [(trigrams.trigrams(text), weight) for text, weight in wanted]
+    found = []
+    for key in keys:
+        if whole:
+            mine = trigrams.trigrams(key)
+            score = max(w * trigrams.set_similarity(q, mine) for q, w in sets)
+        else:
+            ordered = trigrams.ordered_trigrams(key)
+            score = max(w * trigrams.extent_similarity(q, ordered) for q, w in sets)
+        if score >= threshold - 1e-9:
+            found.append((key, score))
+    return found
 
 
 def _apply_thresholds(connection) -> None:
