@@ -43,6 +43,12 @@ names that differ (`LETTER_VARIANTS`): the old j for y (Jusuf/Yusuf, Jahja/Yahya
 Minang and Malay speech (Afrijal/Afrizal, Rijal/Rizal), f for v (Nofrianti/Novrianti, Erfan/Ervan)
 and p for f (Yusup/Yusuf, Arip/Arif). The name search looks for those spellings of the query too
 (`spelling_variants`), a little behind the spelling typed.
+
+A one-word query with a typo ("Junaudi", "Emel") shares too few trigrams with the name (Junaidi,
+Emil) to be found by similarity: the search also looks for the words with the same consonants in
+the same order (`consonant_pattern`: vowels are where most slips and regional spellings fall),
+and keeps those one edit away (two for a longer word; trigrams.edit_distance). A slip in a
+consonant of a one-word query ("Fari" for Fahri) is not found.
 """
 
 from __future__ import annotations
@@ -326,6 +332,27 @@ def spelling_variants(terms: list[str]) -> list[str]:
                 if spelled not in found and variant != word:
                     found.append(spelled)
     return found[:MAX_VARIANTS]
+
+
+VOWELS = "aiueo"
+SOUND_MIN_CONSONANTS = 2
+SOUND_MIN_LETTERS = 4
+
+
+def consonants(word: str) -> str:
+    return "".join(c for c in word if c not in VOWELS)
+
+
+def consonant_pattern(word: str) -> str | None:
+    """A regular expression for a search key holding a word with the consonants of `word` in
+    the same order and any vowels around them ("junaudi" → j, n, d: junaidi); None for a word
+    too short to tell names apart that way. (A pattern for every word one edit away is far
+    slower on PostgreSQL: 0.5 s over 76,000 keys, against 10 ms for this one.)"""
+    skeleton = consonants(word)
+    if len(word) < SOUND_MIN_LETTERS or len(skeleton) < SOUND_MIN_CONSONANTS:
+        return None
+    vowels = f"[{VOWELS}]*"
+    return "(^| )" + vowels + vowels.join(skeleton) + vowels + "( |$)"
 
 
 def register_name_keys(keys) -> None:

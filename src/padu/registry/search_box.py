@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from padu.core.errors import DomainError
 
 RT_RW = re.compile(r"\brt\s*/\s*rw\s*[.:]?\s*(\d{1,3})\s*/\s*(\d{1,3})(?![\d/])")
-RT = re.compile(r"\brt\s*[.:]?\s*(\d{1,3})(?![\d/])")
-RW = re.compile(r"\brw\s*[.:]?\s*(\d{1,3})(?![\d/])")
+RT = re.compile(r"\brt\s*[.:]?\s*(\d{1,3})(?!\d)")
+RW = re.compile(r"\brw\s*[.:]?\s*(\d{1,3})(?!\d)")
 DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d/.-])")
 PAIR = re.compile(r"(?<![\d/])(\d{1,3})\s*/\s*(\d{1,3})(?![\d/])")
 YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -92,9 +92,9 @@ def parse_search(
         )
     if not birth and ("birth_year" in found or "birth_date" in found):
         raise SearchError(_("Your role may not search by date of birth."))
-    words = _without_place(rest.split(), places, found)
-    name = " ".join(words)
-    if not any(c.isalpha() for c in name):
+    words = [w for w in rest.split() if any(c.isalpha() for c in w)]
+    name = " ".join(_without_place(words, places, found))
+    if not name:
         raise SearchError(_("Write a name beside the year, date of birth, place or RT/RW."))
     return Search(name=name, **found)
 

@@ -84,3 +84,19 @@ def least_shared(text: str, threshold: float) -> int:
     or `word_similarity` with it: both divide the shared trigrams by at least as many as `text`
     has."""
     return math.ceil(threshold * len(trigrams(text)) - 1e-9)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """The fewest letters inserted, deleted, replaced or swapped with the next one to turn `a`
+    into `b` (optimal string alignment distance): "huamira" → "humaira" is 1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -23,7 +23,7 @@ from padu.regions.selectors import kecamatan_choices, village_choices
 
 from .. import trigrams
 from ..disclosure import sees_numbers
-from ..names import search_terms, spelling_variants
+from ..names import consonant_pattern, consonants, search_terms, spelling_variants
 from ..search_box import Search, parse_search
 
 NUMBER_LENGTH = 16
@@ -64,7 +64,8 @@ def read_search(user, text: str) -> Search:
 
 def search_q(search: Search, *, person: str, family: str) -> Q:
     """What the search box holds beside the name, as a condition: `person` is the way from the
-    queried model to the person found by name, `family` to his family."""
+    queried model to the person found by name, `family` to his family (a place is the queried
+    row's own region: a person's is his family's)."""
     q = Q()
     if search.birth_date is not None:
         q &= Q(**{f"{person}birth_date": search.birth_date})
@@ -78,8 +79,7 @@ def search_q(search: Search, *, person: str, family: str) -> Q:
     if search.places:
         within = Q()
         for code in search.places:
-            within |= Q(**{f"{family}region_id": code})
-            within |= Q(**{f"{family}region_id__startswith": f"{code}."})
+            within |= Q(region_id=code) | Q(region__code__startswith=f"{code}.")
         q &= within
     if search.rt is not None:
         q &= Q(**{f"{family}rt": search.rt})
@@ -105,6 +105,10 @@ def search_q(search: Search, *, person: str, family: str) -> Q:
 # per trigram) and registry.trigrams scores them in Python, as pg_trgm would.
 
 VARIANT_WEIGHT = 0.9
+# A one-word query's sound-alike words (names.consonant_pattern): at most 1 edit away for words
+# up to SOUND_SHORT_WORD letters, 2 for longer ones; scored threshold + up to SOUND_SCORE.
+SOUND_SHORT_WORD = 6
+SOUND_SCORE = 0.1
 
 _thresholds_applied: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
@@ -161,8 +165,34 @@ def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
         found = _postgres_keys(wanted, alias, threshold, whole=len(terms) > 1)
     else:
         found = _scored_keys(wanted, alias, threshold, whole=len(terms) > 1)
+    if len(terms) == 1:
+        found = _with_sound_alike(found, terms[0], alias, threshold)
     found.sort(key=lambda item: (-item[1], item[0]))
     return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
+
+
+def _with_sound_alike(found: list, word: str, alias: str, threshold: float) -> list:
+    """`found` and the keys with a word of the same consonants (names.consonant_pattern) at most
+    SOUND_EDITS edits from `word`, scored just above the threshold: the closer, the higher."""
+    from ..models import NameKey
+
+    pattern = consonant_pattern(word)
+    if pattern is None:
+        return found
+    allowed = 1 if len(word) <= SOUND_SHORT_WORD else 2
+    scores = dict(found)
+    skeleton = consonants(word)
+    for key in (
+        NameKey.objects.using(alias).filter(key__regex=pattern).values_list("key", flat=True)
+    ):
+        distance = min(
+            (trigrams.edit_distance(word, w) for w in key.split() if consonants(w) == skeleton),
+            default=allowed + 1,
+        )
+        if distance <= allowed:
+            score = threshold + SOUND_SCORE * (1 - distance / len(word))
+            scores[key] = max(scores.get(key, 0.0), score)
+    return list(scores.items())
 
 
 def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
