@@ -412,14 +412,14 @@ def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
     misspelt = {r[4]: t for t, r in typos}
     shown = 25
 
-    def ceiling(narrow) -> int:
+    def crowded(narrow) -> int:
         return sum(
-            Person.objects.unscoped().filter(name_key=name_key(r[1]), **narrow(r)).count() <= shown
+            Person.objects.unscoped().filter(name_key=name_key(r[1]), **narrow(r)).count() > shown
             for r in rows
         )
 
     alone = hits[0]
-    print(f"{'':48} at most {ceiling(lambda r: {})} could be (name key shared by ≤ {shown})")
+    print(f"{'':48} {crowded(lambda r: {})} of them share the name key with more than {shown - 1}")
     for label, (typed, narrow) in BESIDE.items():
         hits[0] = 0
         beside = urls(people_url, rows, lambda r, typed=typed: misspelt[r[4]] + typed(r))
@@ -427,7 +427,8 @@ def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
         share = 100 * hits[0] / len(beside)
         print(
             f"{'':48} on page 1 for {hits[0]}/{len(beside)} ({share:.0f} %; name alone "
-            f"{alone}); at most {ceiling(narrow)} could be (target ≥ 95 %)"
+            f"{alone}; target ≥ 95 %); {crowded(narrow)} share name key and {label} with more "
+            f"than {shown - 1}"
         )
 
 

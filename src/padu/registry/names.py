@@ -24,8 +24,8 @@ The steps, in order (each is a plain string or list operation, so both implement
 6. **Spelling folds** (`FOLDS`, one simultaneous pass of literal replacements):
    - the spelling reforms: oe→u (Soewandi 1947: Soekarno → sukarno), dj→j, tj→c, sj→sy, nj→ny,
      ch→kh (EYD 1972), followed where the next rule applies (ch→kh→h, sj→sy→s). The old j
-     (= modern y, Jusuf/Yusuf) is *not* folded: it cannot be told from a modern j; trigram
-     similarity still brings Jusuf and Yusuf together;
+     (= modern y, Jusuf/Yusuf) is *not* folded: it cannot be told from a modern j; the search
+     looks for the other spelling too (below);
    - Arabic loan transliterations that Indonesians write both ways: kh→h (Khairul/Hairul,
      Achmad/Akhmad/Ahmad), sy→s and sh→s (Syamsul/Samsul), dh→d (Ramadhan/Ramadan), th→t
      (Fathimah/Fatimah), dz→z, gh→g, ph→f, q→k (Taufiq/Taufik);

@@ -157,34 +157,39 @@ def name_condition(terms: list[str], alias: str, person: str = ""):
 
 def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
     """(key, score) of the distinct search keys like the query, the most alike first."""
+    from ..models import NameKey
+
     query = " ".join(terms)
     wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in spelling_variants(terms))]
     similarity, word_similarity = name_search_thresholds()
     threshold = word_similarity if len(terms) == 1 else similarity
+    sound = terms[0] if len(terms) == 1 else None
     if connections[alias].vendor == "postgresql":
-        found = _postgres_keys(wanted, alias, threshold, whole=len(terms) > 1)
+        found = _postgres_keys(wanted, alias, threshold, whole=sound is None)
+        if sound:
+            pattern = consonant_pattern(sound)
+            keys = NameKey.objects.using(alias).filter(key__regex=pattern) if pattern else []
+            found = _with_sound_alike(found, sound, keys, threshold)
     else:
-        found = _scored_keys(wanted, alias, threshold, whole=len(terms) > 1)
-    if len(terms) == 1:
-        found = _with_sound_alike(found, terms[0], alias, threshold)
+        keys = list(NameKey.objects.using(alias).values_list("key", flat=True))
+        found = _scored_keys(wanted, keys, threshold, whole=sound is None)
+        if sound and (pattern := consonant_pattern(sound)):
+            alike = re.compile(pattern)
+            found = _with_sound_alike(found, sound, filter(alike.search, keys), threshold)
     found.sort(key=lambda item: (-item[1], item[0]))
     return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
 
 
-def _with_sound_alike(found: list, word: str, alias: str, threshold: float) -> list:
-    """`found` and the keys with a word of the same consonants (names.consonant_pattern) at most
-    SOUND_EDITS edits from `word`, scored just above the threshold: the closer, the higher."""
-    from ..models import NameKey
-
-    pattern = consonant_pattern(word)
-    if pattern is None:
-        return found
+def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
+    """`found` and those of `keys` (holding a word of the consonants of `word`:
+    names.consonant_pattern) with such a word a few edits from `word`, scored just above the
+    threshold: the closer, the higher."""
+    if isinstance(keys, QuerySet):
+        keys = keys.values_list("key", flat=True)
     allowed = 1 if len(word) <= SOUND_SHORT_WORD else 2
     scores = dict(found)
     skeleton = consonants(word)
-    for key in (
-        NameKey.objects.using(alias).filter(key__regex=pattern).values_list("key", flat=True)
-    ):
+    for key in keys:
         distance = min(
             (trigrams.edit_distance(word, w) for w in key.split() if consonants(w) == skeleton),
             default=allowed + 1,
@@ -217,32 +222,34 @@ def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list
     return list(keys.values_list("key", "score")[:limit])
 
 
-def _scored_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
-    """Without pg_trgm: the keys sharing enough trigrams with a spelling (a trigram is a substring
-    of the key padded with spaces: "  y" is " y", " yu" is " yu"), scored in Python."""
-    from ..models import NameKey
-
-    branches, params = [], []
+def _scored_keys(wanted, keys: list[str], threshold: float, *, whole: bool) -> list:
+    """Without pg_trgm: every key is read (a city's demo has a few thousand), those sharing
+    enough trigrams with a spelling are kept (a trigram is a substring of the key padded with a
+    space on each side: "  y" is " y"; trigrams.least_shared), and scored. Testing substrings in
+    Python costs a seventh of the same test in SQL (SQLite's instr, 7,680 keys)."""
+    spellings = []
+    every: set[str] = set()
     for text, weight in wanted:
-        patterns = sorted(trigrams.substring(t) for t in trigrams.trigrams(text))
-        tests = " + ".join(["(instr(' ' || key || ' ', %s) > 0)"] * len(patterns))
-        branches.append(f"({tests}) >= %s")
-        params += [*patterns, trigrams.least_shared(text, threshold / weight)]
-    table = connections[alias].ops.quote_name(NameKey._meta.db_table)
-    with connections[alias].cursor() as cursor:
-        # Only placeholders and the quoted table name are spliced in; the values are parameters.
-        sql = f"SELECT key FROM {table} WHERE {' OR '.join(branches)}"  # noqa: S608
-        cursor.execute(sql, params)
-        keys = [row[0] for row in cursor.fetchall()]
-    sets = [(trigrams.trigrams(text), weight) for text, weight in wanted]
+        patterns = {trigrams.substring(t) for t in trigrams.trigrams(text)}
+        need = trigrams.least_shared(text, threshold / weight)
+        spellings.append((trigrams.trigrams(text), weight, patterns, need))
+        every |= patterns
+    tests = sorted(every)
     found = []
     for key in keys:
+        padded = f" {key} "
+        present = {p for p in tests if p in padded}
+        for _q, _w, patterns, need in spellings:
+            if len(present & patterns) >= need:
+                break
+        else:
+            continue
         if whole:
             mine = trigrams.trigrams(key)
-            score = max(w * trigrams.set_similarity(q, mine) for q, w in sets)
+            score = max(w * trigrams.set_similarity(q, mine) for q, w, _p, _n in spellings)
         else:
             ordered = trigrams.ordered_trigrams(key)
-            score = max(w * trigrams.extent_similarity(q, ordered) for q, w in sets)
+            score = max(w * trigrams.extent_similarity(q, ordered) for q, w, _p, _n in spellings)
         if score >= threshold - 1e-9:
             found.append((key, score))
     return found
