@@ -41,8 +41,9 @@ price of recall, and a search ranks by similarity anyway.
 Some letters are written both ways in one name and cannot be folded in the key without merging
 names that differ (`LETTER_VARIANTS`): the old j for y (Jusuf/Yusuf, Jahja/Yahya), j for z in
 Minang and Malay speech (Afrijal/Afrizal, Rijal/Rizal), f for v (Nofrianti/Novrianti, Erfan/Ervan)
-and p for f (Yusup/Yusuf, Arip/Arif). The name search looks for those spellings of the query too
-(`spelling_variants`), a little behind the spelling typed.
+and p for f (Yusup/Yusuf, Arip/Arif). The name search looks for those spellings of a one-word
+query too (`spelling_variants`), a little behind the spelling typed; a whole name with one such
+letter is like enough to the name as it is.
 
 A one-word query with a typo ("Junaudi", "Emel") shares too few trigrams with the name (Junaidi,
 Emil) to be found by similarity: the search also looks for the words with the same consonants in

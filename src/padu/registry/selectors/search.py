@@ -96,9 +96,10 @@ def search_q(search: Search, *, person: str, family: str) -> Q:
 # words in another order, is found. A one-word query is partial by nature, so it is compared with
 # each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6): "yusup"
 # finds Muhammad Yusuf Hidayat, "yus" finds Yusuf; whole-word matches first, then shorter names.
-# The other spellings of the query's letters (names.spelling_variants: Jusuf for Yusuf, Afrijal
-# for Afrizal) are looked for as well, scored VARIANT_WEIGHT times their similarity, so that the
-# spelling typed comes first. At most PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most
+# For a one-word query, the other spellings of its letters (names.spelling_variants: Jusuf for
+# Yusuf, Afrijal for Afrizal) are looked for as well, scored VARIANT_WEIGHT times their
+# similarity, so that the spelling typed comes first, and the words with its consonants a slip
+# away (names.consonant_pattern: Junaudi for Junaidi), just above the threshold. At most PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most
 # alike first (a query that broad has more matches than anyone reads).
 # PostgreSQL scores the keys with pg_trgm (the GIN index name_key_trgm finds them); elsewhere
 # (SQLite) the database keeps the keys that share enough trigrams with the query (a substring test
@@ -160,7 +161,10 @@ def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
     from ..models import NameKey
 
     query = " ".join(terms)
-    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in spelling_variants(terms))]
+    # A whole name with one letter spelt otherwise is still like it (Jusuf Hidayat: 0.68); a
+    # word alone is not (Jusuf: 0.5), and only there are the other spellings looked for.
+    variants = spelling_variants(terms) if len(terms) == 1 else []
+    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
     similarity, word_similarity = name_search_thresholds()
     threshold = word_similarity if len(terms) == 1 else similarity
     sound = terms[0] if len(terms) == 1 else None
