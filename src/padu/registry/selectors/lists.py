@@ -26,7 +26,14 @@ from ..models import Family, Person
 from ..names import search_terms
 from ..search_box import SearchError
 from .records import families_visible, people_visible
-from .search import clean_number, name_condition, name_search, read_search, search_q
+from .search import (
+    clean_number,
+    name_condition,
+    name_search,
+    narrowed_keys,
+    read_search,
+    search_q,
+)
 
 # --- Lists and search -----------------------------------------------------------------------------
 # `family_list` and `person_list` take the cleaned filters of registry.filters (or the API's) as a
@@ -108,7 +115,9 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
         terms = search_terms(search.name)
         if not terms:
             return qs.none()
-        condition, score = name_condition(terms, qs.db, "members__")
+        narrowed = people_visible(user=user).filter(search_q(search, person="", family="family__"))
+        among = narrowed_keys(narrowed, search)
+        condition, score = name_condition(terms, qs.db, "members__", among=among)
         extra = search_q(search, person="members__", family="")
         qs = qs.filter(condition & extra & region_q(user, "members__region__code")).annotate(
             relevance=Max(score)
@@ -158,7 +167,8 @@ def person_list(*, user, filters: dict) -> QuerySet[Person]:
             search = read_search(user, query)
         except SearchError:
             return qs.none()
-        qs = name_search(qs.filter(search_q(search, person="", family="family__")), search.name)
+        qs = qs.filter(search_q(search, person="", family="family__"))
+        qs = name_search(qs, search.name, among=narrowed_keys(qs, search))
         relevance = "relevance" in qs.query.annotations
     qs = _sorted(qs, _sort(user, filters), PERSON_SORTS, PERSON_DEFAULT_SORT, relevance)
     return qs.select_related("family", "region", "region__parent")

@@ -123,21 +123,24 @@ def name_search_thresholds() -> tuple[float, float]:
     )
 
 
-def name_search(qs: QuerySet, query: str) -> QuerySet:
-    """`qs` (people) narrowed to the names like `query`, each with its `relevance`."""
+def name_search(qs: QuerySet, query: str, among: list[str] | None = None) -> QuerySet:
+    """`qs` (people) narrowed to the names like `query`, each with its `relevance`; `among`: the
+    keys to compare, when they are few (`narrowed_keys`)."""
     terms = search_terms(query)
     if not terms:
         return qs.none()
-    condition, score = name_condition(terms, qs.db)
+    condition, score = name_condition(terms, qs.db, among=among)
     return qs.filter(condition).annotate(relevance=score)
 
 
-def name_condition(terms: list[str], alias: str, person: str = ""):
+def name_condition(terms: list[str], alias: str, person: str = "", among=None):
     """The condition that finds people by name, and how well each one matches.
-    `person` is the way from the queried model to the person ("" for people, "members__")."""
+    `person` is the way from the queried model to the person ("" for people, "members__");
+    `among`: the only keys to compare (`narrowed_keys`), or None for all."""
     field = f"{person}name_key"
     groups: dict[float, list[str]] = {}
-    for key, score in matching_keys(terms, alias):
+    pairs = matching_keys(terms, alias) if among is None else close_keys(terms, among)
+    for key, score in pairs:
         groups.setdefault(round(score, 6), []).append(key)
     if not groups:
         return Q(pk__in=[]), Value(0.0)
@@ -186,6 +189,50 @@ def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
             found = _with_sound_alike(found, sound, filter(alike.search, keys), threshold)
     found.sort(key=lambda item: (-item[1], item[0]))
     return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
+
+
+# When what the box holds beside the name narrows it well (a date of birth; a birth year, or an
+# RT/RW, with a place) and leaves at most NARROWED_KEYS distinct names, each is compared with the
+# query in Python: by trigrams as everywhere, and word by word by edit distance, so that a slip
+# trigrams miss ("Fari" for Fahri, "Nur Lsia" for Nur Lisa) still finds the one person it can be.
+NARROWED_KEYS = 2000
+
+
+def narrowed_keys(people: QuerySet, search: Search) -> list[str] | None:
+    """The distinct name keys of `people` (already narrowed by `search`), if it narrows and
+    they are at most NARROWED_KEYS; else None (the name search compares every key)."""
+    if not (search.birth_date or (search.places and (search.birth_year or search.rt or search.rw))):
+        return None  # a year or a place alone leaves thousands of names in a city
+    keys = list(
+        people.order_by().values_list("name_key", flat=True).distinct()[: NARROWED_KEYS + 1]
+    )
+    return keys if len(keys) <= NARROWED_KEYS else None
+
+
+def close_keys(terms: list[str], keys: list[str]) -> list[tuple[str, float]]:
+    """(key, score) of those of `keys` like the query: by trigram similarity as matching_keys
+    scores them, or, a little above the threshold, when every word of the query is a word of the
+    key one edit away (two for a word of more than SOUND_SHORT_WORD letters)."""
+    query = " ".join(terms)
+    variants = spelling_variants(terms) if len(terms) == 1 else []
+    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
+    similarity, word_similarity = name_search_thresholds()
+    threshold = word_similarity if len(terms) == 1 else similarity
+    scores = dict(_scored_keys(wanted, keys, threshold, whole=len(terms) > 1))
+    letters = sum(len(t) for t in terms)
+    for key in keys:
+        words = key.split()
+        distance = 0
+        for term in terms:
+            allowed = 1 if len(term) <= SOUND_SHORT_WORD else 2
+            nearest = min((trigrams.edit_distance(term, w) for w in words), default=allowed + 1)
+            if nearest > allowed:
+                break
+            distance += nearest
+        else:
+            score = threshold + SOUND_SCORE * (1 - distance / letters)
+            scores[key] = max(scores.get(key, 0.0), score)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
