@@ -129,12 +129,12 @@ def name_search(qs: QuerySet, query: str, among: list[str] | None = None) -> Que
     terms = search_terms(query)
     if not terms:
         return qs.none()
-    condition, score = name_condition(terms, qs.db, among=among)
+    condition, score, _keys = name_condition(terms, qs.db, among=among)
     return qs.filter(condition).annotate(relevance=score)
 
 
 def name_condition(terms: list[str], alias: str, person: str = "", among=None):
-    """The condition that finds people by name, and how well each one matches.
+    """The condition that finds people by name, how well each one matches, and the keys found.
     `person` is the way from the queried model to the person ("" for people, "members__");
     `among`: the only keys to compare (`narrowed_keys`), or None for all."""
     field = f"{person}name_key"
@@ -143,7 +143,7 @@ def name_condition(terms: list[str], alias: str, person: str = "", among=None):
     for key, score in pairs:
         groups.setdefault(round(score, 6), []).append(key)
     if not groups:
-        return Q(pk__in=[]), Value(0.0)
+        return Q(pk__in=[]), Value(0.0), []
     found = [key for keys in groups.values() for key in keys]
     # One branch per distinct score (a handful for one word, a few dozen for a whole name), the
     # largest first: each row finds its score in a hashed list.
@@ -157,7 +157,7 @@ def name_condition(terms: list[str], alias: str, person: str = "", among=None):
         # Shorter names first among equals: length / 10,000 stays below any step of word
         # similarity for words up to 60 letters.
         score = score - Length(field) / 10000.0
-    return Q(**{f"{field}__in": found}), score
+    return Q(**{f"{field}__in": found}), score, found
 
 
 def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
