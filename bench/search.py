@@ -12,6 +12,13 @@ Each request goes through the whole Django stack (middleware, view, template) wi
 as an operator (the whole city) and as a PSM (one kelurahan). Printed per case: p50/p95/p99 in ms,
 and a baseline measured in the same run: the bare SQL of the same lookup, without Django.
 Targets (issue #3): NIK p95 ≤ 20 ms, fuzzy name p95 ≤ 150 ms, filtered list p95 ≤ 300 ms.
+Issue #11: how often the person sought is on the first page, by the misspelt name alone and with
+a birth year, a kelurahan or both typed beside it (≥ 95 % with one of those), and at most how
+often it could be (the people who share his name key and the rest, 25 or more, fill the page).
+
+Without DATABASE_URL (SQLite, the demo's database; e.g. `--people 20000` in a fresh var/) the
+same requests run against var/padu.sqlite3, loaded with `padu generate` + `padu import`; the
+name baseline there is the bare lookup of people by their exact name key.
 """
 
 import argparse
@@ -83,6 +90,10 @@ def settle() -> None:
     """Measure the steady state autovacuum reaches some minutes after a load or an import:
     planner statistics, and the visibility map that index-only scans rely on."""
     started = time.perf_counter()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE registry_family")
         cursor.execute("VACUUM ANALYZE registry_person")
@@ -373,6 +384,12 @@ def report(label: str, times: list[float], target: str | None) -> None:
     print(f"{label:48} n={len(times):4}  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms{goal}")
 
 
+def database() -> str:
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version}"
+    return f"{connection.display_name} {connection.Database.sqlite_version}"
+
+
 def load_average() -> str:
     """The machine's load, printed with the numbers: on a shared 2-core machine the p95 and p99
     follow it more than they follow the code."""
@@ -389,6 +406,46 @@ def sql_baseline(label: str, sql: str, params: list[list]) -> None:
             cursor.fetchall()
             times.append((time.perf_counter() - started) * 1000)
     report(label, times, None)
+
+
+# What staff type beside the misspelt name (registry.search_box), and the people who share the
+# person's name key and that: when 25 or more do, no ranking can put him on the first page.
+BESIDE = {
+    "birth year": (lambda r: f" {r[5].year}", lambda r: {"birth_date__year": r[5].year}),
+    "kelurahan": (lambda r: f" {r[6]}", lambda r: {"region_id": r[2]}),
+    "birth year + kelurahan": (
+        lambda r: f" {r[5].year} {r[6]}",
+        lambda r: {"birth_date__year": r[5].year, "region_id": r[2]},
+    ),
+}
+
+
+def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
+    """How often the person sought is on the first page: by the misspelt name alone (the run
+    above), and with a birth year, a kelurahan, or both typed beside it. The ceiling counts the
+    queries whose person shares name key and the rest with fewer than 25 others."""
+    rows = [r for _, r in typos]
+    misspelt = {r[4]: t for t, r in typos}
+    shown = 25
+
+    def crowded(narrow) -> int:
+        return sum(
+            Person.objects.unscoped().filter(name_key=name_key(r[1]), **narrow(r)).count() > shown
+            for r in rows
+        )
+
+    alone = hits[0]
+    print(f"{'':48} {crowded(lambda r: {})} of them share the name key with more than {shown - 1}")
+    for label, (typed, narrow) in BESIDE.items():
+        hits[0] = 0
+        beside = urls(people_url, rows, lambda r, typed=typed: misspelt[r[4]] + typed(r))
+        run(f"operator: misspelt name + {label}", client, beside, "name", recall)
+        share = 100 * hits[0] / len(beside)
+        print(
+            f"{'':48} on page 1 for {hits[0]}/{len(beside)} ({share:.0f} %; name alone "
+            f"{alone}; target ≥ 95 %); {crowded(narrow)} share name key and {label} with more "
+            f"than {shown - 1}"
+        )
 
 
 def explain(client_user: User, filters: dict) -> None:
@@ -420,8 +477,8 @@ def main() -> None:
     )
     parser.add_argument("--load-only", action="store_true", help="load the data and stop")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("set DATABASE_URL to a PostgreSQL database")
+    if connection.vendor != "postgresql" and args.loader == "builtin":
+        sys.exit("the built-in loader COPYs into PostgreSQL: set DATABASE_URL")
 
     ensure_schema()
     load(args.people, args.loader, args.seed)
@@ -434,13 +491,15 @@ def main() -> None:
     sample = list(
         Person.objects.unscoped()
         .filter(id__in=[rng.randint(1, total) for _ in range(args.queries * 3)])
-        .values_list("nik", "name", "region_id", "family__kk_number", "id")
+        .values_list(
+            "nik", "name", "region_id", "family__kk_number", "id", "birth_date", "region__name"
+        )
     )
     village = max({r[2] for r in sample}, key=lambda v: sum(1 for r in sample if r[2] == v))
     psm = user(Role.PSM, village)
     print(
         f"\n{total:,} people, {Family.objects.unscoped().count():,} families; "
-        f"PostgreSQL {connection.pg_version}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}"
+        f"{database()}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}"
         f"; PSM scope {village}; {load_average()}\n"
     )
 
@@ -525,6 +584,7 @@ def main() -> None:
     typo_urls = urls(people_url, [r for _, r in typos], lambda r: misspelt[r[4]])
     run("operator: misspelt name", clients["operator"], typo_urls, "name", recall)
     print(f"{'':48} the person is on page 1 for {hits[0]}/{len(typo_urls)} queries")
+    first_page(clients["operator"], people_url, typos, urls, recall, hits)
     run(
         "PSM: misspelt name",
         clients["psm"],
@@ -537,15 +597,22 @@ def main() -> None:
         [f"{families_url}?{urlencode({'q': t})}" for t, _ in typos[: n // 2]],
         "name",
     )
-    sql_baseline(
-        "baseline: bare SQL, keys % then people (top 25)",
-        # The view's two steps in one statement: the like keys first (as the view fetches them),
-        # then their people by key.
-        "WITH k AS MATERIALIZED (SELECT key, similarity(key, %s) AS s FROM registry_namekey "
-        "WHERE key %% %s ORDER BY s DESC LIMIT 5000) SELECT p.id FROM k "
-        "JOIN registry_person p ON p.name_key = k.key ORDER BY k.s DESC, p.name, p.id LIMIT 25",
-        [[name_key(t), name_key(t)] for t, _ in typos],
-    )
+    if connection.vendor != "postgresql":
+        sql_baseline(
+            "baseline: bare SQL, people of the exact key (top 25)",
+            "SELECT id FROM registry_person WHERE name_key = %s ORDER BY name, id LIMIT 25",
+            [[name_key(r[1])] for _, r in typos],
+        )
+    else:
+        sql_baseline(
+            "baseline: bare SQL, keys % then people (top 25)",
+            # The view's two steps in one statement: the like keys first (as the view fetches them),
+            # then their people by key.
+            "WITH k AS MATERIALIZED (SELECT key, similarity(key, %s) AS s FROM registry_namekey "
+            "WHERE key %% %s ORDER BY s DESC LIMIT 5000) SELECT p.id FROM k "
+            "JOIN registry_person p ON p.name_key = k.key ORDER BY k.s DESC, p.name, p.id LIMIT 25",
+            [[name_key(t), name_key(t)] for t, _ in typos],
+        )
 
     print("\nFiltered list (kecamatan + desil + disability)")
     kecamatan = sorted(

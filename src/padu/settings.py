@@ -310,9 +310,9 @@ PADU_IDENTIFIER_REGION_CHECK = env_choice(
     "PADU_IDENTIFIER_REGION_CHECK", "warning", ("warning", "error", "off")
 )
 PADU_KK_DATE_CHECK = env_choice("PADU_KK_DATE_CHECK", "warning", ("warning", "error", "off"))
-# Name search on PostgreSQL (registry.selectors): the pg_trgm similarity (0–1) a name must reach to
-# be found, for a query of several words (whole name) and of one word (any word of the name);
-# lower finds more, and less alike, names.
+# Name search (registry.selectors.search; pg_trgm on PostgreSQL, registry.trigrams on SQLite): the
+# trigram similarity (0–1) a name must reach to be found, for a query of several words (whole name)
+# and of one word (any word of the name); lower finds more, and less alike, names.
 PADU_NAME_SEARCH_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_THRESHOLD", "0.5"))
 PADU_NAME_SEARCH_WORD_THRESHOLD = float(os.environ.get("PADU_NAME_SEARCH_WORD_THRESHOLD", "0.6"))
 # At most this many distinct names (search keys) are taken for one query, the most alike first.

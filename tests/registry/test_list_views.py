@@ -1,6 +1,7 @@
 """The family and person list pages: permissions, masking, htmx fragments, sorting, query counts."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -297,4 +298,7 @@ def test_a_name_search_that_finds_nobody_searches_once(
         response = client.get(url, {"q": "Zulkarnain"})
     assert response.context["page"].paginator.count == 0
     assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
-    assert sum("zulkarnain" in q["sql"] for q in queries.captured_queries) == 1
+    # The keys are looked for once (on PostgreSQL a one-word query reads them twice: by trigram,
+    # then by its consonants; SQLite reads them all once), not again for a count.
+    key_reads = sum("registry_namekey" in q["sql"] for q in queries.captured_queries)
+    assert key_reads == (2 if connection.vendor == "postgresql" else 1)

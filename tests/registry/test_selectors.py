@@ -237,13 +237,13 @@ def test_name_search_matches_word_beginnings(registry, operator):
     assert people(operator, q="Hid") == {"Ma'ruf Hidayat"}
 
 
-def test_sqlite_search_matches_the_beginning_of_every_word(registry, operator, is_postgres):
-    # PostgreSQL compares a query of several words with the whole name (pg_trgm similarity), so
-    # two fragments in another order are too far from it; the SQLite fallback matches each word
-    # on its own.
-    if is_postgres:
-        pytest.skip("the SQLite fallback's rule")
-    assert people(operator, q="yus rin") == {"Rina Yusuff"}
+def test_sqlite_and_postgresql_compare_a_query_of_several_words_with_the_whole_name(
+    registry, operator
+):
+    # Both databases score by trigram similarity (pg_trgm, or registry.trigrams): two fragments
+    # in another order are too far from the whole name, a whole name in another order is not.
+    assert people(operator, q="yus rin") == set()
+    assert people(operator, q="Yusuff Rina") == {"Rina Yusuff"}
 
 
 # --- sorting --------------------------------------------------------------------------------------
@@ -360,10 +360,9 @@ def test_inactive_user_sees_nothing(registry):
     assert people(user) == set()
 
 
-# --- PostgreSQL: pg_trgm -------------------------------------------------------------------------
+# --- Trigram similarity (pg_trgm on PostgreSQL, registry.trigrams elsewhere) ---------------------
 
 
-@pytest.mark.postgres
 def test_trigram_search_tolerates_typos_and_ranks_by_similarity(registry, operator):
     assert people(operator, q="Muhamad Yusup") == {"Muhammad Yusuf"}
     assert people(operator, q="Budi Santosa") == {"Budi Santoso"}
@@ -371,7 +370,6 @@ def test_trigram_search_tolerates_typos_and_ranks_by_similarity(registry, operat
     assert ranked[0] == "Rina Yusuff"
 
 
-@pytest.mark.postgres
 def test_trigram_threshold_is_a_setting(registry, operator):
     with override_settings(PADU_NAME_SEARCH_THRESHOLD=0.95):
         assert people(operator, q="Budi Santosa") == set()
@@ -379,14 +377,12 @@ def test_trigram_threshold_is_a_setting(registry, operator):
         assert people(operator, q="Budi Santosa") == {"Budi Santoso"}
 
 
-@pytest.mark.postgres
 def test_trigram_search_is_scoped(registry):
     psm = make_user(Role.PSM, scope=KEL_A)
     assert people(psm, q="Budi Santosa") == set()
     assert people(psm, q="Rina Yusup") == set()
 
 
-@pytest.mark.postgres
 def test_a_misspelt_name_with_a_common_word_finds_the_person_first(registry, operator):
     family = registry["families"]["a2"]
     for name in ("Muhammad Rizky", "Muhammad Hafiz", "Muhammad Hu", "Muhammad Rizal", "Muhammad"):
@@ -412,7 +408,6 @@ def test_name_search_keeps_its_thresholds_after_a_rollback(registry, operator):
     assert people(operator, q="Budi Santosa") == {"Budi Santoso"}
 
 
-@pytest.mark.postgres
 def test_name_search_goes_through_the_registered_keys(registry, operator):
     from padu.registry.models import NameKey
 
@@ -431,7 +426,6 @@ def test_name_search_goes_through_the_registered_keys(registry, operator):
     assert people(operator, q="Bambang Sutrisna") == {"Bambang Sutrisno"}
 
 
-@pytest.mark.postgres
 def test_a_query_like_more_names_than_the_limit_takes_the_most_alike(registry, operator):
     family = registry["families"]["a2"]
     for name in ("Rahmat", "Rahmah Putri", "Rahmawati"):

@@ -35,6 +35,7 @@ from .schemas import (
     PersonPageOut,
     PersonPatch,
 )
+from .search_box import SearchError
 
 router = Router(tags=[gettext_noop("registry")])
 
@@ -239,10 +240,16 @@ def _head_name(family: Family) -> str | None:
     return (active or family.heads)[0].name
 
 
-def _list_filters(filters) -> tuple[dict, int, int]:
+def _list_filters(user, filters) -> tuple[dict, int, int]:
     """The selector's filter dict from the query parameters, and the page's limit and offset.
     The API takes a PPKS category by its code (stable across offices); the selector by its id."""
     values, limit, offset = _page(filters)
+    query = (values.get("q") or "").strip()
+    if query and not selectors.clean_number(query):
+        try:
+            selectors.read_search(user, query)
+        except SearchError as error:
+            raise ValidationFailed({"q": [str(error.message)]}) from error
     if "ppks" in values:
         pk = PPKSCategory.objects.filter(code=values["ppks"]).values_list("pk", flat=True).first()
         if pk is None:
@@ -264,7 +271,7 @@ def family_list(request, filters: Query[FamilyFilters]):
     """Families inside the caller's area, filtered; `count` is the total before paging."""
     user = request.auth
     require(user, Cap.REGISTRY_VIEW)
-    values, limit, offset = _list_filters(filters)
+    values, limit, offset = _list_filters(user, filters)
     queryset = selectors.family_list(user=user, filters=values)
     families = list(queryset[offset : offset + limit])
     _log_list(request, "registry.family", "api_family_list", values, len(families))
@@ -378,7 +385,7 @@ def person_list(request, filters: Query[PersonFilters]):
     area); other text searches names, tolerant of spelling variants. NIKs are masked."""
     user = request.auth
     require(user, Cap.REGISTRY_VIEW)
-    values, limit, offset = _list_filters(filters)
+    values, limit, offset = _list_filters(user, filters)
     queryset = selectors.person_list(user=user, filters=values)
     people = list(queryset[offset : offset + limit])
     _log_list(request, "registry.person", "api_person_list", values, len(people))

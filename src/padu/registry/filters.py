@@ -14,6 +14,7 @@ from padu.regions.selectors import kecamatan_choices, village_choices
 
 from . import codes, selectors
 from .models import ImportBatch, PPKSCategory
+from .search_box import SearchError
 
 FILTER_FIELDS = (
     "q",
@@ -108,7 +109,10 @@ class RegistryFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("A 16-digit NIK or KK number, or a name"),
+        help_text=_(
+            "A 16-digit NIK or KK number, or a name; beside it, to narrow: a year or date of "
+            "birth, a kelurahan or kecamatan, an RT/RW"
+        ),
         widget=forms.TextInput(
             attrs={
                 "type": "search",
@@ -142,6 +146,7 @@ class RegistryFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
+        self.user = user
         kecamatan, villages = region_choices(user)
         if kecamatan:
             self.fields["kecamatan"].choices = [("", _("All kecamatan")), *kecamatan]
@@ -166,6 +171,11 @@ class RegistryFilterForm(forms.Form):
         digits = query.replace(" ", "").replace(".", "").replace("-", "")
         if digits.isdigit() and len(digits) != selectors.NUMBER_LENGTH:
             raise forms.ValidationError(_("A NIK or KK number has 16 digits."))
+        if query and not selectors.clean_number(query):
+            try:
+                selectors.read_search(self.user, query)
+            except SearchError as error:
+                raise forms.ValidationError(error.message) from error
         return query
 
     def clean_sort(self):

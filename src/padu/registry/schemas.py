@@ -239,7 +239,8 @@ class FamilyFilters(RegistryFilters):
         max_length=100,
         description=(
             "16 digits: the exact KK number, or a member's exact NIK; otherwise a member's name "
-            "(tolerant of spelling variants)."
+            "(tolerant of spelling variants), with what narrows it: a birth year (`1978`), a "
+            "date of birth (`30-10-1978`), a kecamatan or kelurahan name, an RT/RW (`003/005`)."
         ),
     )
     status: FamilyStatus | None = None
@@ -256,7 +257,11 @@ class PersonFilters(RegistryFilters):
     q: str | None = Field(
         None,
         max_length=100,
-        description="16 digits: the exact NIK; otherwise the name (tolerant of spelling variants).",
+        description=(
+            "16 digits: the exact NIK; otherwise the name (tolerant of spelling variants), with "
+            "what narrows it: a birth year (`1978`), a date of birth (`30-10-1978`), a kecamatan "
+            "or kelurahan name, an RT/RW (`003/005`)."
+        ),
     )
     desil: str | None = Field(
         None,

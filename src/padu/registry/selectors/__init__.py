@@ -37,7 +37,7 @@ from .records import (
     ppks_categories_with_counts,
     region_population_counts,
 )
-from .search import NUMBER_LENGTH, clean_number, name_search_thresholds
+from .search import NUMBER_LENGTH, clean_number, name_search_thresholds, read_search
 
 __all__ = [
     "AGE_BANDS",
@@ -73,6 +73,7 @@ __all__ = [
     "person_ppks_assessments",
     "person_timeline",
     "ppks_categories_with_counts",
+    "read_search",
     "region_population_counts",
     "with_disabilities",
 ]

@@ -1,10 +1,12 @@
-"""Name search: the spelling-normalised search keys (registry.names), by trigram on PostgreSQL
-through the distinct keys (models.NameKey), by prefix elsewhere."""
+"""Name search: the spelling-normalised search keys (registry.names), by trigram similarity through
+the distinct keys (models.NameKey): pg_trgm on PostgreSQL, registry.trigrams elsewhere."""
 
+import datetime
 import re
 import weakref
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
@@ -14,9 +16,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Greatest, Length
 
-from ..names import search_terms
+from padu.core.scoping import scope_codes
+from padu.regions.selectors import kecamatan_choices, village_choices
+
+from .. import trigrams
+from ..disclosure import sees_numbers
+from ..names import consonant_pattern, consonants, search_terms, spelling_variants
+from ..search_box import Search, parse_search
 
 NUMBER_LENGTH = 16
 _NUMBER_PUNCTUATION = re.compile(r"[\s.\-]")
@@ -30,58 +38,112 @@ def clean_number(query: str | None) -> str | None:
     return None
 
 
+# --- What the search box holds beside a name (registry.search_box) ------------------------------
+
+PLACES_SECONDS = 300
+
+
+def search_places(user) -> list[tuple[str, str]]:
+    """(code, name) of the kecamatan and kelurahan a user may name in the search box: those of
+    his area. Cached for five minutes per area (the region tree changes only with a new decree)."""
+    key = "padu:registry:search-places:" + ",".join(scope_codes(user))
+    found = cache.get(key)
+    if found is None:
+        found = [
+            *kecamatan_choices(user=user).values_list("code", "name"),
+            *village_choices(user=user).values_list("code", "name"),
+        ]
+        cache.set(key, found, PLACES_SECONDS)
+    return found
+
+
+def read_search(user, text: str) -> Search:
+    """The search box's text as `user` may search (raises search_box.SearchError)."""
+    return parse_search(text, places=search_places(user), birth=sees_numbers(user))
+
+
+def search_q(search: Search, *, person: str, family: str) -> Q:
+    """What the search box holds beside the name, as a condition: `person` is the way from the
+    queried model to the person found by name, `family` to his family (a place is the queried
+    row's own region: a person's is his family's)."""
+    q = Q()
+    if search.birth_date is not None:
+        q &= Q(**{f"{person}birth_date": search.birth_date})
+    if search.birth_year is not None:
+        q &= Q(
+            **{
+                f"{person}birth_date__gte": datetime.date(search.birth_year, 1, 1),
+                f"{person}birth_date__lte": datetime.date(search.birth_year, 12, 31),
+            }
+        )
+    if search.places:
+        within = Q()
+        for code in search.places:
+            within |= Q(region_id=code) | Q(region__code__startswith=f"{code}.")
+        q &= within
+    if search.rt is not None:
+        q &= Q(**{f"{family}rt": search.rt})
+    if search.rw is not None:
+        q &= Q(**{f"{family}rw": search.rw})
+    return q
+
+
 # --- Name search ------------------------------------------------------------------------------
-# PostgreSQL: pg_trgm, in two steps. First the search keys like the query are found among the
-# distinct keys (NameKey, its GIN index name_key_trgm), each scored once; then their people, by key
-# (person_name_key_idx), ranked by their key's score. A query of several words is compared with the
-# whole name (similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two,
-# or its words in another order, is found. A one-word query is partial by nature, so it is compared
-# with each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6):
-# "yusup" finds Muhammad Yusuf Hidayat; whole-word matches first, then shorter names. At most
+# In two steps, on every database. First the search keys like the query are found among the
+# distinct keys (NameKey), each scored once; then their people, by key (person_name_key_idx),
+# ranked by their key's score. A query of several words is compared with the whole name
+# (similarity ≥ PADU_NAME_SEARCH_THRESHOLD, default 0.5): a full name with a typo or two, or its
+# words in another order, is found. A one-word query is partial by nature, so it is compared with
+# each stretch of the name (word similarity ≥ PADU_NAME_SEARCH_WORD_THRESHOLD, default 0.6): "yusup"
+# finds Muhammad Yusuf Hidayat, "yus" finds Yusuf; whole-word matches first, then shorter names.
+# For a one-word query, the other spellings of its letters (names.spelling_variants: Jusuf for
+# Yusuf, Afrijal for Afrizal) are looked for as well, scored VARIANT_WEIGHT times their
+# similarity, so that the spelling typed comes first, and the words with its consonants a slip
+# away (names.consonant_pattern: Junaudi for Junaidi), just above the threshold. At most
 # PADU_NAME_SEARCH_MAX_KEYS distinct names are taken, the most alike first (a query that broad has
 # more matches than anyone reads).
-# SQLite: every word of the normalised query must begin a word of `name_key` (LIKE 'word%' or
-# '% word%'), so "yus" finds Yusuf. Spelling variants that normalisation folds (Muhammad/M.,
-# Nurul/Nur, apostrophes, doubled letters, old spelling) are found; a typo that normalisation
-# cannot fold (Yusuf/Yusup) is not, and results are in name order, not ranked.
+# PostgreSQL scores the keys with pg_trgm (the GIN index name_key_trgm finds them); elsewhere
+# (SQLite) every key is read, those sharing enough trigrams with the query are kept (a substring
+# test per trigram) and registry.trigrams scores them in Python, as pg_trgm would.
+
+VARIANT_WEIGHT = 0.9
+# A one-word query's sound-alike words (names.consonant_pattern): at most 1 edit away for words
+# up to SOUND_SHORT_WORD letters, 2 for longer ones; scored threshold + up to SOUND_SCORE.
+SOUND_SHORT_WORD = 6
+SOUND_SCORE = 0.1
 
 _thresholds_applied: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
-def uses_trigram(qs: QuerySet) -> bool:
-    return connections[qs.db].vendor == "postgresql"
-
-
 def name_search_thresholds() -> tuple[float, float]:
-    """(similarity, word similarity) cut-offs of the PostgreSQL name search."""
+    """(similarity, word similarity) cut-offs of the name search."""
     return (
         float(getattr(settings, "PADU_NAME_SEARCH_THRESHOLD", 0.5)),
         float(getattr(settings, "PADU_NAME_SEARCH_WORD_THRESHOLD", 0.6)),
     )
 
 
-def name_search(qs: QuerySet, query: str) -> QuerySet:
+def name_search(qs: QuerySet, query: str, among: list[str] | None = None) -> QuerySet:
+    """`qs` (people) narrowed to the names like `query`, each with its `relevance`; `among`: the
+    keys to compare, when they are few (`narrowed_keys`)."""
     terms = search_terms(query)
     if not terms:
         return qs.none()
-    if not uses_trigram(qs):
-        q = Q()
-        for term in terms:
-            q &= Q(name_key__startswith=term) | Q(name_key__contains=f" {term}")
-        return qs.filter(q)
-    condition, score = name_condition(terms, qs.db)
+    condition, score, _keys = name_condition(terms, qs.db, among=among)
     return qs.filter(condition).annotate(relevance=score)
 
 
-def name_condition(terms: list[str], alias: str, person: str = ""):
-    """PostgreSQL: the condition that finds people by name, and how well each one matches.
-    `person` is the way from the queried model to the person ("" for people, "members__")."""
+def name_condition(terms: list[str], alias: str, person: str = "", among=None):
+    """The condition that finds people by name, how well each one matches, and the keys found.
+    `person` is the way from the queried model to the person ("" for people, "members__");
+    `among`: the only keys to compare (`narrowed_keys`), or None for all."""
     field = f"{person}name_key"
     groups: dict[float, list[str]] = {}
-    for key, score in _matching_keys(terms, alias):
+    pairs = matching_keys(terms, alias) if among is None else close_keys(terms, among)
+    for key, score in pairs:
         groups.setdefault(round(score, 6), []).append(key)
     if not groups:
-        return Q(pk__in=[]), Value(0.0)
+        return Q(pk__in=[]), Value(0.0), []
     found = [key for keys in groups.values() for key in keys]
     # One branch per distinct score (a handful for one word, a few dozen for a whole name), the
     # largest first: each row finds its score in a hashed list.
@@ -95,33 +157,170 @@ def name_condition(terms: list[str], alias: str, person: str = ""):
         # Shorter names first among equals: length / 10,000 stays below any step of word
         # similarity for words up to 60 letters.
         score = score - Length(field) / 10000.0
-    return Q(**{f"{field}__in": found}), score
+    return Q(**{f"{field}__in": found}), score, found
 
 
-def _matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
+def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
     """(key, score) of the distinct search keys like the query, the most alike first."""
+    from ..models import NameKey
+
+    query = " ".join(terms)
+    # A whole name with one letter spelt otherwise is still like it (Jusuf Hidayat: 0.68); a
+    # word alone is not (Jusuf: 0.5), and only there are the other spellings looked for.
+    variants = spelling_variants(terms) if len(terms) == 1 else []
+    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
+    similarity, word_similarity = name_search_thresholds()
+    threshold = word_similarity if len(terms) == 1 else similarity
+    sound = terms[0] if len(terms) == 1 else None
+    if connections[alias].vendor == "postgresql":
+        found = _postgres_keys(wanted, alias, threshold, whole=sound is None)
+        if sound:
+            pattern = consonant_pattern(sound)
+            keys = NameKey.objects.using(alias).filter(key__regex=pattern) if pattern else []
+            found = _with_sound_alike(found, sound, keys, threshold)
+    else:
+        table = connections[alias].ops.quote_name(NameKey._meta.db_table)
+        with connections[alias].cursor() as cursor:  # plain rows: a tenth of the ORM's cost
+            cursor.execute(f"SELECT key FROM {table}")  # noqa: S608 - a quoted table name
+            keys = [row[0] for row in cursor.fetchall()]
+        found = _scored_keys(wanted, keys, threshold, whole=sound is None)
+        if sound and (pattern := consonant_pattern(sound)):
+            alike = re.compile(pattern)
+            found = _with_sound_alike(found, sound, filter(alike.search, keys), threshold)
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
+
+
+# When what the box holds beside the name narrows it well (a date of birth; a birth year, or an
+# RT/RW, with a place) and leaves at most NARROWED_KEYS distinct names, each is compared with the
+# query in Python: by trigrams as everywhere, and word by word by edit distance, so that a slip
+# trigrams miss ("Fari" for Fahri, "Nur Lsia" for Nur Lisa) still finds the one person it can be.
+NARROWED_KEYS = 2000
+
+
+def narrowed_keys(people: QuerySet, search: Search) -> list[str] | None:
+    """The distinct name keys of `people` (already narrowed by `search`), if it narrows and
+    they are at most NARROWED_KEYS; else None (the name search compares every key)."""
+    if not (search.birth_date or (search.places and (search.birth_year or search.rt or search.rw))):
+        return None  # a year or a place alone leaves thousands of names in a city
+    keys = list(
+        people.order_by().values_list("name_key", flat=True).distinct()[: NARROWED_KEYS + 1]
+    )
+    return keys if len(keys) <= NARROWED_KEYS else None
+
+
+def close_keys(terms: list[str], keys: list[str]) -> list[tuple[str, float]]:
+    """(key, score) of those of `keys` like the query: by trigram similarity as matching_keys
+    scores them, or, a little above the threshold, when every word of the query is a word of the
+    key one edit away (two for a word of more than SOUND_SHORT_WORD letters)."""
+    query = " ".join(terms)
+    variants = spelling_variants(terms) if len(terms) == 1 else []
+    wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
+    similarity, word_similarity = name_search_thresholds()
+    threshold = word_similarity if len(terms) == 1 else similarity
+    scores = dict(_scored_keys(wanted, keys, threshold, whole=len(terms) > 1))
+    letters = sum(len(t) for t in terms)
+    for key in keys:
+        words = key.split()
+        distance = 0
+        for term in terms:
+            allowed = 1 if len(term) <= SOUND_SHORT_WORD else 2
+            nearest = min((trigrams.edit_distance(term, w) for w in words), default=allowed + 1)
+            if nearest > allowed:
+                break
+            distance += nearest
+        else:
+            score = threshold + SOUND_SCORE * (1 - distance / letters)
+            scores[key] = max(scores.get(key, 0.0), score)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
+    """`found` and those of `keys` (holding a word of the consonants of `word`:
+    names.consonant_pattern) with such a word a few edits from `word`, scored just above the
+    threshold: the closer, the higher."""
+    if isinstance(keys, QuerySet):
+        keys = keys.values_list("key", flat=True)
+    allowed = 1 if len(word) <= SOUND_SHORT_WORD else 2
+    scores = dict(found)
+    skeleton = consonants(word)
+    for key in keys:
+        distance = min(
+            (trigrams.edit_distance(word, w) for w in key.split() if consonants(w) == skeleton),
+            default=allowed + 1,
+        )
+        if distance <= allowed:
+            score = threshold + SOUND_SCORE * (1 - distance / len(word))
+            scores[key] = max(scores.get(key, 0.0), score)
+    return list(scores.items())
+
+
+def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
     from ..models import NameKey
 
-    query = " ".join(terms)
-    similarity, word_similarity = name_search_thresholds()
     _apply_thresholds(connections[alias])
-    keys = NameKey.objects.using(alias)
     # The operator lets the GIN index find candidates at the session's pg_trgm threshold; the
     # explicit comparison holds the setting wherever that threshold was lost.
-    if len(terms) == 1:
-        keys = keys.filter(key__trigram_word_similar=query).annotate(
-            score=TrigramWordSimilarity(query, "key")
-        )
-        keys = keys.filter(score__gte=word_similarity)
-    else:
-        keys = keys.filter(key__trigram_similar=query).annotate(
-            score=TrigramSimilarity("key", query)
-        )
-        keys = keys.filter(score__gte=similarity)
+    lookup = "key__trigram_similar" if whole else "key__trigram_word_similar"
+    condition = Q()
+    scores = []
+    for text, weight in wanted:
+        condition |= Q(**{lookup: text})
+        similar = TrigramSimilarity("key", text) if whole else TrigramWordSimilarity(text, "key")
+        scores.append(similar if weight == 1.0 else similar * weight)
+    score = Greatest(*scores) if len(scores) > 1 else scores[0]
+    keys = NameKey.objects.using(alias).filter(condition).annotate(score=score)
+    keys = keys.filter(score__gte=threshold).order_by("-score", "key")
     limit = int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))
-    return list(keys.order_by("-score", "key").values_list("key", "score")[:limit])
+    return list(keys.values_list("key", "score")[:limit])
+
+
+def _scored_keys(wanted, keys: list[str], threshold: float, *, whole: bool) -> list:
+    """Without pg_trgm: every key is read (a city's demo has a few thousand), those sharing
+    enough trigrams with a spelling are kept (a trigram is a substring of the key padded with a
+    space on each side: "  y" is " y"; trigrams.least_shared), and scored. Testing substrings in
+    Python costs a seventh of the same test in SQL (SQLite's instr, 7,680 keys)."""
+    spellings = []
+    every: set[str] = set()
+    inner: set[str] | None = set()
+    for text, weight in wanted:
+        patterns = {trigrams.substring(t) for t in trigrams.trigrams(text)}
+        need = trigrams.least_shared(text, threshold / weight)
+        spellings.append((trigrams.trigrams(text), weight, patterns, need))
+        every |= patterns
+        # Where a key cannot share enough trigrams without one of the three letters of a word,
+        # one regular expression (run in C) sets most keys aside before the count.
+        letters = {p for p in patterns if " " not in p}
+        if inner is not None and need > len(patterns) - len(letters):
+            inner |= letters
+        else:
+            inner = None
+    tests = sorted(every)
+    first = re.compile("|".join(sorted(inner))).search if inner else None
+    found = []
+    for key in keys:
+        if first is not None and first(key) is None:
+            continue
+        padded = f" {key} "
+        present = {p for p in tests if p in padded}
+        for _q, _w, patterns, need in spellings:
+            if len(present & patterns) >= need:
+                break
+        else:
+            continue
+        if whole:
+            mine = trigrams.trigrams(key)
+            score = max(w * trigrams.set_similarity(q, mine) for q, w, _p, _n in spellings)
+        elif f" {wanted[0][0]} " in padded:
+            score = 1.0  # the word itself: no stretch of the key is closer
+        else:
+            ordered = trigrams.ordered_trigrams(key)
+            score = max(w * trigrams.extent_similarity(q, ordered) for q, w, _p, _n in spellings)
+        if score >= threshold - 1e-9:
+            found.append((key, score))
+    return found
 
 
 def _apply_thresholds(connection) -> None:
