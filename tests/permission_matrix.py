@@ -39,7 +39,7 @@ from padu.accounts.capabilities import Cap, Role
 from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
 from padu.registry.importer.layout import COLUMNS
-from padu.registry.models import Family, ImportBatch, Person, PPKSCategory
+from padu.registry.models import DesilRecord, Family, ImportBatch, Person, PPKSCategory
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -370,6 +370,21 @@ ROWS: list[Row] = [
         ok=302,
         ok_location=_url("registry:family_detail", pk=lambda w: w.family.pk),
     ),
+    Row("registry:family_desil", (Cap.REGISTRY_VIEW, Cap.DESIL_CORRECT), target=FAMILY),
+    Row(
+        "registry:family_desil",
+        (Cap.REGISTRY_VIEW, Cap.DESIL_CORRECT),
+        method="POST",
+        target=FAMILY,
+        data=lambda w: {
+            "version": w.family.version,
+            "desil": "3",
+            "period": "2025-07-20",
+            "reason": "matrix",
+        },
+        ok=302,
+        ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#desil",
+    ),
     Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
     Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
     # A GET (after a login that the expired form's POST asked for) goes to the form's section.
@@ -477,5 +492,6 @@ def state() -> dict:
         ),
         "ppks": list(PPKSCategory.objects.order_by("pk").values_list("pk", "name", "is_active")),
         "imports": ImportBatch.objects.count(),
+        "desil": DesilRecord.objects.unscoped().count(),  # every region's, to see any write
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }

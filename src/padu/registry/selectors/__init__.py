@@ -3,7 +3,12 @@ lists with their filters (`lists`), name and number search (`search`), the histo
 (`history`). Every query of families or people starts with `families_visible`/`people_visible`.
 """
 
-from .history import family_timeline, import_registrations, person_timeline
+from .history import (
+    family_desil_timeline,
+    family_timeline,
+    import_registrations,
+    person_timeline,
+)
 from .lists import (
     AGE_BANDS,
     DESIL_NONE,
@@ -51,6 +56,7 @@ __all__ = [
     "disability_q",
     "families_visible",
     "family_by_number",
+    "family_desil_timeline",
     "family_get",
     "family_list",
     "family_members",
