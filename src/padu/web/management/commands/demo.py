@@ -1,7 +1,8 @@
 """`padu demo`: a working Padu on this machine in one command.
 
 Migrates, loads the region tree, upserts one demo user per role, generates and imports a
-population while the registry is empty, then serves the site on 127.0.0.1 together with a task
+population while the registry is empty (with two earlier desil rankings of it, for the desil
+history), then serves the site on 127.0.0.1 together with a task
 worker (so uploaded imports are processed). Every step is safe to repeat.
 
 The server is Django's own `runserver --noreload`, supervised beside `db_worker`: the demo runs
@@ -40,6 +41,9 @@ DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to r
 REGION_FILES = ("00_provinsi.csv", "1371_kota_padang.csv")
 DEFAULT_PEOPLE = 20_000
 DEFAULT_SEED = 1371
+# The release dates of the earlier DTSEN rankings the demo imports before its population's own
+# (whose periods are synth.dwellings.DESIL_PERIODS).
+EARLIER_DESIL_PERIODS = ("2023-07-20", "2024-07-20")
 
 
 @dataclass(frozen=True)
@@ -255,10 +259,19 @@ class Command(BaseCommand):
             stdout=self.stdout._out,
             stderr=self.stderr._out,
         )
-        self._step(_("Importing them into the registry…"))
-        call_command(
-            "import", "registry", str(path), stdout=self.stdout._out, stderr=self.stderr._out
-        )
+        from padu.synth.rankings import earlier_rankings
+
+        # Earlier DTSEN rankings of the same families first, so that the desil history holds
+        # several periods and families move between desils; the population's own file last.
+        earlier = earlier_rankings(path, list(EARLIER_DESIL_PERIODS), seed=seed)
+        for number, file in enumerate([*earlier, path], start=1):
+            self._step(
+                _("Importing them into the registry (file %(number)d of %(count)d)…")
+                % {"number": number, "count": len(earlier) + 1}
+            )
+            call_command(
+                "import", "registry", str(file), stdout=self.stdout._out, stderr=self.stderr._out
+            )
 
     def _collect_static(self) -> None:
         """The hashed-name storage of production needs its manifest before any page renders."""
