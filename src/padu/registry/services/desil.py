@@ -122,8 +122,8 @@ def _decided(
     elif len(reason) > DESIL_ENTRY["reason"].kind.max_length:
         errors["reason"] = [
             DESIL_ENTRY["reason"].prefixed(
-                _("write at most %(count)d characters.")
-                % {"count": DESIL_ENTRY["reason"].kind.max_length}
+                _("Use at most %(max)s characters.")
+                % {"max": DESIL_ENTRY["reason"].kind.max_length}
             )
         ]
     if errors:
