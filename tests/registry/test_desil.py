@@ -301,6 +301,15 @@ def test_the_family_page_shows_the_desil_timeline_latest_first(client, tmp_path,
     assert section.index("dtsen-2025.csv") < section.index("dtsen-2024.csv")
     assert "was desil 5" in section and "first entry" in section
     assert reverse("registry:family_desil", args=[family.pk]) in section
+    batch = DesilRecord.objects.unscoped().get(period=APRIL).import_batch
+    assert reverse("registry:import_detail", args=[batch.pk]) in section
+    # A role that cannot open imports reads the file's name, without a link; it cannot correct.
+    client.force_login(make_user(Role.PSM, scope=KEL_A, language="en"))
+    page = client.get(reverse("registry:family_detail", args=[family.pk])).content.decode()
+    section = page[page.index('id="desil"') : page.index('id="members-heading"')]
+    assert "dtsen-2025.csv" in section and "Home visit: no income since March" in section
+    assert reverse("registry:import_detail", args=[batch.pk]) not in section
+    assert reverse("registry:family_desil", args=[family.pk]) not in section
 
 
 def test_the_correction_page_saves_a_correction(client, operator, family):

@@ -12,7 +12,6 @@ from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
 from padu.core.errors import ConflictError, DomainError, ValidationFailed
 from padu.core.htmx import redirect_after_post
-from padu.core.scoping import has_capability
 
 from .. import selectors, services
 from ..forms import DesilCorrectionForm
@@ -73,7 +72,6 @@ def family_desil(request, pk: int):
             "family": family,
             "kk": number_for(user, family.kk_number),
             "desil_timeline": selectors.family_desil_timeline(user=user, family=family),
-            "can_view_imports": has_capability(user, Cap.REGISTRY_IMPORT),
             "form": form,
             "errors": error_summary([("", form)]),
         },

@@ -96,7 +96,6 @@ def family_detail(request, pk: int):
             "active_count": len(active),
             "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
             "desil_timeline": selectors.family_desil_timeline(user=user, family=family),
-            "can_view_imports": has_capability(user, Cap.REGISTRY_IMPORT),
             "can_correct_desil": has_capability(user, Cap.DESIL_CORRECT),
             "housing": _housing_rows(user, family),
             "assets": [codes.Asset(a).label for a in family.assets if a in codes.Asset.values],
