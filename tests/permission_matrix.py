@@ -40,6 +40,7 @@ from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
+    DesilRecord,
     Family,
     ImportBatch,
     Person,
@@ -384,6 +385,21 @@ ROWS: list[Row] = [
         ok=302,
         ok_location=_url("registry:family_detail", pk=lambda w: w.family.pk),
     ),
+    Row("registry:family_desil", (Cap.REGISTRY_VIEW, Cap.DESIL_CORRECT), target=FAMILY),
+    Row(
+        "registry:family_desil",
+        (Cap.REGISTRY_VIEW, Cap.DESIL_CORRECT),
+        method="POST",
+        target=FAMILY,
+        data=lambda w: {
+            "version": w.family.version,
+            "desil": "3",
+            "period": "2025-07-20",
+            "reason": "matrix",
+        },
+        ok=302,
+        ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#desil",
+    ),
     Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
     Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
     # A GET (after a login that the expired form's POST asked for) goes to the form's section.
@@ -537,5 +553,6 @@ def state() -> dict:
             PersonDisability.objects.unscoped().order_by("pk").values_list("pk", "version")
         ),
         "assessments": PPKSAssessment.objects.unscoped().count(),
+        "desil": DesilRecord.objects.unscoped().count(),  # every region's, to see any write
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }

@@ -10,6 +10,7 @@ from padu.accounts.capabilities import Role
 from padu.core.models import AccessLog
 from padu.registry import codes
 from padu.registry.masks import mask_number
+from padu.registry.models import DesilRecord, ImportBatch
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -182,6 +183,22 @@ def test_family_detail_with_members_masked_and_full_kk_for_a_psm(api, world, psm
     )
     assert data["kecamatan"]["code"] == KEC_A
     assert data["version"] == fam.version
+
+
+def test_family_detail_holds_the_desil_history_with_its_sources(api, world, psm, token_for):
+    fam = world["fam_a"]
+    batch = ImportBatch.objects.create(file_name="dtsen-2024.csv", file_sha256="0")
+    DesilRecord.objects.create(
+        family=fam, desil=6, period=datetime.date(2024, 7, 20), kind="impor", import_batch=batch
+    )
+    DesilRecord.objects.create(
+        family=fam, desil=5, period=datetime.date(2025, 7, 20), kind="koreksi", reason="BPS letter"
+    )
+    history = api.get(f"{FAMILIES}/{fam.pk}", token=token_for(psm)).data["desil_history"]
+    assert [(h["desil"], h["kind"], h["import_id"], h["reason"]) for h in history] == [
+        (5, "koreksi", None, "BPS letter"),
+        (6, "impor", batch.pk, ""),
+    ]
 
 
 @pytest.mark.parametrize(

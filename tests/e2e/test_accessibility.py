@@ -7,11 +7,14 @@ page, the API documentation and an error page. axe-core comes with the dev depen
 axe-playwright-python (its bundled axe.min.js), run in the page through Playwright.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from padu.accounts.capabilities import Cap, Role
 from padu.core.scoping import has_capability
+from padu.registry.models import DesilRecord, ImportBatch
 from padu.web.navigation import NAV
 from tests.factories import KEL_A, KOTA, FamilyFactory, PersonFactory, make_user
 from tests.permission_matrix import OWN_SCOPE
@@ -32,6 +35,8 @@ def pages_for(user, family, person) -> list[str]:
             reverse("registry:family_detail", args=[family.pk]),
             reverse("registry:person_detail", args=[person.pk]),
         ]
+    if has_capability(user, Cap.DESIL_CORRECT):
+        urls.append(reverse("registry:family_desil", args=[family.pk]))
     if has_capability(user, Cap.REGIONS_VIEW):
         urls.append(reverse("regions:detail", args=[KEL_A]))
     return [*urls, reverse("accounts:password_change"), "/api/v1/docs", "/tidak-ada/"]
@@ -55,12 +60,30 @@ def overflow(page) -> int:
     )
 
 
+def desil_history(family) -> None:
+    """A desil timeline with a long file name, an import and a correction with its reason."""
+    batch = ImportBatch.objects.create(
+        file_name="dtsen_kota_padang_periode_juli_2025_final_revisi_bps_v2.xlsx", file_sha256="0"
+    )
+    DesilRecord.objects.create(
+        family=family, desil=5, period=datetime.date(2024, 7, 20), kind="impor", import_batch=batch
+    )
+    DesilRecord.objects.create(
+        family=family,
+        desil=4,
+        period=datetime.date(2025, 7, 20),
+        kind="koreksi",
+        reason="Surat BPS Kota Padang nomor 123/BPS/1371/2025 tentang perbaikan peringkat",
+    )
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_every_page_of_a_role_on_a_phone(new_page, role):
     # A family whose long names, address and numbers make its tables wider than a phone.
     family = FamilyFactory(region_id=KEL_A, address="Jalan Prof. Dr. Hamka Nomor 123 Air Tawar")
     person = PersonFactory(family=family, name="Muhammad Fadhlurrahman Syahputra Caniago")
     PersonFactory(family=family)
+    desil_history(family)
     for _ in range(3):
         PersonFactory(family=FamilyFactory(region_id=KEL_A))
     user = make_user(role, scope=OWN_SCOPE[role])

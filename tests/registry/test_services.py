@@ -683,26 +683,25 @@ def test_family_status_guards(operator):
 
 def test_desil_history(operator):
     fam = register(operator)
-    services.family_record_desil(
-        actor=operator, family=fam, desil=4, period=datetime.date(2025, 4, 1), source="DTSEN"
+    april, october = datetime.date(2025, 4, 20), datetime.date(2024, 10, 20)
+    services.family_correct_desil(
+        actor=operator, family=fam, expected_version=1, desil=4, period=april, reason="BPS letter"
     )
-    services.family_record_desil(
-        actor=operator, family=fam, desil=4, period=datetime.date(2025, 4, 1), source="DTSEN"
-    )
-    services.family_record_desil(
-        actor=operator, family=fam, desil=6, period=datetime.date(2024, 10, 1), source="DTSEN"
+    services.family_correct_desil(
+        actor=operator, family=fam, expected_version=2, desil=6, period=october, reason="older"
     )
     fam.refresh_from_db()
-    assert (fam.desil, fam.desil_period, fam.version) == (4, datetime.date(2025, 4, 1), 2)
+    # The older period is in the history, the family keeps the latest period's desil.
+    assert (fam.desil, fam.desil_period, fam.version) == (4, april, 3)
     assert list(fam.desil_history.order_by("period").values_list("desil", "period")) == [
-        (6, datetime.date(2024, 10, 1)),
-        (4, datetime.date(2025, 4, 1)),
+        (6, october),
+        (4, april),
     ]
     with pytest.raises(ValidationFailed) as info:
-        services.family_record_desil(actor=operator, family=fam, desil=11, period=None, source="x")
-    assert info.value.errors == {
-        "desil": ["DTSEN desil: enter a desil from 1 to 10, or leave it empty."]
-    }
+        services.family_correct_desil(
+            actor=operator, family=fam, expected_version=3, desil=11, period=april, reason="x"
+        )
+    assert info.value.errors == {"desil": ["DTSEN desil: choose a desil from 1 to 10."]}
 
 
 # ---------------------------------------------------------------------- permission and scope

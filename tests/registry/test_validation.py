@@ -162,9 +162,14 @@ def test_a_birth_date_in_the_future_is_an_error():
 
 def test_desil():
     assert clean_desil({}) == ({}, {})
-    assert clean_desil({"desil": "3", "desil_period": "2025-07-01"}) == (
-        {"desil": 3, "desil_period": datetime.date(2025, 7, 1)},
+    assert clean_desil({"desil": "3", "desil_period": "2025-04-20"}) == (
+        {"desil": 3, "desil_period": datetime.date(2025, 4, 20)},
         {},
+    )
+    # A ranking is released on its period's date: one after today is a typing error.
+    assert clean_desil({"desil": "3", "desil_period": "2025-07-20"}) == (
+        {"desil": 3, "desil_period": None},
+        {"desil_period": ["Desil period: 20 July 2025 is in the future."]},
     )
     assert clean_desil({"desil": 0}) == (
         {"desil": None},

@@ -9,7 +9,8 @@ from django.core.management import call_command, get_commands
 from padu.accounts.capabilities import Role
 from padu.accounts.models import User
 from padu.regions.models import Region
-from padu.registry.models import Family, Person
+from padu.registry.declarations.desil import DesilSource
+from padu.registry.models import DesilRecord, Family, Person
 from padu.web.management.commands.demo import DEMO_PASSWORD
 
 EXPECTED = {
@@ -80,6 +81,7 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
     people, families = Person.objects.unscoped().count(), Family.objects.unscoped().count()
     if POPULATION_COMMANDS:
         assert people > 0 and families > 0
+        _assert_desil_history_over_periods()
 
     # A second run changes nothing: the same users (same ids), areas, and population.
     User.objects.filter(username="tksk").update(role=Role.PSM, is_active=False)
@@ -90,6 +92,26 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
         families,
     )
     assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+
+
+def _assert_desil_history_over_periods():
+    """The demo's families have a desil in several years, each from its import, and some moved
+    from one desil to another."""
+    entries = DesilRecord.objects.unscoped().select_related("import_batch")
+    years = {e.period.year for e in entries}
+    assert {2023, 2024, 2025} <= years
+    assert {e.kind for e in entries} == {DesilSource.IMPORT}
+    assert len({e.import_batch.file_name for e in entries}) == 3
+    desils: dict[int, set] = {}
+    for e in entries:
+        desils.setdefault(e.family_id, set()).add(e.desil)
+    assert sum(len(d) > 1 for d in desils.values()) >= 5
+    # The family's desil is its latest period's.
+    latest = {}
+    for e in entries.order_by("period"):
+        latest[e.family_id] = (e.desil, e.period)
+    for family in Family.objects.unscoped().filter(pk__in=list(latest)[:50]):
+        assert (family.desil, family.desil_period) == latest[family.pk]
 
 
 @pytest.mark.django_db

@@ -27,6 +27,9 @@ class Cap:
     REGISTRY_VIEW = "registry.view"
     REGISTRY_VIEW_NIK = "registry.view_nik"
     REGISTRY_EDIT = "registry.edit"
+    # Correct a family's desil with a reason, or record a muskel decision on it: the desil
+    # decides who may receive aid (DOMAIN.md §1.4), so it is a verb of its own.
+    DESIL_CORRECT = "registry.desil_correct"
     REGISTRY_IMPORT = "registry.import"
     REGISTRY_EXPORT = "registry.export"
     REGISTRY_EXPORT_NIK = "registry.export_nik"
@@ -57,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _FIELD
         | {
             Cap.REGISTRY_EDIT,
+            Cap.DESIL_CORRECT,
             Cap.REGISTRY_IMPORT,
             Cap.REGISTRY_EXPORT,
             Cap.REGISTRY_EXPORT_NIK,

@@ -110,7 +110,14 @@ def _family(family: Family, *, members: list[Person], disclosure: Disclosure) ->
         "kecamatan": _region(family.region.parent),
         "household_id": family.household_id,
         "desil_history": [
-            {"desil": r.desil, "period": r.period, "source": r.source}
+            {
+                "desil": r.desil,
+                "period": r.period,
+                "kind": r.kind,
+                "source": r.source,
+                "import_id": r.import_batch_id,
+                "reason": r.reason,
+            }
             for r in family.desil_history.all()
         ],
         "members": [_member(p, disclosure) for p in members],

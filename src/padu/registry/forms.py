@@ -11,7 +11,7 @@ from padu.core.records.forms import RecordForm
 from padu.regions.selectors import village_choices
 
 from . import codes
-from .declarations import FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from .declarations import DESIL_ENTRY, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from .models import PPKSCategory
 
 
@@ -285,3 +285,18 @@ class PPKSAssessmentForm(RecordForm):
             **self.fields,
         }
         self.fields["evidence"].widget = forms.Textarea(attrs={"rows": 3})
+
+
+class DesilCorrectionForm(RecordForm):
+    """On the desil page: the corrected desil and its period (the desil entry's declared fields),
+    the version the user read, and why."""
+
+    record = DESIL_ENTRY
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        help_text=_("Required. E.g. the letter from BPS or the verification that shows the error."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

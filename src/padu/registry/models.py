@@ -125,10 +125,22 @@ class Family(FamilyFields, ImportedRecord, BaseModel):
 
 
 class DesilRecord(DesilFields):
-    """Each desil the family was given, by period: DTSEN re-ranks every quarter."""
+    """Each desil the family was given, by period: DTSEN re-ranks every quarter. Its `kind` says
+    where it came from (declarations.desil.DesilSource); an import's entry names its batch (the
+    file and the day it was imported), a correction its reason."""
 
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="desil_history"
+    )
+    # Not indexed: no page lists a batch's entries (see ImportedRecord).
+    import_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -145,7 +157,7 @@ class DesilRecord(DesilFields):
     class Meta:
         verbose_name = _("desil record")
         verbose_name_plural = _("desil history")
-        ordering = ["family", "-period", "-recorded_at"]
+        ordering = ["family", "-period", "-recorded_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.family_id} desil {self.desil} ({self.period})"

@@ -20,6 +20,7 @@ from padu.core.schemas import PageParams, Version
 from . import selectors
 from .codes import DisabilityType, FamilyStatus, LifeStatus, Relationship, Sex
 from .declarations import FAMILY, PERSON
+from .declarations.desil import DesilSource
 from .declarations.kinds import PPKSCode
 
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
@@ -44,9 +45,17 @@ class PPKSOut(Schema):
 
 
 class DesilRecordOut(Schema):
+    """One entry of the family's desil history."""
+
     desil: int | None
-    period: datetime.date | None
-    source: str
+    period: datetime.date | None = Field(description="Release date of the ranking.")
+    kind: DesilSource = Field(
+        description="Where it came from: `impor` (a DTSEN import), `muskel` (a muskel "
+        "decision), `koreksi` (a correction), `entri` (given with the family's data)."
+    )
+    source: str = Field(description="`import:<id>` for an import, a decision's reference.")
+    import_id: int | None = Field(description="The import that brought it, if any.")
+    reason: str = Field(description="Why it was corrected or decided.")
 
 
 BIRTH_DATE = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import disabilities, families, imports, lists, people, reference
+from .views import desil, disabilities, families, imports, lists, people, reference
 
 app_name = "registry"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("keluarga/<int:pk>/", families.family_detail, name="family_detail"),
     path("keluarga/<int:pk>/ubah/", families.family_edit, name="family_edit"),
     path("keluarga/<int:pk>/status/", families.family_status, name="family_status"),
+    path("keluarga/<int:pk>/desil/", desil.family_desil, name="family_desil"),
     path("keluarga/<int:pk>/anggota/baru/", people.member_add, name="member_add"),
     path("keluarga/<int:pk>/rumah-tangga/", families.family_household, name="family_household"),
     path("individu/<int:pk>/", people.person_detail, name="person_detail"),

@@ -31,6 +31,10 @@ ACTIONS = {
     "registry.family.updated": gettext_lazy("Changed the data of the family %(object)s"),
     "registry.family.status_changed": gettext_lazy("Changed the status of the family %(object)s"),
     "registry.family.desil_recorded": gettext_lazy("Recorded a desil of the family %(object)s"),
+    "registry.family.desil_corrected": gettext_lazy("Corrected the desil of the family %(object)s"),
+    "registry.family.desil_decided": gettext_lazy(
+        "Recorded a muskel decision on the desil of the family %(object)s"
+    ),
     "registry.family.household_changed": gettext_lazy(
         "Changed the shared dwelling of the family %(object)s"
     ),

@@ -4,11 +4,12 @@ set-based upserts.
 
 Writes: families by KK and people by NIK; only rows whose values differ are written (`version`
 +1, `updated_at/by`, `last_import`); a NIK found in another family moves to the file's KK; the
-desil history gains a record for a new (desil, period); PPKS links are replaced for the people
-whose codes changed; one audit entry per changed family and person, with the changed fields
-only, `source="import:<id>"`; then the disability records follow the file (their own module,
-disabilities.py). Nothing is deleted. The updates and the new rows of a table are
-written together, in bulk from bulk.BULK_MIN_ROWS rows on (bulk.py), and so are the audit
+desil history gains a record for a new (desil, period), with the import as its source (a
+(desil, period) the history holds already leaves the family's desil as it is); PPKS links are
+replaced for the people whose codes changed; one audit entry per changed family and person, with
+the changed fields only, `source="import:<id>"`; then the disability records follow the file
+(their own module, disabilities.py). Nothing is deleted. The updates and the new rows of a table
+are written together, in bulk from bulk.BULK_MIN_ROWS rows on (bulk.py), and so are the audit
 entries. Every statement joins the work tables on indexed columns (staging.py), so that no plan
 can turn into one scan per row.
 """
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..declarations import FAMILY, PERSON
+from ..declarations.desil import DesilSource
 from ..masks import mask_number
 from .bulk import BULK_MIN_ROWS, bulk_write
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
@@ -156,12 +158,17 @@ class Pass2:
         differs = [d.ne(f"f.{v.column}", f"s.{v.stage}", v.kind) for v in FAMILY_VALUES]
 
         def new_desil(s: str) -> str:
-            """Whether the file's desil of the family (in `s`) is news for the registry's `f`."""
+            """Whether the file's desil of the family (in `s`) is news for the registry's `f`:
+            a ranking its history already holds (the same file again, after a correction of
+            that period) leaves the current desil as it is. Computed into the work table before
+            the writes: bulk_write may drop the history's indexes while the families change."""
             return (
                 f"({s}.desil IS NOT NULL OR {s}.desil_period IS NOT NULL) AND "
                 f"({d.ne('f.desil', f'{s}.desil')} OR "
                 f"{d.ne('f.desil_period', f'{s}.desil_period')}) AND ({s}.desil_period IS NULL "
-                f"OR f.desil_period IS NULL OR {s}.desil_period >= f.desil_period)"
+                f"OR f.desil_period IS NULL OR {s}.desil_period >= f.desil_period) AND NOT "
+                f"EXISTS (SELECT 1 FROM registry_desilrecord r WHERE r.family_id = f.id AND "
+                f"{d.eq('r.desil', f'{s}.desil')} AND {d.eq('r.period', f'{s}.desil_period')})"
             )
 
         # One pass over the families of the file: their values, the registered family (if
@@ -172,7 +179,8 @@ class Pass2:
             f"{', '.join(f's.{v.stage}' for v in FAMILY_VALUES)}, s.desil, s.desil_period, "
             f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
-            f"({new_desil('s')}))) AS changed FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            f"({new_desil('s')}))) AS changed, (f.id IS NOT NULL AND {new_desil('s')}) AS "
+            f"new_desil FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
             "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
         index_work_table(FAMILIES, "kk", "fam_id")
@@ -188,11 +196,17 @@ class Pass2:
         id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         ranked = "(w.desil IS NOT NULL OR w.desil_period IS NOT NULL)"
         desil_insert = (
-            "INSERT INTO registry_desilrecord (family_id, desil, period, source, recorded_at, "
-            "recorded_by_id) SELECT w.fam_id, w.desil, w.desil_period, %s, %s, %s FROM "
-            f"{FAMILIES} w WHERE {ranked} AND "
+            "INSERT INTO registry_desilrecord (family_id, desil, period, kind, source, reason, "
+            "import_batch_id, recorded_at, recorded_by_id) SELECT w.fam_id, w.desil, "
+            f"w.desil_period, %s, %s, '', %s, %s, %s FROM {FAMILIES} w WHERE {ranked} AND "
         )
-        desil_params = [self.source, self.now, self.actor.user_id]
+        desil_params = [
+            DesilSource.IMPORT,
+            self.source,
+            self.batch_id,
+            self.now,
+            self.actor.user_id,
+        ]
         sets = ", ".join(f"{v.column} = w.{v.stage}" for v in FAMILY_VALUES)
         # The desil history of the new families is written with them (keys checked alike).
         with bulk_write(
@@ -205,8 +219,8 @@ class Pass2:
         ):
             self.out.families_updated = changed and run(
                 f"UPDATE registry_family AS f SET {sets}, "
-                f"desil = CASE WHEN {new_desil('w')} THEN w.desil ELSE f.desil END, "
-                f"desil_period = CASE WHEN {new_desil('w')} THEN w.desil_period "
+                "desil = CASE WHEN w.new_desil THEN w.desil ELSE f.desil END, "
+                "desil_period = CASE WHEN w.new_desil THEN w.desil_period "
                 "ELSE f.desil_period END, "
                 "version = f.version + 1, updated_at = %s, updated_by_id = %s, "
                 f"last_import_id = %s FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",

@@ -11,7 +11,12 @@ from .disability_filter import (
     disability_q,
     with_disabilities,
 )
-from .history import family_timeline, import_registrations, person_timeline
+from .history import (
+    family_desil_timeline,
+    family_timeline,
+    import_registrations,
+    person_timeline,
+)
 from .lists import (
     AGE_BANDS,
     DESIL_NONE,
@@ -56,6 +61,7 @@ __all__ = [
     "disability_q",
     "families_visible",
     "family_by_number",
+    "family_desil_timeline",
     "family_get",
     "family_list",
     "family_members",

@@ -1,8 +1,6 @@
 """The history of a family or person page: audit entries and registrations by import."""
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import F, Q
 
 from padu.accounts.capabilities import Cap
 from padu.core.scoping import has_capability
@@ -96,3 +94,36 @@ def import_registrations(*, user, family: Family | None = None, person: Person |
             )
         )
     return sorted(entries, key=lambda entry: (entry.at, not entry.object_type.endswith("family")))
+
+
+def family_desil_timeline(*, user, family: Family) -> list:
+    """The family's desil history, latest period first (within a period the latest recorded
+    first), with the import that brought each entry and who recorded it. Each entry gets
+    `previous`: the desil of the entry before it in time, and `is_first`, so that a page can say
+    where the family moved; `import_visible` when the user may open the entry's import. `family`
+    comes from `family_get`; checked again here."""
+    from padu.core.scoping import in_scope
+
+    from ..models import DesilRecord
+
+    if not has_capability(user, Cap.REGISTRY_VIEW) or not in_scope(user, family.region_id):
+        return []
+    entries = list(
+        DesilRecord.objects.scoped(user)
+        .filter(family=family)
+        .select_related("import_batch", "recorded_by")
+        .order_by(F("period").desc(nulls_last=True), "-recorded_at", "-pk")
+    )
+    from ..importer.selectors import imports_visible
+
+    batches = {e.import_batch_id for e in entries if e.import_batch_id is not None}
+    visible = (
+        set(imports_visible(user).filter(pk__in=batches).values_list("pk", flat=True))
+        if batches
+        else set()
+    )
+    for newer, older in zip(entries, [*entries[1:], None], strict=False):
+        newer.is_first = older is None
+        newer.previous = older.desil if older is not None else None
+        newer.import_visible = newer.import_batch_id in visible
+    return entries

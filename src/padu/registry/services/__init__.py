@@ -2,7 +2,8 @@
 transitions (`transitions`), shared dwellings (`households`), PPKS categories (`ppks`), and a
 person's disability records and PPKS assessments (`disabilities`).
 
-Every function takes the acting user, checks `Cap.REGISTRY_EDIT` (PPKS: `Cap.REFERENCE_MANAGE`)
+Every function takes the acting user, checks `Cap.REGISTRY_EDIT` (PPKS: `Cap.REFERENCE_MANAGE`,
+a family's desil history (`desil`): `Cap.DESIL_CORRECT`)
 and the actor's area, validates with the records' declarations (`registry.declarations`), locks
 the rows it changes, writes in one transaction and leaves an audit entry whose `region_code` is
 the family's kelurahan, so that the trail is scoped like the data (`base.audited_save`). Nothing
@@ -12,8 +13,9 @@ plausibility warnings raise `WarningsNeedConfirmation` unless `confirm_warnings=
 confirmed warnings are kept in the audit entry.
 """
 
+from .desil import family_correct_desil, family_record_muskel_desil
 from .disabilities import person_disability_end, person_disability_record, person_ppks_assess
-from .families import family_change_head, family_record_desil, family_register, family_update
+from .families import family_change_head, family_register, family_update
 from .households import family_leave_household, family_share_household
 from .people import person_add, person_update
 from .ppks import ppks_category_create, ppks_category_set_active, ppks_category_update
@@ -40,6 +42,7 @@ __all__ = [
     "PERSON_TRANSITIONS",
     "family_change_head",
     "family_change_status",
+    "family_correct_desil",
     "family_leave_household",
     "family_mark_dissolved",
     "family_mark_duplicate",
@@ -47,7 +50,7 @@ __all__ = [
     "family_mark_not_found",
     "family_mark_well_off",
     "family_reactivate",
-    "family_record_desil",
+    "family_record_muskel_desil",
     "family_register",
     "family_share_household",
     "family_update",

@@ -25,7 +25,7 @@ LifeStatus = codes.LifeStatus
 HEAD = codes.Relationship.HEAD
 
 # The family's data fields a form or the API writes directly; its desil goes through the desil
-# history (families.record_desil), its status through the named transitions.
+# history (desil.record_desil), its status through the named transitions.
 DESIL_FIELDS = ("desil", "desil_period")
 FAMILY_FIELDS = tuple(f.name for f in FAMILY.writable if f.name not in DESIL_FIELDS)
 PERSON_FIELDS = tuple(f.name for f in PERSON.writable)

@@ -9,8 +9,6 @@ version raises `ConflictError` (see `base.conflict`).
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from padu.core.scoping import require
 
 from .. import codes
 from ..declarations import FAMILY, PERSON
+from ..declarations.desil import DesilSource
 from ..declarations.members import person_warnings
 from ..models import DesilRecord, Family, Person
 from .base import (
@@ -40,6 +39,7 @@ from .base import (
     record_context,
     require_reason,
 )
+from .desil import record_desil
 from .identity import kk_taken, nik_taken
 from .people import create_person
 
@@ -229,68 +229,19 @@ def family_update(
             if "region_id" in changed:
                 locked.members.update(region_id=locked.region_id)
         if new_desil:
+            # A desil sent with the family's data corrects it: the same verb and reason as a
+            # correction on the family page (desil.family_correct_desil).
+            require(actor, Cap.DESIL_CORRECT)
             record_desil(
                 actor=actor,
                 family=locked,
                 desil=values["desil"],
                 period=values.get("desil_period", locked.desil_period),
+                kind=DesilSource.CORRECTION,
                 source=source,
-                reason=reason,
+                reason=require_reason(reason, _("say why the desil is corrected.")),
             )
     return locked
-
-
-def family_record_desil(
-    *, actor, family: Family, desil: int | None, period: datetime.date | None, source: str
-) -> DesilRecord:
-    """Add a desil to the family's history; it becomes the family's desil unless an entry of a
-    later period is already there. Recording the same desil, period and source twice changes
-    nothing."""
-    require(actor, Cap.REGISTRY_EDIT)
-    values, errors = FAMILY.clean(
-        {"desil": desil, "desil_period": period}, record_context(actor), only=DESIL_FIELDS
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        locked = locked_family(actor, family)
-        return record_desil(
-            actor=actor,
-            family=locked,
-            desil=values["desil"],
-            period=values["desil_period"],
-            source=source,
-        )
-
-
-def record_desil(
-    *, actor, family: Family, desil, period, source: str, reason: str = ""
-) -> DesilRecord:
-    """The desil entry, and the family's current desil when it is the latest (inside the
-    caller's transaction, on a locked family)."""
-    latest = family.desil_history.order_by("-recorded_at", "-pk").first()
-    if latest is not None and (latest.desil, latest.period, latest.source) == (
-        desil,
-        period,
-        source,
-    ):
-        return latest
-    record = DesilRecord.objects.create(
-        family=family, desil=desil, period=period, source=source, recorded_by=actor
-    )
-    if period is None or family.desil_period is None or period >= family.desil_period:
-        before = family_snapshot(family)
-        family.desil, family.desil_period = desil, period
-        audited_save(
-            actor=actor,
-            obj=family,
-            fields=list(DESIL_FIELDS),
-            action="registry.family.desil_recorded",
-            before=before,
-            reason=reason,
-            source=source,
-        )
-    return record
 
 
 def family_change_head(

@@ -95,9 +95,8 @@ def family_detail(request, pk: int):
             "members": _member_rows(members, disclosure),
             "active_count": len(active),
             "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
-            "desil_history": family.desil_history.select_related("recorded_by").order_by(
-                "-period", "-recorded_at"
-            ),
+            "desil_timeline": selectors.family_desil_timeline(user=user, family=family),
+            "can_correct_desil": has_capability(user, Cap.DESIL_CORRECT),
             "housing": _housing_rows(user, family),
             "assets": [codes.Asset(a).label for a in family.assets if a in codes.Asset.values],
             "livestock": [

@@ -25,6 +25,8 @@ ACTIONS = {
     "registry.family.updated": gettext_lazy("Family data changed"),
     "registry.family.status_changed": gettext_lazy("Family status changed"),
     "registry.family.desil_recorded": gettext_lazy("Desil recorded"),
+    "registry.family.desil_corrected": gettext_lazy("Desil corrected"),
+    "registry.family.desil_decided": gettext_lazy("Desil decided by a muskel"),
     "registry.family.household_changed": gettext_lazy("Shared dwelling changed"),
     "registry.person.added": gettext_lazy("Member added"),
     "registry.person.updated": gettext_lazy("Member data changed"),

@@ -3,8 +3,9 @@
 Migrates, loads the national region tree, upserts one demo user per role in the demo's region
 (Kota Padang unless `--region` names another province or kab/kota: `--region 64`,
 `--region 32.04`), generates and imports a population of that region while the registry is
-empty, then serves the site on 127.0.0.1 together with a task worker (so uploaded imports are
-processed). Every step is safe to repeat.
+empty (with two earlier desil rankings of it, for the desil history), then serves the site on
+127.0.0.1 together with a task worker (so uploaded imports are processed). Every step is safe to
+repeat.
 
 The server is Django's own `runserver --noreload`, supervised beside `db_worker`: the demo runs
 on one laptop for one person, static files come from WhiteNoise, and it needs no extra
@@ -45,6 +46,9 @@ DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
 DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to rehash
 DEFAULT_PEOPLE = 20_000
 DEFAULT_SEED = 1371
+# The release dates of the earlier DTSEN rankings the demo imports before its population's own
+# (whose periods are synth.dwellings.DESIL_PERIODS).
+EARLIER_DESIL_PERIODS = ("2023-07-20", "2024-07-20")
 
 
 @dataclass(frozen=True)
@@ -315,15 +319,24 @@ class Command(BaseCommand):
             stdout=self.stdout._out,
             stderr=self.stderr._out,
         )
-        self._step(_("Importing them into the registry…"))
-        call_command(
-            "import",
-            "registry",
-            str(path),
-            *(["--user", user] if user else []),
-            stdout=self.stdout._out,
-            stderr=self.stderr._out,
-        )
+        from padu.synth.rankings import earlier_rankings
+
+        # Earlier DTSEN rankings of the same families first, so that the desil history holds
+        # several periods and families move between desils; the population's own file last.
+        earlier = earlier_rankings(path, list(EARLIER_DESIL_PERIODS), seed=seed)
+        for number, file in enumerate([*earlier, path], start=1):
+            self._step(
+                _("Importing them into the registry (file %(number)d of %(count)d)…")
+                % {"number": number, "count": len(earlier) + 1}
+            )
+            call_command(
+                "import",
+                "registry",
+                str(file),
+                *(["--user", user] if user else []),
+                stdout=self.stdout._out,
+                stderr=self.stderr._out,
+            )
 
     def _collect_static(self) -> None:
         """The hashed-name storage of production needs its manifest before any page renders."""
