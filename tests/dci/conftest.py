@@ -177,7 +177,7 @@ def world(db):
         sex=codes.Sex.MALE,
         relationship=codes.Relationship.CHILD,
         birth_date=datetime.date(2010, 1, 2),
-        disability_physical=True,
+        disability=[codes.DisabilityType.PHYSICAL],
     )
     fam_a_2 = FamilyFactory(region_id=KEL_A, desil=5)
     head_a_2 = PersonFactory(

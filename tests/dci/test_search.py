@@ -4,6 +4,7 @@ scope, sort and pages, the access log, and every refusal in the standard's codes
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from padu.core.models import AccessLog
 from padu.dci.models import DciTransaction
@@ -188,7 +189,7 @@ def test_expression_in_and_or(dci, world, leader, token):
         ({"location": {"$eq": "central_region"}}, "Kemendagri"),
         ({"income": {"$lt": 5}}, "poverty_score"),
         ({"poverty_score": {"$regex": "1"}}, "$regex"),
-        ({"poverty_score": {"$lt": "low"}}, "number"),
+        ({"poverty_score": {"$lt": "low"}}, ("%(name)s takes a number.", "poverty_score")),
         ({"$and": []}, "$and"),
     ],
 )
@@ -196,6 +197,9 @@ def test_expression_the_registry_cannot_answer_is_rejected(dci, world, psm, toke
     item = results(dci.post(SYNC, search_body(expression(query)), token=token(psm)))
     assert item["status"] == "rjct"
     assert item["status_reason_code"] == "rjct.search_criteria.invalid"
+    if isinstance(words, tuple):  # a whole message, in the language of the answer
+        message, name = words
+        words = translation.gettext(message) % {"name": name}
     assert words in item["status_reason_message"]
 
 

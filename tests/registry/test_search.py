@@ -178,29 +178,31 @@ def test_a_place_at_the_start_is_part_of_the_name(town, operator):
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "params"),
     [
         (
             "Siti 31-02-1978",
-            "31-02-1978 is not a date of birth. Write it as dd-mm-yyyy, e.g. 30-10-1978.",
+            "%(value)s is not a date of birth. Write it as dd-mm-yyyy, e.g. 30-10-1978.",
+            {"value": "31-02-1978"},
         ),
-        ("Siti 1850", "1850 is not a year of birth."),
+        ("Siti 1850", "%(value)s is not a year of birth.", {"value": "1850"}),
         (
             "Siti 19788",
-            "Not understood: 19788. Beside a name, write a year of birth (1978), a "
-            "date of birth (30-10-1978) or an RT/RW (003/005).",
+            "Not understood: %(value)s. Beside a name, write a year of birth (1978), a date "
+            "of birth (30-10-1978) or an RT/RW (003/005).",
+            {"value": "19788"},
         ),
-        ("Siti 1978 1979", "Write one year or date of birth."),
-        ("1978 RT 3", "Write a name beside the year, date of birth, place or RT/RW."),
+        ("Siti 1978 1979", "Write one year or date of birth.", {}),
+        ("1978 RT 3", "Write a name beside the year, date of birth, place or RT/RW.", {}),
     ],
 )
-def test_bad_search_text_is_refused_with_a_message(client, town, operator, query, message):
+def test_bad_search_text_is_refused_with_a_message(client, town, operator, query, message, params):
     client.force_login(operator)
     for url in (PEOPLE, FAMILIES):
         response = client.get(url, {"q": query})
         assert response.status_code == 200
         with translation.override(response.wsgi_request.LANGUAGE_CODE):
-            assert translation.gettext(message) in response.content.decode()
+            assert translation.gettext(message) % params in response.content.decode()
         assert response.context["page"].paginator.count == 0
     assert found(operator, query) == []
 

@@ -117,7 +117,7 @@ def group(family: Family, members: list[Person], disclosure: Disclosure) -> dict
 
 def groups(*, user, families: list[Family], disclosure: Disclosure) -> list[dict]:
     """The records of a page of families, their living members read in one query."""
-    living = (
+    living = selectors.with_disabilities(
         selectors.people_visible(user=user)
         .filter(life_status=LifeStatus.ACTIVE)
         .order_by("relationship", "birth_date", "pk")

@@ -9,6 +9,7 @@ from padu.core.audit import access_record
 from padu.core.scoping import scope_codes
 from padu.regions.selectors import common_region
 from padu.registry.disclosure import Disclosure
+from padu.registry.selectors import with_disabilities
 
 from . import codes, envelope, query, records
 
@@ -45,7 +46,7 @@ def run_one(*, user, item: dict, purpose: str, request=None, transaction_id: str
         search = query.build(user=user, criteria=criteria)
         qs = search.queryset
         if search.entity == codes.MEMBER:
-            qs = qs.select_related("family")
+            qs = with_disabilities(qs.select_related("family"))
         total = qs.count()
         start = (search.page_number - 1) * search.page_size
         page = list(qs[start : start + search.page_size])
