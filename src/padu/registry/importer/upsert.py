@@ -38,6 +38,7 @@ from .staging import (
     dialect,
     index_work_table,
     load,
+    refresh_statistics,
 )
 
 __all__ = ["Actor", "Outcome", "Pass2"]
@@ -56,6 +57,7 @@ class Pass2:
         self.out = Outcome()
 
     def check(self) -> None:
+        refresh_statistics("registry_family", "registry_person")
         Rejects(actor=self.actor, rows=self.rows, out=self.out).check()
 
     # ------------------------------------------------------------------------------ writes
