@@ -134,3 +134,37 @@ def test_a_number_registered_outside_the_area_is_only_said_to_be_registered(tmp_
     key = "nik" if field == "nik" else "kk_number"
     assert (entry.object_id, entry.after, entry.actor) == (str(batch.pk), {key: 1}, importer)
     assert person.nik not in str(entry.__dict__) and family.kk_number not in str(entry.__dict__)
+
+
+@pytest.mark.postgres
+def test_registry_statistics_gone_stale_are_taken_before_the_checks(transactional_db):
+    """A large write leaves the planner's statistics behind until autovacuum comes: the next
+    import takes them first (staging.refresh_statistics), and leaves fresh ones alone."""
+    from django.db import connection
+
+    from padu.registry.importer.staging import refresh_statistics
+
+    def analyses() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT analyze_count, n_mod_since_analyze FROM pg_stat_user_tables "
+                "WHERE relname = 'registry_family'"
+            )
+            return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE relname = 'registry_family'"
+        )
+        (rows,) = cursor.fetchone()
+    count, changed = analyses()
+    FamilyFactory.create_batch(int(51 + rows / 10) - changed)
+    count, changed = analyses()
+    assert changed > 50 + rows / 10
+    refresh_statistics("registry_family")
+    assert analyses() == (count + 1, 0)
+    refresh_statistics("registry_family")
+    assert analyses() == (count + 1, 0)

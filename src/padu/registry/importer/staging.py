@@ -15,7 +15,7 @@ from django.db import connection
 
 from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
-from .sql import run
+from .sql import fetch, run
 
 STAGE = "padu_import_stage"
 PPKS = "padu_import_ppks"
@@ -176,6 +176,23 @@ def index_work_table(table: str, *columns: str) -> None:
         run(f"CREATE INDEX {table}_{column} ON {table} {method}({column})")
     if connection.vendor == "postgresql":
         analyze_work_tables(table)
+
+
+def refresh_statistics(*tables: str) -> None:
+    """PostgreSQL statistics for registry tables that changed much since they were last taken
+    (autovacuum's rule: a tenth of the rows), before pass 2 plans its joins over them. After a
+    large import autovacuum takes them only later: the next import's check for a new head of a
+    registered family, planned with a table of 2,500,000 people thought to hold a few thousand
+    heads, ran 13.9 s instead of 3.8 s."""
+    if connection.vendor != "postgresql":
+        return
+    stale = fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid "
+        "WHERE c.relname = ANY(%s) AND s.n_mod_since_analyze > 50 + GREATEST(c.reltuples, 0) / 10",
+        [list(tables)],
+    )
+    for (table,) in stale:
+        run(f"ANALYZE {table}")
 
 
 def analyze_work_tables(*tables: str) -> None:

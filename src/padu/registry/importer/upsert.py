@@ -43,6 +43,7 @@ from .staging import (
     dialect,
     index_work_table,
     load,
+    refresh_statistics,
 )
 
 __all__ = ["Actor", "Outcome", "Pass2"]
@@ -61,6 +62,7 @@ class Pass2:
         self.out = Outcome()
 
     def check(self) -> None:
+        refresh_statistics("registry_family", "registry_person")
         Rejects(actor=self.actor, rows=self.rows, out=self.out).check()
 
     # ------------------------------------------------------------------------------ writes
