@@ -22,7 +22,7 @@ from .kinds import (
     strip,
     strip_expr,
 )
-from .problems import WHITESPACE, Problem
+from .problems import WHITESPACE, WHITESPACE_RUN, Problem
 
 
 def not_allowed() -> Problem:
@@ -37,11 +37,19 @@ def not_allowed() -> Problem:
 @dataclass(frozen=True)
 class Choice(Kind):
     """One code of `codes` (an IntegerChoices or TextChoices). Text codes are compared after
-    `case` ("upper", "lower" or None) is applied."""
+    `case` ("upper", "lower" or None) is applied. `aliases`: other words files use for a text
+    code, written in the `case` applied (`{"LAKI-LAKI": "L", "PEREMPUAN": "P"}`), read as it."""
 
     codes: type = None
     case: str | None = None
     length: int | None = None  # the database column's length for text codes (default: longest)
+    aliases: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.aliases and (
+            self.numeric or not set(self.aliases.values()) <= set(self.codes.values)
+        ):
+            raise ValueError("aliases name text codes of the kind's own list")
 
     @property
     def numeric(self) -> bool:
@@ -65,6 +73,7 @@ class Choice(Kind):
                 raise Invalid(self._not_allowed())
             return number
         text = self._cased(strip(value))
+        text = self.aliases.get(" ".join(text.split()), text)
         if text not in self.codes.values:
             raise Invalid(self._not_allowed())
         return text
@@ -78,6 +87,9 @@ class Choice(Kind):
             return value, [(NOT_INTEGER, bad), (self._not_allowed(), unknown)]
         cased = text.str.to_uppercase() if self.case == "upper" else text
         cased = cased.str.to_lowercase() if self.case == "lower" else cased
+        if self.aliases:
+            spaced = cased.str.replace_all(WHITESPACE_RUN, " ")
+            cased = spaced.replace_strict(self.aliases, default=cased, return_dtype=pl.String)
         unknown = ~cased.is_in(allowed)
         return pl.when(~unknown).then(cased), [(self._not_allowed(), unknown)]
 

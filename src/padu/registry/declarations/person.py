@@ -19,6 +19,17 @@ PERSONAL, IDENTIFIER = Sensitivity.PERSONAL, Sensitivity.IDENTIFIER
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 MAX_PLAUSIBLE_AGE = 110
 MAX_INCOME = 10**12
+# The words files use for sex (`LAKI-LAKI`, `Perempuan`), as `Choice(case="upper")` reads them.
+SEX_WORDS = {
+    "LAKI-LAKI": codes.Sex.MALE,
+    "LAKI LAKI": codes.Sex.MALE,
+    "LAKI": codes.Sex.MALE,
+    "LK": codes.Sex.MALE,
+    "PRIA": codes.Sex.MALE,
+    "PEREMPUAN": codes.Sex.FEMALE,
+    "PR": codes.Sex.FEMALE,
+    "WANITA": codes.Sex.FEMALE,
+}
 DISABILITY_FLAGS = {
     codes.DisabilityType.PHYSICAL: "disability_physical",
     codes.DisabilityType.INTELLECTUAL: "disability_intellectual",
@@ -214,6 +225,7 @@ FIELDS = (
         sensitivity=IDENTIFIER,
         group="identity",
         model_options={"unique": True},
+        synonyms=("NIK", "NO NIK", "NOMOR NIK", "NOMOR INDUK KEPENDUDUKAN", "NIK KEPALA KELUARGA"),
     ),
     _text(
         "name",
@@ -224,17 +236,26 @@ FIELDS = (
         required=True,
         help_text=_("As written on the KK."),
         checks=(needs_letter(),),
+        synonyms=("NAMA LENGKAP", "NAMA KEPALA KELUARGA", "NAMA ANGGOTA KELUARGA", "NAMA ART"),
     ),
     Field(
         "sex",
         _("Sex"),
-        Choice(codes.Sex, case="upper"),
+        Choice(codes.Sex, case="upper", aliases=SEX_WORDS),
         required=True,
         column="jenis_kelamin",
         example="P",
         group="identity",
+        synonyms=("JK", "L/P", "KELAMIN", "SEX"),
     ),
-    _text("birth_place", _("Place of birth"), 80, "tempat_lahir", "Padang"),
+    _text(
+        "birth_place",
+        _("Place of birth"),
+        80,
+        "tempat_lahir",
+        "Padang",
+        synonyms=("TMP LAHIR", "TEMPAT LHR"),
+    ),
     Field(
         "birth_date",
         _("Date of birth"),
@@ -244,6 +265,7 @@ FIELDS = (
         example="1980-05-17",
         help_text=_("As on the KK or the birth certificate."),
         group="identity",
+        synonyms=("TGL LAHIR", "TANGGAL LHR", "TGL LHR"),
         sensitivity=Sensitivity.QUASI_IDENTIFIER,
     ),
     _coded(
@@ -254,14 +276,44 @@ FIELDS = (
         "1",
         "identity",
         required=True,
+        synonyms=("SHDK", "STATUS HUBUNGAN DALAM KELUARGA", "HUBUNGAN", "HUB KELUARGA"),
     ),
     _coded(
-        "marital_status", _("Marital status"), codes.MaritalStatus, "status_kawin", "2", "identity"
+        "marital_status",
+        _("Marital status"),
+        codes.MaritalStatus,
+        "status_kawin",
+        "2",
+        "identity",
+        synonyms=("STATUS PERKAWINAN", "STATUS KAWIN", "KAWIN"),
     ),
-    _text("mother_name", _("Mother's name"), 120, "nama_ibu_kandung", "Nurhayati"),
-    _coded("education", _("Education"), codes.Education, "pendidikan", "3", "work"),
+    _text(
+        "mother_name",
+        _("Mother's name"),
+        120,
+        "nama_ibu_kandung",
+        "Nurhayati",
+        synonyms=("NAMA IBU", "IBU KANDUNG"),
+    ),
+    _coded(
+        "education",
+        _("Education"),
+        codes.Education,
+        "pendidikan",
+        "3",
+        "work",
+        synonyms=("PENDIDIKAN TERAKHIR", "PENDIDIKAN DALAM KK"),
+    ),
     _coded("employment", _("Employment status"), codes.Employment, "status_pekerjaan", "7", "work"),
-    _text("occupation", _("Occupation"), 120, "pekerjaan", "Buruh harian", group="work"),
+    _text(
+        "occupation",
+        _("Occupation"),
+        120,
+        "pekerjaan",
+        "Buruh harian",
+        group="work",
+        synonyms=("JENIS PEKERJAAN", "PEKERJAAN UTAMA"),
+    ),
     Field(
         "income",
         _("Monthly income (Rp)"),
@@ -275,6 +327,7 @@ FIELDS = (
         column="penghasilan",
         example="1500000",
         group="work",
+        synonyms=("PENDAPATAN", "PENGHASILAN PER BULAN"),
     ),
     Field(
         "disability",
