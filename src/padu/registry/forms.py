@@ -12,6 +12,7 @@ from padu.regions.selectors import village_choices
 
 from . import codes
 from .declarations import FAMILY, PERSON
+from .importer.layout import COLUMNS
 from .models import PPKSCategory
 
 
@@ -215,6 +216,60 @@ class ImportUploadForm(forms.Form):
             }
         ),
     )
+    source = forms.CharField(
+        label=_("Source of the file (optional)"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "For a file not in Padu's layout, e.g. “Kelurahan Koto Tangah BNBA”: the columns are "
+            "matched as they were for the last file from this source."
+        ),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """The columns of a file from another source matched to the import layout's fields: one
+    choice per heading (`column_<i>`), the kelurahan of every row when the file has no column
+    for it, whether each row is a head of family, and the source whose mapping is remembered.
+    The rules across the choices are `importer.mapping.build`'s."""
+
+    source = forms.CharField(
+        label=_("Source of the file"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "E.g. “Kelurahan Koto Tangah BNBA”. The matching is remembered for the next file "
+            "from the same source."
+        ),
+    )
+    region = forms.ChoiceField(label=_("Kelurahan/desa of every row"), required=False)
+    heads_only = forms.BooleanField(
+        label=_("Each row is a head of family (the file lists families by their heads)"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, headings, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", _("— not imported —"))] + [
+            (c.name, f"{c.field.title()} ({c.name})") for c in COLUMNS
+        ]
+        self.headings = list(headings)
+        for index, heading in enumerate(self.headings):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=heading or _("(empty heading)"), choices=options, required=False
+            )
+        groups: dict[str, list] = {}
+        for village in village_choices(user=user).select_related("parent"):
+            parent = village.parent.name if village.parent else ""
+            groups.setdefault(parent, []).append((village.code, village.name))
+        self.fields["region"].choices = [("", _("— from the file —")), *groups.items()]
+
+    def column_fields(self):
+        """(heading, bound field) of each column of the file."""
+        return [(heading, self[f"column_{i}"]) for i, heading in enumerate(self.headings)]
+
+    def chosen(self) -> list[str]:
+        return [self.cleaned_data.get(f"column_{i}") or "" for i in range(len(self.headings))]
 
 
 class HouseholdForm(forms.Form):
