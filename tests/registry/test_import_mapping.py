@@ -153,6 +153,7 @@ def test_a_bnba_header_is_matched_by_the_declarations_and_unknown_headings_are_l
 # --- values as offices write them, read alike one row at a time and in bulk ----------------------
 
 SEX = {"LAKI-LAKI": "L", "Perempuan": "P", "L": "L", "p": "P", "laki  laki": "L", "Lelaki": None}
+RELATIONSHIP = {"KEPALA KELUARGA": 1, "Istri": 2, "anak": 3, "1": 1, "Kakak": None}
 DATES = {
     "07/01/1973": datetime.date(1973, 1, 7),
     "7/1/1973": datetime.date(1973, 1, 7),
@@ -178,9 +179,16 @@ def _bulk(field: str, texts: list[str]) -> list:
     return list(zip(frame["v"].to_list(), codes, strict=True))
 
 
-@pytest.mark.parametrize(("field", "cases"), [("sex", SEX), ("birth_date", DATES)])
-def test_sex_words_and_day_first_dates_are_read_alike_by_a_form_and_by_the_bulk_checks(
-    field, cases
+@pytest.mark.parametrize(
+    ("field", "cases", "code"),
+    [
+        ("sex", SEX, "choice"),
+        ("relationship", RELATIONSHIP, "integer"),
+        ("birth_date", DATES, "date"),
+    ],
+)
+def test_words_and_day_first_dates_are_read_alike_by_a_form_and_by_the_bulk_checks(
+    field, cases, code
 ):
     kind = PERSON[field].kind
     bulk = _bulk(field, list(cases))
@@ -189,7 +197,7 @@ def test_sex_words_and_day_first_dates_are_read_alike_by_a_form_and_by_the_bulk_
             with pytest.raises(Invalid) as raised:
                 kind.parse(text, None)
             assert bulk_value is None and bulk_code == raised.value.problem.code
-            assert bulk_code == ("choice" if field == "sex" else "date")
+            assert bulk_code == code
         else:
             assert kind.parse(text, None) == expected
             assert (bulk_value, bulk_code) == (expected, None)

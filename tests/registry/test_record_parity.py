@@ -127,7 +127,9 @@ def rows(draw):
             st.just(f"1371121501{serial:06d}"),  # no kecamatan 13.71.12
         )
     )
-    row["hubungan_keluarga"] = draw(st.sampled_from(["1", "1", "1", "9", "x"]))
+    row["hubungan_keluarga"] = draw(
+        st.sampled_from(["1", "1", "1", "9", "x", "Kepala Keluarga", "KEPALA  KELUARGA"])
+    )
     return row
 
 

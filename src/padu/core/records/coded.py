@@ -37,8 +37,9 @@ def not_allowed() -> Problem:
 @dataclass(frozen=True)
 class Choice(Kind):
     """One code of `codes` (an IntegerChoices or TextChoices). Text codes are compared after
-    `case` ("upper", "lower" or None) is applied. `aliases`: other words files use for a text
-    code, written in the `case` applied (`{"LAKI-LAKI": "L", "PEREMPUAN": "P"}`), read as it."""
+    `case` ("upper", "lower" or None) is applied. `aliases`: the words files use for a code, in
+    capitals (`{"LAKI-LAKI": "L", "KEPALA KELUARGA": 1}`), read as the code whatever their case
+    and spacing (`Laki-laki`, `kepala  keluarga`)."""
 
     codes: type = None
     case: str | None = None
@@ -46,10 +47,12 @@ class Choice(Kind):
     aliases: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.aliases and (
-            self.numeric or not set(self.aliases.values()) <= set(self.codes.values)
+        if not set(self.aliases.values()) <= set(self.codes.values) or any(
+            key != " ".join(key.split()).upper() for key in self.aliases
         ):
-            raise ValueError("aliases name text codes of the kind's own list")
+            raise ValueError("aliases are capitalised words for codes of the kind's own list")
+        plain = {key: getattr(code, "value", code) for key, code in self.aliases.items()}
+        object.__setattr__(self, "aliases", plain)
 
     @property
     def numeric(self) -> bool:
@@ -67,18 +70,30 @@ class Choice(Kind):
         return text.upper() if self.case == "upper" else text.lower() if self.case else text
 
     def parse(self, value, context):
+        if self.aliases:
+            code = self.aliases.get(" ".join(strip(value).split()).upper())
+            if code is not None:
+                return code
         if self.numeric:
             number = parse_integer(value)
             if number not in self.codes.values:
                 raise Invalid(self._not_allowed())
             return number
         text = self._cased(strip(value))
-        text = self.aliases.get(" ".join(text.split()), text)
         if text not in self.codes.values:
             raise Invalid(self._not_allowed())
         return text
 
     def parse_expr(self, text, context):
+        value, failures = self._parse_expr(text)
+        if not self.aliases:
+            return value, failures
+        words = text.str.replace_all(WHITESPACE_RUN, " ").str.to_uppercase()
+        dtype = pl.Int64 if self.numeric else pl.String
+        alias = words.replace_strict(self.aliases, default=None, return_dtype=dtype)
+        return pl.coalesce(alias, value), [(p, bad & alias.is_null()) for p, bad in failures]
+
+    def _parse_expr(self, text):
         allowed = list(self.codes.values)
         if self.numeric:
             number, bad = integer_expr(text)
@@ -87,9 +102,6 @@ class Choice(Kind):
             return value, [(NOT_INTEGER, bad), (self._not_allowed(), unknown)]
         cased = text.str.to_uppercase() if self.case == "upper" else text
         cased = cased.str.to_lowercase() if self.case == "lower" else cased
-        if self.aliases:
-            spaced = cased.str.replace_all(WHITESPACE_RUN, " ")
-            cased = spaced.replace_strict(self.aliases, default=cased, return_dtype=pl.String)
         unknown = ~cased.is_in(allowed)
         return pl.when(~unknown).then(cased), [(self._not_allowed(), unknown)]
 

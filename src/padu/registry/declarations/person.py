@@ -30,6 +30,20 @@ SEX_WORDS = {
     "PR": codes.Sex.FEMALE,
     "WANITA": codes.Sex.FEMALE,
 }
+# The relationships as by-name lists write them (SHDK), as `Choice` reads them.
+RELATIONSHIP_WORDS = {
+    "KEPALA KELUARGA": codes.Relationship.HEAD,
+    "SUAMI": codes.Relationship.SPOUSE,
+    "ISTRI": codes.Relationship.SPOUSE,
+    "ANAK": codes.Relationship.CHILD,
+    "MENANTU": codes.Relationship.CHILD_IN_LAW,
+    "CUCU": codes.Relationship.GRANDCHILD,
+    "ORANG TUA": codes.Relationship.PARENT,
+    "MERTUA": codes.Relationship.PARENT,
+    "PEMBANTU": codes.Relationship.HELPER,
+    "FAMILI LAIN": codes.Relationship.OTHER,
+    "LAINNYA": codes.Relationship.OTHER,
+}
 DISABILITY_FLAGS = {
     codes.DisabilityType.PHYSICAL: "disability_physical",
     codes.DisabilityType.INTELLECTUAL: "disability_intellectual",
@@ -42,10 +56,9 @@ def _text(name, label, length, column, example="", group="identity", **options) 
     return Field(name, label, Text(length), column=column, example=example, group=group, **options)
 
 
-def _coded(name, label, choices, column, example, group, **options) -> Field:
-    return Field(
-        name, label, Choice(choices), column=column, example=example, group=group, **options
-    )
+def _coded(name, label, choices, column, example, group, aliases=None, **options) -> Field:
+    kind = Choice(choices, aliases=aliases or {})
+    return Field(name, label, kind, column=column, example=example, group=group, **options)
 
 
 # ---------------------------------------------------------------- the NIK beside the person
@@ -276,6 +289,7 @@ FIELDS = (
         "1",
         "identity",
         required=True,
+        aliases=RELATIONSHIP_WORDS,
         synonyms=("SHDK", "STATUS HUBUNGAN DALAM KELUARGA", "HUBUNGAN", "HUB KELUARGA"),
     ),
     _coded(

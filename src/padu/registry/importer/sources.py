@@ -131,10 +131,11 @@ def import_confirm(
     """Record and queue the import of a received file read through `mapping` (None: a file in
     the import layout), and remember the mapping for `source`."""
     require(actor, Cap.REGISTRY_IMPORT)
-    path = _unchanged(received)
-    files.read_layout(path, mapping)
-    if mapping is None and not received.standard:
-        match_header(list(received.headings))  # its message: the columns do not match
+    if mapping is None and received.standard:
+        path = Path(received.path)  # checked as it was received, a moment ago
+    else:
+        path = _unchanged(received)
+        files.read_layout(path, mapping)  # a file without a mapping: its columns' message
     region = _actor_region(actor)
     name = source_name(source)
     stored = files.StoredFile(path=path, sha256=received.sha256, size=received.size)
