@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
@@ -79,6 +80,14 @@ def bnba(rows=ROWS, header=HEADER) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode()
+
+
+@pytest.fixture(autouse=True)
+def language():
+    """The pages are read in English (the operator's language); the next test module starts in
+    the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -352,7 +361,7 @@ def test_an_unparseable_date_is_shown_in_the_preview_and_its_row_is_not_written(
 
 def test_the_mapping_rules_refuse_bad_matches_in_the_service_too():
     chosen = suggest(HEADER)
-    with pytest.raises(ImportFileError) as refused:
+    with translation.override("en"), pytest.raises(ImportFileError) as refused:
         build(HEADER, chosen, fixed={}, heads_only=False)
     message = str(refused.value)
     for field in ("Relationship to the head of family", "Kelurahan/desa"):
