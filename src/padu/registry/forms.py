@@ -204,8 +204,9 @@ class PPKSStatusForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    """The registry file to import. Only the field: the file itself is checked by
-    `importer.services.import_submit`, whose `ImportFileError` the view puts on this field."""
+    """The registry file to import, and its source (whose remembered column mapping is offered
+    when the file is not in the import layout): the file itself is checked by
+    `importer.sources.import_receive`, whose `ImportFileError` the view puts on this field."""
 
     file = forms.FileField(
         label=_("Registry file (CSV or XLSX)"),

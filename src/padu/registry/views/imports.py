@@ -126,7 +126,7 @@ class ImportSizeLimitHandler(FileUploadHandler):
 
     Django would otherwise write the whole request body to a temporary file however large it is.
     The bytes past the limit are read and dropped; the file that reaches the view is the first
-    `limit + 1` bytes, which `import_submit` refuses with its own "too large" message, so the
+    `limit + 1` bytes, which `import_receive` refuses with its own "too large" message, so the
     user reads the same words whether the limit was met here or in the service."""
 
     def __init__(self, request=None, *, limit: int):
