@@ -376,3 +376,34 @@ def test_another_users_session_cannot_open_a_received_file(client, operator):
     other = make_user(Role.OPERATOR, scope=KOTA, language="en", username="op_lain")
     client.force_login(other)
     assert client.get(page_url).status_code == 404
+
+
+def test_the_services_import_a_bnba_file_through_a_corrected_mapping(operator, tmp_path):
+    """The same journey without the pages: receive, build the corrected mapping, preview
+    (nothing written), confirm, run."""
+    from padu.registry.importer.runner import import_run
+
+    received = sources.import_receive(
+        actor=operator, upload=io.BytesIO(bnba()), file_name="bnba.csv", source=SOURCE
+    )
+    assert not received.standard and received.headings == tuple(HEADER)
+    chosen = suggest(HEADER)
+    chosen[HEADER.index("KET. PEKERJAAN")] = "pekerjaan"
+    mapping = build(HEADER, chosen, fixed={"kode_wilayah": KEL_A}, heads_only=True)
+
+    preview = sources.import_preview(actor=operator, received=received, mapping=mapping)
+    cells = preview["rows"][0]["cells"]
+    first = {c.name: cell for c, cell in zip(preview["columns"], cells, strict=True)}
+    assert first["tanggal_lahir"].value == "1973-01-07" and first["tanggal_lahir"].errors == ()
+    assert first["jenis_kelamin"].text == "LAKI-LAKI" and first["jenis_kelamin"].value.startswith(
+        "L"
+    )
+    nothing_written()
+
+    batch = sources.import_confirm(
+        actor=operator, received=received, mapping=mapping, source=SOURCE
+    )
+    import_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.families_created, batch.people_created) == ("done", 2, 2)
+    assert sources.saved_mapping(SOURCE) == mapping
