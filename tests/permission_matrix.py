@@ -191,6 +191,9 @@ PERSON = Target("a person in KEL_A", lambda w: {"pk": w.person.pk})
 DISABILITY = Target("a disability record of a person in KEL_A", lambda w: {"pk": w.disability.pk})
 IMPORT_BATCH = Target("an import by a city operator", lambda w: {"pk": w.import_batch.pk})
 PPKS = Target("a PPKS category", lambda w: {"pk": w.ppks.pk}, scoped=False)
+# A file received for its columns to be matched is known to its uploader's session only: for
+# anyone else (every matrix user) its page is missing.
+RECEIVED_FILE = Target("a received file of another session", lambda w: {"token": "0" * 32}, False)
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
     "the user's own API token",
@@ -485,6 +488,15 @@ ROWS: list[Row] = [
         ok=302,  # to the new import's page (its number is not known beforehand)
     ),
     Row("registry:import_template", Cap.REGISTRY_IMPORT),
+    Row("registry:import_map", Cap.REGISTRY_IMPORT, target=RECEIVED_FILE, ok=404),
+    Row(
+        "registry:import_map",
+        Cap.REGISTRY_IMPORT,
+        method="POST",
+        target=RECEIVED_FILE,
+        data=lambda w: {"import": "1"},
+        ok=404,
+    ),
     Row("registry:import_detail", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
     Row("registry:import_progress", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),
     Row("registry:import_errors", Cap.REGISTRY_IMPORT, target=IMPORT_BATCH),

@@ -143,11 +143,6 @@ def _zip_bomb() -> bytes:
 
 
 BAD_FILES = {
-    "wrong columns": (
-        "kolom.csv",
-        layout_csv(["1", "2"], header=["nomor", "nama_lengkap"]),
-        "The columns do not match the registry import layout",
-    ),
     "an image": (
         "foto.csv",
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200),

@@ -46,6 +46,11 @@ def _dates():
             "abc",
             "",
             "1980/5/17",
+            "07/01/1973",
+            "7.1.1973",
+            "31/02/1980",
+            "17/5/2099",
+            "1/13/1980",
         ]
     )
 
@@ -53,7 +58,9 @@ def _dates():
 # Each column's values: mostly right, often wrong in the ways files are.
 VALUES = {
     "nama": st.one_of(st.just("Siti Rahmah"), TEXT, st.just("123"), st.just("x" * 121)),
-    "jenis_kelamin": st.sampled_from(["L", "P", "l", " p ", "X", ""]),
+    "jenis_kelamin": st.sampled_from(
+        ["L", "P", "l", " p ", "X", "", "LAKI-LAKI", "Perempuan", "laki  laki", "Wanita ", "LAKI-"]
+    ),
     "tempat_lahir": st.one_of(st.just("Padang"), TEXT),
     "tanggal_lahir": _dates(),
     "status_kawin": _code_like(),
@@ -120,7 +127,9 @@ def rows(draw):
             st.just(f"1371121501{serial:06d}"),  # no kecamatan 13.71.12
         )
     )
-    row["hubungan_keluarga"] = draw(st.sampled_from(["1", "1", "1", "9", "x"]))
+    row["hubungan_keluarga"] = draw(
+        st.sampled_from(["1", "1", "1", "9", "x", "Kepala Keluarga", "KEPALA  KELUARGA"])
+    )
     return row
 
 

@@ -12,6 +12,7 @@ from padu.regions.selectors import village_choices
 
 from . import codes
 from .declarations import DESIL_ENTRY, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from .importer.layout import COLUMNS
 from .models import PPKSCategory
 
 
@@ -203,8 +204,9 @@ class PPKSStatusForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    """The registry file to import. Only the field: the file itself is checked by
-    `importer.services.import_submit`, whose `ImportFileError` the view puts on this field."""
+    """The registry file to import, and its source (whose remembered column mapping is offered
+    when the file is not in the import layout): the file itself is checked by
+    `importer.sources.import_receive`, whose `ImportFileError` the view puts on this field."""
 
     file = forms.FileField(
         label=_("Registry file (CSV or XLSX)"),
@@ -215,6 +217,60 @@ class ImportUploadForm(forms.Form):
             }
         ),
     )
+    source = forms.CharField(
+        label=_("Source of the file (optional)"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "For a file not in Padu's layout, e.g. “Kelurahan Koto Tangah BNBA”: the columns are "
+            "matched as they were for the last file from this source."
+        ),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """The columns of a file from another source matched to the import layout's fields: one
+    choice per heading (`column_<i>`), the kelurahan of every row when the file has no column
+    for it, whether each row is a head of family, and the source whose mapping is remembered.
+    The rules across the choices are `importer.mapping.build`'s."""
+
+    source = forms.CharField(
+        label=_("Source of the file"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "E.g. “Kelurahan Koto Tangah BNBA”. The matching is remembered for the next file "
+            "from the same source."
+        ),
+    )
+    region = forms.ChoiceField(label=_("Kelurahan/desa of every row"), required=False)
+    heads_only = forms.BooleanField(
+        label=_("Each row is a head of family (the file lists families by their heads)"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, headings, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", _("— not imported —"))] + [
+            (c.name, f"{c.field.title()} ({c.name})") for c in COLUMNS
+        ]
+        self.headings = list(headings)
+        for index, heading in enumerate(self.headings):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=heading or _("(empty heading)"), choices=options, required=False
+            )
+        groups: dict[str, list] = {}
+        for village in village_choices(user=user).select_related("parent"):
+            parent = village.parent.name if village.parent else ""
+            groups.setdefault(parent, []).append((village.code, village.name))
+        self.fields["region"].choices = [("", _("— from the file —")), *groups.items()]
+
+    def column_fields(self):
+        """(heading, bound field) of each column of the file."""
+        return [(heading, self[f"column_{i}"]) for i, heading in enumerate(self.headings)]
+
+    def chosen(self) -> list[str]:
+        return [self.cleaned_data.get(f"column_{i}") or "" for i in range(len(self.headings))]
 
 
 class HouseholdForm(forms.Form):

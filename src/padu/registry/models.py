@@ -410,6 +410,10 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Set by the running import every PADU_IMPORT_HEARTBEAT_SECONDS (importer.runner.Heartbeat).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Where the file came from (an office's list), and how its columns are read
+    # (importer.mapping.Mapping as JSON; empty: the file is in the import layout).
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("registry import")
@@ -431,3 +435,30 @@ class ImportBatch(models.Model):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportMapping(models.Model):
+    """How the files of one source (`Kelurahan Koto Tangah BNBA`) are read: the mapping last
+    confirmed for it (importer.mapping.Mapping as JSON), offered again for its next file. It
+    holds headings and codes of regions, no one's data."""
+
+    name = models.CharField(_("source"), max_length=120)
+    key = models.CharField(max_length=120, unique=True, editable=False)  # the name, case-folded
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

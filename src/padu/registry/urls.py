@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desil, disabilities, families, imports, lists, people, reference
+from .views import desil, disabilities, families, imports, lists, mapping, people, reference
 
 app_name = "registry"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("impor/ekspor/", imports.import_list_export, name="import_export"),
     path("impor/baru/", imports.import_create, name="import_create"),
     path("impor/templat/", imports.import_template, name="import_template"),
+    path("impor/kolom/<slug:token>/", mapping.import_map, name="import_map"),
     path("impor/<int:pk>/", imports.import_detail, name="import_detail"),
     path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
     path("impor/<int:pk>/kesalahan/", imports.import_errors, name="import_errors"),

@@ -22,7 +22,7 @@ from .kinds import (
     strip,
     strip_expr,
 )
-from .problems import WHITESPACE, Problem
+from .problems import WHITESPACE, WHITESPACE_RUN, Problem
 
 
 def not_allowed() -> Problem:
@@ -37,11 +37,22 @@ def not_allowed() -> Problem:
 @dataclass(frozen=True)
 class Choice(Kind):
     """One code of `codes` (an IntegerChoices or TextChoices). Text codes are compared after
-    `case` ("upper", "lower" or None) is applied."""
+    `case` ("upper", "lower" or None) is applied. `aliases`: the words files use for a code, in
+    capitals (`{"LAKI-LAKI": "L", "KEPALA KELUARGA": 1}`), read as the code whatever their case
+    and spacing (`Laki-laki`, `kepala  keluarga`)."""
 
     codes: type = None
     case: str | None = None
     length: int | None = None  # the database column's length for text codes (default: longest)
+    aliases: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not set(self.aliases.values()) <= set(self.codes.values) or any(
+            key != " ".join(key.split()).upper() for key in self.aliases
+        ):
+            raise ValueError("aliases are capitalised words for codes of the kind's own list")
+        plain = {key: getattr(code, "value", code) for key, code in self.aliases.items()}
+        object.__setattr__(self, "aliases", plain)
 
     @property
     def numeric(self) -> bool:
@@ -59,6 +70,10 @@ class Choice(Kind):
         return text.upper() if self.case == "upper" else text.lower() if self.case else text
 
     def parse(self, value, context):
+        if self.aliases:
+            code = self.aliases.get(" ".join(strip(value).split()).upper())
+            if code is not None:
+                return code
         if self.numeric:
             number = parse_integer(value)
             if number not in self.codes.values:
@@ -70,6 +85,15 @@ class Choice(Kind):
         return text
 
     def parse_expr(self, text, context):
+        value, failures = self._parse_expr(text)
+        if not self.aliases:
+            return value, failures
+        words = text.str.replace_all(WHITESPACE_RUN, " ").str.to_uppercase()
+        dtype = pl.Int64 if self.numeric else pl.String
+        alias = words.replace_strict(self.aliases, default=None, return_dtype=dtype)
+        return pl.coalesce(alias, value), [(p, bad & alias.is_null()) for p, bad in failures]
+
+    def _parse_expr(self, text):
         allowed = list(self.codes.values)
         if self.numeric:
             number, bad = integer_expr(text)

@@ -275,7 +275,9 @@ class Decimal(Kind):
 
 NOT_DATE = Problem(code="date", message=_("enter a date as YYYY-MM-DD or DD-MM-YYYY."))
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DMY_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
+# Day, month and year as offices write them: `17-05-1980`, `07/01/1973`, `7/1/1973`, `17.05.1980`
+# (the day first, as in Indonesia; a day or month of one digit is read as if padded).
+DMY_DATE = r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"
 # Excel keeps a date as the days since 30 December 1899 and shows that number when the cell is
 # formatted as a number, or a CSV is saved from such a column (`29221` is 1 January 1980). Only five
 # digits are read so: 10000–99999 are 18 May 1927 – 13 October 2173, while four digits are far more
@@ -286,7 +288,8 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 @dataclass(frozen=True)
 class Date(Kind):
-    """A date written `YYYY-MM-DD`, `DD-MM-YYYY` or as Excel's day number (five digits, see
+    """A date written `YYYY-MM-DD`, `DD-MM-YYYY` (or `DD/MM/YYYY`, `D.M.YYYY`, see `DMY_DATE`) or as
+    Excel's day number (five digits, see
     `EXCEL_SERIAL`), not after today (`past=True`) and not before `earliest`."""
 
     earliest: datetime.date | None = None
@@ -304,8 +307,10 @@ class Date(Kind):
                 return EXCEL_EPOCH + datetime.timedelta(days=int(text))
             if re.fullmatch(ISO_DATE, text):
                 return datetime.date.fromisoformat(text)
-            if re.fullmatch(DMY_DATE, text):
-                return datetime.datetime.strptime(text, "%d-%m-%Y").date()  # noqa: DTZ007
+            if match := re.fullmatch(DMY_DATE, text):
+                day, month, year = match.groups()
+                padded = f"{day.zfill(2)}-{month.zfill(2)}-{year}"
+                return datetime.datetime.strptime(padded, "%d-%m-%Y").date()  # noqa: DTZ007
         except ValueError:
             pass
         raise Invalid(NOT_DATE)
@@ -314,8 +319,17 @@ class Date(Kind):
         iso = pl.when(text.str.contains(ISO_DATE)).then(
             text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
         )
+        parts = text.str.extract_groups(DMY_DATE)
+        padded = pl.concat_str(
+            [
+                parts.struct.field("1").str.zfill(2),
+                parts.struct.field("2").str.zfill(2),
+                parts.struct.field("3"),
+            ],
+            separator="-",
+        )
         dmy = pl.when(text.str.contains(DMY_DATE)).then(
-            text.str.strptime(pl.Date, "%d-%m-%Y", strict=False)
+            padded.str.strptime(pl.Date, "%d-%m-%Y", strict=False)
         )
         serial = pl.when(text.str.contains(EXCEL_SERIAL)).then(
             pl.lit(EXCEL_EPOCH) + pl.duration(days=text.cast(pl.Int64, strict=False))

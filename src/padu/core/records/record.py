@@ -64,6 +64,10 @@ class Field:
     api_name: str | None = None
     # Model options beyond what the kind derives (unique, db_index, ...).
     model_options: dict = field(default_factory=dict)
+    # Other headings that files from offices give the column (`"NO. KK"`, `"NOMOR KK"`): an
+    # import matches a file's headings to fields by these (registry.importer.mapping), case,
+    # spaces and punctuation aside.
+    synonyms: tuple[str, ...] = ()
 
     @property
     def empty(self):

@@ -55,6 +55,7 @@ FAMILY = Record(
             sensitivity=IDENTIFIER,
             group="address",
             model_options={"unique": True},
+            synonyms=("NO KK", "NOKK", "NOMOR KK", "NO KARTU KELUARGA", "NOMOR KARTU KELUARGA"),
         ),
         Field(
             "region",
@@ -67,11 +68,28 @@ FAMILY = Record(
             sensitivity=PUBLIC,
             group="address",
             api_name="kelurahan",
+            synonyms=("KODE WILAYAH", "KODE DESA", "KODE KELURAHAN", "KODE DESA/KELURAHAN"),
             # Indexed by family_region_prefix_idx alone (equality and prefix), as Person.region.
             model_options={"db_index": False},
         ),
-        Field("rw", _("RW"), Digits(3), column="rw", example="001", group="address"),
-        Field("rt", _("RT"), Digits(3), column="rt", example="002", group="address"),
+        Field(
+            "rw",
+            _("RW"),
+            Digits(3),
+            column="rw",
+            example="001",
+            group="address",
+            synonyms=("NO RW",),
+        ),
+        Field(
+            "rt",
+            _("RT"),
+            Digits(3),
+            column="rt",
+            example="002",
+            group="address",
+            synonyms=("NO RT",),
+        ),
         Field(
             "address",
             _("Street address"),
@@ -79,6 +97,7 @@ FAMILY = Record(
             column="alamat",
             example="Jl. Sawahan No. 5",
             group="address",
+            synonyms=("ALAMAT RUMAH", "ALAMAT LENGKAP", "JALAN"),
         ),
         Field(
             "latitude",

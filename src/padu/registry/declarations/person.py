@@ -20,16 +20,40 @@ PERSONAL, IDENTIFIER = Sensitivity.PERSONAL, Sensitivity.IDENTIFIER
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 MAX_PLAUSIBLE_AGE = 110
 MAX_INCOME = 10**12
+# The words files use for sex (`LAKI-LAKI`, `Perempuan`), as `Choice(case="upper")` reads them.
+SEX_WORDS = {
+    "LAKI-LAKI": codes.Sex.MALE,
+    "LAKI LAKI": codes.Sex.MALE,
+    "LAKI": codes.Sex.MALE,
+    "LK": codes.Sex.MALE,
+    "PRIA": codes.Sex.MALE,
+    "PEREMPUAN": codes.Sex.FEMALE,
+    "PR": codes.Sex.FEMALE,
+    "WANITA": codes.Sex.FEMALE,
+}
+# The relationships as by-name lists write them (SHDK), as `Choice` reads them.
+RELATIONSHIP_WORDS = {
+    "KEPALA KELUARGA": codes.Relationship.HEAD,
+    "SUAMI": codes.Relationship.SPOUSE,
+    "ISTRI": codes.Relationship.SPOUSE,
+    "ANAK": codes.Relationship.CHILD,
+    "MENANTU": codes.Relationship.CHILD_IN_LAW,
+    "CUCU": codes.Relationship.GRANDCHILD,
+    "ORANG TUA": codes.Relationship.PARENT,
+    "MERTUA": codes.Relationship.PARENT,
+    "PEMBANTU": codes.Relationship.HELPER,
+    "FAMILI LAIN": codes.Relationship.OTHER,
+    "LAINNYA": codes.Relationship.OTHER,
+}
 
 
 def _text(name, label, length, column, example="", group="identity", **options) -> Field:
     return Field(name, label, Text(length), column=column, example=example, group=group, **options)
 
 
-def _coded(name, label, choices, column, example, group, **options) -> Field:
-    return Field(
-        name, label, Choice(choices), column=column, example=example, group=group, **options
-    )
+def _coded(name, label, choices, column, example, group, aliases=None, **options) -> Field:
+    kind = Choice(choices, aliases=aliases or {})
+    return Field(name, label, kind, column=column, example=example, group=group, **options)
 
 
 # ---------------------------------------------------------------- the NIK beside the person
@@ -209,6 +233,7 @@ FIELDS = (
         sensitivity=IDENTIFIER,
         group="identity",
         model_options={"unique": True},
+        synonyms=("NIK", "NO NIK", "NOMOR NIK", "NOMOR INDUK KEPENDUDUKAN", "NIK KEPALA KELUARGA"),
     ),
     _text(
         "name",
@@ -219,17 +244,26 @@ FIELDS = (
         required=True,
         help_text=_("As written on the KK."),
         checks=(needs_letter(),),
+        synonyms=("NAMA LENGKAP", "NAMA KEPALA KELUARGA", "NAMA ANGGOTA KELUARGA", "NAMA ART"),
     ),
     Field(
         "sex",
         _("Sex"),
-        Choice(codes.Sex, case="upper"),
+        Choice(codes.Sex, case="upper", aliases=SEX_WORDS),
         required=True,
         column="jenis_kelamin",
         example="P",
         group="identity",
+        synonyms=("JK", "L/P", "KELAMIN", "SEX"),
     ),
-    _text("birth_place", _("Place of birth"), 80, "tempat_lahir", "Padang"),
+    _text(
+        "birth_place",
+        _("Place of birth"),
+        80,
+        "tempat_lahir",
+        "Padang",
+        synonyms=("TMP LAHIR", "TEMPAT LHR"),
+    ),
     Field(
         "birth_date",
         _("Date of birth"),
@@ -239,6 +273,7 @@ FIELDS = (
         example="1980-05-17",
         help_text=_("As on the KK or the birth certificate."),
         group="identity",
+        synonyms=("TGL LAHIR", "TANGGAL LHR", "TGL LHR"),
         sensitivity=Sensitivity.QUASI_IDENTIFIER,
     ),
     _coded(
@@ -249,14 +284,45 @@ FIELDS = (
         "1",
         "identity",
         required=True,
+        aliases=RELATIONSHIP_WORDS,
+        synonyms=("SHDK", "STATUS HUBUNGAN DALAM KELUARGA", "HUBUNGAN", "HUB KELUARGA"),
     ),
     _coded(
-        "marital_status", _("Marital status"), codes.MaritalStatus, "status_kawin", "2", "identity"
+        "marital_status",
+        _("Marital status"),
+        codes.MaritalStatus,
+        "status_kawin",
+        "2",
+        "identity",
+        synonyms=("STATUS PERKAWINAN", "STATUS KAWIN", "KAWIN"),
     ),
-    _text("mother_name", _("Mother's name"), 120, "nama_ibu_kandung", "Nurhayati"),
-    _coded("education", _("Education"), codes.Education, "pendidikan", "3", "work"),
+    _text(
+        "mother_name",
+        _("Mother's name"),
+        120,
+        "nama_ibu_kandung",
+        "Nurhayati",
+        synonyms=("NAMA IBU", "IBU KANDUNG"),
+    ),
+    _coded(
+        "education",
+        _("Education"),
+        codes.Education,
+        "pendidikan",
+        "3",
+        "work",
+        synonyms=("PENDIDIKAN TERAKHIR", "PENDIDIKAN DALAM KK"),
+    ),
     _coded("employment", _("Employment status"), codes.Employment, "status_pekerjaan", "7", "work"),
-    _text("occupation", _("Occupation"), 120, "pekerjaan", "Buruh harian", group="work"),
+    _text(
+        "occupation",
+        _("Occupation"),
+        120,
+        "pekerjaan",
+        "Buruh harian",
+        group="work",
+        synonyms=("JENIS PEKERJAAN", "PEKERJAAN UTAMA"),
+    ),
     Field(
         "income",
         _("Monthly income (Rp)"),
@@ -270,6 +336,7 @@ FIELDS = (
         column="penghasilan",
         example="1500000",
         group="work",
+        synonyms=("PENDAPATAN", "PENGHASILAN PER BULAN"),
     ),
     Field(
         "disability",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -24,7 +25,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -36,7 +37,8 @@ from padu.core.formats import megabytes
 from padu.core.records.problems import WHITESPACE
 
 from .errors import ImportFileError
-from .layout import IDENTIFIER_COLUMNS, NAMES, match_header, normalise_header
+from .layout import IDENTIFIER_COLUMNS, NAMES, match_header, normalise_header, refuse_masked
+from .mapping import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -286,17 +288,31 @@ class FileLayout:
     separator: str = ","
     encoding: str = "utf-8"
     rows: int | None = None  # data rows, where reading the layout counted them
+    # The value of every row of a layout column the file lacks (a mapping's `fixed`).
+    fixed: dict = field(default_factory=dict)
+    headings: tuple = ()  # the header's cells as the file writes them
 
 
-def read_layout(path: Path) -> FileLayout:
-    """The quick checks: file type, zip bomb, encoding, size limits, header columns."""
+def read_layout(path: Path, mapping: Mapping | None = None) -> FileLayout:
+    """The quick checks: file type, zip bomb, encoding, size limits, header columns. Without a
+    `mapping` the headings must be the import layout's; with one, they are read through it."""
+    head = read_head(path)
+    columns = match_header(head.headings) if mapping is None else mapping.names(list(head.headings))
+    return dataclasses.replace(head, columns=columns, fixed=mapping.fixed if mapping else {})
+
+
+def read_head(path: Path) -> FileLayout:
+    """`read_layout`'s checks but the headings': the layout with `headings` and no columns."""
     kind = detect_kind(path)
     if kind == XLSX:
         sheet = _xlsx("header", path)
-        columns = match_header(sheet["header"])
+        if not any(str(c).strip() for c in sheet["header"]):
+            match_header(sheet["header"])  # the message of an empty header
+        refuse_masked([normalise_header(c) for c in sheet["header"][:1]])
         if not sheet["rows"]:
             raise _no_rows()
-        return FileLayout(kind=XLSX, columns=columns, rows=sheet["rows"])
+        headings = _trimmed(sheet["header"])
+        return FileLayout(kind=XLSX, columns=[], rows=sheet["rows"], headings=headings)
     with path.open("rb") as fh:
         encoding = text_encoding(fh.read(256))
     rows = None
@@ -312,8 +328,19 @@ def read_layout(path: Path) -> FileLayout:
         raise _no_rows()
     separator = _separator(first)
     cells = next(csv.reader(io.StringIO(first), delimiter=separator), [])
-    columns = match_header(cells)
-    return FileLayout(CSV, columns, separator, "utf-8" if rows is None else encoding, rows)
+    if not any(c.strip() for c in cells):
+        match_header(cells)  # the message of an empty header
+    refuse_masked([normalise_header(c) for c in cells[:1]])
+    encoding = "utf-8" if rows is None else encoding
+    return FileLayout(CSV, [], separator, encoding, rows, headings=_trimmed(cells))
+
+
+def _trimmed(cells: list) -> tuple:
+    """The header's cells without a spreadsheet's trailing empty ones."""
+    cells = ["" if c is None else str(c) for c in cells]
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return tuple(cells)
 
 
 def _no_rows() -> ImportFileError:
@@ -370,7 +397,9 @@ def _csv_chunks(path: Path, layout: FileLayout, chunk_rows: int) -> Iterator[pl.
 
 
 def _complete(frame: pl.DataFrame, layout: FileLayout) -> pl.DataFrame:
-    missing = [pl.lit(None, pl.String).alias(n) for n in NAMES if n not in layout.columns]
+    missing = [
+        pl.lit(layout.fixed.get(n), pl.String).alias(n) for n in NAMES if n not in layout.columns
+    ]
     frame = frame.with_columns(missing) if missing else frame
     text = [pl.col(n).cast(pl.String) for n in NAMES]
     return frame.select(pl.col("_row"), *text).with_columns(

@@ -54,12 +54,9 @@ def _masked_notices() -> set[str]:
     return out
 
 
-def match_header(cells: list) -> list[str]:
-    """The layout names of the header cells, in file order (an export's read-only columns kept,
-    to be ignored); `ImportFileError` when a required column is missing, a heading is unknown or
-    given twice, or the header is empty."""
-    names = [normalise_header(cell) for cell in cells]
-    if names and names[0] in _masked_notices():
+def refuse_masked(names: list[str]) -> None:
+    """A file whose first heading is the masked-numbers notice of an export is refused."""
+    if names and normalise_header(names[0]) in _masked_notices():
         raise ImportFileError(
             _(
                 "This file is an export with masked NIK and KK numbers, which cannot be imported. "
@@ -67,6 +64,14 @@ def match_header(cells: list) -> list[str]:
             ),
             code="masked_export",
         )
+
+
+def match_header(cells: list) -> list[str]:
+    """The layout names of the header cells, in file order (an export's read-only columns kept,
+    to be ignored); `ImportFileError` when a required column is missing, a heading is unknown or
+    given twice, or the header is empty."""
+    names = [normalise_header(cell) for cell in cells]
+    refuse_masked(names)
     while names and not names[-1]:  # trailing empty cells of a spreadsheet row
         names.pop()
     if not any(names):

@@ -21,6 +21,7 @@ from padu.registry.models import ImportBatch
 from . import files, staging
 from .checks import Context, validate
 from .heartbeat import Heartbeat
+from .mapping import Mapping
 from .report import ReportWriter
 from .upsert import Actor, Pass2
 
@@ -75,7 +76,8 @@ def _fail(batch: ImportBatch, message: str) -> None:
 
 def _run(batch: ImportBatch, report: ReportWriter, progress: Progress | None) -> None:
     path = Path(batch.stored_path)
-    layout = files.read_layout(path)
+    # A file in the import layout has no mapping and is read as it is.
+    layout = files.read_layout(path, Mapping.from_json(batch.mapping))
     batch.total_rows = files.count_rows(path, layout)
     _save(batch, "total_rows")
     actor = batch.created_by

@@ -38,13 +38,14 @@ from padu.core.htmx import querystring_without_page, redirect_after_post, render
 from .. import exports
 from ..filters import ImportFilterForm
 from ..forms import ImportUploadForm
-from ..importer import checks
+from ..importer import checks, sources
 from ..importer import exports as import_exports
 from ..importer import selectors as import_selectors
 from ..importer import services as import_services
 from ..importer.heartbeat import imports_interrupt_stale
 from ..importer.layout import COLUMNS
 from ..models import ImportBatch
+from . import mapping
 from .editing import error_summary
 
 PER_PAGE = 25
@@ -125,7 +126,7 @@ class ImportSizeLimitHandler(FileUploadHandler):
 
     Django would otherwise write the whole request body to a temporary file however large it is.
     The bytes past the limit are read and dropped; the file that reaches the view is the first
-    `limit + 1` bytes, which `import_submit` refuses with its own "too large" message, so the
+    `limit + 1` bytes, which `import_receive` refuses with its own "too large" message, so the
     user reads the same words whether the limit was met here or in the service."""
 
     def __init__(self, request=None, *, limit: int):
@@ -170,8 +171,21 @@ def _import_create(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = import_services.import_submit(
-                    actor=request.user, upload=upload, file_name=upload.name
+                received = sources.import_receive(
+                    actor=request.user,
+                    upload=upload,
+                    file_name=upload.name,
+                    source=form.cleaned_data["source"],
+                )
+                if not received.standard:
+                    # Another source's columns: matched on the mapping page first.
+                    url = mapping.remember_received(request, received)
+                    return redirect_after_post(request, url)
+                batch = sources.import_confirm(
+                    actor=request.user,
+                    received=received,
+                    mapping=None,
+                    source=received.source,
                 )
             except DomainError as exc:
                 form.add_error("file", str(exc))
@@ -192,6 +206,7 @@ def _import_create(request):
             "errors": error_summary([(None, form)]),
             "columns": [{"column": column, "parts": column.name.split("_")} for column in COLUMNS],
             "max_mb": megabytes(settings.PADU_IMPORT_MAX_BYTES),
+            "source_names": sources.source_names(),
         },
         status=status,
     )
