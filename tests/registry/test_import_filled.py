@@ -137,7 +137,7 @@ def test_a_number_registered_outside_the_area_is_only_said_to_be_registered(tmp_
 
 
 @pytest.mark.postgres
-def test_registry_statistics_gone_stale_are_taken_before_the_checks(transactional_db):
+def test_registry_statistics_gone_stale_are_taken_before_the_checks(regions):
     """A large write leaves the planner's statistics behind until autovacuum comes: the next
     import takes them first (staging.refresh_statistics), and leaves fresh ones alone."""
     from django.db import connection

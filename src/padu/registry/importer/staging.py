@@ -113,6 +113,8 @@ class Dialect:
     def json_changed(self, pairs: list[tuple[str, str, str]]) -> str:
         """A JSON object of the (key, value, differs) pairs whose `differs` holds: the changed
         fields of an audit entry, compared column by column."""
+        if not pairs:
+            return "'{}'::jsonb" if self.pg else "json('{}')"
         if self.pg:
             # Only the changed keys are built; an unchanged one adds an empty object.
             return (
