@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import families, imports, lists, people, reference
+from .views import dwellings, families, imports, lists, people, reference
 
 app_name = "registry"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("keluarga/<int:pk>/status/", families.family_status, name="family_status"),
     path("keluarga/<int:pk>/anggota/baru/", people.member_add, name="member_add"),
     path("keluarga/<int:pk>/rumah-tangga/", families.family_household, name="family_household"),
+    path("rumah-tangga/<int:pk>/", dwellings.dwelling_detail, name="dwelling_detail"),
+    path("rumah-tangga/<int:pk>/ubah/", dwellings.dwelling_edit, name="dwelling_edit"),
     path("individu/<int:pk>/", people.person_detail, name="person_detail"),
     path("individu/<int:pk>/ubah/", people.person_edit, name="person_edit"),
     path("individu/<int:pk>/status/", people.person_status, name="person_status"),

@@ -3,7 +3,8 @@ their column in the import/export file): models, forms, validation, the import's
 API schemas and docs/import-layout.md derive from these. See docs/architecture.md."""
 
 from .desil import DESIL_ENTRY
-from .family import FAMILY, HOUSEHOLD
+from .dwelling import DWELLING
+from .family import FAMILY
 from .person import PERSON
 
-__all__ = ["DESIL_ENTRY", "FAMILY", "HOUSEHOLD", "PERSON"]
+__all__ = ["DESIL_ENTRY", "DWELLING", "FAMILY", "PERSON"]

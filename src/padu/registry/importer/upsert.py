@@ -23,6 +23,7 @@ from ..masks import mask_number
 from .bulk import BULK_MIN_ROWS, bulk_write
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
+from .dwellings import DwellingStep
 from .rejects import Actor, Outcome, Rejects
 from .sql import count, fetch, run
 from .staging import (
@@ -66,6 +67,7 @@ class Pass2:
         self._families()
         self._people()
         self._audit()
+        DwellingStep(self).write()  # dwellings.py: the families' dwellings and their heads
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:

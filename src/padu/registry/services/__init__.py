@@ -1,5 +1,6 @@
 """Writes on the registry: families (`families`), their members (`people`), their status
-transitions (`transitions`), shared dwellings (`households`) and PPKS categories (`ppks`).
+transitions (`transitions`), dwellings (`dwellings`), splitting a family and moving a member
+between families (`splits`) and PPKS categories (`ppks`).
 
 Every function takes the acting user, checks `Cap.REGISTRY_EDIT` (PPKS: `Cap.REFERENCE_MANAGE`)
 and the actor's area, validates with the records' declarations (`registry.declarations`), locks
@@ -11,10 +12,11 @@ plausibility warnings raise `WarningsNeedConfirmation` unless `confirm_warnings=
 confirmed warnings are kept in the audit entry.
 """
 
+from .dwellings import dwelling_update, family_move_dwelling
 from .families import family_change_head, family_record_desil, family_register, family_update
-from .households import family_leave_household, family_share_household
 from .people import person_add, person_update
 from .ppks import ppks_category_create, ppks_category_set_active, ppks_category_update
+from .splits import family_split, person_move_family
 from .transitions import (
     FAMILY_TRANSITIONS,
     PERSON_TRANSITIONS,
@@ -36,22 +38,24 @@ from .transitions import (
 __all__ = [
     "FAMILY_TRANSITIONS",
     "PERSON_TRANSITIONS",
+    "dwelling_update",
     "family_change_head",
     "family_change_status",
-    "family_leave_household",
     "family_mark_dissolved",
     "family_mark_duplicate",
     "family_mark_moved",
     "family_mark_not_found",
     "family_mark_well_off",
+    "family_move_dwelling",
     "family_reactivate",
     "family_record_desil",
     "family_register",
-    "family_share_household",
+    "family_split",
     "family_update",
     "person_add",
     "person_change_status",
     "person_mark_duplicate",
+    "person_move_family",
     "person_record_death",
     "person_record_move",
     "person_record_not_found",
