@@ -243,16 +243,28 @@ class DwellingStep:
 
     def _heads(self) -> None:
         """The head of each dwelling the file touched, or left (a family moved out), when it is
-        not an active head of one of its active families: the head of its first family."""
+        not an active head of one of its active families: the head of the dwelling's first
+        family in the file, else of its family registered first."""
+        active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
+        params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
         heads = (
             "SELECT p.id FROM registry_person p JOIN registry_family f ON f.id = p.family_id "
-            "WHERE f.dwelling_id = registry_dwelling.id AND f.status = %s "
-            "AND p.relationship = %s AND p.life_status = %s"
+            f"WHERE f.dwelling_id = registry_dwelling.id AND {active}"
         )
-        params = [FamilyStatus.ACTIVE, Relationship.HEAD, LifeStatus.ACTIVE]
+        stale = f"(head_id IS NULL OR head_id NOT IN ({heads}))"
+        first_in_file = (
+            f"SELECT p.id FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.src = w.src "
+            "JOIN registry_family f ON f.kk_number = x.kk JOIN registry_person p "
+            f"ON p.family_id = f.id WHERE w.dw_id = registry_dwelling.id AND {active}"
+        )
+        run(
+            f"UPDATE registry_dwelling SET head_id = ({first_in_file} ORDER BY p.id LIMIT 1) "
+            f"WHERE id IN (SELECT dw_id FROM {DWELLINGS}) AND {stale}",
+            params + params,
+        )
         run(
             f"UPDATE registry_dwelling SET head_id = ({heads} ORDER BY f.id, p.id LIMIT 1) "
             f"WHERE id IN (SELECT dw_id FROM {DWELLINGS} UNION SELECT dw_id FROM {LEFT}) "
-            f"AND (head_id IS NULL OR head_id NOT IN ({heads}))",
+            f"AND {stale}",
             params + params,
         )
