@@ -244,27 +244,33 @@ class DwellingStep:
     def _heads(self) -> None:
         """The head of each dwelling the file touched, or left (a family moved out), when it is
         not an active head of one of its active families: the head of the dwelling's first
-        family in the file, else of its family registered first."""
+        family in the file, else the active head registered first, else none. Each statement
+        joins sets (no subquery per dwelling)."""
         active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
         params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
-        heads = (
-            "SELECT p.id FROM registry_person p JOIN registry_family f ON f.id = p.family_id "
-            f"WHERE f.dwelling_id = registry_dwelling.id AND {active}"
+        stale = (
+            "(d.head_id IS NULL OR NOT EXISTS (SELECT 1 FROM registry_person p JOIN "
+            "registry_family f ON f.id = p.family_id WHERE p.id = d.head_id AND "
+            f"f.dwelling_id = d.id AND {active}))"
         )
-        stale = f"(head_id IS NULL OR head_id NOT IN ({heads}))"
-        first_in_file = (
-            f"SELECT p.id FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.src = w.src "
+        touched = f"SELECT dw_id FROM {DWELLINGS} UNION SELECT dw_id FROM {LEFT}"
+        run(
+            "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT w.dw_id, "
+            f"MIN(p.id) AS head FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.src = w.src "
             "JOIN registry_family f ON f.kk_number = x.kk JOIN registry_person p "
-            f"ON p.family_id = f.id WHERE w.dw_id = registry_dwelling.id AND {active}"
-        )
-        run(
-            f"UPDATE registry_dwelling SET head_id = ({first_in_file} ORDER BY p.id LIMIT 1) "
-            f"WHERE id IN (SELECT dw_id FROM {DWELLINGS}) AND {stale}",
+            f"ON p.family_id = f.id WHERE {active} GROUP BY w.dw_id) h "
+            f"WHERE d.id = h.dw_id AND {stale}",
             params + params,
         )
         run(
-            f"UPDATE registry_dwelling SET head_id = ({heads} ORDER BY f.id, p.id LIMIT 1) "
-            f"WHERE id IN (SELECT dw_id FROM {DWELLINGS} UNION SELECT dw_id FROM {LEFT}) "
-            f"AND {stale}",
+            "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT f.dwelling_id "
+            "AS dw_id, MIN(p.id) AS head FROM registry_family f JOIN registry_person p "
+            f"ON p.family_id = f.id WHERE f.dwelling_id IN ({touched}) AND {active} "
+            f"GROUP BY f.dwelling_id) h WHERE d.id = h.dw_id AND {stale}",
             params + params,
+        )
+        run(
+            f"UPDATE registry_dwelling AS d SET head_id = NULL WHERE d.id IN ({touched}) "
+            f"AND d.head_id IS NOT NULL AND {stale}",
+            params,
         )
