@@ -35,6 +35,7 @@ from .staging import (
     KK,
     LEFT,
     STAGE,
+    STALE,
     dialect,
     index_work_table,
 )
@@ -262,15 +263,25 @@ class DwellingStep:
             f"WHERE d.id = h.dw_id AND {stale}",
             params + params,
         )
+        # The dwellings still without a valid head (a family moved out, a first family without
+        # an active head): usually none, and the statements for them are then left out.
+        run(
+            f"CREATE TEMPORARY TABLE {STALE} AS SELECT d.id FROM registry_dwelling d "
+            f"WHERE d.id IN ({touched}) AND {stale}",
+            params,
+        )
+        if not count(STALE, "1 = 1"):
+            return
+        index_work_table(STALE, "id")
         run(
             "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT f.dwelling_id "
             "AS dw_id, MIN(p.id) AS head FROM registry_family f JOIN registry_person p "
-            f"ON p.family_id = f.id WHERE f.dwelling_id IN ({touched}) AND {active} "
-            f"GROUP BY f.dwelling_id) h WHERE d.id = h.dw_id AND {stale}",
-            params + params,
+            f"ON p.family_id = f.id WHERE f.dwelling_id IN (SELECT id FROM {STALE}) AND {active} "
+            "GROUP BY f.dwelling_id) h WHERE d.id = h.dw_id",
+            params,
         )
         run(
-            f"UPDATE registry_dwelling AS d SET head_id = NULL WHERE d.id IN ({touched}) "
-            f"AND d.head_id IS NOT NULL AND {stale}",
+            f"UPDATE registry_dwelling AS d SET head_id = NULL WHERE d.id IN (SELECT id FROM "
+            f"{STALE}) AND d.head_id IS NOT NULL AND {stale}",
             params,
         )

@@ -31,6 +31,7 @@ FAMILY_DWELLINGS = "padu_import_family_dwelling"
 DWELLINGS = "padu_import_dwelling"
 BEFORE_DWELLINGS = "padu_import_dwelling_before"
 LEFT = "padu_import_dwelling_left"
+STALE = "padu_import_dwelling_stale"
 # pg_statistic sample size for the work tables (PostgreSQL's default is 100).
 WORK_STATISTICS_TARGET = 10
 TABLES = (
@@ -47,6 +48,7 @@ TABLES = (
     DWELLINGS,
     BEFORE_DWELLINGS,
     LEFT,
+    STALE,
 )
 
 
