@@ -12,7 +12,7 @@ from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
 from padu.registry import codes
-from padu.registry.models import Family, Person, PersonDisability
+from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
 
 KOTA = "13.71"
@@ -73,11 +73,20 @@ def make_user(role: str, scope=None, **kwargs) -> User:
     return UserFactory(role=role, scope=scope, **kwargs)
 
 
+class DwellingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dwelling
+
+    region_id = KEL_A
+    code = factory.Sequence(lambda n: f"R-T{n:08d}")
+
+
 class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Family
 
     region_id = KEL_A
+    dwelling = factory.SubFactory(DwellingFactory, region_id=factory.SelfAttribute("..region_id"))
     kk_number = factory.LazyAttribute(lambda o: make_kk(o.region_id))
     rw = "001"
     rt = "002"

@@ -189,6 +189,7 @@ REGION = Target("the kelurahan KEL_A", lambda w: {"code": KEL_A})
 FAMILY = Target("a family in KEL_A", lambda w: {"pk": w.family.pk})
 PERSON = Target("a person in KEL_A", lambda w: {"pk": w.person.pk})
 DISABILITY = Target("a disability record of a person in KEL_A", lambda w: {"pk": w.disability.pk})
+DWELLING = Target("a dwelling in KEL_A", lambda w: {"pk": w.family.dwelling_id})
 IMPORT_BATCH = Target("an import by a city operator", lambda w: {"pk": w.import_batch.pk})
 PPKS = Target("a PPKS category", lambda w: {"pk": w.ppks.pk}, scoped=False)
 # A file received for its columns to be matched is known to its uploader's session only: for
@@ -374,6 +375,15 @@ ROWS: list[Row] = [
     # registry: records. POST rows with an empty body get the form back with its errors (200).
     Row("registry:family_detail", Cap.REGISTRY_VIEW, target=FAMILY),
     Row("registry:person_detail", Cap.REGISTRY_VIEW, target=PERSON),
+    Row("registry:dwelling_detail", Cap.REGISTRY_VIEW, target=DWELLING),
+    Row("registry:dwelling_edit", Cap.REGISTRY_EDIT, target=DWELLING),
+    Row(
+        "registry:dwelling_edit",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=DWELLING,
+        data=lambda w: {},
+    ),
     Row("registry:family_create", Cap.REGISTRY_EDIT),
     Row("registry:family_create", Cap.REGISTRY_EDIT, method="POST", data=lambda w: {}),
     Row("registry:family_edit", Cap.REGISTRY_EDIT, target=FAMILY),

@@ -49,7 +49,11 @@ def test_register_a_family_with_members(api, key):
     family = Family.objects.unscoped().get(pk=data["id"])
     assert family.kk_number == body["kk_number"] == data["kk_number"]
     assert (family.region_id, family.rw, family.rt, family.desil) == (KEL_A, "002", "003", 2)
-    assert family.assets == ["televisi", "sepeda_motor"] and family.livestock == {"kambing": 2}
+    assert family.livestock == {"kambing": 2}
+    # Registered with a dwelling of its own, which the family's record shows.
+    assert data["dwelling"]["id"] == family.dwelling_id and data["dwelling"]["code"].startswith(
+        "R-"
+    )
     assert [m["name"] for m in data["members"]] == ["Hendra Gunawan", "Rina Marlina"]
     rina = Person.objects.unscoped().get(nik=wife["nik"])
     assert rina.disability_types == ["sensorik"]

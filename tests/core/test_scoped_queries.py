@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from padu.accounts.capabilities import Role
 from padu.core.scoping import UnscopedQueryError
-from padu.registry.models import DesilRecord, Family, Household, Person
+from padu.registry.models import DesilRecord, Dwelling, Family, Person
 from tests.factories import KEL_A, KEL_B, FamilyFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ READS = {
 }
 
 
-@pytest.mark.parametrize("model", [Family, Person, Household, DesilRecord])
+@pytest.mark.parametrize("model", [Family, Person, Dwelling, DesilRecord])
 @pytest.mark.parametrize("read", list(READS))
 def test_an_unscoped_query_raises(model, read):
     with pytest.raises(UnscopedQueryError):

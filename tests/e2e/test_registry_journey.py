@@ -1,7 +1,7 @@
 """The registry in a browser (issue #3): an operator finds a person by a misspelt name, opens the
 family, edits a member and sees the change, with who and why, in the family's history, and
-records a family sharing the dwelling; the same pages on a 360 px phone do not scroll sideways;
-two operators editing one family at once lose nothing."""
+moves the family into a neighbour's dwelling; the same pages on a 360 px phone do not scroll
+sideways; two operators editing one family at once lose nothing."""
 
 import datetime
 import re
@@ -163,15 +163,15 @@ def test_operator_finds_a_misspelt_name_edits_a_member_and_sees_the_history(new_
     neighbour = family.neighbour
     page.locator("#household summary").click()
     page.locator("#household input[name=number]").fill(neighbour.kk_number)
+    page.locator("#household form.stacked input[name=reason]").fill("Kunjungan rumah")
     with page.expect_navigation():
         page.locator("#household form.stacked button[type=submit]").click()
     assert page.locator("#household li").all_inner_texts() == [
         f"KK {mask_number(neighbour.kk_number)} — Budi Santoso"
     ]
     family.refresh_from_db()
-    assert family.household_id is not None
     neighbour.refresh_from_db()
-    assert family.household_id == neighbour.household_id
+    assert family.dwelling_id == neighbour.dwelling_id is not None
 
     # 6. The same pages on a phone.
     phone = new_page(viewport=PHONE)

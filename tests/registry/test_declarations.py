@@ -5,17 +5,18 @@ derived from them."""
 import pytest
 
 from padu.core.records.derive import storage
-from padu.registry.declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON
+from padu.registry.declarations import DESIL_ENTRY, DWELLING, FAMILY, PERSON
 from padu.registry.disclosure import Disclosure
 from padu.registry.exports import Columns
 from padu.registry.forms import FamilyForm, PersonForm
 from padu.registry.importer.columns import FAMILY_VALUES, PERSON_VALUES, STAGE_COLUMNS
 from padu.registry.importer.document import document_path, render
+from padu.registry.importer.dwellings import HOUSING as DWELLING_HOUSING
 from padu.registry.importer.layout import REGION_NAMES, ROW
-from padu.registry.models import DesilRecord, Family, Household, Person
+from padu.registry.models import DesilRecord, Dwelling, Family, Person
 from padu.registry.schemas import FamilyFields, FamilyOut, PersonFields, PersonOut
 
-RECORDS = [(FAMILY, Family), (PERSON, Person), (HOUSEHOLD, Household), (DESIL_ENTRY, DesilRecord)]
+RECORDS = [(FAMILY, Family), (PERSON, Person), (DWELLING, Dwelling), (DESIL_ENTRY, DesilRecord)]
 
 
 @pytest.mark.parametrize(("record", "model"), RECORDS, ids=lambda r: getattr(r, "name", ""))
@@ -37,8 +38,8 @@ def test_the_model_fields_are_the_declarations(record, model):
                 assert field.verbose_name == f.label
 
 
-def test_the_import_layout_is_every_declared_column_of_person_and_family():
-    declared = [f.column for r in (PERSON, FAMILY) for f in r.fields if f.column]
+def test_the_import_layout_is_every_declared_column_of_person_family_and_dwelling():
+    declared = [f.column for r in (PERSON, FAMILY, DWELLING) for f in r.fields if f.column]
     assert sorted(ROW.names + ROW.export_only) == sorted(declared)
     assert ROW.names[0] == "no_kk"  # the key that ties a row to its family comes first
     assert set(ROW.required) == {"no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir",
@@ -49,7 +50,8 @@ def test_the_import_stages_and_writes_every_declared_column():
     stored = {s.name for c in ROW.columns for s in storage(c.field.kind, c.field)}
     assert stored <= set(STAGE_COLUMNS)
     written = {v.stage for v in FAMILY_VALUES + PERSON_VALUES}
-    keys_and_desil = {"kk_number", "nik", "desil", "desil_period"}
+    written |= {stage for stage, _column, _kind in DWELLING_HOUSING}  # importer/dwellings.py
+    keys_and_desil = {"kk_number", "nik", "desil", "desil_period", "code"}
     assert written | keys_and_desil == stored | {"name_key"}
 
 

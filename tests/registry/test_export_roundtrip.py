@@ -8,10 +8,10 @@ from django.urls import reverse
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.core.records.derive import record_values
-from padu.registry.declarations import FAMILY, PERSON
+from padu.registry.declarations import DWELLING, FAMILY, PERSON
 from padu.registry.importer.errors import ImportFileError
 from padu.registry.importer.services import import_error_report_path, import_local_file
-from padu.registry.models import DesilRecord, Family, ImportBatch, Person
+from padu.registry.models import DesilRecord, Dwelling, Family, ImportBatch, Person
 from padu.synth.population import generate_population
 from tests.factories import downloaded, make_user
 
@@ -38,14 +38,23 @@ def registry(tmp_path, media):
 def state() -> dict:
     """Every family's and person's declared values and version."""
     families = {
-        f.kk_number: (record_values(FAMILY, f), f.version)
+        f.kk_number: (record_values(FAMILY, f), f.version, f.dwelling_id)
         for f in Family.objects.unscoped().order_by("pk")
+    }
+    dwellings = {
+        d.pk: (record_values(DWELLING, d), d.version, d.head_id)
+        for d in Dwelling.objects.unscoped().order_by("pk")
     }
     people = {
         p.nik: (record_values(PERSON, p), p.version, p.family_id)
         for p in Person.objects.unscoped().prefetch_related("ppks").order_by("pk")
     }
-    return {"families": families, "people": people, "desil": DesilRecord.objects.unscoped().count()}
+    return {
+        "families": families,
+        "dwellings": dwellings,
+        "people": people,
+        "desil": DesilRecord.objects.unscoped().count(),
+    }
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

@@ -187,12 +187,12 @@ def test_update_audit_holds_the_changed_fields_of_every_kind(tmp_path, media, op
     assert ended.before == {"ended_on": None, "end_reason": ""}
     assert ended.after["ended_on"] == today().isoformat()
     family = entries.get(object_type="registry.family")
-    assert family.before == {"latitude": "-0.947100", "assets": ["televisi"], "version": 1}
-    assert family.after == {
-        "latitude": "-0.950000",
-        "assets": ["lemari_es", "televisi"],
-        "version": 2,
-    }
+    assert family.before == {"latitude": "-0.947100", "version": 1}
+    assert family.after == {"latitude": "-0.950000", "version": 2}
+    # The assets are the dwelling's now: its own entry, with the same keys as the services'.
+    dwelling = entries.get(object_type="registry.dwelling")
+    assert dwelling.before == {"assets": ["televisi"], "version": 1}
+    assert dwelling.after == {"assets": ["lemari_es", "televisi"], "version": 2}
 
 
 @pytest.mark.parametrize("chunk_rows", [100_000, 7])

@@ -62,6 +62,8 @@ def _received(role, people) -> str:
         parts.append(client.get(reverse("registry:person_detail", args=[person.pk])).content)
     for family in families:
         parts.append(client.get(reverse("registry:family_detail", args=[family])).content)
+    for dwelling in {p.family.dwelling_id for p in people}:
+        parts.append(client.get(reverse("registry:dwelling_detail", args=[dwelling])).content)
     for page in range(1, 4):
         parts.append(client.get(reverse("registry:person_list"), {"page": page}).content)
     if Cap.REGISTRY_EXPORT in capabilities_for(role):

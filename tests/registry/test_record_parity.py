@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from padu.accounts.capabilities import Role
 from padu.registry.context import RecordContext
-from padu.registry.declarations import FAMILY, PERSON
+from padu.registry.declarations import DWELLING, FAMILY, PERSON
 from padu.registry.identifiers import KK_DATE, REGION_UNKNOWN
 from padu.registry.importer.layout import ROW
 from padu.registry.importer.services import import_error_report_path, import_local_file
@@ -136,9 +136,10 @@ def rows(draw):
 def _python(row: dict, context) -> tuple[set, set]:
     """(errors, warnings) as {(column, code)} from the declarations' Python rendering."""
     errors, warnings = set(), set()
-    for record in (PERSON, FAMILY):
+    for record in (PERSON, FAMILY, DWELLING):
         data = {f.name: row.get(f.column) for f in record.writable if f.column}
-        cleaned = record.clean(data, context)
+        # The dwelling's kelurahan is its family's: only its columns are checked.
+        cleaned = record.clean(data, context, only=tuple(data) if record is DWELLING else None)
         errors |= {(record[name].column, code) for name, code in cleaned.codes.items()}
         warnings |= {
             (record[name].column, code)

@@ -224,7 +224,7 @@ def test_the_timeline_shows_who_what_before_after_why_and_the_import(client, ope
         actor=operator,
         family=fam,
         expected_version=1,
-        data={"address": "Jl. Baru 9", "ownership": 1},
+        data={"address": "Jl. Baru 9", "rw": "7"},
         reason="home visit",
     )
     services.person_change_status(
@@ -251,7 +251,7 @@ def test_the_timeline_shows_who_what_before_after_why_and_the_import(client, ope
     assert (
         '<th scope="row">Street address</th><td>Jl. Sawahan 5</td><td>Jl. Baru 9</td>' in timeline
     )
-    assert '<th scope="row">House ownership</th><td>—</td><td>Own</td>' in timeline
+    assert '<th scope="row">RW</th>' in timeline
     assert '<th scope="row">Status</th><td>Living in the family</td><td>Moved away</td>' in timeline
     assert "home visit" in timeline and "married out" in timeline
     assert f'href="{reverse("registry:import_detail", args=[7])}">from import #7</a>' in timeline
@@ -291,19 +291,15 @@ def test_register_a_family_with_two_members(client, operator):
                 "relationship": 2,
             },
         ],
-        **{"assets": ["televisi"], "livestock_kambing": "2", "members-1-ppks": ["24"]},
+        **{"livestock_kambing": "2", "members-1-ppks": ["24"]},
     )
     response = client.post(reverse("registry:family_create"), data)
     family = Family.objects.unscoped().get(kk_number=data["kk_number"])
     assert response.status_code == 302 and response["Location"] == reverse(
         "registry:family_detail", args=[family.pk]
     )
-    assert (family.rw, family.rt, family.assets, family.livestock) == (
-        "003",
-        "004",
-        ["televisi"],
-        {"kambing": 2},
-    )
+    assert (family.rw, family.rt, family.livestock) == ("003", "004", {"kambing": 2})
+    assert family.dwelling.families.get() == family
     assert list(
         family.members.order_by("relationship").values_list("nik", "name", "relationship")
     ) == [

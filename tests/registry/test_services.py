@@ -74,9 +74,6 @@ def family(region=KEL_A, **overrides) -> dict:
         "rw": "1",
         "rt": "02",
         "address": "Jl. Sawahan No. 5",
-        "ownership": codes.Ownership.RENT,
-        "floor_area": 36,
-        "assets": ["sepeda_motor", "televisi"],
         "livestock": {"kambing": 2, "sapi": 0},
     }
     data.update(overrides)
@@ -109,7 +106,14 @@ def test_register_writes_family_members_and_history(operator):
         name="Rina Marlina", sex=P, birth=datetime.date(1984, 8, 21), relationship=SPOUSE, ppks=[9]
     )
     wife["disability"] = ["sensorik"]
-    result = services.family_register(actor=operator, data=family(), members=[head, wife])
+    housing = {
+        "ownership": codes.Ownership.RENT,
+        "floor_area": 36,
+        "assets": ["sepeda_motor", "televisi"],
+    }
+    result = services.family_register(
+        actor=operator, data=family(), members=[head, wife], housing=housing
+    )
 
     fam = Family.objects.unscoped().get(pk=result.pk)
     assert (fam.region_id, fam.rw, fam.rt, fam.version, fam.status) == (
@@ -119,7 +123,11 @@ def test_register_writes_family_members_and_history(operator):
         1,
         "aktif",
     )
-    assert fam.assets == ["televisi", "sepeda_motor"]
+    dwelling = fam.dwelling
+    assert dwelling.assets == ["televisi", "sepeda_motor"]
+    assert (dwelling.ownership, dwelling.floor_area, dwelling.region_id) == (2, 36, KEL_A)
+    assert dwelling.head == Person.objects.unscoped().get(family=fam, relationship=HEAD)
+    assert dwelling.code.startswith("R-") and fam.kk_number not in dwelling.code
     assert fam.livestock == {"kambing": 2}
     assert (fam.created_by, fam.updated_by) == (operator, operator)
     people = list(Person.objects.unscoped().filter(family=fam).order_by("relationship"))

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from padu.registry import codes
 from padu.registry.context import RecordContext
-from padu.registry.declarations import FAMILY, PERSON
+from padu.registry.declarations import DWELLING, FAMILY, PERSON
 from padu.registry.declarations.members import person_warnings as warnings_of
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,6 @@ def test_family_values_are_normalised():
             "address": "  Jl.   Sawahan  5 ",
             "latitude": -0.9471,
             "longitude": "100.4172",
-            "ownership": "2",
-            "assets": ["televisi", "ac", "televisi"],
             "livestock": {"sapi": 0, "kambing": "3"},
         },
     )
@@ -74,10 +72,29 @@ def test_family_values_are_normalised():
         decimal.Decimal("-0.947100"),
         decimal.Decimal("100.417200"),
     )
+    assert values["livestock"] == {"kambing": 3}
+
+
+def test_dwelling_values_are_normalised_and_errors_name_their_field():
+    values, errors = DWELLING.clean(
+        {"ownership": "2", "assets": ["televisi", "ac", "televisi"]},
+        CONTEXT,
+        only=("ownership", "assets", "floor_material"),
+    )
+    assert errors == {}
     assert values["ownership"] == 2
     assert values["assets"] == ["ac", "televisi"]
-    assert values["livestock"] == {"kambing": 3}
     assert values["floor_material"] is None
+    _values, errors = DWELLING.clean(
+        {"toilet": 7, "floor_area": 0, "assets": ["kapal", "jet"]},
+        CONTEXT,
+        only=("toilet", "floor_area", "assets"),
+    )
+    assert errors == {
+        "toilet": ["Toilet facility: 7 is not one of the allowed answers."],
+        "floor_area": ["Floor area (m²): enter a floor area from 1 to 10000 m²."],
+        "assets": ["Assets of the household: unknown asset code(s): jet."],
+    }
 
 
 def test_family_errors_name_their_field():
@@ -88,9 +105,6 @@ def test_family_errors_name_their_field():
             "rw": "1234",
             "latitude": "12",
             "longitude": "200",
-            "toilet": 7,
-            "floor_area": 0,
-            "assets": ["kapal", "jet"],
             "livestock": {"unta": 1, "sapi": -1},
         },
     )
@@ -100,9 +114,6 @@ def test_family_errors_name_their_field():
         "rw": ["RW: enter a number of one to three digits."],
         "latitude": ["Latitude: 12 lies outside Indonesia (between -11.5 and 6.5)."],
         "longitude": ["Longitude: 200 lies outside Indonesia (between 94.5 and 141.5)."],
-        "toilet": ["Toilet facility: 7 is not one of the allowed answers."],
-        "floor_area": ["Floor area (m²): enter a floor area from 1 to 10000 m²."],
-        "assets": ["Assets the family owns: unknown asset code(s): jet."],
         # One problem a field, the first: a count below zero is not a count of animals.
         "livestock": ["Livestock: give the number of animals of each kind."],
     }

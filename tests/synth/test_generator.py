@@ -310,6 +310,33 @@ def test_desil_distribution_fits_a_city_with_four_percent_poverty(population, cl
     assert (heads["desil"].is_null() == heads["periode_desil"].is_null()).all()
 
 
+def test_one_dwelling_in_ten_to_fifteen_holds_several_families(clean):
+    """Issue #11: about 10–15 % of dwellings hold two KKs or more; the families of a dwelling
+    live in one kelurahan and give the same housing columns."""
+    heads = clean.filter(pl.col("_rel") == 1)
+    housing = [
+        "kode_wilayah",
+        "status_kepemilikan_rumah",
+        "luas_lantai",
+        "jenis_lantai",
+        "jenis_dinding",
+        "jenis_atap",
+        "sumber_air_minum",
+        "sumber_penerangan",
+        "bahan_bakar_memasak",
+        "fasilitas_bab",
+        "aset",
+        "alamat",
+    ]
+    dwellings = heads.group_by("id_rumah_tangga").agg(
+        pl.len().alias("families"), *[pl.col(c).n_unique().alias(c) for c in housing]
+    )
+    shared = (dwellings["families"] >= 2).mean()
+    assert 0.10 <= shared <= 0.15, shared
+    assert dwellings.select(pl.max_horizontal(housing)).max().item() == 1
+    assert heads["id_rumah_tangga"].null_count() == 0
+
+
 def test_housing_assets_and_income_follow_the_desil(clean):
     heads = clean.filter((pl.col("_rel") == 1) & pl.col("desil").is_not_null()).with_columns(
         pl.col("desil").cast(pl.Int64)

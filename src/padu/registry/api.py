@@ -19,7 +19,7 @@ from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 
 from . import codes, selectors, services
-from .declarations import FAMILY, PERSON
+from .declarations import DWELLING, FAMILY, PERSON
 from .disclosure import Disclosure, age_band
 from .masks import mask_number
 from .models import Family, Person, PPKSCategory
@@ -102,13 +102,18 @@ def _declared(record, obj, disclosure: Disclosure) -> dict:
     return out
 
 
+def _dwelling(dwelling, disclosure: Disclosure) -> dict:
+    values = _declared(DWELLING, dwelling, disclosure)
+    return {**values, "id": dwelling.pk, "head_id": dwelling.head_id, "version": dwelling.version}
+
+
 def _family(family: Family, *, members: list[Person], disclosure: Disclosure) -> dict:
     return {
         **_declared(FAMILY, family, disclosure),
         "id": family.pk,
         "kelurahan": _region(family.region),
         "kecamatan": _region(family.region.parent),
-        "household_id": family.household_id,
+        "dwelling": _dwelling(family.dwelling, disclosure) if family.dwelling_id else None,
         "desil_history": [
             {
                 "desil": r.desil,

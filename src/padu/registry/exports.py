@@ -32,7 +32,7 @@ from padu.core.scoping import scope_codes
 from padu.regions.selectors import common_region
 
 from . import codes, selectors
-from .declarations import FAMILY, PERSON
+from .declarations import DWELLING, FAMILY, PERSON
 from .declarations.disability import common_severity
 from .disabilities import national_codes, ordered
 from .disclosure import Disclosure
@@ -131,15 +131,25 @@ def person_export(*, user, filters: dict, file_format: str):
     columns = Columns(disclosure=Disclosure.for_export(user))
     person_paths = columns.paths(PERSON)
     family_paths = columns.paths(FAMILY, "family__")
-    paths = ["id", *person_paths, *family_paths, "region__parent__name", "region__name"]
+    dwelling_paths = columns.paths(DWELLING, "family__dwelling__")
+    paths = [
+        "id",
+        *person_paths,
+        *family_paths,
+        *dwelling_paths,
+        "region__parent__name",
+        "region__name",
+    ]
     split = 1 + len(person_paths)
+    split_dwelling = split + len(family_paths)
 
     def rows():
         for chunk in _chunks(queryset.values_list(*paths)):
             kept = _kept_of([r[0] for r in chunk])
             for r in chunk:
                 cells = columns.cells(PERSON, r[1:split], kept.get(r[0]))
-                cells.update(columns.cells(FAMILY, r[split:-2]))
+                cells.update(columns.cells(FAMILY, r[split:split_dwelling]))
+                cells.update(columns.cells(DWELLING, r[split_dwelling:-2]))
                 yield columns.row(cells, r[-2:])
 
     return _respond(
@@ -160,15 +170,18 @@ def family_export(*, user, filters: dict, file_format: str):
     queryset = selectors.family_list(user=user, filters=filters).prefetch_related(None)
     columns = Columns(disclosure=Disclosure.for_export(user))
     family_paths = columns.paths(FAMILY)
+    dwelling_paths = columns.paths(DWELLING, "dwelling__")
     person_paths = columns.paths(PERSON)
+    split = 1 + len(family_paths)
 
     def rows():
-        paths = ["id", *family_paths, "region__parent__name", "region__name"]
+        paths = ["id", *family_paths, *dwelling_paths, "region__parent__name", "region__name"]
         for chunk in _chunks(queryset.values_list(*paths)):
             heads = _heads(user, [r[0] for r in chunk], person_paths)
             kept = _kept_of([h[1] for h in heads.values()])
             for r in chunk:
-                cells = columns.cells(FAMILY, r[1:-2])
+                cells = columns.cells(FAMILY, r[1:split])
+                cells.update(columns.cells(DWELLING, r[split:-2]))
                 head = heads.get(r[0])
                 if head is not None:
                     cells.update(columns.cells(PERSON, head[2:], kept.get(head[1])))

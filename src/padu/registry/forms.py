@@ -11,7 +11,8 @@ from padu.core.records.forms import RecordForm
 from padu.regions.selectors import village_choices
 
 from . import codes
-from .declarations import DESIL_ENTRY, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from .declarations import DESIL_ENTRY, DWELLING, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from .declarations.dwelling import HOUSING_FIELDS
 from .importer.layout import COLUMNS
 from .models import PPKSCategory
 
@@ -44,15 +45,23 @@ class FamilyForm(RecordForm):
     def address_fields(self):
         return self.group("address")
 
-    def housing_fields(self):
-        return self.group("housing")
-
     def livestock_fields(self):
         return self.group("livestock")
 
 
 class FamilyEditForm(ChangeFields, FamilyForm):
     pass
+
+
+class DwellingForm(ChangeFields, RecordForm):
+    """The housing attributes of a dwelling (its ID, kelurahan and address follow its
+    families)."""
+
+    record = DWELLING
+    exclude = tuple(f.name for f in DWELLING.fields if f.name not in HOUSING_FIELDS)
+
+    def housing_fields(self):
+        return self.group("housing")
 
 
 class PersonForm(RecordForm):
@@ -274,8 +283,8 @@ class ImportMappingForm(forms.Form):
 
 
 class HouseholdForm(forms.Form):
-    """On the family page: record another family living in the same dwelling, or that this
-    family no longer shares one."""
+    """On the family page: the family moves into the dwelling of another family (`SHARE`), or
+    into a dwelling of its own (`LEAVE`)."""
 
     SHARE, LEAVE = "share", "leave"
 
@@ -289,9 +298,8 @@ class HouseholdForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
-        required=False,
         max_length=500,
-        help_text=_("E.g. found on a home visit."),
+        help_text=_("Required. E.g. found on a home visit."),
     )
 
     def clean(self):

@@ -14,11 +14,11 @@ from padu.core.records.derive import abstract_model
 from padu.core.scoping import ScopedManager
 
 from . import codes
-from .declarations import DESIL_ENTRY, FAMILY, HOUSEHOLD, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from .declarations import DESIL_ENTRY, DWELLING, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from .masks import mask_number
 
 # The declared data fields of each record, as abstract models the concrete ones inherit.
-HouseholdFields = abstract_model(HOUSEHOLD, "HouseholdFields", __name__)
+DwellingFields = abstract_model(DWELLING, "DwellingFields", __name__)
 FamilyFields = abstract_model(FAMILY, "FamilyFields", __name__)
 DesilFields = abstract_model(DESIL_ENTRY, "DesilFields", __name__)
 PersonFields = abstract_model(PERSON, "PersonFields", __name__)
@@ -72,28 +72,48 @@ class ImportedRecord(models.Model):
         abstract = True
 
 
-class Household(HouseholdFields, BaseModel):
-    """A dwelling (rumah tangga) shared by one or more families."""
+class Dwelling(DwellingFields, ImportedRecord, BaseModel):
+    """A dwelling (rumah tangga): the home of one or more families, and its housing attributes.
+    Its data fields are declared in `declarations.dwelling.DWELLING`."""
+
+    # The head of the household (kepala rumah tangga): a member of one of its families.
+    head = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("head of household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("household")
-        verbose_name_plural = _("households")
+        verbose_name = _("dwelling")
+        verbose_name_plural = _("dwellings")
+        ordering = ["region_id", "code"]
+        indexes = [
+            models.Index(
+                fields=["region"],
+                name="dwelling_region_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"RT-{self.pk}"
+        return _("Dwelling %(code)s") % {"code": self.code}
 
 
 class Family(FamilyFields, ImportedRecord, BaseModel):
     """A family (one KK). Its data fields are declared in `declarations.family.FAMILY`."""
 
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("household"),
+    # Every family lives in a dwelling (the services and the import give a new family one).
+    dwelling = models.ForeignKey(
+        Dwelling,
+        verbose_name=_("dwelling"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="families",
     )
 

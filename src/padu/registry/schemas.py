@@ -19,7 +19,7 @@ from padu.core.schemas import PageParams, Version
 
 from . import selectors
 from .codes import DisabilityType, FamilyStatus, LifeStatus, Relationship, Sex
-from .declarations import FAMILY, PERSON
+from .declarations import DWELLING, FAMILY, PERSON
 from .declarations.desil import DesilSource
 from .declarations.kinds import PPKSCode
 
@@ -99,13 +99,29 @@ class FamilyListItemOut(Schema):
     version: int = Field(description="Send it back with a PATCH (optimistic locking).")
 
 
+class DwellingOutBase(Schema):
+    """The family's dwelling (rumah tangga): its ID and housing attributes."""
+
+    id: int
+    head_id: int | None = Field(description="The person who heads the household.")
+    version: int
+
+
+DwellingOut = record_schema(
+    "DwellingOut",
+    [f for f in DWELLING.fields if f.name not in ("region", "address", "note")],
+    mode="out",
+    base=DwellingOutBase,
+)
+
+
 class FamilyOutBase(Schema):
     """A family's full record."""
 
     id: int
     kk_number: str = Field(description=MASKED_NUMBER)
     kecamatan: RegionOut | None
-    household_id: int | None
+    dwelling: DwellingOut | None
     desil_history: list[DesilRecordOut]
     members: list[MemberOut]
     created_at: datetime.datetime

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import desil, disabilities, families, imports, lists, mapping, people, reference
+from .views import (
+    desil,
+    disabilities,
+    dwellings,
+    families,
+    imports,
+    lists,
+    mapping,
+    people,
+    reference,
+)
 
 app_name = "registry"
 urlpatterns = [
@@ -17,6 +27,8 @@ urlpatterns = [
     path("keluarga/<int:pk>/desil/", desil.family_desil, name="family_desil"),
     path("keluarga/<int:pk>/anggota/baru/", people.member_add, name="member_add"),
     path("keluarga/<int:pk>/rumah-tangga/", families.family_household, name="family_household"),
+    path("rumah-tangga/<int:pk>/", dwellings.dwelling_detail, name="dwelling_detail"),
+    path("rumah-tangga/<int:pk>/ubah/", dwellings.dwelling_edit, name="dwelling_edit"),
     path("individu/<int:pk>/", people.person_detail, name="person_detail"),
     path("individu/<int:pk>/ubah/", people.person_edit, name="person_edit"),
     path("individu/<int:pk>/status/", people.person_status, name="person_status"),

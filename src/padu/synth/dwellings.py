@@ -1,6 +1,7 @@
 """The family's columns of the import layout: where it lives (kelurahan, RW/RT, address,
-coordinates), its dwelling (ownership, floor area, floor, walls, roof, water, light, cooking fuel,
-toilet), its assets and livestock, and its desil with the period of the ranking."""
+coordinates), its dwelling (its ID; ownership, floor area, floor, walls, roof, water, light,
+cooking fuel, toilet; assets), some shared with other families, its livestock, and its desil
+with the period of the ranking."""
 
 import numpy as np
 import polars as pl
@@ -57,6 +58,8 @@ ASSETS = (  # code, P(desil 1), P(desil 5), P(desil 10), coastal multiplier
 )
 ASSET_P = np.array([desil_probability(a[1], a[2], a[3]) for a in ASSETS]).T  # (10, n_assets)
 ASSET_COASTAL = np.array([a[4] for a in ASSETS], float)
+# The share of dwellings holding two families or more (issue #11 asks for 10–15 %).
+SHARE = 0.125
 FLOOR_AREA_MEDIAN = np.exp(np.interp(np.arange(1, 11), [1, 5, 10], np.log([30, 45, 110])))
 
 
@@ -105,17 +108,20 @@ class Dwellings:
             lon = np.clip(rw_lon + rng.normal(0, 0.0015, F), *LON_RANGE).round(6)
         else:
             lat = lon = np.full(F, np.nan)
-        # A few families share a dwelling with the previous family of the same kelurahan.
+        # Families share a dwelling (several KK under one roof: a married child's family with
+        # the parents, siblings' families): in kelurahan order, a family joins the dwelling of
+        # the previous one with probability SHARE, so that about SHARE of the dwellings hold two
+        # families or more. Those families have the dwelling's ID, address and housing columns.
         order = np.lexsort((np.arange(F), kel))
-        share = np.zeros(F, bool)
-        share[order[1:]] = (kel[order[1:]] == kel[order[:-1]]) & (rng.random(F - 1) < 0.03)
+        joins = np.zeros(F, bool)
+        joins[1:] = (kel[order[1:]] == kel[order[:-1]]) & (rng.random(F - 1) < SHARE)
+        run = np.cumsum(~joins) - 1  # the dwelling of each family, in sorted order
         host = np.empty(F, np.int64)
-        host[order[1:]] = order[:-1]
+        host[order] = order[np.flatnonzero(~joins)][run]
+        share = host != np.arange(F)
         for arr in (rw, rt, street, komplek, number, letter, blok, lat, lon):
-            if share.any():
-                # copy along chains of sharing families (rarely longer than two)
-                for _ in range(3):
-                    arr[share] = arr[host[share]]
+            arr[share] = arr[host[share]]
+        code = rng.integers(0, 2**63 - 1, F, dtype=np.int64)[host]
 
         area = FLOOR_AREA_MEDIAN[d] * np.exp(rng.normal(0, 0.35, F)) + 6 * np.maximum(size - 3, 0)
         area = np.clip(np.round(area), 9, 600).astype(np.int64)
@@ -134,8 +140,23 @@ class Dwellings:
             "kambing": (rng.random(F) < 0.04 * stock_scale, rng.integers(1, 9, F)),
         }
         period = np.where(no_desil, 0, np.where(u[5] < 0.8, 1, 2))
+        housing = {
+            "status_kepemilikan_rumah": draw_category(rng, OWNERSHIP, d) + 1,
+            "luas_lantai": area,
+            "jenis_lantai": draw_category(rng, FLOOR, d) + 1,
+            "jenis_dinding": draw_category(rng, WALL, d) + 1,
+            "jenis_atap": draw_category(rng, ROOF, d) + 1,
+            "sumber_air_minum": draw_category(rng, WATER, d) + 1,
+            "sumber_penerangan": draw_category(rng, LIGHTING, d) + 1,
+            "bahan_bakar_memasak": draw_category(rng, FUEL, d) + 1,
+            "fasilitas_bab": draw_category(rng, TOILET, d) + 1,
+        }
+        # A dwelling's housing and assets are those drawn for its first family.
+        housing = {name: values[host] for name, values in housing.items()}
+        has_asset = has_asset[host]
         frame = pl.DataFrame(
             {
+                "_code": code,
                 "kode_wilayah": self.kel_pool.pick(kel),
                 "rw": rw,
                 "rt": rt,
@@ -148,15 +169,7 @@ class Dwellings:
                 "bujur": lon,
                 "desil": np.where(no_desil, 0, desil),
                 "periode_desil": self.period_pool.pick(period),
-                "status_kepemilikan_rumah": draw_category(rng, OWNERSHIP, d) + 1,
-                "luas_lantai": area,
-                "jenis_lantai": draw_category(rng, FLOOR, d) + 1,
-                "jenis_dinding": draw_category(rng, WALL, d) + 1,
-                "jenis_atap": draw_category(rng, ROOF, d) + 1,
-                "sumber_air_minum": draw_category(rng, WATER, d) + 1,
-                "sumber_penerangan": draw_category(rng, LIGHTING, d) + 1,
-                "bahan_bakar_memasak": draw_category(rng, FUEL, d) + 1,
-                "fasilitas_bab": draw_category(rng, TOILET, d) + 1,
+                **housing,
                 "aset": join_flags(has_asset, [a[0] for a in ASSETS]),
                 "ternak": join_counts(
                     np.column_stack([np.where(m, cnt, 0) for m, cnt in livestock.values()]),
@@ -171,6 +184,9 @@ class Dwellings:
             pl.col("bujur").fill_nan(None),
             pl.col("desil").replace(0, None),
             pl.col("periode_desil").replace("", None),
+            pl.format("R-{}", pl.col("_code").cast(pl.String).str.zfill(19)).alias(
+                "id_rumah_tangga"
+            ),
             pl.when(pl.col("_komplek"))
             .then(pl.format("{} Blok {} No. {}", "_street", "_blok", "_number"))
             .otherwise(pl.format("{} No. {}{}", "_street", "_number", "_letter"))

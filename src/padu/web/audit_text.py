@@ -38,6 +38,19 @@ ACTIONS = {
     "registry.family.household_changed": gettext_lazy(
         "Changed the shared dwelling of the family %(object)s"
     ),
+    "registry.family.dwelling_moved": gettext_lazy(
+        "Moved the family %(object)s to another dwelling"
+    ),
+    "registry.family.split": gettext_lazy("Split members off the family %(object)s"),
+    "registry.family.split_from": gettext_lazy("Formed the family %(object)s by a split"),
+    "registry.family.member_left": gettext_lazy("Moved a member out of the family %(object)s"),
+    "registry.family.member_joined": gettext_lazy("Moved a member into the family %(object)s"),
+    "registry.dwelling.registered": gettext_lazy("Registered the dwelling %(object)s"),
+    "registry.dwelling.updated": gettext_lazy("Changed the housing of the dwelling %(object)s"),
+    "registry.dwelling.head_changed": gettext_lazy(
+        "Changed the head of household of the dwelling %(object)s"
+    ),
+    "registry.person.family_moved": gettext_lazy("Moved %(object)s to another family"),
     "registry.person.added": gettext_lazy("Added %(object)s to a family"),
     "registry.person.updated": gettext_lazy("Changed the data of %(object)s"),
     "registry.person.status_changed": gettext_lazy("Changed the status of %(object)s"),

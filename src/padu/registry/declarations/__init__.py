@@ -4,7 +4,8 @@ API schemas and docs/import-layout.md derive from these. See docs/architecture.m
 
 from .desil import DESIL_ENTRY
 from .disability import PERSON_DISABILITY, PPKS_ASSESSMENT
-from .family import FAMILY, HOUSEHOLD
+from .dwelling import DWELLING
+from .family import FAMILY
 from .person import PERSON
 
-__all__ = ["DESIL_ENTRY", "FAMILY", "HOUSEHOLD", "PERSON", "PERSON_DISABILITY", "PPKS_ASSESSMENT"]
+__all__ = ["DESIL_ENTRY", "DWELLING", "FAMILY", "PERSON", "PERSON_DISABILITY", "PPKS_ASSESSMENT"]

@@ -1,4 +1,5 @@
-"""The family (one KK) and the dwelling (rumah tangga) it may share with other families."""
+"""The family (one KK). Its housing is its dwelling's (`dwelling.DWELLING`), which it may share
+with other families."""
 
 import dataclasses
 import decimal
@@ -6,8 +7,8 @@ import decimal
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records import Field, Record, RecordCheck, Sensitivity
-from padu.core.records.coded import Choice, Counts, MultiChoice
-from padu.core.records.kinds import Decimal, Digits, Integer, Text
+from padu.core.records.coded import Choice, Counts
+from padu.core.records.kinds import Decimal, Digits, Text
 from padu.core.records.problems import Problem
 
 from .. import codes
@@ -23,18 +24,6 @@ PERSONAL, PUBLIC, IDENTIFIER = (
 # A box around Indonesia (Sabang–Merauke, Rote–Miangas) with a little margin.
 LATITUDE = (decimal.Decimal("-11.5"), decimal.Decimal("6.5"))
 LONGITUDE = (decimal.Decimal("94.5"), decimal.Decimal("141.5"))
-
-
-def _housing(name, label, choices, column, example) -> Field:
-    return Field(
-        name,
-        label,
-        Choice(choices),
-        column=column,
-        example=example,
-        group="housing",
-        sensitivity=PERSONAL,
-    )
 
 
 PAIR = Problem(code="pair", message=_("give both latitude and longitude, or neither."))
@@ -124,34 +113,6 @@ FAMILY = Record(
         ),
         dataclasses.replace(DESIL, group="desil"),
         dataclasses.replace(PERIOD, name="desil_period", column="periode_desil", group="desil"),
-        _housing(
-            "ownership", _("House ownership"), codes.Ownership, "status_kepemilikan_rumah", "1"
-        ),
-        Field(
-            "floor_area",
-            _("Floor area (m²)"),
-            Integer(low=1, high=10_000, message=_("enter a floor area from 1 to %(max)d m².")),
-            column="luas_lantai",
-            example="36",
-            group="housing",
-        ),
-        _housing("floor_material", _("Floor material"), codes.FloorMaterial, "jenis_lantai", "6"),
-        _housing("wall_material", _("Wall material"), codes.WallMaterial, "jenis_dinding", "1"),
-        _housing("roof_material", _("Roof material"), codes.RoofMaterial, "jenis_atap", "6"),
-        _housing(
-            "water_source", _("Drinking water source"), codes.WaterSource, "sumber_air_minum", "3"
-        ),
-        _housing("lighting", _("Lighting"), codes.Lighting, "sumber_penerangan", "1"),
-        _housing("cooking_fuel", _("Cooking fuel"), codes.CookingFuel, "bahan_bakar_memasak", "3"),
-        _housing("toilet", _("Toilet facility"), codes.Toilet, "fasilitas_bab", "1"),
-        Field(
-            "assets",
-            _("Assets the family owns"),
-            MultiChoice(codes=codes.Asset, message=_("unknown asset code(s): %(codes)s.")),
-            column="aset",
-            example="televisi;sepeda_motor",
-            group="assets",
-        ),
         Field(
             "livestock",
             _("Livestock"),
@@ -201,7 +162,7 @@ FAMILY = Record(
     ),
     system=(
         "id",
-        "household",
+        "dwelling",
         "status_changed_at",
         "created_at",
         "updated_at",
@@ -211,16 +172,4 @@ FAMILY = Record(
         "last_import",
         "created_import",
     ),
-)
-
-# The dwelling: issue #11 moves the housing attributes here.
-HOUSEHOLD = Record(
-    "household",
-    _("household"),
-    fields=(
-        Field("region", _("Kelurahan/desa"), Village(), required=True, sensitivity=PUBLIC),
-        Field("address", _("Street address"), Text(200)),
-        Field("note", _("Note"), Text(2000, long=True)),
-    ),
-    system=("id", "created_at", "updated_at", "created_by", "updated_by", "version"),
 )

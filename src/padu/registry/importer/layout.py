@@ -1,6 +1,7 @@
 """The column contract of a registry import file (docs/import-layout.md), derived from the
-declarations: one row per person (`PERSON`), with the family's columns (`FAMILY`) repeated on each
-member's row and taken from the family's row. Header matching for uploaded files.
+declarations: one row per person (`PERSON`), with the family's columns (`FAMILY`) and its
+dwelling's (`DWELLING`: the dwelling ID and the housing columns) repeated on each member's row and
+taken from the family's row. Header matching for uploaded files.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ from django.utils.translation import gettext_lazy
 
 from padu.core.records.layout import Layout, Part
 
-from ..declarations import FAMILY, PERSON
+from ..declarations import DWELLING, FAMILY, PERSON
 from .errors import ImportFileError
 
-ROW = Layout(parts=(Part(PERSON), Part(FAMILY, family=True, key="kk_number")))
+ROW = Layout(
+    parts=(
+        Part(PERSON),
+        Part(FAMILY, family=True, key="kk_number"),
+        # The family's dwelling: its ID and housing columns, taken from the family's row too.
+        Part(DWELLING, family=True),
+    )
+)
 
 COLUMNS = ROW.columns
 NAMES: tuple[str, ...] = ROW.names

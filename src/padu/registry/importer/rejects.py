@@ -27,6 +27,7 @@ from padu.registry.services.identity import REGISTERED
 
 from .checks import ERROR, WARNING
 from .crossrow import FileRows
+from .dwellings import DwellingRules
 from .sql import fetch, run
 from .staging import KK, PPKS, REJECT, STAGE, index_work_table, load
 
@@ -45,6 +46,8 @@ class Outcome:
     families_updated: int = 0
     people_created: int = 0
     people_updated: int = 0
+    dwellings_created: int = 0
+    dwellings_updated: int = 0
     accepted_rows: int = 0
     # row, column, level, code, message
     report: list[tuple[int, str, str, str, str]] = field(default_factory=list)
@@ -131,6 +134,7 @@ class Rejects:
             "required",
             lambda r: _("this field is required on the row the family is taken from."),
         )
+        DwellingRules(self).check(_outside)
         self.reject(
             rows.members_of_rejected(families),
             "no_kk",

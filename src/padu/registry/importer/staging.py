@@ -26,9 +26,30 @@ BEFORE_PEOPLE = "padu_import_person_before"
 FAMILY_NAMES = "padu_import_family_names"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
+# The dwellings step (dwellings.py): each family's dwelling ID, and the file's dwellings.
+FAMILY_DWELLINGS = "padu_import_family_dwelling"
+DWELLINGS = "padu_import_dwelling"
+BEFORE_DWELLINGS = "padu_import_dwelling_before"
+LEFT = "padu_import_dwelling_left"
+STALE = "padu_import_dwelling_stale"
 # pg_statistic sample size for the work tables (PostgreSQL's default is 100).
 WORK_STATISTICS_TARGET = 10
-TABLES = (STAGE, PPKS, KK, FAMILIES, PEOPLE, BEFORE_FAMILIES, BEFORE_PEOPLE, FAMILY_NAMES, REJECT)
+TABLES = (
+    STAGE,
+    PPKS,
+    KK,
+    FAMILIES,
+    PEOPLE,
+    BEFORE_FAMILIES,
+    BEFORE_PEOPLE,
+    FAMILY_NAMES,
+    REJECT,
+    FAMILY_DWELLINGS,
+    DWELLINGS,
+    BEFORE_DWELLINGS,
+    LEFT,
+    STALE,
+)
 
 
 class Dialect:

@@ -28,6 +28,7 @@ from .bulk import BULK_MIN_ROWS, bulk_write
 from .columns import FAMILY_AUDIT, FAMILY_VALUES, PERSON_AUDIT, PERSON_VALUES, defaults
 from .crossrow import FileRows
 from .disabilities import DisabilityStep
+from .dwellings import DwellingStep
 from .rejects import Actor, Outcome, Rejects
 from .sql import count, fetch, run
 from .staging import (
@@ -72,6 +73,7 @@ class Pass2:
         self._people()
         self._audit()
         self._disabilities()
+        DwellingStep(self).write()  # dwellings.py: the families' dwellings and their heads
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:

@@ -12,7 +12,7 @@ from padu.accounts.capabilities import Cap
 from padu.core.scoping import has_capability, region_q, within
 
 from ..codes import FamilyStatus, LifeStatus, Relationship
-from ..models import Family, Person
+from ..models import Dwelling, Family, Person
 from .disability_filter import DISABILITY_ANY, disability_q
 from .search import clean_number
 
@@ -71,7 +71,10 @@ def family_get(*, user, pk: int) -> Family:
     from django.http import Http404
 
     family = (
-        families_visible(user=user).select_related("region", "region__parent").filter(pk=pk).first()
+        families_visible(user=user)
+        .select_related("region", "region__parent", "dwelling")
+        .filter(pk=pk)
+        .first()
     )
     if family is None:
         raise Http404
@@ -118,11 +121,27 @@ def ppks_categories_with_counts(*, user):
     )
 
 
-def household_families(*, user, family: Family) -> list[Family]:
-    """The other families recorded in the same dwelling as `family`, inside the user's area,
-    each with `head` (its active head of family, or None)."""
-    if family.household_id is None:
-        return []
+def dwellings_visible(*, user) -> QuerySet[Dwelling]:
+    if not has_capability(user, Cap.REGISTRY_VIEW):
+        return Dwelling.objects.none()
+    return Dwelling.objects.scoped(user)
+
+
+def dwelling_get(*, user, pk: int) -> Dwelling:
+    """The dwelling inside the user's area (404 otherwise, missing or not)."""
+    from django.http import Http404
+
+    dwelling = (
+        dwellings_visible(user=user).select_related("region__parent", "head").filter(pk=pk).first()
+    )
+    if dwelling is None:
+        raise Http404
+    return dwelling
+
+
+def dwelling_families(*, user, dwelling: Dwelling, exclude=None) -> list[Family]:
+    """The families of the dwelling inside the user's area (all of them: a dwelling lies in one
+    kelurahan), each with `head` (its active head of family, or None) and `members` counted."""
     # Prefetched for the scoped families of the dwelling only.
     heads = (
         Person.objects.unscoped()
@@ -131,8 +150,9 @@ def household_families(*, user, family: Family) -> list[Family]:
     )
     others = list(
         families_visible(user=user)
-        .filter(household_id=family.household_id)
-        .exclude(pk=family.pk)
+        .filter(dwelling=dwelling)
+        .exclude(pk=exclude)
+        .annotate(member_count=Count("members", filter=Q(members__life_status=LifeStatus.ACTIVE)))
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
         .order_by("kk_number")
     )

@@ -17,8 +17,8 @@ from padu.core.records.derive import record_values
 
 from .. import codes
 from ..context import RecordContext
-from ..declarations import FAMILY, PERSON
-from ..models import Family, Person
+from ..declarations import DWELLING, FAMILY, PERSON
+from ..models import Dwelling, Family, Person
 
 FamilyStatus = codes.FamilyStatus
 LifeStatus = codes.LifeStatus
@@ -57,6 +57,10 @@ def person_snapshot(person: Person) -> dict:
     return snapshot(PERSON, person, "family")
 
 
+def dwelling_snapshot(dwelling: Dwelling) -> dict:
+    return snapshot(DWELLING, dwelling, "head")
+
+
 def family_values(family: Family) -> dict:
     """The family's writable fields in the form a data dict uses."""
     return record_values(FAMILY, family, FAMILY_FIELDS)
@@ -89,6 +93,10 @@ def locked_family(actor, family: Family) -> Family:
 
 def locked_person(actor, person: Person) -> Person:
     return _locked(Person, actor, person.pk)
+
+
+def locked_dwelling(actor, dwelling: Dwelling) -> Dwelling:
+    return _locked(Dwelling, actor, dwelling.pk)
 
 
 def locked_families(actor, pks: list[int]) -> dict[int, Family]:
@@ -147,7 +155,14 @@ def _snapshot_of(obj, keys: list[str]) -> dict:
     """`keys` of the record's snapshot (declared fields, version) or of its model fields."""
     from padu.core.audit import snapshot as model_snapshot
 
-    current = family_snapshot(obj) if isinstance(obj, Family) else person_snapshot(obj)
+    if isinstance(obj, Family):
+        current = family_snapshot(obj)
+    elif isinstance(obj, Dwelling):
+        current = dwelling_snapshot(obj)
+    else:
+        current = person_snapshot(obj)
+    if not keys:
+        return current
     current.update(model_snapshot(obj, [k for k in keys if k not in current]))
     return {k: current[k] for k in keys}
 
@@ -168,7 +183,7 @@ def confirmed(after: dict, warnings: list[str]) -> dict:
 
 
 def field_label(key: str) -> str:
-    for record in (FAMILY, PERSON):
+    for record in (FAMILY, PERSON, DWELLING):
         try:
             return record[key].title()
         except KeyError:
@@ -202,7 +217,7 @@ def conflict(
 ) -> ConflictError:
     """The ConflictError for `obj`: `current` and `submitted` are data dicts (all fields)."""
     current_json, submitted_json = json_value(current), json_value(submitted)
-    theirs_all = family_snapshot(obj) if isinstance(obj, Family) else person_snapshot(obj)
+    theirs_all = _snapshot_of(obj, [])
     originals = _changes_since(obj, expected_version)
     changes = []
     if originals is None:

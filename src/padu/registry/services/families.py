@@ -19,7 +19,7 @@ from padu.core.records.derive import record_write
 from padu.core.scoping import require
 
 from .. import codes
-from ..declarations import FAMILY, PERSON
+from ..declarations import DWELLING, FAMILY, PERSON
 from ..declarations.desil import DesilSource
 from ..declarations.members import person_warnings
 from ..models import DesilRecord, Family, Person
@@ -40,17 +40,30 @@ from .base import (
     require_reason,
 )
 from .desil import record_desil
+from .dwellings import new_dwelling
 from .identity import kk_taken, nik_taken
 from .people import create_person
 
 
 def family_register(
-    *, actor, data: dict, members: list[dict], confirm_warnings: bool = False, source: str = ""
+    *,
+    actor,
+    data: dict,
+    members: list[dict],
+    housing: dict | None = None,
+    confirm_warnings: bool = False,
+    source: str = "",
 ) -> Family:
-    """A new family with its members; exactly one of them is the head of family."""
+    """A new family with its members; exactly one of them is the head of family. It gets a
+    dwelling of its own, with the housing attributes of `housing` (`DWELLING`'s field names);
+    `family_move_dwelling` moves it into a shared one."""
     require(actor, Cap.REGISTRY_EDIT)
     context = record_context(actor)
     values, errors = FAMILY.clean(data, context)
+    housing_values, housing_errors = DWELLING.clean(
+        housing or {}, context, only=tuple(housing or ())
+    )
+    errors.update(housing_errors)
     if (
         values["kk_number"]
         and "kk_number" not in errors
@@ -124,8 +137,18 @@ def family_register(
                 after=confirmed(family_snapshot(family), warnings),
                 source=source,
             )
-            for person in people:
+            created = [
                 create_person(actor=actor, family=family, values=person, source=source)
+                for person in people
+            ]
+            family.dwelling = new_dwelling(
+                actor=actor,
+                family=family,
+                values={k: housing_values[k] for k in housing or ()},
+                head=next(p for p in created if p.relationship == HEAD),
+                source=source,
+            )
+            family.save(update_fields=["dwelling"])
     except IntegrityError as exc:  # the same KK or NIK saved a moment ago by someone else
         raise ValidationFailed(
             {

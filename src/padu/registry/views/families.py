@@ -20,7 +20,6 @@ from padu.core.htmx import redirect_after_post
 from padu.core.scoping import has_capability
 
 from .. import codes, selectors, services
-from ..declarations import FAMILY
 from ..declarations.person import age_on
 from ..disclosure import Disclosure, age_band
 from ..forms import (
@@ -33,7 +32,7 @@ from ..forms import (
     StatusForm,
 )
 from ..masks import mask_number
-from ..models import Family, PPKSCategory
+from ..models import PPKSCategory
 from .editing import (
     apply_errors,
     confirm_requested,
@@ -42,7 +41,7 @@ from .editing import (
     number_for,
     status_choices,
 )
-from .history import ValueFormatter, conflict_rows, merged_after_conflict, timeline_page
+from .history import conflict_rows, merged_after_conflict, timeline_page
 
 HEAD_INITIAL = [{"relationship": codes.Relationship.HEAD}]
 
@@ -97,8 +96,7 @@ def family_detail(request, pk: int):
             "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
             "desil_timeline": selectors.family_desil_timeline(user=user, family=family),
             "can_correct_desil": has_capability(user, Cap.DESIL_CORRECT),
-            "housing": _housing_rows(user, family),
-            "assets": [codes.Asset(a).label for a in family.assets if a in codes.Asset.values],
+            "dwelling": family.dwelling,
             "livestock": [
                 (codes.Livestock(k).label, n)
                 for k, n in (family.livestock or {}).items()
@@ -108,7 +106,13 @@ def family_detail(request, pk: int):
             "is_active": family.status == codes.FamilyStatus.ACTIVE,
             "household": [
                 {"family": other, "kk": mask_number(other.kk_number)}
-                for other in selectors.household_families(user=user, family=family)
+                for other in (
+                    selectors.dwelling_families(
+                        user=user, dwelling=family.dwelling, exclude=family.pk
+                    )
+                    if family.dwelling_id
+                    else []
+                )
             ],
             "household_form": HouseholdForm(
                 initial={"action": HouseholdForm.SHARE}, auto_id="household-%s"
@@ -139,8 +143,8 @@ def family_household(request, pk: int):
     reason = form.cleaned_data["reason"]
     try:
         if form.cleaned_data["action"] == HouseholdForm.LEAVE:
-            services.family_leave_household(actor=user, family=family, reason=reason)
-            messages.success(request, _("This family no longer shares a dwelling."))
+            services.family_move_dwelling(actor=user, family=family, reason=reason)
+            messages.success(request, _("This family now lives in a dwelling of its own."))
         else:
             number = form.cleaned_data["number"]
             other = selectors.family_by_number(user=user, number=number)
@@ -152,7 +156,11 @@ def family_household(request, pk: int):
                     % {"number": number},
                 )
                 return redirect_after_post(request, back)
-            services.family_share_household(actor=user, family=family, other=other, reason=reason)
+            if other.dwelling_id is None or other.pk == family.pk:
+                raise DomainError(_("A family cannot share a dwelling with itself."))
+            services.family_move_dwelling(
+                actor=user, family=family, dwelling=other.dwelling, reason=reason
+            )
             messages.success(
                 request,
                 _("Recorded: this family shares a dwelling with family KK %(kk)s.")
@@ -161,15 +169,6 @@ def family_household(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect_after_post(request, back)
-
-
-def _housing_rows(user, family: Family) -> list[tuple[str, str]]:
-    fmt = ValueFormatter(user=user)
-    return [
-        (f.title(), fmt.text("registry.family", f.name, getattr(family, f.name)))
-        for f in FAMILY.fields
-        if f.group == "housing"
-    ]
 
 
 def _formset(user, data=None):

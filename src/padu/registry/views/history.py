@@ -13,9 +13,9 @@ from padu.core.records.derive import display
 from padu.regions.models import Region
 
 from .. import selectors
-from ..declarations import FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
+from ..declarations import DWELLING, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from ..disclosure import Disclosure
-from ..models import Family, Person, PersonDisability, PPKSAssessment, PPKSCategory
+from ..models import Dwelling, Family, Person, PersonDisability, PPKSAssessment, PPKSCategory
 
 TIMELINE_PER_PAGE = 20
 IMPORT_SOURCE = re.compile(r"^import:(\d+)$")
@@ -28,12 +28,25 @@ ACTIONS = {
     "registry.family.desil_corrected": gettext_lazy("Desil corrected"),
     "registry.family.desil_decided": gettext_lazy("Desil decided by a muskel"),
     "registry.family.household_changed": gettext_lazy("Shared dwelling changed"),
+    "registry.family.dwelling_moved": gettext_lazy("Moved to another dwelling"),
+    "registry.family.split": gettext_lazy("Members left to form a new family"),
+    "registry.family.split_from": gettext_lazy("Family formed by a split"),
+    "registry.family.member_left": gettext_lazy("A member moved to another family"),
+    "registry.family.member_joined": gettext_lazy("A member joined from another family"),
+    "registry.person.family_moved": gettext_lazy("Moved to another family"),
     "registry.person.added": gettext_lazy("Member added"),
     "registry.person.updated": gettext_lazy("Member data changed"),
     "registry.person.status_changed": gettext_lazy("Member status changed"),
     "registry.disability.recorded": gettext_lazy("Disability recorded"),
     "registry.disability.ended": gettext_lazy("Disability record ended"),
     "registry.ppks_assessment.recorded": gettext_lazy("PPKS assessment recorded"),
+}
+# Keys of the entries of a split or a member's move (services.splits) that are no model field.
+LINK_LABELS = {
+    "members": gettext_lazy("Active members"),
+    "new_family": gettext_lazy("New family"),
+    "split_from": gettext_lazy("Split from the family"),
+    "person": gettext_lazy("Member"),
 }
 # Keys of an audit entry that are not fields to show as a change.
 HIDDEN_KEYS = {"version", "confirmed_warnings", "name_key"}
@@ -43,6 +56,7 @@ RECORDS = {
     "registry.person": (PERSON, Person),
     "registry.persondisability": (PERSON_DISABILITY, PersonDisability),
     "registry.ppksassessment": (PPKS_ASSESSMENT, PPKSAssessment),
+    "registry.dwelling": (DWELLING, Dwelling),
 }
 
 
@@ -83,9 +97,11 @@ class ValueFormatter:
         field = self._declared(object_type, key)
         if field is not None:
             return field.title()
+        if key in LINK_LABELS:
+            return str(LINK_LABELS[key])
         _record, model = RECORDS.get(object_type, (None, PPKSCategory))
         try:
-            text = str(model._meta.get_field(key).verbose_name)
+            text = str(getattr(model._meta.get_field(key), "verbose_name", key))
         except FieldDoesNotExist:
             text = key
         return text[:1].upper() + text[1:]
@@ -97,10 +113,10 @@ class ValueFormatter:
             return self.number(str(value))
         if key == "region":
             return f"{self.regions.get(value, value)} ({value})"
-        if key == "family":
+        if key in ("family", "new_family", "split_from"):
             kk = self.families.get(value)
             return _("KK %(kk)s") % {"kk": self.number(kk)} if kk else f"#{value}"
-        if key == "household":
+        if key in ("household", "dwelling"):
             return _("dwelling no. %(number)s") % {"number": value}
         if key == "ppks":
             return "; ".join(f"{code}. {self.ppks.get(code, '?')}" for code in value)
@@ -128,8 +144,9 @@ def timeline_rows(entries, *, user) -> list[dict]:
             if isinstance(values, dict):
                 if values.get("region"):
                     region_codes.add(values["region"])
-                if values.get("family"):
-                    family_ids.add(values["family"])
+                for key in ("family", "new_family", "split_from"):
+                    if isinstance(values.get(key), int):
+                        family_ids.add(values[key])
     fmt = ValueFormatter(user=user, region_codes=region_codes, family_ids=family_ids)
     rows = []
     for entry in entries:

@@ -1,0 +1,287 @@
+# ruff: noqa: S608 -- SQL is built from identifiers defined in this package; values are parameters.
+"""The dwellings of an import file (issue #11): every family's row carries its dwelling's ID
+(`id_rumah_tangga`) and housing columns; families with the same ID share the dwelling.
+
+A family's dwelling ID is the file's, or, when the column is empty, the ID of the dwelling a
+registered family lives in, or for a new family a new random one (a dwelling of its own).
+
+Checks (`DwellingRules.check`, in pass 2 before the members of rejected families are rejected):
+a dwelling ID registered outside the importer's area, or in another kelurahan than the family's,
+rejects the family's row; families of the file with the same ID must give the same kelurahan and
+housing columns (the first family's row is kept, the others are rejected).
+
+Writes (`DwellingStep.write`, after families and people), all set-based: the file's dwellings are
+created or updated (only those whose housing differs: `version` +1, `last_import`, one audit
+entry each with the changed fields), each family is put into its dwelling (a registered family
+that moves gets an audit entry `registry.family.dwelling_moved`), and a dwelling whose head is
+not an active head of one of its active families gets the head of its first family.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from padu.core.records.derive import storage
+
+from ..codes import FamilyStatus, LifeStatus, Relationship
+from ..declarations import DWELLING
+from .columns import audit_keys
+from .sql import count, fetch, run
+from .staging import (
+    BEFORE_DWELLINGS,
+    DWELLINGS,
+    FAMILIES,
+    FAMILY_DWELLINGS,
+    KK,
+    LEFT,
+    STAGE,
+    STALE,
+    dialect,
+    index_work_table,
+)
+
+COLUMN = DWELLING["code"].column
+# The staged housing values and the registry columns they go to (address and kelurahan come from
+# the family's row too, for a new dwelling).
+HOUSING = [
+    (stored.name, stored.attname, stored.stage_type)
+    for f in DWELLING.writable
+    if f.column and f.name != "code"
+    for stored in storage(f.kind, f)
+]
+AUDIT = audit_keys(DWELLING, ("head", "head_id", "int"))
+
+
+class DwellingRules:
+    """The dwelling checks of pass 2, on the rejects of `importer.rejects.Rejects`."""
+
+    def __init__(self, rejects):
+        self.rejects = rejects
+        self.d = dialect()
+
+    def check(self, outside_scope) -> None:
+        """`outside_scope(column, scope)`: SQL (and parameters) true when a region code lies
+        outside the scope (rejects._outside)."""
+        run(
+            f"CREATE TEMPORARY TABLE {FAMILY_DWELLINGS} AS SELECT k.kk, k.src, "
+            f"COALESCE(NULLIF(s.code, ''), d.code, {self._random_code()}) AS code FROM "
+            f"{KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            "LEFT JOIN registry_family f ON f.kk_number = k.kk "
+            "LEFT JOIN registry_dwelling d ON d.id = f.dwelling_id"
+        )
+        index_work_table(FAMILY_DWELLINGS, "code", "src", "kk")
+        outside, params = outside_scope("d.region_id", self.rejects.actor.scope)
+        self.rejects.reject(
+            fetch(
+                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {STAGE} s "
+                "ON s.row_no = w.src JOIN registry_dwelling d ON d.code = w.code "
+                f"WHERE s.ok AND {outside}",
+                params,
+            ),
+            COLUMN,
+            "registered_elsewhere",
+            lambda r: _("dwelling ID %(code)s is registered outside your area.") % {"code": r[1]},
+        )
+        self.rejects.reject(
+            fetch(
+                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {STAGE} s "
+                "ON s.row_no = w.src JOIN registry_dwelling d ON d.code = w.code "
+                "WHERE s.ok AND d.region_id <> s.region"
+            ),
+            COLUMN,
+            "other_region",
+            lambda r: (
+                _(
+                    "dwelling ID %(code)s is registered in another kelurahan: the families of a "
+                    "dwelling live in its kelurahan."
+                )
+                % {"code": r[1]}
+            ),
+        )
+        differs = " OR ".join(
+            [self.d.ne("s.region", "t.region")]
+            + [self.d.ne(f"s.{stage}", f"t.{stage}", kind) for stage, _c, kind in HOUSING]
+        )
+        self.rejects.reject(
+            fetch(
+                f"SELECT w.src, g.first, w.code FROM {FAMILY_DWELLINGS} w "
+                f"JOIN {STAGE} s ON s.row_no = w.src JOIN (SELECT x.code, MIN(x.src) AS first "
+                f"FROM {FAMILY_DWELLINGS} x JOIN {STAGE} y ON y.row_no = x.src WHERE y.ok "
+                f"GROUP BY x.code) g ON g.code = w.code JOIN {STAGE} t ON t.row_no = g.first "
+                f"WHERE s.ok AND w.src <> g.first AND ({differs})"
+            ),
+            COLUMN,
+            "dwelling_differs",
+            lambda r: (
+                _(
+                    "row %(row)d gives dwelling ID %(code)s with another kelurahan or other "
+                    "housing columns: the families of one dwelling share them."
+                )
+                % {"row": r[1], "code": r[2]}
+            ),
+        )
+
+    def _random_code(self) -> str:
+        """SQL for a new dwelling ID as `services.dwellings.new_code` makes them (R- and ten
+        hexadecimal digits; a clash with a registered ID would join that dwelling, one chance in
+        10^12 per family)."""
+        if self.d.pg:
+            return "'R-' || upper(substr(md5(random()::text), 1, 10))"
+        return "'R-' || hex(randomblob(5))"
+
+
+class DwellingStep:
+    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source)."""
+
+    def __init__(self, pass2):
+        self.p = pass2
+        self.d = pass2.d
+
+    def write(self) -> None:
+        d, p = self.d, self.p
+        differs = " OR ".join(
+            d.ne(f"o.{column}", f"s.{stage}", kind) for stage, column, kind in HOUSING
+        )
+        # One row per dwelling of the file: the first accepted family row giving its ID.
+        run(
+            f"CREATE TEMPORARY TABLE {DWELLINGS} AS SELECT g.code, g.src, o.id AS dw_id, "
+            f"o.id IS NULL AS created, (o.id IS NOT NULL AND ({differs})) AS changed "
+            f"FROM (SELECT w.code, MIN(w.src) AS src FROM {FAMILY_DWELLINGS} w "
+            f"JOIN {STAGE} y ON y.row_no = w.src WHERE y.ok GROUP BY w.code) g "
+            f"JOIN {STAGE} s ON s.row_no = g.src LEFT JOIN registry_dwelling o ON o.code = g.code"
+        )
+        index_work_table(DWELLINGS, "code", "dw_id")
+        user, batch = p.actor.user_id, p.batch_id
+        p.out.dwellings_updated = changed = count(DWELLINGS, "changed")
+        if changed:
+            run(
+                f"CREATE TEMPORARY TABLE {BEFORE_DWELLINGS} AS SELECT o.* FROM {DWELLINGS} w "
+                "JOIN registry_dwelling o ON o.id = w.dw_id WHERE w.changed"
+            )
+            sets = ", ".join(f"{column} = s.{stage}" for stage, column, _k in HOUSING)
+            run(
+                f"UPDATE registry_dwelling AS o SET {sets}, version = o.version + 1, "
+                "updated_at = %s, updated_by_id = %s, last_import_id = %s "
+                f"FROM {DWELLINGS} w JOIN {STAGE} s ON s.row_no = w.src "
+                "WHERE o.id = w.dw_id AND w.changed",
+                [p.now, user, batch],
+            )
+            self._audit_updates()
+        p.out.dwellings_created = created = count(DWELLINGS, "created")
+        if created:
+            columns = ", ".join(column for _s, column, _k in HOUSING)
+            values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
+            run(
+                f"INSERT INTO registry_dwelling (code, region_id, address, note, {columns}, "
+                "version, created_at, updated_at, created_by_id, updated_by_id, last_import_id, "
+                f"created_import_id) SELECT w.code, s.region, s.address, '', {values}, 1, %s, "
+                f"%s, %s, %s, %s, %s FROM {DWELLINGS} w JOIN {STAGE} s ON s.row_no = w.src "
+                "WHERE w.created",
+                [p.now, p.now, user, user, batch, batch],
+            )
+            run(
+                f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
+                f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
+            )
+        self._families()
+        self._heads()
+
+    def _audit_updates(self) -> None:
+        d, p = self.d, self.p
+        keys = [(k.key, k.sql(d, "b"), k.sql(d, "o"), k.kind) for k in AUDIT]
+        old = [(k, d.json_value(b, kind), d.ne(b, a, kind)) for k, b, a, kind in keys]
+        new = [(k, d.json_value(a, kind), d.ne(b, a, kind)) for k, b, a, kind in keys]
+        run(
+            "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
+            "object_repr, region_code, before, after, reason, source) "
+            "SELECT %s, %s, %s, %s, CAST(o.id AS text), o.code, o.region_id, "
+            f"{d.json_changed(old)}, {d.json_changed(new)}, %s, %s FROM {BEFORE_DWELLINGS} b "
+            "JOIN registry_dwelling o ON o.id = b.id",
+            [
+                p.now,
+                p.actor.user_id,
+                "registry.dwelling.updated",
+                "registry.dwelling",
+                p.reason,
+                p.source,
+            ],
+        )
+
+    def _families(self) -> None:
+        """Each accepted family into its dwelling; a registered family that moves is audited."""
+        p = self.p
+        moves = (
+            f"FROM {FAMILIES} f JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk "
+            f"JOIN {DWELLINGS} w ON w.code = x.code JOIN registry_family o ON o.id = f.fam_id "
+        )
+        run(
+            "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
+            "object_repr, region_code, before, after, reason, source) "
+            "SELECT %s, %s, %s, %s, CAST(o.id AS text), w.code, o.region_id, "
+            f"{self.d.json_object({'dwelling': 'o.dwelling_id'})}, "
+            f"{self.d.json_object({'dwelling': 'w.dw_id'})}, %s, %s "
+            + moves
+            + "WHERE o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id",
+            [
+                p.now,
+                p.actor.user_id,
+                "registry.family.dwelling_moved",
+                "registry.family",
+                p.reason,
+                p.source,
+            ],
+        )
+        run(
+            f"CREATE TEMPORARY TABLE {LEFT} AS SELECT DISTINCT o.dwelling_id AS dw_id "
+            + moves
+            + "WHERE o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id"
+        )
+        run(
+            f"UPDATE registry_family AS o SET dwelling_id = w.dw_id FROM {FAMILIES} f "
+            f"JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk JOIN {DWELLINGS} w ON w.code = x.code "
+            f"WHERE o.id = f.fam_id AND {self.d.ne('o.dwelling_id', 'w.dw_id')}"
+        )
+
+    def _heads(self) -> None:
+        """The head of each dwelling the file touched, or left (a family moved out), when it is
+        not an active head of one of its active families: the head of the dwelling's first
+        family in the file, else the active head registered first, else none. Each statement
+        joins sets (no subquery per dwelling)."""
+        active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
+        params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
+        stale = (
+            "(d.head_id IS NULL OR NOT EXISTS (SELECT 1 FROM registry_person p JOIN "
+            "registry_family f ON f.id = p.family_id WHERE p.id = d.head_id AND "
+            f"f.dwelling_id = d.id AND {active}))"
+        )
+        touched = f"SELECT dw_id FROM {DWELLINGS} UNION SELECT dw_id FROM {LEFT}"
+        run(
+            "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT w.dw_id, "
+            f"MIN(p.id) AS head FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.src = w.src "
+            "JOIN registry_family f ON f.kk_number = x.kk JOIN registry_person p "
+            f"ON p.family_id = f.id WHERE {active} GROUP BY w.dw_id) h "
+            f"WHERE d.id = h.dw_id AND {stale}",
+            params + params,
+        )
+        # The dwellings still without a valid head (a family moved out, a first family without
+        # an active head): usually none, and the statements for them are then left out.
+        run(
+            f"CREATE TEMPORARY TABLE {STALE} AS SELECT d.id FROM registry_dwelling d "
+            f"WHERE d.id IN ({touched}) AND {stale}",
+            params,
+        )
+        if not count(STALE, "1 = 1"):
+            return
+        index_work_table(STALE, "id")
+        run(
+            "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT f.dwelling_id "
+            "AS dw_id, MIN(p.id) AS head FROM registry_family f JOIN registry_person p "
+            f"ON p.family_id = f.id WHERE f.dwelling_id IN (SELECT id FROM {STALE}) AND {active} "
+            "GROUP BY f.dwelling_id) h WHERE d.id = h.dw_id",
+            params,
+        )
+        run(
+            f"UPDATE registry_dwelling AS d SET head_id = NULL WHERE d.id IN (SELECT id FROM "
+            f"{STALE}) AND d.head_id IS NOT NULL AND {stale}",
+            params,
+        )
