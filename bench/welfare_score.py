@@ -28,7 +28,8 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_registry import (  # noqa: E402  (the set-up is shared with the import benchmark)
+# The set-up is shared with the import benchmark.
+from import_registry import (
     PADU,
     checkpoint,
     drop_database,
