@@ -10,6 +10,7 @@ from padu.accounts.capabilities import Role
 from padu.accounts.models import User
 from padu.registry.models import Family, Person
 from padu.web.management.commands.demo import DEMO_PASSWORD
+from padu.welfare.models import FamilyScore
 
 EXPECTED = {
     "admin": (Role.ADMIN, {"13.71"}),
@@ -68,6 +69,9 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
     people, families = Person.objects.unscoped().count(), Family.objects.unscoped().count()
     if POPULATION_COMMANDS:
         assert people > 0 and families > 0
+        # Every family has its welfare score, made by the weights in use.
+        assert not Family.objects.unscoped().filter(welfare_score__isnull=True).exists()
+        assert FamilyScore.objects.unscoped().filter(weight_set__version=1).count() == families
 
     # A second run changes nothing: the same users (same ids), areas, and population.
     User.objects.filter(username="tksk").update(role=Role.PSM, is_active=False)
