@@ -130,3 +130,22 @@ def test_an_edit_through_the_services_rescores_the_family():
     gain = weights[("person.education", "7")] - weights[("person.education", "3")]
     assert after - before == Decimal(gain) / 100
     assert Person.objects.unscoped().get(pk=person.pk).education == codes.Education.BACHELOR
+
+
+def test_an_import_queues_a_recomputation_of_every_score(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from padu.registry.importer.services import import_local_file
+    from padu.synth.population import generate_population
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "populasi.csv"
+    generate_population(path, people=30, seed=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_local_file(actor=None, path=path)
+    assert batch.families_created > 0
+    job = Recompute.objects.get()
+    # The test settings run tasks at once (on commit of the import's transaction).
+    assert job.status == Recompute.Status.DONE
+    assert FamilyScore.objects.unscoped().count() == batch.families_created
+    assert not Family.objects.unscoped().filter(welfare_score__isnull=True).exists()

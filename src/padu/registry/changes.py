@@ -8,11 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 _listeners: list[Callable[[list[int]], None]] = []
+_import_listeners: list[Callable[[], None]] = []
 
 
 def on_families_changed(listener: Callable[[list[int]], None]) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
+
+
+def on_registry_imported(listener: Callable[[], None]) -> None:
+    """`listener()` after an import that created or changed families or people (written in bulk,
+    so their ids are not listed: a listener redoes its work for everyone)."""
+    if listener not in _import_listeners:
+        _import_listeners.append(listener)
+
+
+def registry_imported() -> None:
+    for listener in _import_listeners:
+        listener()
 
 
 def families_changed(family_ids: Iterable[int | None]) -> None:

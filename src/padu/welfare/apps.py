@@ -13,5 +13,8 @@ class WelfareConfig(AppConfig):
         from padu.registry import changes
 
         from .scoring import families_rescore
+        from .services import recompute_after_import
 
         changes.on_families_changed(families_rescore)
+        # An import writes in bulk: every score is recomputed by a queued job.
+        changes.on_registry_imported(recompute_after_import)

@@ -125,6 +125,14 @@ def recompute_request(*, actor) -> Recompute:
     return job
 
 
+def recompute_after_import() -> Recompute:
+    """Queue a recomputation of every score by the system after an import (registry.changes)."""
+    with transaction.atomic():
+        job = Recompute.objects.create(weight_set=active_weight_set())
+        transaction.on_commit(lambda: welfare_recompute.enqueue(job.pk))
+    return job
+
+
 def recompute_now(*, actor=None) -> Recompute:
     """Record and run a recomputation at once (`padu welfare recompute`). `actor` None: the
     system (the command run on the server)."""
