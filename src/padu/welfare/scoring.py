@@ -134,6 +134,10 @@ def _case(column: str, variable, table: dict) -> str:
 
 
 def _json_has(column: str, code: str) -> str:
+    """1 when the JSON list in `column` holds `code` (PostgreSQL: jsonb's own test, which reads
+    the value without turning it into text for each code)."""
+    if connection.vendor == "postgresql":
+        return f"(CASE WHEN jsonb_exists({column}, {_quote(code)}) THEN 1 ELSE 0 END)"
     return f"(CASE WHEN CAST({column} AS TEXT) LIKE '%%\"{code}\"%%' THEN 1 ELSE 0 END)"
 
 
@@ -257,6 +261,7 @@ def recompute_all(weight_set: WeightSet, *, progress=None, chunk: int = CHUNK) -
     update, record = recompute_statements(weight_set.table())
     now = timezone.now()
     span = high - low + 1
+    scored = 0
     for start in range(low, high + 1, chunk):
         params = {
             "low": start,
@@ -267,6 +272,7 @@ def recompute_all(weight_set: WeightSet, *, progress=None, chunk: int = CHUNK) -
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(update, params)
             cursor.execute(record, params)
+            scored += cursor.rowcount
         if progress is not None:
             progress(min(start + chunk, high + 1) - low, span)
-    return FamilyScore.objects.unscoped().filter(weight_set=weight_set, computed_at=now).count()
+    return scored
