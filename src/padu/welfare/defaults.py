@@ -64,7 +64,7 @@ BY_CODES = {
 }
 # Per unit: the base, each member, each m² of floor, each Rp 100.000 of income per member.
 PER_UNIT = {
-    BASE: 45,
+    BASE: 30,
     MEMBERS: -2,
     "dwelling.floor_area": Decimal("0.05"),
     "person.income": Decimal("0.20"),
