@@ -489,9 +489,7 @@ ROWS: list[Row] = [
         "welfare:weights",
         Cap.WELFARE_MANAGE,
         method="POST",
-        data=lambda w: {
-            weight_name(*key): str(value) for key, value in default_weights().items()
-        },
+        data=lambda w: {weight_name(*key): str(value) for key, value in default_weights().items()},
         ok=302,
         ok_location=_url("welfare:weights"),
     ),
