@@ -48,6 +48,10 @@ from padu.registry.models import (
     PPKSAssessment,
     PPKSCategory,
 )
+from padu.welfare.defaults import default_weights
+from padu.welfare.models import Recompute, WeightSet
+from padu.welfare.services import weight_name
+from padu.welfare.weights import active_weight_set
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -132,6 +136,13 @@ class World:
         )
 
     @cached_property
+    def welfare_job(self):
+        """A finished recomputation of the welfare scores."""
+        from padu.welfare.services import recompute_now
+
+        return recompute_now()
+
+    @cached_property
     def import_batch(self) -> ImportBatch:
         """A finished import of the city, with an error report to download."""
         owner = make_user(Role.OPERATOR, scope=KOTA, username="matrix_importer")
@@ -195,6 +206,14 @@ PPKS = Target("a PPKS category", lambda w: {"pk": w.ppks.pk}, scoped=False)
 # A file received for its columns to be matched is known to its uploader's session only: for
 # anyone else (every matrix user) its page is missing.
 RECEIVED_FILE = Target("a received file of another session", lambda w: {"token": "0" * 32}, False)
+WEIGHTS_V1 = Target(
+    "version 1 of the welfare weights",
+    lambda w: {"number": active_weight_set().version},
+    scoped=False,
+)
+WELFARE_JOB = Target(
+    "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
+)
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
     "the user's own API token",
@@ -548,6 +567,19 @@ ROWS: list[Row] = [
         ok=302,
         ok_location=_url("registry:ppks_list"),
     ),
+    # welfare score: the weights (no region: one table for the office) and recomputations
+    Row("welfare:weights", Cap.WELFARE_MANAGE),
+    Row(
+        "welfare:weights",
+        Cap.WELFARE_MANAGE,
+        method="POST",
+        data=lambda w: {weight_name(*key): str(value) for key, value in default_weights().items()},
+        ok=302,
+        ok_location=_url("welfare:weights"),
+    ),
+    Row("welfare:version", Cap.WELFARE_MANAGE, target=WEIGHTS_V1),
+    Row("welfare:recompute_start", Cap.WELFARE_MANAGE, method="POST", ok=302),
+    Row("welfare:recompute", Cap.WELFARE_MANAGE, target=WELFARE_JOB),
 ]
 
 
@@ -576,5 +608,7 @@ def state() -> dict:
         ),
         "assessments": PPKSAssessment.objects.unscoped().count(),
         "desil": DesilRecord.objects.unscoped().count(),  # every region's, to see any write
+        "weight_sets": list(WeightSet.objects.order_by("pk").values_list("pk", "is_active")),
+        "recomputes": Recompute.objects.count(),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }

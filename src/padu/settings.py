@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "padu.regions",
     "padu.accounts",
     "padu.registry",
+    "padu.welfare",
     "padu.synth",
     "padu.dci",
     "padu.api",

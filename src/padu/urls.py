@@ -10,6 +10,7 @@ urlpatterns = [
     path("akun/", include("padu.accounts.urls")),
     path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
+    path("kesejahteraan/", include("padu.welfare.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from padu.regions.models import Region
 from padu.registry.declarations.desil import DesilSource
 from padu.registry.models import DesilRecord, Family, Person
 from padu.web.management.commands.demo import DEMO_PASSWORD
+from padu.welfare.models import FamilyScore
 
 EXPECTED = {
     "admin": (Role.ADMIN, {"13.71"}),
@@ -82,6 +83,9 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
     if POPULATION_COMMANDS:
         assert people > 0 and families > 0
         _assert_desil_history_over_periods()
+        # Every family has its welfare score, made by the weights in use.
+        assert not Family.objects.unscoped().filter(welfare_score__isnull=True).exists()
+        assert FamilyScore.objects.unscoped().filter(weight_set__version=1).count() == families
 
     # A second run changes nothing: the same users (same ids), areas, and population.
     User.objects.filter(username="tksk").update(role=Role.PSM, is_active=False)

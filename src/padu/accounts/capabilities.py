@@ -39,6 +39,8 @@ class Cap:
     # the office gives their devices (`padu token create`), so they do not manage keys.
     API_TOKENS = "api.tokens"
     ACCESS_LOG_VIEW = "access_log.view"
+    # Edit the welfare score's weights (a new version) and recompute every family's score.
+    WELFARE_MANAGE = "welfare.manage"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -54,6 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.API_USE,
             Cap.API_TOKENS,
             Cap.ACCESS_LOG_VIEW,
+            Cap.WELFARE_MANAGE,
         }
     ),
     Role.OPERATOR: frozenset(

@@ -64,6 +64,12 @@ NAV = [
         _("Keep the list of social welfare service categories up to date."),
     ),
     NavItem(
+        _("Welfare score"),
+        "welfare:weights",
+        Cap.WELFARE_MANAGE,
+        _("Set the weights of the local welfare score and recompute every family's score."),
+    ),
+    NavItem(
         _("Audit trail"), "core:audit", Cap.AUDIT_VIEW, _("See who changed what, when and why.")
     ),
     NavItem(

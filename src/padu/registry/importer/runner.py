@@ -18,6 +18,7 @@ from padu.core.audit import audit_record
 from padu.core.scoping import scope_codes
 from padu.registry.models import ImportBatch
 
+from .. import changes
 from . import files, staging
 from .checks import Context, validate
 from .heartbeat import Heartbeat
@@ -61,6 +62,9 @@ def import_run(*, batch_id: int, progress: Progress | None = None) -> ImportBatc
         finally:
             staging.drop_all()
             report.close()
+    wrote = (batch.families_created, batch.families_updated, batch.people_created)
+    if batch.status == ImportBatch.Status.DONE and (any(wrote) or batch.people_updated):
+        changes.registry_imported()
     return batch
 
 

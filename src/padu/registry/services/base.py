@@ -15,7 +15,7 @@ from padu.core.errors import ConflictError, PermissionDeniedError, ValidationFai
 from padu.core.models import AuditEntry
 from padu.core.records.derive import record_values
 
-from .. import codes
+from .. import changes, codes
 from ..context import RecordContext
 from ..declarations import DWELLING, FAMILY, PERSON
 from ..models import Dwelling, Family, Person
@@ -149,6 +149,7 @@ def audited_save(
         reason=reason,
         source=source,
     )
+    changes.record_changed(obj, before)
 
 
 def _snapshot_of(obj, keys: list[str]) -> dict:

@@ -18,7 +18,7 @@ from padu.core.errors import ValidationFailed, WarningsNeedConfirmation
 from padu.core.records.derive import record_write
 from padu.core.scoping import require
 
-from .. import codes
+from .. import changes, codes
 from ..declarations import DWELLING, FAMILY, PERSON
 from ..declarations.desil import DesilSource
 from ..declarations.members import person_warnings
@@ -149,6 +149,7 @@ def family_register(
                 source=source,
             )
             family.save(update_fields=["dwelling"])
+            changes.families_changed([family.pk])
     except IntegrityError as exc:  # the same KK or NIK saved a moment ago by someone else
         raise ValidationFailed(
             {

@@ -19,6 +19,7 @@ from padu.core.errors import DomainError, ValidationFailed, WarningsNeedConfirma
 from padu.core.records.derive import record_write
 from padu.core.scoping import require
 
+from .. import changes
 from ..declarations import PERSON
 from ..declarations.members import person_warnings
 from ..models import Family, Person, PPKSCategory
@@ -77,6 +78,7 @@ def create_person(*, actor, family: Family, values: dict, source: str, warnings=
         after=confirmed(person_snapshot(person), list(warnings)),
         source=source,
     )
+    changes.families_changed([family.pk])
     return person
 
 

@@ -162,6 +162,7 @@ class Command(BaseCommand):
         self._load_population(
             people=people, seed=seed, region=region, user="operator" if office_env else None
         )
+        self._score_welfare()
         self._collect_static()
         self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
@@ -277,6 +278,18 @@ class Command(BaseCommand):
 
         for username in usernames:
             reset(username=username)
+
+    def _score_welfare(self) -> None:
+        """Every family's welfare score, with the weights in use (version 1 on a new demo)."""
+        from padu.welfare.services import recompute_now
+
+        self._step(_("Computing the welfare scores…"))
+        job = recompute_now()
+        self.stdout.write(
+            "  "
+            + _("Weights version %(version)d: %(message)s")
+            % {"version": job.weight_set.version, "message": job.message}
+        )
 
     def _load_population(self, *, people: int, seed: int, region: str, user: str | None) -> None:
         from padu.registry.models import Person

@@ -1,0 +1,278 @@
+# ruff: noqa: S608 -- SQL is built from declared field names, declared codes (quoted) and
+# whole-number weights formatted here; the family ids, weight set and time are parameters.
+"""The welfare score, written twice side by side: in Python for a few families (after an edit,
+and as the tests' reference) and as SQL for everyone (the recomputation). Both count in
+hundredths of a point with whole numbers only (weights have two decimals, values are whole), so
+PostgreSQL, SQLite and Python agree to the last digit:
+
+    score = clamp(0, 100, base + members × w_members + Σ over the variables of their weights)
+
+(docs/welfare-score.md). A family's members are its active ones (life status `aktif`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from padu.registry import codes
+from padu.registry.models import Dwelling, Family, Person
+
+from .models import FamilyScore, WeightSet
+from .variables import BASE, CODE, CODES, COUNTS, MEMBER_CODES, MEMBERS, UNIT, variables
+from .weights import active_weight_set
+
+FULL = 100 * 100  # 100 points, in hundredths
+HEAD = codes.Relationship.HEAD
+ACTIVE = codes.LifeStatus.ACTIVE
+
+# ---------------------------------------------------------------------------- one family, Python
+
+
+def _flagged(variable, person, code) -> bool:
+    if variable.kind.flags:
+        return bool(getattr(person, variable.kind.flags[code]))
+    return code in (getattr(person, variable.field) or [])
+
+
+def _members_value(variable, members) -> int:
+    return sum(getattr(m, variable.field) or 0 for m in members)
+
+
+def raw_score(table: dict, family, dwelling, members: list) -> int:
+    """The unclamped score in hundredths. `members`: the family's active members."""
+    n = len(members)
+    heads = [m for m in members if m.relationship == HEAD]
+    total = table.get((BASE, ""), 0) + table.get((MEMBERS, ""), 0) * n
+    for v in variables():
+        if v.key in (BASE, MEMBERS):
+            continue
+        if v.record == "person":
+            if v.how == CODE:
+                answers = [getattr(h, v.field) for h in heads]
+                answers = [a for a in answers if a not in (None, "")]
+                value = max(answers) if answers else None
+                total += table.get((v.key, str(value)), 0) if value is not None else 0
+            elif v.how == MEMBER_CODES:
+                for code in v.codes():
+                    count = sum(1 for m in members if _flagged(v, m, code))
+                    total += table.get((v.key, code), 0) * count
+            elif v.how == UNIT and n:
+                total += table.get((v.key, ""), 0) * (_members_value(v, members) // n // v.unit)
+            continue
+        obj = dwelling if v.record == "dwelling" else family
+        value = getattr(obj, v.field) if obj is not None else None
+        if value is None or value == "":
+            continue
+        if v.how == CODE:
+            total += table.get((v.key, str(value)), 0)
+        elif v.how == CODES:
+            total += sum(table.get((v.key, c), 0) for c in value)
+        elif v.how == COUNTS:
+            total += sum(table.get((v.key, c), 0) * int(k) for c, k in value.items())
+        elif v.how == UNIT:
+            total += table.get((v.key, ""), 0) * (int(value) // v.unit)
+    return total
+
+
+def clamp(raw: int) -> int:
+    return max(0, min(FULL, raw))
+
+
+def as_points(hundredths: int) -> Decimal:
+    return Decimal(hundredths) / 100
+
+
+def family_scores(family_ids: list[int], weight_set: WeightSet) -> dict[int, Decimal]:
+    """{family id: score} computed in Python. A system read: the caller decided who may ask."""
+    table = weight_set.table()
+    families = Family.objects.unscoped().filter(pk__in=family_ids)
+    dwellings = Dwelling.objects.unscoped().in_bulk({f.dwelling_id for f in families} - {None})
+    members = defaultdict(list)
+    for person in Person.objects.unscoped().filter(family__in=family_ids, life_status=ACTIVE):
+        members[person.family_id].append(person)
+    return {
+        f.pk: as_points(clamp(raw_score(table, f, dwellings.get(f.dwelling_id), members[f.pk])))
+        for f in families
+    }
+
+
+def families_rescore(family_ids: list[int]) -> None:
+    """Compute again, with the active weights, the scores of families a service just changed
+    (registry.changes), in the caller's transaction."""
+    weight_set = active_weight_set()
+    now = timezone.now()
+    with transaction.atomic():
+        for pk, score in family_scores(family_ids, weight_set).items():
+            Family.objects.unscoped().filter(pk=pk).update(welfare_score=score)
+            FamilyScore.objects.unscoped().update_or_create(
+                family_id=pk,
+                defaults={"weight_set": weight_set, "score": score, "computed_at": now},
+            )
+
+
+# ------------------------------------------------------------------------------ everyone, SQL
+
+
+def _quote(code: str) -> str:
+    return "'" + code.replace("'", "''") + "'"
+
+
+def _literal(kind, code: str) -> str:
+    return code if getattr(kind, "numeric", False) else _quote(code)
+
+
+def _case(column: str, variable, table: dict) -> str:
+    arms = " ".join(
+        f"WHEN {_literal(variable.kind, c)} THEN {table.get((variable.key, c), 0)}"
+        for c in variable.codes()
+        if table.get((variable.key, c), 0)
+    )
+    return f"(CASE {column} {arms} ELSE 0 END)" if arms else "0"
+
+
+def _json_has(column: str, code: str) -> str:
+    """1 when the JSON list in `column` holds `code` (PostgreSQL: jsonb's own test, which reads
+    the value without turning it into text for each code)."""
+    if connection.vendor == "postgresql":
+        return f"(CASE WHEN jsonb_exists({column}, {_quote(code)}) THEN 1 ELSE 0 END)"
+    return f"(CASE WHEN CAST({column} AS TEXT) LIKE '%%\"{code}\"%%' THEN 1 ELSE 0 END)"
+
+
+def _json_count(column: str, code: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"COALESCE(CAST(({column} ->> {_quote(code)}) AS BIGINT), 0)"
+    return f"COALESCE(json_extract({column}, {_quote('$.' + code)}), 0)"
+
+
+def score_sql(table: dict) -> tuple[str, str]:
+    """(the members' aggregate columns, the raw score expression) over `f` (family), `d` (its
+    dwelling) and `m` (the aggregate of its active members, grouped by family)."""
+    aggregates = ["COUNT(*) AS n"]
+    terms = [str(table.get((BASE, ""), 0)), f"{table.get((MEMBERS, ''), 0)} * COALESCE(m.n, 0)"]
+    for v in variables():
+        if v.key in (BASE, MEMBERS):
+            continue
+        alias = "d" if v.record == "dwelling" else "f" if v.record == "family" else "m"
+        column = f"{alias}.{v.field}"
+        if v.record == "person":
+            if v.how == CODE:
+                aggregates.append(
+                    f"MAX(CASE WHEN relationship = {int(HEAD)} THEN {v.field} END) AS h_{v.field}"
+                )
+                terms.append(_case(f"m.h_{v.field}", v, table))
+            elif v.how == MEMBER_CODES:
+                for i, code in enumerate(v.codes()):
+                    weight = table.get((v.key, code), 0)
+                    if not weight:
+                        continue
+                    test = v.kind.flags[code] if v.kind.flags else None
+                    has = (
+                        f"(CASE WHEN {test} THEN 1 ELSE 0 END)"
+                        if test
+                        else _json_has(v.field, code)
+                    )
+                    aggregates.append(f"SUM({has}) AS c_{v.field}_{i}")
+                    terms.append(f"{weight} * COALESCE(m.c_{v.field}_{i}, 0)")
+            elif v.how == UNIT:
+                weight = table.get((v.key, ""), 0)
+                aggregates.append(f"CAST(SUM(COALESCE({v.field}, 0)) AS BIGINT) AS t_{v.field}")
+                terms.append(f"{weight} * COALESCE(m.t_{v.field} / m.n / {v.unit}, 0)")
+        elif v.how == CODE:
+            terms.append(_case(column, v, table))
+        elif v.how == CODES:
+            terms.extend(
+                f"{table[(v.key, c)]} * {_json_has(column, c)}"
+                for c in v.codes()
+                if table.get((v.key, c), 0)
+            )
+        elif v.how == COUNTS:
+            terms.extend(
+                f"{table[(v.key, c)]} * {_json_count(column, c)}"
+                for c in v.codes()
+                if table.get((v.key, c), 0)
+            )
+        elif v.how == UNIT:
+            terms.append(f"{table.get((v.key, ''), 0)} * (COALESCE({column}, 0) / {v.unit})")
+    return ", ".join(aggregates), " + ".join(terms)
+
+
+def _points(expression: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST({expression} AS NUMERIC) / 100"
+    return f"{expression} / 100.0"
+
+
+def recompute_statements(table: dict) -> tuple[str, str]:
+    """The two statements that score the families with ids in [%(low)s, %(high)s]: their
+    `welfare_score`, then their row in welfare_familyscore with the weight set and the time."""
+    aggregates, raw = score_sql(table)
+    clamped = f"CASE WHEN raw < 0 THEN 0 WHEN raw > {FULL} THEN {FULL} ELSE raw END"
+    scored = f"""
+        SELECT f.id AS id, {_points(clamped)} AS score
+        FROM (
+            SELECT f.id AS id, {raw} AS raw
+            FROM registry_family f
+            LEFT JOIN registry_dwelling d ON d.id = f.dwelling_id
+            LEFT JOIN (
+                SELECT family_id, {aggregates}
+                FROM registry_person
+                WHERE life_status = '{ACTIVE}' AND family_id BETWEEN %(low)s AND %(high)s
+                GROUP BY family_id
+            ) m ON m.family_id = f.id
+            WHERE f.id BETWEEN %(low)s AND %(high)s
+        ) f
+    """
+    update = f"""
+        UPDATE registry_family SET welfare_score = s.score
+        FROM ({scored}) s
+        WHERE registry_family.id = s.id
+          AND registry_family.welfare_score IS DISTINCT FROM s.score
+    """
+    record = """
+        INSERT INTO welfare_familyscore (family_id, weight_set_id, score, computed_at)
+        SELECT id, %(weight_set)s, welfare_score, %(now)s FROM registry_family
+        WHERE id BETWEEN %(low)s AND %(high)s AND welfare_score IS NOT NULL
+        ON CONFLICT (family_id) DO UPDATE SET weight_set_id = excluded.weight_set_id,
+            score = excluded.score, computed_at = excluded.computed_at
+    """
+    return update, record
+
+
+CHUNK = 100_000  # family ids per step of a recomputation (its progress moves by these)
+
+
+def id_range() -> tuple[int, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id), MAX(id) FROM registry_family")
+        low, high = cursor.fetchone()
+    return None if low is None else (low, high)
+
+
+def recompute_all(weight_set: WeightSet, *, progress=None, chunk: int = CHUNK) -> int:
+    """Score every family with `weight_set`, `chunk` family ids per transaction; `progress(done
+    ids, all ids)` after each. Returns the number of families scored."""
+    bounds = id_range()
+    if bounds is None:
+        return 0
+    low, high = bounds
+    update, record = recompute_statements(weight_set.table())
+    now = timezone.now()
+    span = high - low + 1
+    scored = 0
+    for start in range(low, high + 1, chunk):
+        params = {
+            "low": start,
+            "high": min(start + chunk - 1, high),
+            "weight_set": weight_set.pk,
+            "now": connection.ops.adapt_datetimefield_value(now),
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(update, params)
+            cursor.execute(record, params)
+            scored += cursor.rowcount
+        if progress is not None:
+            progress(min(start + chunk, high + 1) - low, span)
+    return scored
