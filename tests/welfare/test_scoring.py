@@ -39,15 +39,6 @@ def _random_family(rng):
     livestock = {c: rng.randint(1, 30) for c in codes.Livestock.values if rng.random() < 0.2}
     family = FamilyFactory(dwelling=dwelling, livestock=livestock)
     for i in range(rng.randint(0, 6)):
-        flags = {
-            name: rng.random() < 0.15
-            for name in (
-                "disability_physical",
-                "disability_intellectual",
-                "disability_mental",
-                "disability_sensory",
-            )
-        }
         PersonFactory(
             family=family,
             relationship=codes.Relationship.HEAD if i == 0 else rng.choice([2, 3, 3, 5]),
@@ -55,8 +46,8 @@ def _random_family(rng):
             employment=rng.choice([None, *codes.Employment.values]),
             income=rng.choice([None, 0, rng.randint(0, 20_000_000)]),
             life_status=rng.choice([codes.LifeStatus.ACTIVE] * 5 + [codes.LifeStatus.DECEASED]),
-            disability_severity=rng.choice(["", *codes.DisabilitySeverity.values]),
-            **flags,
+            # Disabilities are records of their own, not variables of the score (yet).
+            disability=[c for c in codes.DisabilityType.values if rng.random() < 0.05],
         )
     return family
 

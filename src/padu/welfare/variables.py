@@ -22,6 +22,7 @@ from functools import cache
 from django.utils.translation import gettext_lazy as _
 
 from padu.core.records.coded import Choice, Counts, MultiChoice
+from padu.core.records.derive import storage
 from padu.core.records.kinds import Integer
 from padu.registry.declarations import DWELLING, FAMILY, PERSON
 from padu.registry.declarations.dwelling import HOUSING_GROUPS
@@ -107,7 +108,9 @@ def variables() -> tuple[Variable, ...]:
     )
     for record, declaration, groups, members in sources:
         for field in declaration.fields:
-            if field.group in groups and not field.readonly:
+            # A field kept in a table of its own (a person's disability records) is not read by
+            # the per-family aggregate: not a variable of the score (yet).
+            if field.group in groups and not field.readonly and storage(field.kind, field):
                 variable = _variable(record, field, members=members)
                 if variable is not None:
                     found.append(variable)
