@@ -25,6 +25,7 @@ from padu.core.records.derive import storage
 
 from ..codes import FamilyStatus, LifeStatus, Relationship
 from ..declarations import DWELLING
+from .bulk import bulk_write
 from .columns import audit_keys
 from .sql import count, fetch, run
 from .staging import (
@@ -171,14 +172,15 @@ class DwellingStep:
         if created:
             columns = ", ".join(column for _s, column, _k in HOUSING)
             values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
-            run(
-                f"INSERT INTO registry_dwelling (code, region_id, address, note, {columns}, "
-                "version, created_at, updated_at, created_by_id, updated_by_id, last_import_id, "
-                f"created_import_id) SELECT w.code, s.region, s.address, '', {values}, 1, %s, "
-                f"%s, %s, %s, %s, %s FROM {DWELLINGS} w JOIN {STAGE} s ON s.row_no = w.src "
-                "WHERE w.created",
-                [p.now, p.now, user, user, batch, batch],
-            )
+            with bulk_write("registry_dwelling", created, user_id=user, batch_id=batch):
+                run(
+                    f"INSERT INTO registry_dwelling (code, region_id, address, note, {columns}, "
+                    "version, created_at, updated_at, created_by_id, updated_by_id, "
+                    "last_import_id, created_import_id) SELECT w.code, s.region, s.address, '', "
+                    f"{values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
+                    f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created",
+                    [p.now, p.now, user, user, batch, batch],
+                )
             run(
                 f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
                 f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
@@ -236,11 +238,26 @@ class DwellingStep:
             + moves
             + "WHERE o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id"
         )
-        run(
-            f"UPDATE registry_family AS o SET dwelling_id = w.dw_id FROM {FAMILIES} f "
-            f"JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk JOIN {DWELLINGS} w ON w.code = x.code "
-            f"WHERE o.id = f.fam_id AND {self.d.ne('o.dwelling_id', 'w.dw_id')}"
-        )
+
+        def given(alias: str) -> str:
+            """The file's families with their dwelling (work table `alias`)."""
+            return (
+                f"{FAMILIES} f JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk "
+                f"JOIN {DWELLINGS} {alias} ON {alias}.code = x.code"
+            )
+
+        # Every new family's row is written a second time here: in bulk, as the first time.
+        with bulk_write(
+            "registry_family",
+            count(FAMILIES, "TRUE"),
+            user_id=p.actor.user_id,
+            batch_id=p.batch_id,
+            updated=(given("t"), "TRUE", {"dwelling_id": "t.dw_id"}),
+        ):
+            run(
+                f"UPDATE registry_family AS o SET dwelling_id = w.dw_id FROM {given('w')} "
+                f"WHERE o.id = f.fam_id AND {self.d.ne('o.dwelling_id', 'w.dw_id')}"
+            )
 
     def _heads(self) -> None:
         """The head of each dwelling the file touched, or left (a family moved out), when it is
