@@ -10,12 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.errors import DomainError, ValidationFailed
 from padu.core.htmx import redirect_after_post, render_page_or_partial
 
 from .. import selectors, services
 from ..forms import DisabilityEndForm, DisabilityForm, PPKSAssessmentForm
-from .editing import apply_errors, error_summary, log_access
+from .editing import error_summary, form_service, log_access
 
 
 def _done(request, person, message: str):
@@ -51,15 +50,13 @@ def disability_add(request, pk: int):
     person = selectors.person_get(user=user, pk=pk)
     form = DisabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            record = services.person_disability_record(
+        ok, record = form_service(
+            form,
+            lambda: services.person_disability_record(
                 actor=user, person=person, data=form.to_data()
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ok:
             return _done(
                 request,
                 person,
@@ -86,18 +83,16 @@ def disability_end(request, pk: int):
     person = selectors.person_get(user=user, pk=record.person_id)
     form = DisabilityEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_disability_end(
+        ok, _ended = form_service(
+            form,
+            lambda: services.person_disability_end(
                 actor=user,
                 disability=record,
                 reason=form.cleaned_data["reason"],
                 ended_on=form.cleaned_data["ended_on"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ok:
             return _done(
                 request,
                 person,
@@ -125,18 +120,16 @@ def ppks_assess(request, pk: int):
     person = selectors.person_get(user=user, pk=pk)
     form = PPKSAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.person_ppks_assess(
+        ok, assessment = form_service(
+            form,
+            lambda: services.person_ppks_assess(
                 actor=user,
                 person=person,
                 category_code=form.cleaned_data["category"],
                 data=form.to_data(),
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ok:
             return _done(
                 request,
                 person,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
+from padu.core.errors import DomainError, ValidationFailed
 from padu.core.scoping import has_capability
 
 from ..masks import mask_number
@@ -20,6 +21,18 @@ def apply_errors(form, errors: dict) -> None:
         target = field if field in form.fields else None
         for message in messages_:
             form.add_error(target, ValidationError(str(message), code=NAMED))
+
+
+def form_service(form, call):
+    """`(True, call())`, or `(False, None)` with the service's refusal put on `form`: its
+    `ValidationFailed` on the fields, any other `DomainError` above them."""
+    try:
+        return True, call()
+    except ValidationFailed as exc:
+        apply_errors(form, exc.errors)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+    return False, None
 
 
 def error_summary(items) -> list[dict]:

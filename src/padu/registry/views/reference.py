@@ -10,13 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.errors import DomainError, ValidationFailed
 from padu.core.htmx import redirect_after_post
 
 from .. import selectors, services
 from ..forms import PPKSCategoryForm, PPKSStatusForm
 from ..models import PPKSCategory
-from .editing import apply_errors, error_summary
+from .editing import error_summary, form_service
 
 
 @login_required
@@ -45,13 +44,10 @@ def _next_code() -> int:
 def ppks_create(request):
     form = PPKSCategoryForm(request.POST or None, initial={"code": _next_code()})
     if request.method == "POST" and form.is_valid():
-        try:
-            category = services.ppks_category_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+        ok, category = form_service(
+            form, lambda: services.ppks_category_create(actor=request.user, **form.cleaned_data)
+        )
+        if ok:
             messages.success(
                 request, _("Category %(name)s has been added.") % {"name": category.name}
             )
@@ -71,15 +67,13 @@ def ppks_edit(request, pk: int):
     initial = {"name": category.name, "source": category.source}
     form = PPKSCategoryForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.ppks_category_update(
+        ok, _saved = form_service(
+            form,
+            lambda: services.ppks_category_update(
                 actor=request.user, category=category, **form.cleaned_data
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ok:
             messages.success(request, _("The category has been saved."))
             return redirect_after_post(request, reverse("registry:ppks_list"))
     return render(
@@ -103,18 +97,16 @@ def ppks_status(request, pk: int):
     status_form = PPKSStatusForm(request.POST, auto_id="status_%s")
     active = request.POST.get("active") == "1"
     if status_form.is_valid():
-        try:
-            services.ppks_category_set_active(
+        ok, _saved = form_service(
+            status_form,
+            lambda: services.ppks_category_set_active(
                 actor=request.user,
                 category=category,
                 active=active,
                 reason=status_form.cleaned_data["reason"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(status_form, exc.errors)
-        except DomainError as exc:
-            status_form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if ok:
             if active:
                 messages.success(
                     request, _("Category %(name)s is in use again.") % {"name": category.name}
