@@ -33,6 +33,7 @@ from .staging import (
     DWELLINGS,
     FAMILIES,
     FAMILY_DWELLINGS,
+    HEADS,
     KK,
     LEFT,
     STAGE,
@@ -132,20 +133,25 @@ class DwellingRules:
 
 
 class DwellingStep:
-    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source)."""
+    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source), in
+    three steps around the families and people: `write_dwellings` before the families (so that
+    each family is written once, with its dwelling, `upsert.Pass2._families`), `record_moves`
+    before the registered families change, and `write_heads` after the people."""
 
     def __init__(self, pass2):
         self.p = pass2
         self.d = pass2.d
 
-    def write(self) -> None:
+    def write_dwellings(self) -> None:
         d, p = self.d, self.p
         differs = " OR ".join(
             d.ne(f"o.{column}", f"s.{stage}", kind) for stage, column, kind in HOUSING
         )
-        # One row per dwelling of the file: the first accepted family row giving its ID.
+        # One row per dwelling of the file: the first accepted family row giving its ID; a new
+        # dwelling's id is drawn up front (PostgreSQL), so that its families are written with it.
         run(
-            f"CREATE TEMPORARY TABLE {DWELLINGS} AS SELECT g.code, g.src, o.id AS dw_id, "
+            f"CREATE TEMPORARY TABLE {DWELLINGS} AS SELECT g.code, g.src, "
+            f"CASE WHEN o.id IS NULL THEN {p.new_id('registry_dwelling')} ELSE o.id END AS dw_id, "
             f"o.id IS NULL AS created, (o.id IS NOT NULL AND ({differs})) AS changed "
             f"FROM (SELECT w.code, MIN(w.src) AS src FROM {FAMILY_DWELLINGS} w "
             f"JOIN {STAGE} y ON y.row_no = w.src WHERE y.ok GROUP BY w.code) g "
@@ -172,21 +178,30 @@ class DwellingStep:
         if created:
             columns = ", ".join(column for _s, column, _k in HOUSING)
             values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
+            id_column, id_value = ("id, ", "w.dw_id, ") if d.pg else ("", "")
             with bulk_write("registry_dwelling", created, user_id=user, batch_id=batch):
                 run(
-                    f"INSERT INTO registry_dwelling (code, region_id, address, note, {columns}, "
-                    "version, created_at, updated_at, created_by_id, updated_by_id, "
-                    "last_import_id, created_import_id) SELECT w.code, s.region, s.address, '', "
-                    f"{values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
+                    f"INSERT INTO registry_dwelling ({id_column}code, region_id, address, note, "
+                    f"{columns}, version, created_at, updated_at, created_by_id, updated_by_id, "
+                    f"last_import_id, created_import_id) SELECT {id_value}w.code, s.region, "
+                    f"s.address, '', {values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
                     f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created",
                     [p.now, p.now, user, user, batch, batch],
                 )
-            run(
-                f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
-                f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
-            )
-        self._families()
-        self._heads()
+            if not d.pg:
+                run(
+                    f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
+                    f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
+                )
+
+    @staticmethod
+    def family_dwelling(kk: str) -> str:
+        """SQL joins giving `dw.dw_id`, the dwelling of the file's family with KK `kk` (the
+        family's work-table row is written with it, `upsert.Pass2._families`)."""
+        return (
+            f"LEFT JOIN {FAMILY_DWELLINGS} fx ON fx.kk = {kk} "
+            f"LEFT JOIN {DWELLINGS} dw ON dw.code = fx.code "
+        )
 
     def _audit_updates(self) -> None:
         d, p = self.d, self.p
@@ -209,21 +224,23 @@ class DwellingStep:
             ],
         )
 
-    def _families(self) -> None:
-        """Each accepted family into its dwelling; a registered family that moves is audited."""
+    def record_moves(self) -> None:
+        """Before the registered families change: an audit entry for each that moves to another
+        dwelling, and the dwellings they leave (whose head may have to change)."""
         p = self.p
         moves = (
-            f"FROM {FAMILIES} f JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk "
-            f"JOIN {DWELLINGS} w ON w.code = x.code JOIN registry_family o ON o.id = f.fam_id "
+            f"FROM {FAMILIES} w JOIN registry_family o ON o.id = w.fam_id "
+            "WHERE NOT w.created AND o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id"
         )
         run(
             "INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, "
             "object_repr, region_code, before, after, reason, source) "
-            "SELECT %s, %s, %s, %s, CAST(o.id AS text), w.code, o.region_id, "
+            "SELECT %s, %s, %s, %s, CAST(o.id AS text), d.code, o.region_id, "
             f"{self.d.json_object({'dwelling': 'o.dwelling_id'})}, "
             f"{self.d.json_object({'dwelling': 'w.dw_id'})}, %s, %s "
-            + moves
-            + "WHERE o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id",
+            f"FROM {FAMILIES} w JOIN registry_family o ON o.id = w.fam_id "
+            "JOIN registry_dwelling d ON d.id = w.dw_id WHERE NOT w.created "
+            "AND o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id",
             [
                 p.now,
                 p.actor.user_id,
@@ -233,58 +250,55 @@ class DwellingStep:
                 p.source,
             ],
         )
-        run(
-            f"CREATE TEMPORARY TABLE {LEFT} AS SELECT DISTINCT o.dwelling_id AS dw_id "
-            + moves
-            + "WHERE o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id"
-        )
+        run(f"CREATE TEMPORARY TABLE {LEFT} AS SELECT DISTINCT o.dwelling_id AS dw_id " + moves)
 
-        def given(alias: str) -> str:
-            """The file's families with their dwelling (work table `alias`)."""
-            return (
-                f"{FAMILIES} f JOIN {FAMILY_DWELLINGS} x ON x.kk = f.kk "
-                f"JOIN {DWELLINGS} {alias} ON {alias}.code = x.code"
-            )
-
-        # Every new family's row is written a second time here: in bulk, as the first time.
-        with bulk_write(
-            "registry_family",
-            count(FAMILIES, "TRUE"),
-            user_id=p.actor.user_id,
-            batch_id=p.batch_id,
-            updated=(given("t"), "TRUE", {"dwelling_id": "t.dw_id"}),
-        ):
-            run(
-                f"UPDATE registry_family AS o SET dwelling_id = w.dw_id FROM {given('w')} "
-                f"WHERE o.id = f.fam_id AND {self.d.ne('o.dwelling_id', 'w.dw_id')}"
-            )
-
-    def _heads(self) -> None:
-        """The head of each dwelling the file touched, or left (a family moved out), when it is
-        not an active head of one of its active families: the head of the dwelling's first
-        family in the file, else the active head registered first, else none. Each statement
-        joins sets (no subquery per dwelling)."""
+    def write_heads(self) -> None:
+        """After the people: the head of each dwelling of the file, or left by a family that
+        moved out, when it is not an active head of one of its active families. The head is the
+        active head of the dwelling's first family in the file, else of another of its families
+        in the file, else the active head registered first, else none. A new dwelling gets its
+        head here, once; set-based joins throughout (no subquery per dwelling)."""
+        p = self.p
         active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
         params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
+        # Without `head_id IS NULL OR`: a NULL head matches no person, and the condition stays a
+        # plain NOT EXISTS, which the database runs as one anti-join, not once per dwelling.
         stale = (
-            "(d.head_id IS NULL OR NOT EXISTS (SELECT 1 FROM registry_person p JOIN "
-            "registry_family f ON f.id = p.family_id WHERE p.id = d.head_id AND "
-            f"f.dwelling_id = d.id AND {active}))"
+            "NOT EXISTS (SELECT 1 FROM registry_person p JOIN registry_family f "
+            f"ON f.id = p.family_id WHERE p.id = d.head_id AND f.dwelling_id = d.id AND {active})"
         )
-        touched = f"SELECT dw_id FROM {DWELLINGS} UNION SELECT dw_id FROM {LEFT}"
+        # The heads to write: only where the dwelling's head is not valid (in a file of
+        # registered families, usually none, and nothing is written).
         run(
-            "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT w.dw_id, "
-            f"MIN(p.id) AS head FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.src = w.src "
-            "JOIN registry_family f ON f.kk_number = x.kk JOIN registry_person p "
-            f"ON p.family_id = f.id WHERE {active} GROUP BY w.dw_id) h "
-            f"WHERE d.id = h.dw_id AND {stale}",
+            f"CREATE TEMPORARY TABLE {HEADS} AS SELECT h.dw_id, h.head FROM (SELECT w.dw_id, "
+            "COALESCE(MIN(CASE WHEN x.src = w.src THEN p.id END), MIN(p.id)) AS head "
+            f"FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.code = w.code "
+            f"JOIN {FAMILIES} v ON v.kk = x.kk JOIN registry_family f ON f.id = v.fam_id "
+            f"JOIN registry_person p ON p.family_id = f.id WHERE {active} GROUP BY w.dw_id) h "
+            f"JOIN registry_dwelling d ON d.id = h.dw_id WHERE {stale}",
             params + params,
         )
-        # The dwellings still without a valid head (a family moved out, a first family without
-        # an active head): usually none, and the statements for them are then left out.
+        heads = count(HEADS, "TRUE")
+        if heads:
+            index_work_table(HEADS, "dw_id")
+            with bulk_write(
+                "registry_dwelling",
+                heads,
+                user_id=p.actor.user_id,
+                batch_id=p.batch_id,
+                updated=(f"{HEADS} t", "TRUE", {"head_id": "t.head"}),
+            ):
+                run(
+                    f"UPDATE registry_dwelling AS d SET head_id = h.head FROM {HEADS} h "
+                    "WHERE d.id = h.dw_id"
+                )
+        # The registered dwellings still without a valid head (a family moved out, a first
+        # family without an active head): usually none, and the statements for them are then
+        # left out. The file's new dwellings got theirs above.
+        touched = f"SELECT dw_id FROM {DWELLINGS} WHERE NOT created UNION SELECT dw_id FROM {LEFT}"
         run(
             f"CREATE TEMPORARY TABLE {STALE} AS SELECT d.id FROM registry_dwelling d "
-            f"WHERE d.id IN ({touched}) AND {stale}",
+            f"JOIN ({touched}) t ON t.dw_id = d.id WHERE {stale}",
             params,
         )
         if not count(STALE, "1 = 1"):

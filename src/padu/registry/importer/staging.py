@@ -32,6 +32,7 @@ DWELLINGS = "padu_import_dwelling"
 BEFORE_DWELLINGS = "padu_import_dwelling_before"
 LEFT = "padu_import_dwelling_left"
 STALE = "padu_import_dwelling_stale"
+HEADS = "padu_import_dwelling_head"
 # pg_statistic sample size for the work tables (PostgreSQL's default is 100).
 WORK_STATISTICS_TARGET = 10
 TABLES = (
@@ -49,6 +50,7 @@ TABLES = (
     BEFORE_DWELLINGS,
     LEFT,
     STALE,
+    HEADS,
 )
 
 

@@ -69,11 +69,15 @@ class Pass2:
     # ------------------------------------------------------------------------------ writes
 
     def write(self) -> Outcome:
-        self._families()
+        # dwellings.py: the file's dwellings first, so that each family is written once, with
+        # its dwelling; their heads once the people are written.
+        dwellings = DwellingStep(self)
+        dwellings.write_dwellings()
+        self._families(dwellings)
         self._people()
         self._audit()
         self._disabilities()
-        DwellingStep(self).write()  # dwellings.py: the families' dwellings and their heads
+        dwellings.write_heads()
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
@@ -94,7 +98,7 @@ class Pass2:
             source=self.source,
         ).run()
 
-    def _new_id(self, table: str) -> str:
+    def new_id(self, table: str) -> str:
         """SQL for the id of a row about to be created in `table`: on PostgreSQL drawn from the
         table's sequence up front, so that the rows need no lookup by key after the insert; on
         SQLite NULL (the insert assigns it, and the work table is updated from the key)."""
@@ -169,7 +173,7 @@ class Pass2:
             f"{join}WHERE w.changed"
         )
 
-    def _families(self) -> None:
+    def _families(self, dwellings: DwellingStep) -> None:
         d = self.d
         differs = [d.ne(f"f.{v.column}", f"s.{v.stage}", v.kind) for v in FAMILY_VALUES]
 
@@ -193,16 +197,20 @@ class Pass2:
         run(
             f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
             f"{', '.join(f's.{v.stage}' for v in FAMILY_VALUES)}, s.desil, s.desil_period, "
-            f"CASE WHEN f.id IS NULL THEN {self._new_id('registry_family')} ELSE f.id END "
+            f"CASE WHEN f.id IS NULL THEN {self.new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
             f"({new_desil('s')}))) AS changed, (f.id IS NOT NULL AND {new_desil('s')}) AS "
-            f"new_desil FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            f"new_desil, dw.dw_id, (f.id IS NOT NULL AND {d.ne('f.dwelling_id', 'dw.dw_id')}) "
+            f"AS moved FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
+            f"{dwellings.family_dwelling('k.kk')}"
             "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
         )
         index_work_table(FAMILIES, "kk", "fam_id")
+        dwellings.record_moves()
         # The statements for changed families (their old values, the update, the audit) are
         # left out when there are none, as in a first import: each would read every family.
         changed = self.families_changed = count(FAMILIES, "changed")
+        moved = count(FAMILIES, "moved AND NOT changed")
         if changed:
             self._snapshot("registry_family", FAMILIES, "fam_id", FAMILY_AUDIT, BEFORE_FAMILIES)
         fixed = defaults(FAMILY)
@@ -227,26 +235,34 @@ class Pass2:
         # The desil history of the new families is written with them (keys checked alike).
         with bulk_write(
             "registry_family",
-            created + changed,
+            created + changed + moved,
             also=("registry_desilrecord",),
             user_id=self.actor.user_id,
             batch_id=self.batch_id,
-            updated=(f"{FAMILIES} t", "t.changed", _set(FAMILY_VALUES)),
+            updated=(
+                f"{FAMILIES} t",
+                "t.changed OR t.moved",
+                {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
+            ),
         ):
-            self.out.families_updated = changed and run(
-                f"UPDATE registry_family AS f SET {sets}, "
+            # A family that only moves to another dwelling is written too, and audited apart
+            # (dwellings.DwellingStep.record_moves).
+            self.out.families_updated = (changed or moved) and run(
+                f"UPDATE registry_family AS f SET {sets}, dwelling_id = w.dw_id, "
                 "desil = CASE WHEN w.new_desil THEN w.desil ELSE f.desil END, "
                 "desil_period = CASE WHEN w.new_desil THEN w.desil_period "
                 "ELSE f.desil_period END, "
                 "version = f.version + 1, updated_at = %s, updated_by_id = %s, "
-                f"last_import_id = %s FROM {FAMILIES} w WHERE f.id = w.fam_id AND w.changed",
+                f"last_import_id = %s FROM {FAMILIES} w WHERE f.id = w.fam_id "
+                "AND (w.changed OR w.moved)",
                 [self.now, self.actor.user_id, self.batch_id],
             )
             self.out.families_created = created and run(
                 f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
-                "desil, desil_period, version, created_at, updated_at, created_by_id, "
-                f"updated_by_id, last_import_id, created_import_id) SELECT {id_value}w.kk, "
-                f"{', '.join(names)}, w.desil, w.desil_period, 1, %s, %s, %s, %s, %s, %s "
+                "desil, desil_period, dwelling_id, version, created_at, updated_at, "
+                f"created_by_id, updated_by_id, last_import_id, created_import_id) SELECT "
+                f"{id_value}w.kk, {', '.join(names)}, w.desil, w.desil_period, w.dw_id, 1, "
+                "%s, %s, %s, %s, %s, %s "
                 f"FROM {FAMILIES} w WHERE w.created",
                 [
                     *fixed.values(),
