@@ -1,6 +1,7 @@
 """Factories for tests. Regions come from the shipped Kota Padang data (loaded once per run)."""
 
 import datetime
+import hashlib
 import itertools
 
 import factory
@@ -14,6 +15,16 @@ from padu.core.models import AuditEntry
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
+from padu.updates import codes as update_codes
+from padu.updates.models import (
+    ChangeRequest,
+    MuskelAttendee,
+    MuskelItem,
+    MuskelSession,
+    RequestEvent,
+    RequestEvidence,
+    VerificationTask,
+)
 
 KOTA = "13.71"
 KEC_A = "13.71.01"  # Padang Selatan
@@ -133,6 +144,97 @@ class PersonDisabilityFactory(factory.django.DjangoModelFactory):
     severity = codes.DisabilitySeverity.MODERATE
     assessed_on = datetime.date(2025, 3, 1)
     source = codes.DisabilitySource.DOCTOR
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A request as the services leave it, written directly: `state` any of the workflow's
+    (the services' tests make theirs through `request_create`). By default a removal of a
+    family of KEL_A whose head died."""
+
+    class Meta:
+        model = ChangeRequest
+
+    family = factory.SubFactory(FamilyFactory)
+    region_id = factory.LazyAttribute(lambda o: o.family.region_id if o.family else KEL_A)
+    kind = update_codes.RequestKind.REMOVAL
+    removal_reason = update_codes.RemovalReason.DECEASED
+    source = update_codes.RequestSource.PSM
+    state = update_codes.RequestState.SUBMITTED
+    notes = "Kepala keluarga meninggal dunia."
+    state_changed_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class RequestEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestEvent
+
+    request = factory.SubFactory(ChangeRequestFactory)
+    transition = "submit"
+    from_state = update_codes.RequestState.DRAFT
+    to_state = factory.LazyAttribute(lambda o: o.request.state)
+
+
+# The smallest file each check accepts: a JPEG's first bytes are all the checks read.
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 60
+PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
+
+
+class RequestEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestEvidence
+
+    request = factory.SubFactory(ChangeRequestFactory)
+    kind = update_codes.EvidenceKind.PHOTO
+    file = factory.django.FileField(filename="rumah.jpg", data=JPEG_BYTES)
+    original_name = "rumah.jpg"
+    content_type = "image/jpeg"
+    size = len(JPEG_BYTES)
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(JPEG_BYTES).hexdigest())
+
+
+class VerificationTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerificationTask
+
+    request = factory.SubFactory(
+        ChangeRequestFactory, state=update_codes.RequestState.FIELD_VERIFICATION
+    )
+    region_id = factory.LazyAttribute(lambda o: o.request.region_id)
+    assignee = factory.SubFactory(UserFactory, role=Role.PSM)
+    assigned_by = factory.SubFactory(UserFactory, role=Role.TKSK)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class MuskelSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MuskelSession
+
+    region_id = KEL_A
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    place = "Kantor Lurah"
+    quorum = 3
+
+
+class MuskelAttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MuskelAttendee
+
+    session = factory.SubFactory(MuskelSessionFactory)
+    name = factory.Faker("name", locale="id_ID")
+    role = update_codes.AttendeeRole.RT
+
+
+class MuskelItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MuskelItem
+
+    session = factory.SubFactory(MuskelSessionFactory)
+    request = factory.SubFactory(
+        ChangeRequestFactory,
+        state=update_codes.RequestState.ON_AGENDA,
+        family__region_id=factory.SelfAttribute("...session.region_id"),
+    )
 
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "padu.accounts",
     "padu.registry",
     "padu.welfare",
+    "padu.updates",
     "padu.synth",
     "padu.dci",
     "padu.api",
@@ -334,3 +335,19 @@ PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"
 # (registry/disabilities.py). The list Padu ships is the PBDT 2015 "jenis cacat" list, which
 # DOMAIN.md §3.3 does not confirm: an office replaces it with its own file here.
 PADU_DISABILITY_NATIONAL_CODES = os.environ.get("PADU_DISABILITY_NATIONAL_CODES", "")
+
+# Evidence of change requests (photos, documents): on disk outside MEDIA_ROOT and never served
+# by a URL of its own (updates/models/requests.evidence_storage); a view checks the reader's scope.
+PADU_EVIDENCE_ROOT = Path(os.environ.get("PADU_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
+PADU_EVIDENCE_MAX_BYTES = int(os.environ.get("PADU_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
+# The file types evidence may have: content type → the extensions it may carry.
+PADU_EVIDENCE_TYPES = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/webp": (".webp",),
+    "application/pdf": (".pdf",),
+}
+# An objection (sanggah) nobody verified within this many days lapses (DOMAIN.md §2.4: 14 days),
+# counted in working days (Monday to Friday, Indonesian public holidays off) when set.
+PADU_OBJECTION_LAPSE_DAYS = int(os.environ.get("PADU_OBJECTION_LAPSE_DAYS", "14"))
+PADU_OBJECTION_LAPSE_WORKING_DAYS = env_bool("PADU_OBJECTION_LAPSE_WORKING_DAYS", default=False)

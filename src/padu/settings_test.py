@@ -12,6 +12,7 @@ from padu.settings import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploads (import files, their reports) go to a throw-away folder, not the checkout's var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="padu-test-media-"))
+PADU_EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="padu-test-evidence-"))
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Separate names let several test runs share one PostgreSQL server.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":

@@ -41,9 +41,18 @@ class Cap:
     ACCESS_LOG_VIEW = "access_log.view"
     # Edit the welfare score's weights (a new version) and recompute every family's score.
     WELFARE_MANAGE = "welfare.manage"
+    # Change requests (updates app; the transitions each needs: updates/workflow.py).
+    REQUEST_VIEW = "updates.view"
+    REQUEST_PROPOSE = "updates.propose"  # make, edit and submit one's area's requests
+    REQUEST_ASSIGN = "updates.assign"  # send a request to field verification, assign its PSM
+    REQUEST_VERIFY = "updates.verify"  # record the field verification's outcome
+    MUSKEL_MANAGE = "updates.muskel"  # run a Muskel: its agenda and decisions
+    REQUEST_CHECK = "updates.check"  # Dinsos: check what a Muskel agreed
+    REQUEST_APPROVE = "updates.approve"  # Dinsos: approve (apply), return or reject
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
+_PROPOSE = {Cap.REQUEST_VIEW, Cap.REQUEST_PROPOSE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -68,14 +77,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REGISTRY_EXPORT,
             Cap.REGISTRY_EXPORT_NIK,
             Cap.API_TOKENS,
+            *_PROPOSE,
+            Cap.REQUEST_ASSIGN,
+            Cap.REQUEST_CHECK,
+            Cap.REQUEST_APPROVE,
         }
     ),
     Role.PIMPINAN: frozenset(
-        {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT, Cap.API_USE, Cap.API_TOKENS}
+        {
+            Cap.REGIONS_VIEW,
+            Cap.REGISTRY_VIEW,
+            Cap.REGISTRY_EXPORT,
+            Cap.API_USE,
+            Cap.API_TOKENS,
+            Cap.REQUEST_VIEW,
+        }
     ),
-    Role.TKSK: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
-    Role.PSM: frozenset(_FIELD),
-    Role.KELURAHAN: frozenset(_FIELD | {Cap.REGISTRY_EXPORT}),
+    Role.TKSK: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN}),
+    Role.PSM: frozenset(_FIELD | _PROPOSE | {Cap.REQUEST_VERIFY}),
+    Role.KELURAHAN: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.MUSKEL_MANAGE}),
     # A partner agency sees only the people referred to it (casework), never the registry.
     Role.MITRA: frozenset(),
     # Reads the trails of the whole area; sees people's records as a leader does (masked).

@@ -1,0 +1,69 @@
+"""Reads of change requests, always scoped; and the one read a citizen makes by his receipt."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .models import ChangeRequest, RequestEvent
+from .models.requests import RECEIPT_ALPHABET, RECEIPT_LENGTH
+
+
+def requests_visible(user) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.scoped(user)
+
+
+def request_get(*, user, pk: int) -> ChangeRequest | None:
+    """The request, if the user may see it (None for "missing" and "not yours" alike)."""
+    return (
+        requests_visible(user)
+        .select_related("region", "family", "person", "target_family", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CitizenStep:
+    state: str
+    state_label: str
+    at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class CitizenView:
+    """All a receipt tells: what kind of request, where it stands, and its steps' dates; never
+    a name, an identifier, a note or who acted."""
+
+    receipt: str
+    kind_label: str
+    state: str
+    state_label: str
+    submitted_at: datetime.datetime | None
+    steps: tuple[CitizenStep, ...]
+
+
+def normalise_receipt(receipt: str) -> str:
+    return "".join((receipt or "").split()).upper().replace("-", "")
+
+
+def request_by_receipt(receipt: str) -> CitizenView | None:
+    receipt = normalise_receipt(receipt)
+    if len(receipt) != RECEIPT_LENGTH or set(receipt) - set(RECEIPT_ALPHABET):
+        return None
+    # Unscoped: the receipt is the citizen's key to his own request, and the view keeps only
+    # what he may see.
+    request = ChangeRequest.objects.unscoped().filter(receipt=receipt).first()
+    if request is None:
+        return None
+    events = RequestEvent.objects.unscoped().filter(request=request).order_by("at", "pk")
+    return CitizenView(
+        receipt=request.receipt,
+        kind_label=str(request.get_kind_display()),
+        state=request.state,
+        state_label=str(request.get_state_display()),
+        submitted_at=request.submitted_at,
+        steps=tuple(CitizenStep(e.to_state, str(e.get_to_state_display()), e.at) for e in events),
+    )
