@@ -109,7 +109,10 @@ class DwellingRules:
                 f"SELECT w.src, g.first, w.code FROM {FAMILY_DWELLINGS} w "
                 f"JOIN {STAGE} s ON s.row_no = w.src JOIN (SELECT x.code, MIN(x.src) AS first "
                 f"FROM {FAMILY_DWELLINGS} x JOIN {STAGE} y ON y.row_no = x.src WHERE y.ok "
-                f"GROUP BY x.code) g ON g.code = w.code JOIN {STAGE} t ON t.row_no = g.first "
+                # Only the dwellings the file gives several families (one in eight or so) can
+                # differ; the others are left out before the rows are compared.
+                f"GROUP BY x.code HAVING COUNT(*) > 1) g ON g.code = w.code "
+                f"JOIN {STAGE} t ON t.row_no = g.first "
                 f"WHERE s.ok AND w.src <> g.first AND ({differs})"
             ),
             COLUMN,
@@ -267,17 +270,23 @@ class DwellingStep:
             "NOT EXISTS (SELECT 1 FROM registry_person p JOIN registry_family f "
             f"ON f.id = p.family_id WHERE p.id = d.head_id AND f.dwelling_id = d.id AND {active})"
         )
-        # The heads to write: only where the dwelling's head is not valid (in a file of
-        # registered families, usually none, and nothing is written).
-        run(
-            f"CREATE TEMPORARY TABLE {HEADS} AS SELECT h.dw_id, h.head FROM (SELECT w.dw_id, "
-            "COALESCE(MIN(CASE WHEN x.src = w.src THEN p.id END), MIN(p.id)) AS head "
-            f"FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.code = w.code "
+        # The heads to write: a new dwelling's (it has none yet), and a registered dwelling's
+        # where its head is not valid (in a file of registered families, usually none). Two
+        # statements, so that neither carries a condition it does not need.
+        heads = (
+            "SELECT w.dw_id, COALESCE(MIN(CASE WHEN x.src = w.src THEN p.id END), MIN(p.id)) AS "
+            f"head FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.code = w.code "
             f"JOIN {FAMILIES} v ON v.kk = x.kk JOIN registry_family f ON f.id = v.fam_id "
-            f"JOIN registry_person p ON p.family_id = f.id WHERE {active} GROUP BY w.dw_id) h "
-            f"JOIN registry_dwelling d ON d.id = h.dw_id WHERE {stale}",
-            params + params,
+            f"JOIN registry_person p ON p.family_id = f.id WHERE w.created = %s AND {active} "
+            "GROUP BY w.dw_id"
         )
+        run(f"CREATE TEMPORARY TABLE {HEADS} AS {heads}", [True, *params])
+        if count(DWELLINGS, "NOT created"):
+            run(
+                f"INSERT INTO {HEADS} (dw_id, head) SELECT h.dw_id, h.head FROM ({heads}) h "
+                f"JOIN registry_dwelling d ON d.id = h.dw_id WHERE {stale}",
+                [False, *params, *params],
+            )
         heads = count(HEADS, "TRUE")
         if heads:
             index_work_table(HEADS, "dw_id")
