@@ -305,6 +305,10 @@ PADU_REGISTERED_ANSWERS_PER_HOUR = int(os.environ.get("PADU_REGISTERED_ANSWERS_P
 # The deployment's own region: the root of the tree the office serves (Kota Padang by default).
 PADU_ROOT_REGION = os.environ.get("PADU_ROOT_REGION", "13.71")
 PADU_OFFICE_NAME = os.environ.get("PADU_OFFICE_NAME", "Dinas Sosial Kota Padang")
+# The letterhead of the office's documents (core/documents.py: Berita Acara, decrees): the
+# government above the office's name, and the address line under it.
+PADU_OFFICE_GOVERNMENT = os.environ.get("PADU_OFFICE_GOVERNMENT", "Pemerintah Kota Padang")
+PADU_OFFICE_ADDRESS = os.environ.get("PADU_OFFICE_ADDRESS", "")
 # The level of two checks of a well-formed NIK or KK (registry.identifiers): a kab/kota or
 # kecamatan code missing from the national region list, and a KK whose digits 7–12 are no date.
 # "warning" (shown, the user confirms), "error" (refused) or "off".

@@ -17,6 +17,8 @@ PATHS = {
     "api_person_list": _("API: list of people"),
     "api_family_list": _("API: list of families"),
     "import_error_report": _("Download of an import's error report"),
+    "muskel_berita_acara": _("Download of a Muskel's Berita Acara"),
+    "muskel_agenda_export": _("Download of a Muskel's by-name-by-address list"),
 }
 
 

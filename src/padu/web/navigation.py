@@ -64,6 +64,15 @@ NAV = [
         _("Keep the list of social welfare service categories up to date."),
     ),
     NavItem(
+        _("Muskel"),
+        "muskel:list",
+        Cap.REQUEST_VIEW,
+        _(
+            "Kelurahan deliberations: attendance, the decision on each verified request, "
+            "the Berita Acara."
+        ),
+    ),
+    NavItem(
         _("Welfare score"),
         "welfare:weights",
         Cap.WELFARE_MANAGE,

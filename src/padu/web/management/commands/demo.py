@@ -154,6 +154,7 @@ class Command(BaseCommand):
             office_env = {
                 "PADU_ROOT_REGION": region,
                 "PADU_OFFICE_NAME": f"Dinas Sosial {office.name}",
+                "PADU_OFFICE_GOVERNMENT": f"Pemerintah {office.name}",
             }
         accounts = self._upsert_accounts(
             demo_accounts(office), office_env.get("PADU_OFFICE_NAME", settings.PADU_OFFICE_NAME)

@@ -1,0 +1,270 @@
+"""The Muskel pages: the list of sessions (filtered, downloadable), scheduling one, a session's
+page (attendance, agenda, one decision per item, closing), its Berita Acara (PDF) and its
+by-name-by-address list (CSV/XLSX)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from padu.accounts.capabilities import Cap
+from padu.accounts.decorators import capability_required
+from padu.core.audit import access_record, export_recorded
+from padu.core.exports import Table, dated_filename, export_response, requested_format
+from padu.core.htmx import querystring_without_page, redirect_after_post
+from padu.core.scoping import has_capability
+from padu.registry.disclosure import Disclosure
+from padu.registry.views.editing import error_summary, form_service
+
+from ..models import ChangeRequest, MuskelItem
+from . import services
+from .documents import agenda_table, berita_acara_pdf
+from .forms import AttendeeForm, CloseForm, DecisionForm, ScheduleForm, SessionFilter
+from .selectors import agenda_candidates, session_get, session_items, sessions_visible
+
+
+def _session(request, pk: int):
+    session = session_get(user=request.user, pk=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+@capability_required(Cap.REQUEST_VIEW)
+@require_GET
+def session_list(request):
+    filters = SessionFilter(request.GET or None, user=request.user)
+    given = filters.cleaned_data if filters.is_valid() else {}
+    sessions = sessions_visible(
+        request.user, state=given.get("state", ""), region=given.get("region", "")
+    )
+    if "format" in request.GET:
+        table = Table(
+            [_("Date"), _("Kelurahan"), _("Place"), _("State"), _("Items"), _("Undecided")],
+            (
+                [s.date, s.region.name, s.place, s.get_state_display(), s.item_count, s.undecided]
+                for s in sessions
+            ),
+            title=_("Muskel sessions"),
+        )
+        return export_response(requested_format(request), dated_filename("padu-muskel"), table)
+    page = Paginator(sessions, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "updates/muskel/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": querystring_without_page(request),
+            "may_manage": has_capability(request.user, Cap.MUSKEL_MANAGE),
+        },
+    )
+
+
+@login_required
+@capability_required(Cap.MUSKEL_MANAGE)
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    form = ScheduleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, session = form_service(
+            form,
+            lambda: services.muskel_schedule(
+                actor=request.user,
+                region=form.villages.get(data["region"]),
+                date=data["date"],
+                place=data["place"],
+                quorum=data["quorum"],
+                note=data["note"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The Muskel session is scheduled."))
+            return redirect_after_post(request, reverse("muskel:detail", args=[session.pk]))
+    return render(
+        request,
+        "updates/muskel/new.html",
+        {"form": form, "errors": error_summary([("", form)])},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _detail(request, session, *, forms=None, status=200):
+    forms = forms or {}
+    items = list(session_items(session))
+    may_manage = has_capability(request.user, Cap.MUSKEL_MANAGE)
+    return render(
+        request,
+        "updates/muskel/detail.html",
+        {
+            "session": session,
+            "items": [
+                (item, forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"))
+                for item in items
+            ],
+            "attendees": session.attendees.all(),
+            "candidates": agenda_candidates(user=request.user, session=session)[:100]
+            if may_manage
+            else [],
+            "attendee_form": forms.get("attendee") or AttendeeForm(),
+            "close_form": forms.get("close") or CloseForm(),
+            "may_manage": may_manage and session.state != "decided",
+            "errors": error_summary([("", f) for f in forms.values()]),
+        },
+        status=status,
+    )
+
+
+@login_required
+@capability_required(Cap.REQUEST_VIEW)
+@require_GET
+def session_detail(request, pk: int):
+    return _detail(request, _session(request, pk))
+
+
+@login_required
+@capability_required(Cap.MUSKEL_MANAGE)
+@require_POST
+def session_action(request, pk: int):
+    """One form of the session's page: an attendee, an agenda item, a decision, or closing."""
+    session = _session(request, pk)
+    action = request.POST.get("action", "")
+    form, key, call, done_text = None, "", None, ""
+    if action == "attendee":
+        form, key = AttendeeForm(request.POST), "attendee"
+        if form.is_valid():
+            d = form.cleaned_data
+
+            def call():
+                return services.muskel_attendee_add(
+                    actor=request.user,
+                    session=session,
+                    name=d["name"],
+                    role=d["role"],
+                    present=d["present"],
+                )
+
+            done_text = _("The attendee is recorded.")
+    elif action == "remove_attendee":
+        form, key = Form({}), "attendee"
+
+        def call():
+            return services.muskel_attendee_remove(
+                actor=request.user, session=session, attendee_id=_int(request.POST, "attendee")
+            )
+
+        done_text = _("The attendee is removed.")
+    elif action == "agenda":
+        form, key = Form({}), "agenda"
+        change = (
+            ChangeRequest.objects.scoped(request.user)
+            .filter(pk=_int(request.POST, "request"))
+            .first()
+        )
+        if change is None:
+            raise Http404
+
+        def call():
+            return services.muskel_agenda_add(actor=request.user, session=session, request=change)
+
+        done_text = _("The request is on the agenda.")
+    elif action == "decide":
+        item = MuskelItem.objects.unscoped().filter(session=session, pk=_int(request.POST, "item"))
+        item = item.select_related("session", "request").first()
+        if item is None:
+            raise Http404
+        form = DecisionForm(request.POST, prefix=f"item-{item.pk}")
+        key = f"item-{item.pk}"
+        if form.is_valid():
+            d = form.cleaned_data
+
+            def call():
+                return services.muskel_decide(
+                    actor=request.user, item=item, decision=d["decision"], note=d["note"]
+                )
+
+            done_text = _("The decision is recorded.")
+    elif action == "close":
+        form, key = CloseForm(request.POST), "close"
+        if form.is_valid():
+
+            def call():
+                return services.muskel_close(
+                    actor=request.user, session=session, number=form.cleaned_data["number"]
+                )
+
+            done_text = _("The session is closed; its Berita Acara can be downloaded.")
+    else:
+        raise Http404
+    if call is not None:
+        done, _result = form_service(form, call)
+        if done:
+            messages.success(request, done_text)
+            return redirect_after_post(request, reverse("muskel:detail", args=[session.pk]))
+    return _detail(request, _session(request, pk), forms={key: form}, status=400)
+
+
+def _int(data, key: str) -> int:
+    value = data.get(key, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+@login_required
+@capability_required(Cap.REQUEST_VIEW)
+@require_GET
+def berita_acara(request, pk: int):
+    session = _session(request, pk)
+    pdf = berita_acara_pdf(session, request.user)
+    access_record(
+        user=request.user,
+        obj=session,
+        region_code=session.region_id,
+        purpose="muskel_berita_acara",
+        rows=session.items.count(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"berita-acara-muskel-{session.region_id}-{session.date:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@capability_required(Cap.REQUEST_VIEW)
+@require_GET
+def agenda_export(request, pk: int):
+    session = _session(request, pk)
+    file_format = requested_format(request)
+    table = agenda_table(session, request.user)
+    rows = list(table.rows)
+    export_recorded(
+        actor=request.user,
+        action="updates.muskel.exported",
+        object_type="updates.muskelsession",
+        object_repr=str(session),
+        region_code=session.region_id,
+        filters={"session": session.pk},
+        file_format=file_format,
+        rows=len(rows),
+        full_numbers=Disclosure(request.user).full,
+    )
+    access_record(
+        user=request.user,
+        obj=session,
+        region_code=session.region_id,
+        purpose="muskel_agenda_export",
+        rows=len(rows),
+    )
+    table = Table(table.header, rows, title=table.title)
+    stem = dated_filename(f"padu-muskel-{session.region_id}-bnba")
+    return export_response(file_format, stem, table)
