@@ -15,6 +15,21 @@ def requests_visible(user) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.scoped(user)
 
 
+def request_list(*, user, filters: dict | None = None) -> QuerySet[ChangeRequest]:
+    """The user's area's requests, newest first, filtered by state, kind, source, kelurahan or
+    receipt number."""
+    filters = filters or {}
+    qs = requests_visible(user).select_related("region", "family", "person")
+    for name in ("state", "kind", "source"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    if filters.get("receipt"):
+        qs = qs.filter(receipt=normalise_receipt(filters["receipt"]))
+    return qs.order_by("-created_at", "-pk")
+
+
 def request_get(*, user, pk: int) -> ChangeRequest | None:
     """The request, if the user may see it (None for "missing" and "not yours" alike)."""
     return (

@@ -63,10 +63,8 @@ def requests_lapse(*, today: datetime.date | None = None) -> list[int]:
                 "days": settings.PADU_OBJECTION_LAPSE_DAYS
             }
             move(actor=None, locked=locked, t=t, reason=reason)
-            VerificationTask.objects.unscoped().filter(
-                request=locked, state=TaskState.OPEN
-            ).update(state=TaskState.CANCELLED)
+            VerificationTask.objects.unscoped().filter(request=locked, state=TaskState.OPEN).update(
+                state=TaskState.CANCELLED
+            )
             lapsed.append(pk)
     return lapsed
-
-
