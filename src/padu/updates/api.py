@@ -135,7 +135,7 @@ def change_request_get(request, request_id: RecordId):
         user=user,
         obj=found,
         region_code=found.region_id,
-        purpose="api.change_request",
+        purpose="api_request_detail",
         request=request,
     )
     return _detail(user, found)

@@ -119,7 +119,7 @@ def _detail(request, change, *, form=None, failed=None, status=200):
         user=request.user,
         obj=change,
         region_code=change.region_id,
-        purpose="updates.request.page",
+        purpose="request_detail",
         request=request,
     )
     return render(
@@ -189,7 +189,7 @@ def evidence_file(request, pk: int):
         user=request.user,
         obj=evidence.request,
         region_code=evidence.request.region_id,
-        purpose="updates.evidence",
+        purpose="request_evidence",
         request=request,
     )
     return FileResponse(

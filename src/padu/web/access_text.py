@@ -17,6 +17,9 @@ PATHS = {
     "api_person_list": _("API: list of people"),
     "api_family_list": _("API: list of families"),
     "import_error_report": _("Download of an import's error report"),
+    "request_detail": _("Change request's page"),
+    "request_evidence": _("A change request's photo or document"),
+    "api_request_detail": _("API: one change request"),
 }
 
 
