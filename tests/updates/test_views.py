@@ -169,3 +169,17 @@ def test_evidence_is_served_only_inside_the_area(client):
     response = client.get(url)
     assert response.status_code == 200
     assert downloaded(response) == JPEG_BYTES
+
+
+def test_the_home_page_shows_what_waits_for_the_user(client):
+    ChangeRequestFactory(state=RequestState.CHECKED)
+    ChangeRequestFactory(state=RequestState.CHECKED)
+    ChangeRequestFactory(state=RequestState.DRAFT)  # someone's draft: not the operator's work
+    client.force_login(make_user(Role.OPERATOR))
+    page = client.get(reverse("core:home")).content.decode()
+    checked = f"{reverse('updates:request_list')}?state={RequestState.CHECKED}"
+    assert f'<a href="{checked}">' in page
+    with translation.override("id"):
+        label = str(RequestState.CHECKED.label)
+    assert f"{label}</a>: 2" in page
+    assert f"?state={RequestState.DRAFT}" not in page
