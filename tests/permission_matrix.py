@@ -48,6 +48,7 @@ from padu.registry.models import (
     PPKSAssessment,
     PPKSCategory,
 )
+from padu.updates.models import ChangeRequest, RequestEvidence
 from padu.welfare.defaults import default_weights
 from padu.welfare.models import Recompute, WeightSet
 from padu.welfare.services import weight_name
@@ -58,9 +59,11 @@ from tests.factories import (
     KEL_A,
     KEL_B,
     KOTA,
+    ChangeRequestFactory,
     FamilyFactory,
     PersonDisabilityFactory,
     PersonFactory,
+    RequestEvidenceFactory,
     make_user,
 )
 
@@ -136,6 +139,17 @@ class World:
         )
 
     @cached_property
+    def change_request(self) -> ChangeRequest:
+        """A PSM's draft: the removal of `family`, which moved away."""
+        return ChangeRequestFactory(
+            family=self.family, state="draft", removal_reason="pindah", submitted_at=None
+        )
+
+    @cached_property
+    def evidence(self) -> RequestEvidence:
+        return RequestEvidenceFactory(request=self.change_request)
+
+    @cached_property
     def welfare_job(self):
         """A finished recomputation of the welfare scores."""
         from padu.welfare.services import recompute_now
@@ -195,6 +209,12 @@ class Target:
     scoped: bool = True
 
 
+CHANGE_REQUEST = Target("a change request in KEL_A", lambda w: {"pk": w.change_request.pk})
+SUBMIT = Target(
+    "the submission of a change request in KEL_A",
+    lambda w: {"pk": w.change_request.pk, "name": "submit"},
+)
+EVIDENCE = Target("a photo of a change request in KEL_A", lambda w: {"pk": w.evidence.pk})
 USER_IN_AREA = Target("a user working in KEL_A", lambda w: {"pk": w.user_in_area.pk})
 REGION = Target("the kelurahan KEL_A", lambda w: {"code": KEL_A})
 FAMILY = Target("a family in KEL_A", lambda w: {"pk": w.family.pk})
@@ -580,6 +600,21 @@ ROWS: list[Row] = [
     Row("welfare:version", Cap.WELFARE_MANAGE, target=WEIGHTS_V1),
     Row("welfare:recompute_start", Cap.WELFARE_MANAGE, method="POST", ok=302),
     Row("welfare:recompute", Cap.WELFARE_MANAGE, target=WELFARE_JOB),
+    Row("updates:request_list", Cap.REQUEST_VIEW),
+    Row("updates:request_export", Cap.REQUEST_VIEW),
+    Row("updates:request_new", Cap.REQUEST_PROPOSE),
+    Row("updates:request_detail", Cap.REQUEST_VIEW, target=CHANGE_REQUEST),
+    # The view needs the capability to see the request; the transition's own capability is the
+    # service's, which refuses a viewer (e.g. a leader) with a message on the request's page.
+    Row(
+        "updates:request_step",
+        Cap.REQUEST_VIEW,
+        method="POST",
+        target=SUBMIT,
+        data=lambda w: {"version": w.change_request.version, "reason": ""},
+        ok=302,
+    ),
+    Row("updates:evidence_file", Cap.REQUEST_VIEW, target=EVIDENCE),
 ]
 
 
@@ -611,4 +646,8 @@ def state() -> dict:
         "weight_sets": list(WeightSet.objects.order_by("pk").values_list("pk", "is_active")),
         "recomputes": Recompute.objects.count(),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        "change_requests": list(
+            ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        "evidence": RequestEvidence.objects.unscoped().count(),
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registri/", include("padu.registry.urls")),
     path("kesejahteraan/", include("padu.welfare.urls")),
     path("muskel/", include("padu.updates.muskel.urls")),
+    path("usulan/", include("padu.updates.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 
 from padu.registry import api as registry_api
 from padu.registry import codes as registry_codes
+from padu.updates import api as updates_api
+from padu.updates import codes as updates_codes
 
 from . import errors
 from .auth import TokenAuth
@@ -79,10 +81,12 @@ errors.install(api)
 
 # One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
 api.add_router("/", registry_api.router)
+api.add_router("/", updates_api.router)
 api.describe_choices(
     *(
         c
-        for c in vars(registry_codes).values()
+        for codes in (registry_codes, updates_codes)
+        for c in vars(codes).values()
         if isinstance(c, type) and issubclass(c, models.Choices)
     )
 )

@@ -7,12 +7,62 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from padu.accounts.capabilities import Cap
+
 from .models import ChangeRequest, RequestEvent
 from .models.requests import RECEIPT_ALPHABET, RECEIPT_LENGTH
 
 
 def requests_visible(user) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.scoped(user)
+
+
+def request_list(*, user, filters: dict | None = None) -> QuerySet[ChangeRequest]:
+    """The user's area's requests, newest first, filtered by state, kind, source, kelurahan or
+    receipt number."""
+    filters = filters or {}
+    qs = requests_visible(user).select_related("region", "family", "person")
+    for name in ("state", "kind", "source"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    if filters.get("receipt"):
+        qs = qs.filter(receipt=normalise_receipt(filters["receipt"]))
+    return qs.order_by("-created_at", "-pk")
+
+
+def waiting_for(user) -> list[dict]:
+    """The requests in the user's area that wait for a step he may take, by state: a PSM's to
+    verify, a kelurahan's to put on the Muskel agenda, an operator's to check and approve."""
+    from django.db.models import Count, Q
+
+    from .codes import RequestState
+    from .workflow import TRANSITIONS
+
+    if not user.has_capability(Cap.REQUEST_VIEW):
+        return []
+    states = {
+        state
+        for t in TRANSITIONS.values()
+        if t.capability is not None and user.has_capability(t.capability)
+        for state in t.sources
+    }
+    # A proposer's own drafts and returned requests wait for him, not every proposer's.
+    own = {RequestState.DRAFT, RequestState.RETURNED}
+    counts = (
+        requests_visible(user)
+        .filter(Q(state__in=states - own) | Q(state__in=states & own, created_by=user))
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_state = {row["state"]: row["n"] for row in counts}
+    return [
+        {"state": state, "label": RequestState(state).label, "count": by_state[state]}
+        for state in RequestState.values
+        if by_state.get(state)
+    ]
 
 
 def request_get(*, user, pk: int) -> ChangeRequest | None:

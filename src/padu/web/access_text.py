@@ -19,6 +19,9 @@ PATHS = {
     "import_error_report": _("Download of an import's error report"),
     "muskel_berita_acara": _("Download of a Muskel's Berita Acara"),
     "muskel_agenda_export": _("Download of a Muskel's by-name-by-address list"),
+    "request_detail": _("Change request's page"),
+    "request_evidence": _("A change request's photo or document"),
+    "api_request_detail": _("API: one change request"),
 }
 
 

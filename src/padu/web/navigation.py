@@ -34,6 +34,12 @@ NAV = [
         _("Search people by NIK or name; filter by desil, disability and category."),
     ),
     NavItem(
+        _("Change requests"),
+        "updates:request_list",
+        Cap.REQUEST_VIEW,
+        _("Propose new families and changes, verify them, decide and approve them."),
+    ),
+    NavItem(
         _("Import"),
         "registry:import_list",
         Cap.REGISTRY_IMPORT,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from padu.accounts.capabilities import Cap, Role
 from padu.core.errors import PermissionDeniedError, ValidationFailed
 from padu.core.records.derive.storage import record_values
+from padu.core.schemas import DB_INT_MAX
 from padu.core.scoping import require, require_in_scope
 from padu.registry.context import RecordContext
 from padu.registry.declarations import DWELLING, FAMILY, PERSON
@@ -155,8 +156,8 @@ def _move_payload(data: dict, context) -> dict:
         try:
             members = [[int(pk), int(rel)] for pk, rel in members]
         except (TypeError, ValueError):
-            raise _invalid("members", _("Members: choose who forms the new family.")) from None
-        if not members:
+            members = []
+        if not members or not all(0 < pk <= DB_INT_MAX for pk, _rel in members):
             raise _invalid("members", _("Members: choose who forms the new family."))
         return {"kk_number": kk.values["kk_number"], "members": members}
     rel = PERSON.clean({"relationship": data.get("relationship")}, context, only=["relationship"])

@@ -13,6 +13,7 @@ from padu.accounts.capabilities import Role
 from padu.accounts.services import user_set_language
 from padu.regions.selectors import region_roots
 from padu.registry.selectors import home_summary
+from padu.updates.selectors import waiting_for
 
 from .. import selectors
 from ..navigation import home_links
@@ -31,6 +32,7 @@ def home(request):
             "links": home_links(user),
             "is_partner": user.role == Role.MITRA,
             "alerts": selectors.privacy_alerts(user=user),
+            "waiting": waiting_for(user),
         },
     )
 

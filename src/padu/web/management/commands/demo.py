@@ -43,6 +43,8 @@ from padu.regions.services import regions_load_national
 
 # One password for every demo account; it passes the configured password validators.
 DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
+# The demo users who take a change request through the workflow (updates.demo).
+REQUEST_ROLES = ("psm", "tksk", "kelurahan", "operator")
 DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to rehash
 DEFAULT_PEOPLE = 20_000
 DEFAULT_SEED = 1371
@@ -164,6 +166,7 @@ class Command(BaseCommand):
             people=people, seed=seed, region=region, user="operator" if office_env else None
         )
         self._score_welfare()
+        self._demo_requests()
         self._collect_static()
         self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
@@ -291,6 +294,16 @@ class Command(BaseCommand):
             + _("Weights version %(version)d: %(message)s")
             % {"version": job.weight_set.version, "message": job.message}
         )
+
+    def _demo_requests(self) -> None:
+        """A change request in every state of the workflow (updates.demo)."""
+        from padu.updates.demo import demo_requests
+
+        users = {u.username: u for u in User.objects.filter(username__in=REQUEST_ROLES)}
+        region = users["psm"].scope_codes()[0]
+        self._step(_("Making change requests in every state…"))
+        made = demo_requests(users, region=region)
+        self.stdout.write("  " + _("%(count)d change requests made.") % {"count": made})
 
     def _load_population(self, *, people: int, seed: int, region: str, user: str | None) -> None:
         from padu.registry.models import Person

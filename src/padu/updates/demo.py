@@ -1,0 +1,136 @@
+"""The demo's change requests: one in every state of the workflow, each brought there by the
+workflow's own transitions and the demo's users (a PSM proposes new families in his kelurahan;
+the TKSK, the PSM, the kelurahan and the operator take the steps their roles may take)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from padu.registry.codes import MaritalStatus, Relationship, Sex
+
+from .codes import RequestKind, RequestState
+from .models import ChangeRequest
+from .services.lapse import requests_lapse
+from .services.requests import request_create, request_create_from_citizen
+from .services.transitions import request_transition
+
+S = RequestState
+UNTIL_VERIFIED = ["submit", "send_to_verification", "verify"]
+UNTIL_AGREED = [*UNTIL_VERIFIED, "put_on_agenda", "agree"]
+# The transitions that bring a new request to each state (the lapse is the system's).
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: ["submit"],
+    S.FIELD_VERIFICATION: ["submit", "send_to_verification"],
+    S.VERIFIED: UNTIL_VERIFIED,
+    S.NOT_VERIFIABLE: ["submit", "send_to_verification", "mark_not_verifiable"],
+    S.ON_AGENDA: [*UNTIL_VERIFIED, "put_on_agenda"],
+    S.AGREED: UNTIL_AGREED,
+    S.REJECTED_IN_MUSKEL: [*UNTIL_VERIFIED, "put_on_agenda", "reject_in_muskel"],
+    S.CHECKED: [*UNTIL_AGREED, "check"],
+    S.APPROVED: [*UNTIL_AGREED, "check", "approve"],
+    S.RETURNED: [*UNTIL_AGREED, "check", "return"],
+    S.REJECTED: [*UNTIL_AGREED, "check", "reject"],
+}
+ACTOR = {
+    "submit": "psm",
+    "send_to_verification": "tksk",
+    "verify": "psm",
+    "mark_not_verifiable": "psm",
+    "put_on_agenda": "kelurahan",
+    "agree": "kelurahan",
+    "reject_in_muskel": "kelurahan",
+    "check": "operator",
+    "approve": "operator",
+    "return": "operator",
+    "reject": "operator",
+}
+REASON = "Contoh demo."
+NAMES = ["Ahmad", "Rina", "Yusuf", "Dewi", "Hendra", "Sari", "Rudi", "Wati", "Joni", "Lina"]
+# Far from the serials a generated population uses, so that the numbers are new.
+SERIAL_BASE = 9900
+
+
+def _numbers(region: str, i: int, birth: datetime.date, sex: str) -> tuple[str, str]:
+    prefix = region.replace(".", "")[:6]
+    day = birth.day + (40 if sex == Sex.FEMALE else 0)
+    nik = f"{prefix}{day:02d}{birth:%m%y}{SERIAL_BASE + i:04d}"
+    kk = f"{prefix}150120{SERIAL_BASE + i:04d}"
+    return nik, kk
+
+
+def _town(region: str) -> str:
+    """The kab/kota's name as a birth place is written (`Kota Padang` → `Padang`)."""
+    from padu.regions.models import Region
+
+    name = Region.objects.get(code=region[:5]).name
+    return name.removeprefix("Kota ").removeprefix("Kabupaten ")
+
+
+def _new_family(region: str, i: int) -> dict:
+    birth = datetime.date(1970 + i, 1 + i % 12, 1 + i)
+    sex = Sex.MALE if i % 2 == 0 else Sex.FEMALE
+    nik, kk = _numbers(region, i, birth, sex)
+    head = {
+        "nik": nik,
+        "name": f"{NAMES[i % len(NAMES)]} Demo {i + 1}",
+        "sex": sex,
+        "birth_place": _town(region),
+        "birth_date": birth.isoformat(),
+        "relationship": Relationship.HEAD,
+        "marital_status": MaritalStatus.MARRIED,
+    }
+    family = {
+        "kk_number": kk,
+        "region": region,
+        "rw": "001",
+        "rt": f"{i + 1:03d}",
+        "address": f"Jl. Contoh No. {i + 1}",
+    }
+    return {"family": family, "members": [head]}
+
+
+def demo_requests(users: dict, *, region: str) -> int:
+    """One request in each state in `region` (the PSM's kelurahan); nothing when the demo already
+    made its requests. `users`: the demo's users by role name. Returns how many were made."""
+    if ChangeRequest.objects.unscoped().filter(created_by=users["psm"]).exists():
+        return 0
+    made = 0
+    for i, (state, path) in enumerate(PATHS.items()):
+        request = request_create(
+            actor=users["psm"],
+            kind=RequestKind.NEW_FAMILY,
+            data=_new_family(region, i),
+            notes=REASON,
+        )
+        for name in path:
+            request = request_transition(
+                actor=users[ACTOR[name]], request=request, name=name, reason=REASON
+            )
+        assert request.state == state
+        made += 1
+    # A citizen's objection that nobody verified: it lapses, as the daily job would do.
+    family_pk = (
+        ChangeRequest.objects.unscoped()
+        .filter(created_by=users["psm"], state=S.APPROVED)
+        .values_list("applied_family", flat=True)
+        .first()
+    )
+    if family_pk is not None:
+        from padu.registry.models import Family
+
+        request_create_from_citizen(
+            kind=RequestKind.OBJECTION,
+            name="Warga Demo",
+            family=Family.objects.unscoped().get(pk=family_pk),
+            reason=REASON,
+            evidence=[("rumah.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 60)],
+        )
+        later = timezone.localdate() + datetime.timedelta(
+            days=settings.PADU_OBJECTION_LAPSE_DAYS * 2 + 14
+        )
+        made += len(requests_lapse(today=later))
+    return made
