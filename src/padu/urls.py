@@ -11,6 +11,8 @@ urlpatterns = [
     path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
     path("kesejahteraan/", include("padu.welfare.urls")),
+    path("tugas/", include("padu.updates.verification_urls")),
+    path("notifikasi/", include("padu.notifications.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
