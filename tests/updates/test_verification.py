@@ -101,10 +101,14 @@ def test_a_tksk_sends_a_submitted_request_to_a_psm_of_its_kelurahan(tksk, psm, s
         TaskState.OPEN,
     )
     assert task.due_on == task_due_date(timezone.localdate())
-    assert AuditEntry.objects.filter(action="updates.task.assigned", object_id=str(task.pk)).exists()
-    assert RequestEvent.objects.unscoped().filter(
-        request=submitted, transition="send_to_verification"
+    assert AuditEntry.objects.filter(
+        action="updates.task.assigned", object_id=str(task.pk)
     ).exists()
+    assert (
+        RequestEvent.objects.unscoped()
+        .filter(request=submitted, transition="send_to_verification")
+        .exists()
+    )
     notice = Notification.objects.get(recipient=psm)
     assert notice.kind == NotificationKind.TASK_ASSIGNED
     assert submitted.receipt in notice.text
@@ -318,9 +322,7 @@ def test_a_family_not_found_makes_the_request_not_verifiable_with_the_reason(psm
         ({"member_statuses": "semua"}, "member_statuses", None),
     ],
 )
-def test_a_bad_checklist_is_refused_and_nothing_is_written(
-    overrides, field, message, psm, task
-):
+def test_a_bad_checklist_is_refused_and_nothing_is_written(overrides, field, message, psm, task):
     before = snapshot()
     with pytest.raises(ValidationFailed) as exc:
         task_complete(actor=psm, task=task, checklist=answers(task, **overrides), photos=[PHOTO])
@@ -352,8 +354,7 @@ def test_a_member_status_outside_the_codes_is_refused(psm, task):
             photos=[PHOTO],
         )
     assert exc.value.errors["member_statuses"] == [
-        gettext("Members' status of %(name)s: choose one of the statuses.")
-        % {"name": member.name}
+        gettext("Members' status of %(name)s: choose one of the statuses.") % {"name": member.name}
     ]
     assert snapshot() == before
 

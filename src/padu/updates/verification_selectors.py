@@ -49,7 +49,7 @@ def task_list(*, user, mine: bool = False, filters: dict | None = None) -> Query
     if filters.get("assignee"):
         qs = qs.filter(assignee=filters["assignee"])
     if filters.get("region"):
-        qs = qs.filter(subtree_q("region_id", [filters["region"]]))
+        qs = qs.filter(subtree_q("region__code", [filters["region"]]))
     return qs.order_by("-state", "due_on", "pk")  # open first ("open" > "done" > "cancelled")
 
 
@@ -127,7 +127,7 @@ def psms_in_area(*, user) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, role__in=roles)
-        .filter(subtree_q("scopes__region_id", user.scope_codes()))
+        .filter(subtree_q("scopes__region__code", user.scope_codes()))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
