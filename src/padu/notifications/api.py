@@ -50,8 +50,14 @@ def _out(n) -> dict:
     }
 
 
-@router.get("/notifications", response={200: NotificationPageOut, **COMMON_ERRORS})
+@router.get(
+    "/notifications",
+    response={200: NotificationPageOut, **COMMON_ERRORS},
+    operation_id="notification_list",
+    summary=gettext_noop("List my notifications"),
+)
 def notification_list(request, filters: Query[NotificationFilters]):
+    """The caller's notifications, newest first, with the unread count."""
     qs = selectors.notification_list(user=request.auth, unread_only=filters.unread)
     items = list(qs[filters.offset : filters.offset + filters.limit])
     return {
@@ -61,15 +67,25 @@ def notification_list(request, filters: Query[NotificationFilters]):
     }
 
 
-@router.get("/notifications/unread", response={200: UnreadOut, **COMMON_ERRORS})
+@router.get(
+    "/notifications/unread",
+    response={200: UnreadOut, **COMMON_ERRORS},
+    operation_id="notification_unread",
+    summary=gettext_noop("Count my unread notifications"),
+)
 def notification_unread(request):
+    """How many of the caller's notifications are unread."""
     return {"unread": selectors.unread_count(user=request.auth)}
 
 
 @router.post(
-    "/notifications/{pk}/read", response={200: NotificationOut, 404: ErrorOut, **COMMON_ERRORS}
+    "/notifications/{pk}/read",
+    response={200: NotificationOut, 404: ErrorOut, **COMMON_ERRORS},
+    operation_id="notification_read",
+    summary=gettext_noop("Mark a notification as read"),
 )
 def notification_read(request, pk: RecordId):
+    """Mark one of the caller's notifications as read."""
     notification = selectors.notification_get(user=request.auth, pk=pk)
     if notification is None:
         raise Http404
@@ -77,7 +93,13 @@ def notification_read(request, pk: RecordId):
     return _out(notification)
 
 
-@router.post("/notifications/read", response={200: UnreadOut, **COMMON_ERRORS})
+@router.post(
+    "/notifications/read",
+    response={200: UnreadOut, **COMMON_ERRORS},
+    operation_id="notification_read_all",
+    summary=gettext_noop("Mark all my notifications as read"),
+)
 def notification_read_all(request):
+    """Mark every notification of the caller as read."""
     services.notifications_mark_all_read(actor=request.auth)
     return {"unread": 0}

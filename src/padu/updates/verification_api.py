@@ -13,7 +13,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from pydantic import create_model
 
 from padu.accounts.capabilities import Cap
@@ -157,8 +157,14 @@ def _task(user, pk: int):
     return task
 
 
-@router.get("/verification/tasks", response={200: TaskPageOut, **READ_ERRORS})
+@router.get(
+    "/verification/tasks",
+    response={200: TaskPageOut, **READ_ERRORS},
+    operation_id="task_list",
+    summary=gettext_noop("List verification tasks"),
+)
 def task_list(request, filters: Query[TaskFilters]):
+    """The caller's own tasks (`mine`) or his area's, open ones first by due date."""
     require(request.auth, Cap.REQUEST_VIEW)
     values = filters.model_dump(exclude_none=True)
     qs = selectors.task_list(user=request.auth, mine=values.pop("mine", False), filters=values)
@@ -166,14 +172,26 @@ def task_list(request, filters: Query[TaskFilters]):
     return {"count": qs.count(), "items": [_out(t) for t in items]}
 
 
-@router.get("/verification/tasks/{pk}", response={200: TaskOut, **READ_ERRORS})
+@router.get(
+    "/verification/tasks/{pk}",
+    response={200: TaskOut, **READ_ERRORS},
+    operation_id="task_detail",
+    summary=gettext_noop("One verification task"),
+)
 def task_detail(request, pk: RecordId):
+    """The task with its checklist's answers and the members whose status it asks."""
     require(request.auth, Cap.REQUEST_VIEW)
     return _out(_task(request.auth, pk))
 
 
-@router.post("/verification/requests/{pk}/task", response={201: TaskOut, **WRITE_ERRORS})
+@router.post(
+    "/verification/requests/{pk}/task",
+    response={201: TaskOut, **WRITE_ERRORS},
+    operation_id="task_assign",
+    summary=gettext_noop("Send a request to field verification"),
+)
 def task_assign(request, pk: RecordId, payload: AssignIn):
+    """Assign the submitted request to a PSM of its kelurahan (TKSK, Dinsos operator)."""
     require(request.auth, Cap.REQUEST_ASSIGN)
     change = request_selectors.request_get(user=request.auth, pk=pk)
     if change is None:
@@ -185,11 +203,17 @@ def task_assign(request, pk: RecordId, payload: AssignIn):
         due_on=payload.due_on,
         expected_version=payload.version,
     )
-    return 201, _out(_task(request.auth, task.pk))
+    return Status(201, _out(_task(request.auth, task.pk)))
 
 
-@router.post("/verification/tasks/{pk}/reassign", response={200: TaskOut, **WRITE_ERRORS})
+@router.post(
+    "/verification/tasks/{pk}/reassign",
+    response={200: TaskOut, **WRITE_ERRORS},
+    operation_id="task_reassign",
+    summary=gettext_noop("Give a task to another PSM"),
+)
 def task_reassign(request, pk: RecordId, payload: ReassignIn):
+    """Reassign an open task within the kelurahan (TKSK, Dinsos operator)."""
     require(request.auth, Cap.REQUEST_ASSIGN)
     services.task_reassign(
         actor=request.auth,
@@ -201,15 +225,28 @@ def task_reassign(request, pk: RecordId, payload: ReassignIn):
     return _out(_task(request.auth, pk))
 
 
-@router.post("/verification/tasks/{pk}/photos", response={200: TaskOut, **WRITE_ERRORS})
+@router.post(
+    "/verification/tasks/{pk}/photos",
+    response={200: TaskOut, **WRITE_ERRORS},
+    operation_id="task_photos",
+    summary=gettext_noop("Add photos to a task"),
+)
 def task_photos(request, pk: RecordId, photos: File[list[UploadedFile]]):
+    """The assigned PSM adds photos (multipart `photos`) before completing."""
     require(request.auth, Cap.REQUEST_VERIFY)
     services.task_add_photos(actor=request.auth, task=_task(request.auth, pk), photos=photos)
     return _out(_task(request.auth, pk))
 
 
-@router.post("/verification/tasks/{pk}/complete", response={200: TaskOut, **WRITE_ERRORS})
+@router.post(
+    "/verification/tasks/{pk}/complete",
+    response={200: TaskOut, **WRITE_ERRORS},
+    operation_id="task_complete",
+    summary=gettext_noop("Complete a verification task"),
+)
 def task_complete(request, pk: RecordId, payload: CompleteIn):
+    """The assigned PSM records the checklist and coordinates; the request becomes verified, or
+    not verifiable if the family was not found."""
     require(request.auth, Cap.REQUEST_VERIFY)
     sent = payload.model_dump()
     services.task_complete(
