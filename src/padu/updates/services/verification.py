@@ -200,13 +200,14 @@ def task_reassign(
     return locked
 
 
-def _coordinates(latitude, longitude) -> dict:
-    """Both or neither, in range; kept as given (6 decimals: ~10 cm)."""
+def _coordinates(latitude, longitude) -> tuple[dict, dict]:
+    """Both or neither, in range, to 6 decimals (~10 cm): the values and the errors."""
     given = [v not in (None, "") for v in (latitude, longitude)]
     if not any(given):
-        return {"latitude": None, "longitude": None}
+        return {"latitude": None, "longitude": None}, {}
     if not all(given):
-        raise _invalid("latitude", _("Coordinates: give both latitude and longitude, or neither."))
+        message = _("Coordinates: give both latitude and longitude, or neither.")
+        return {}, {"latitude": [message]}
     values, errors = {}, {}
     for name, raw, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
         try:
@@ -219,9 +220,7 @@ def _coordinates(latitude, longitude) -> dict:
                 % {"name": VerificationTask._meta.get_field(name).verbose_name, "bound": bound}
             ]
         values[name] = value
-    if errors:
-        raise ValidationFailed(errors)
-    return values
+    return values, errors
 
 
 def task_complete(
@@ -239,7 +238,7 @@ def task_complete(
     it could not be verified (with the reason). Only the task's PSM completes it, once."""
     require(actor, Cap.REQUEST_VERIFY)
     checked = check_files(photos, field="photos")
-    coordinates = _coordinates(latitude, longitude)
+    coordinates, coordinate_errors = _coordinates(latitude, longitude)
     stored = []
     try:
         with transaction.atomic():
@@ -250,6 +249,7 @@ def task_complete(
                 raise ConflictError(current_version=locked.version)
             _open(locked)
             values, errors = clean_checklist(locked, checklist or {})
+            errors.update(coordinate_errors)  # every problem of the form at once
             has_photo = checked or locked.photos.exists()
             if values.get("found") and not has_photo:
                 errors.setdefault("photos", []).append(_("Photos: add at least one photo."))
