@@ -38,6 +38,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from padu.accounts.capabilities import Cap, Role
 from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
+from padu.notifications.models import Notification
+from padu.notifications.services import notify
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -48,12 +50,14 @@ from padu.registry.models import (
     PPKSAssessment,
     PPKSCategory,
 )
-from padu.updates.models import ChangeRequest, RequestEvidence
+from padu.updates.codes import MemberPresence, RequestState
+from padu.updates.models import ChangeRequest, RequestEvidence, VerificationTask
 from padu.welfare.defaults import default_weights
 from padu.welfare.models import Recompute, WeightSet
 from padu.welfare.services import weight_name
 from padu.welfare.weights import active_weight_set
 from tests.factories import (
+    JPEG_BYTES,
     KEC_A,
     KEC_B,
     KEL_A,
@@ -64,6 +68,7 @@ from tests.factories import (
     PersonDisabilityFactory,
     PersonFactory,
     RequestEvidenceFactory,
+    VerificationTaskFactory,
     make_user,
 )
 
@@ -149,6 +154,36 @@ class World:
     def evidence(self) -> RequestEvidence:
         return RequestEvidenceFactory(request=self.change_request)
 
+    def submitted_request(self):
+        """A submitted request about `family`, waiting for a PSM."""
+        return ChangeRequestFactory(family=self.family, state=RequestState.SUBMITTED)
+
+    @cached_property
+    def task(self) -> VerificationTask:
+        """An open verification task about `family`: the acting PSM's own, if he is one."""
+        mine = self.actor is not None and self.actor.has_capability(Cap.REQUEST_VERIFY)
+        extra = {"assignee": self.actor} if mine else {}
+        return VerificationTaskFactory(
+            request=ChangeRequestFactory(family=self.family, state=RequestState.FIELD_VERIFICATION),
+            **extra,
+        )
+
+    def checklist(self) -> dict:
+        """A whole verification form for `task`: found, each member living there, a photo."""
+        return {
+            "version": self.task.version,
+            "found": "true",
+            "dukcapil_match": "padan",
+            f"member_{self.person.pk}": MemberPresence.LIVES_HERE,
+            "photos": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, "image/jpeg"),
+        }
+
+    @cached_property
+    def notification(self) -> Notification:
+        """A notification of the acting user (or of someone, for an anonymous visitor)."""
+        recipient = self.actor or make_user(Role.PSM, scope=KEL_A, username="matrix_reader")
+        return notify(recipient=recipient, kind="task_due_soon", params=NOTICE_PARAMS)
+
     @cached_property
     def welfare_job(self):
         """A finished recomputation of the welfare scores."""
@@ -215,6 +250,13 @@ SUBMIT = Target(
     lambda w: {"pk": w.change_request.pk, "name": "submit"},
 )
 EVIDENCE = Target("a photo of a change request in KEL_A", lambda w: {"pk": w.evidence.pk})
+NOTICE_PARAMS = {"receipt": "ABCDEFGH23", "kelurahan": "Belakang Pondok", "due": "1 Mei 2026"}
+SUBMITTED_REQUEST = Target(
+    "a submitted change request in KEL_A", lambda w: {"request_pk": w.submitted_request.pk}
+)
+TASK = Target("a verification task in KEL_A", lambda w: {"pk": w.task.pk})
+# Every user reads only his own notifications, wherever he works.
+NOTIFICATION = Target("the acting user's notification", lambda w: {"pk": w.notification.pk}, False)
 USER_IN_AREA = Target("a user working in KEL_A", lambda w: {"pk": w.user_in_area.pk})
 REGION = Target("the kelurahan KEL_A", lambda w: {"code": KEL_A})
 FAMILY = Target("a family in KEL_A", lambda w: {"pk": w.family.pk})
@@ -615,6 +657,38 @@ ROWS: list[Row] = [
         ok=302,
     ),
     Row("updates:evidence_file", Cap.REQUEST_VIEW, target=EVIDENCE),
+    Row("verification:my_tasks", Cap.REQUEST_VERIFY),
+    Row("verification:task_list", Cap.REQUEST_ASSIGN),
+    Row("verification:task_export", Cap.REQUEST_ASSIGN),
+    Row("verification:task_assign", Cap.REQUEST_ASSIGN, target=SUBMITTED_REQUEST),
+    Row(
+        "verification:task_assign",
+        Cap.REQUEST_ASSIGN,
+        method="POST",
+        target=SUBMITTED_REQUEST,
+        data=lambda w: {"assignee": w.user_in_area.pk},
+        ok=302,
+    ),
+    Row("verification:task_detail", Cap.REQUEST_VIEW, target=TASK),
+    Row(
+        "verification:task_complete",
+        Cap.REQUEST_VERIFY,
+        method="POST",
+        target=TASK,
+        data=lambda w: w.checklist(),
+        ok=302,
+    ),
+    Row(
+        "verification:task_reassign",
+        Cap.REQUEST_ASSIGN,
+        method="POST",
+        target=TASK,
+        data=lambda w: {"assignee": w.user_in_area.pk},
+        ok=302,
+    ),
+    Row("notifications:list", ANY_USER),
+    Row("notifications:open", ANY_USER, method="POST", target=NOTIFICATION, ok=302),
+    Row("notifications:read_all", ANY_USER, method="POST", ok=302),
 ]
 
 
@@ -650,4 +724,10 @@ def state() -> dict:
             ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
         ),
         "evidence": RequestEvidence.objects.unscoped().count(),
+        "tasks": list(
+            VerificationTask.objects.unscoped()
+            .order_by("pk")
+            .values_list("pk", "version", "state", "assignee")
+        ),
+        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
     }

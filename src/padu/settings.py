@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "padu.registry",
     "padu.welfare",
     "padu.updates",
+    "padu.notifications",
     "padu.synth",
     "padu.dci",
     "padu.api",
@@ -355,3 +356,9 @@ PADU_EVIDENCE_TYPES = {
 # counted in working days (Monday to Friday, Indonesian public holidays off) when set.
 PADU_OBJECTION_LAPSE_DAYS = int(os.environ.get("PADU_OBJECTION_LAPSE_DAYS", "14"))
 PADU_OBJECTION_LAPSE_WORKING_DAYS = env_bool("PADU_OBJECTION_LAPSE_WORKING_DAYS", default=False)
+# A field verification task is due this many days after it is assigned, counted in working days
+# (Monday to Friday, lokal-id's Indonesian public holidays off) when set; a PSM and his TKSK are
+# told PADU_VERIFICATION_DUE_SOON_DAYS before (updates/services/verification.py).
+PADU_VERIFICATION_DAYS = int(os.environ.get("PADU_VERIFICATION_DAYS", "7"))
+PADU_VERIFICATION_WORKING_DAYS = env_bool("PADU_VERIFICATION_WORKING_DAYS", default=False)
+PADU_VERIFICATION_DUE_SOON_DAYS = int(os.environ.get("PADU_VERIFICATION_DUE_SOON_DAYS", "2"))

@@ -13,6 +13,8 @@ urlpatterns = [
     path("kesejahteraan/", include("padu.welfare.urls")),
     path("muskel/", include("padu.updates.muskel.urls")),
     path("usulan/", include("padu.updates.urls")),
+    path("tugas/", include("padu.updates.verification_urls")),
+    path("notifikasi/", include("padu.notifications.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -184,9 +184,7 @@ def test_the_pages_schedule_decide_and_close(client, kelurahan):
     item = MuskelItem.objects.unscoped().get()
     bad = client.post(action, {"action": "decide", "item": item.pk, f"item-{item.pk}-note": ""})
     assert bad.status_code == 400
-    client.post(
-        action, {"action": "decide", "item": item.pk, f"item-{item.pk}-decision": "agreed"}
-    )
+    client.post(action, {"action": "decide", "item": item.pk, f"item-{item.pk}-decision": "agreed"})
     client.post(action, {"action": "close", "number": "07/BA/XII/2026"})
     session.refresh_from_db()
     assert session.state == SessionState.DECIDED

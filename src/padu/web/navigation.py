@@ -40,6 +40,18 @@ NAV = [
         _("Propose new families and changes, verify them, decide and approve them."),
     ),
     NavItem(
+        _("My tasks"),
+        "verification:my_tasks",
+        Cap.REQUEST_VERIFY,
+        _("The families you are asked to visit for field verification, and their checklists."),
+    ),
+    NavItem(
+        _("Verification tasks"),
+        "verification:task_list",
+        Cap.REQUEST_ASSIGN,
+        _("Send requests to a PSM for verification; see what is overdue and each PSM's load."),
+    ),
+    NavItem(
         _("Import"),
         "registry:import_list",
         Cap.REGISTRY_IMPORT,
@@ -93,6 +105,7 @@ NAV = [
         Cap.ACCESS_LOG_VIEW,
         _("See who read which person's or family's data, and how."),
     ),
+    NavItem(_("Notifications"), "notifications:list", None),
     NavItem(_("API tokens"), "accounts:token_list", Cap.API_TOKENS),
 ]
 

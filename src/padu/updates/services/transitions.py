@@ -13,6 +13,7 @@ from padu.core.scoping import require
 from ..codes import RequestKind, RequestState
 from ..models import ChangeRequest
 from ..workflow import TRANSITIONS, Transition
+from . import notices
 from .events import record_event
 from .lapse import lapse_date
 
@@ -100,4 +101,7 @@ def request_transition(
             from .apply import request_apply
 
             fields, after = request_apply(actor=actor, request=locked)
-        return move(actor=actor, locked=locked, t=t, reason=reason, fields=fields, after=after)
+        moved = move(actor=actor, locked=locked, t=t, reason=reason, fields=fields, after=after)
+        if t.name == "return":
+            notices.request_returned(moved, reason)  # the proposer is told (issue 12 #7)
+        return moved

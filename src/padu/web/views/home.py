@@ -9,10 +9,12 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from padu.accounts.capabilities import Role
+from padu.accounts.capabilities import Cap, Role
 from padu.accounts.services import user_set_language
 from padu.regions.selectors import region_roots
 from padu.registry.selectors import home_summary
+from padu.updates import verification_selectors as tasks
+from padu.updates.codes import TaskState
 from padu.updates.selectors import waiting_for
 
 from .. import selectors
@@ -33,8 +35,27 @@ def home(request):
             "is_partner": user.role == Role.MITRA,
             "alerts": selectors.privacy_alerts(user=user),
             "waiting": waiting_for(user),
+            **_work(user),
         },
     )
+
+
+# How many tasks the home page lists; the task pages have the rest.
+HOME_TASKS = 5
+
+
+def _work(user) -> dict:
+    """A PSM's open tasks, a TKSK's (or operator's) overdue ones."""
+    work = {}
+    if user.has_capability(Cap.REQUEST_VERIFY):
+        work["my_tasks"] = list(
+            tasks.task_list(user=user, mine=True, filters={"state": TaskState.OPEN})[:HOME_TASKS]
+        )
+    if user.has_capability(Cap.REQUEST_ASSIGN):
+        work["overdue_tasks"] = list(
+            tasks.task_list(user=user, filters={"due": tasks.OVERDUE})[:HOME_TASKS]
+        )
+    return work
 
 
 @require_POST
