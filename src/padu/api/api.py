@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from padu.registry import api as registry_api
 from padu.registry import codes as registry_codes
+from padu.registry import households_api
 
 from . import errors
 from .auth import TokenAuth
@@ -79,6 +80,7 @@ errors.install(api)
 
 # One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
 api.add_router("/", registry_api.router)
+api.add_router("/", households_api.router)
 api.describe_choices(
     *(
         c
