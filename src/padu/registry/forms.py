@@ -390,6 +390,8 @@ class DwellingPick(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("where") and not self.fields["where"].required:
+            cleaned["where"] = self.fields["where"].initial
         if cleaned.get("where") == self.OTHER and not cleaned.get("reference", "").strip():
             self.add_error(
                 "reference", _("Enter the dwelling's ID, a KK number or a member's NIK.")
@@ -409,6 +411,11 @@ class RegisterDwellingForm(DwellingPick, RecordForm):
 
     record = DWELLING
     exclude = DwellingForm.exclude
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not chosen (a form of an older page, a client posting only the family): a new one.
+        self.fields["where"].required = False
 
     def housing_fields(self):
         return self.group("housing") + self.group("assets")
