@@ -24,14 +24,14 @@ from .editing import error_summary, form_service, log_access, number_for
 MOVE_RESULTS = 10
 
 
-def confirmed(request) -> bool:
-    """The user confirmed what the confirmation step showed him."""
-    return request.POST.get("confirm") == "1"
-
-
-def to_confirm(request) -> bool:
-    """A valid form is confirmed first, unless the user came back from that step to change it."""
-    return "edit" not in request.POST
+def confirm_or_run(request, form, call):
+    """(confirming, done, result) for a valid form: shown for confirmation first (unless the user
+    came back from that step to change it); once confirmed, the service runs, its refusal put on
+    the form (`form_service`)."""
+    if request.POST.get("confirm") != "1":
+        return "edit" not in request.POST, False, None
+    done, result = form_service(form, call)
+    return False, done, result
 
 
 def picked_dwelling(user, form: DwellingPick):
@@ -74,10 +74,9 @@ def family_household(request, pk: int):
     target, confirming = None, False
     if request.method == "POST" and form.is_valid():
         ok, target = picked_dwelling(user, form)
-        if ok and not confirmed(request):
-            confirming = to_confirm(request)
-        elif ok:
-            done, _dwelling = form_service(
+        if ok:
+            confirming, done, _dwelling = confirm_or_run(
+                request,
                 form,
                 lambda: services.family_move_dwelling(
                     actor=user, family=family, dwelling=target, reason=form.cleaned_data["reason"]
@@ -124,10 +123,9 @@ def family_split(request, pk: int):
     target, confirming = None, False
     if request.method == "POST" and form.is_valid():
         ok, target = picked_dwelling(user, form)
-        if ok and not confirmed(request):
-            confirming = to_confirm(request)
-        elif ok:
-            done, new = form_service(
+        if ok:
+            confirming, done, new = confirm_or_run(
+                request,
                 form,
                 lambda: services.family_split(
                     actor=user,
@@ -210,10 +208,9 @@ def person_move_family(request, pk: int):
         )
         if target is None:
             form.add_error("family", form.fields["family"].error_messages["required"])
-        elif not confirmed(request):
-            confirming = to_confirm(request)
         else:
-            done, _moved = form_service(
+            confirming, done, _moved = confirm_or_run(
+                request,
                 form,
                 lambda: services.person_move_family(
                     actor=user,
