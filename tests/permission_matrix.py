@@ -496,22 +496,34 @@ ROWS: list[Row] = [
     ),
     Row("registry:member_add", Cap.REGISTRY_EDIT, target=FAMILY),
     Row("registry:member_add", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}),
-    # A GET (after a login that the expired form's POST asked for) goes to the form's section.
-    Row(
-        "registry:family_household",
-        Cap.REGISTRY_EDIT,
-        target=FAMILY,
-        ok=302,
-        ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#household",
-    ),
+    # Who lives where: the confirmed move writes; the split and a member's move with an empty
+    # body get their form back with its errors.
+    Row("registry:family_household", Cap.REGISTRY_EDIT, target=FAMILY),
     Row(
         "registry:family_household",
         Cap.REGISTRY_EDIT,
         method="POST",
         target=FAMILY,
-        data=lambda w: {"action": "share", "number": w.neighbour.kk_number},
+        data=lambda w: {
+            "where": "other",
+            "reference": w.neighbour.kk_number,
+            "reason": "matrix",
+            "confirm": "1",
+        },
         ok=302,
         ok_location=lambda w: _url("registry:family_detail", pk=w.family.pk)(w) + "#household",
+    ),
+    Row("registry:family_split", Cap.REGISTRY_EDIT, target=FAMILY),
+    Row(
+        "registry:family_split", Cap.REGISTRY_EDIT, method="POST", target=FAMILY, data=lambda w: {}
+    ),
+    Row("registry:person_move_family", Cap.REGISTRY_EDIT, target=PERSON),
+    Row(
+        "registry:person_move_family",
+        Cap.REGISTRY_EDIT,
+        method="POST",
+        target=PERSON,
+        data=lambda w: {},
     ),
     Row("registry:person_edit", Cap.REGISTRY_EDIT, target=PERSON),
     Row("registry:person_edit", Cap.REGISTRY_EDIT, method="POST", target=PERSON, data=lambda w: {}),

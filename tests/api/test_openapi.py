@@ -27,6 +27,11 @@ ENDPOINTS = {
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}"),
     ("patch", "/api/v1/people/{person_id}"),
+    ("get", "/api/v1/dwellings/{dwelling_id}"),
+    ("patch", "/api/v1/dwellings/{dwelling_id}"),
+    ("post", "/api/v1/families/{family_id}/dwelling"),
+    ("post", "/api/v1/families/{family_id}/split"),
+    ("post", "/api/v1/people/{person_id}/family"),
 }
 
 

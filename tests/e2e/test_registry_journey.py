@@ -161,11 +161,15 @@ def test_operator_finds_a_misspelt_name_edits_a_member_and_sees_the_history(new_
 
     # 5. Budi's family lives in the same house: record the shared dwelling (rumah tangga).
     neighbour = family.neighbour
-    page.locator("#household summary").click()
-    page.locator("#household input[name=number]").fill(neighbour.kk_number)
-    page.locator("#household form.stacked input[name=reason]").fill("Kunjungan rumah")
+    page.locator(f"a[href='{reverse('registry:family_household', args=[family.pk])}']").click()
+    page.locator("input[name=where][value=other]").check()
+    page.locator("input[name=reference]").fill(neighbour.kk_number)
+    page.locator("[name=reason]").fill("Kunjungan rumah")
+    page.locator("form.record-form button[type=submit]").first.click()
+    page.locator("#confirm").wait_for()
+    assert neighbour.dwelling.code in page.locator("#confirm").inner_text()
     with page.expect_navigation():
-        page.locator("#household form.stacked button[type=submit]").click()
+        page.locator("button[name=confirm]").click()
     assert page.locator("#household li").all_inner_texts() == [
         f"KK {mask_number(neighbour.kk_number)} — Budi Santoso"
     ]

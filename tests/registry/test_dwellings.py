@@ -5,7 +5,6 @@ page with its families and its housing form; scoping; refusals with nothing writ
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
@@ -405,29 +404,3 @@ def test_the_housing_form_saves_and_refuses_with_a_message(client, operator, fam
     response = client.post(url, {"version": 1, "floor_area": "42", "toilet": "1"})
     assert response.status_code == 302
     assert (fresh(dwelling).floor_area, fresh(dwelling).toilet) == (42, 1)
-
-
-def household_url(family) -> str:
-    return reverse("registry:family_household", args=[family.pk])
-
-
-def message_of(response) -> str:
-    return [str(m) for m in get_messages(response.wsgi_request)][-1]
-
-
-def test_the_family_page_moves_a_family_by_a_members_nik_and_back(client, operator, families):
-    a, b = families["a"], families["b"]
-    client.force_login(operator)
-    nik = b.members.get().nik
-    response = client.post(
-        household_url(a), {"action": "share", "number": nik, "reason": "home visit"}
-    )
-    assert response.status_code == 302
-    assert fresh(a).dwelling_id == b.dwelling_id
-    response = client.post(household_url(a), {"action": "leave", "reason": "moved"})
-    assert fresh(a).dwelling_id != b.dwelling_id
-    assert message_of(response) == "This family now lives in a dwelling of its own."
-    response = client.post(
-        household_url(a), {"action": "share", "number": a.kk_number, "reason": "x"}
-    )
-    assert message_of(response) == "A family cannot share a dwelling with itself."

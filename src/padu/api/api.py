@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from padu.notifications import api as notifications_api
 from padu.registry import api as registry_api
 from padu.registry import codes as registry_codes
+from padu.registry import households_api
 from padu.updates import api as updates_api
 from padu.updates import codes as updates_codes
 from padu.updates import verification_api
@@ -83,6 +84,7 @@ errors.install(api)
 
 # One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
 api.add_router("/", registry_api.router)
+api.add_router("/", households_api.router)
 api.add_router("/", updates_api.router)
 api.add_router("/", verification_api.router)
 api.add_router("/", notifications_api.router)

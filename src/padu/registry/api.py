@@ -48,7 +48,7 @@ UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
 # ------------------------------------------------------------------------------ output mapping
 
 
-def _region(region) -> dict | None:
+def region_out(region) -> dict | None:
     return {"code": region.code, "name": region.name} if region is not None else None
 
 
@@ -78,8 +78,8 @@ def _family_list_item(family: Family) -> dict:
     return {
         "id": family.pk,
         "kk_number": mask_number(family.kk_number),
-        "kelurahan": _region(family.region),
-        "kecamatan": _region(family.region.parent),
+        "kelurahan": region_out(family.region),
+        "kecamatan": region_out(family.region.parent),
         "rw": family.rw,
         "rt": family.rt,
         "address": family.address,
@@ -91,7 +91,7 @@ def _family_list_item(family: Family) -> dict:
     }
 
 
-def _declared(record, obj, disclosure: Disclosure) -> dict:
+def declared(record, obj, disclosure: Disclosure) -> dict:
     """The record's declared fields by their API names, as the caller may receive them: an
     identifier masked, a date that narrows one left out (its band is given beside it)."""
     out = {}
@@ -103,16 +103,16 @@ def _declared(record, obj, disclosure: Disclosure) -> dict:
 
 
 def _dwelling(dwelling, disclosure: Disclosure) -> dict:
-    values = _declared(DWELLING, dwelling, disclosure)
+    values = declared(DWELLING, dwelling, disclosure)
     return {**values, "id": dwelling.pk, "head_id": dwelling.head_id, "version": dwelling.version}
 
 
 def _family(family: Family, *, members: list[Person], disclosure: Disclosure) -> dict:
     return {
-        **_declared(FAMILY, family, disclosure),
+        **declared(FAMILY, family, disclosure),
         "id": family.pk,
-        "kelurahan": _region(family.region),
-        "kecamatan": _region(family.region.parent),
+        "kelurahan": region_out(family.region),
+        "kecamatan": region_out(family.region.parent),
         "dwelling": _dwelling(family.dwelling, disclosure) if family.dwelling_id else None,
         "desil_history": [
             {
@@ -141,7 +141,7 @@ def _person_list_item(person: Person, disclosure: Disclosure) -> dict:
         **_birth(person, disclosure),
         "relationship": person.relationship,
         "family_id": person.family_id,
-        "kelurahan": _region(person.region),
+        "kelurahan": region_out(person.region),
         "desil": person.family.desil,
         "disability": person.disability_types,
         "life_status": person.life_status,
@@ -152,7 +152,7 @@ def _person_list_item(person: Person, disclosure: Disclosure) -> dict:
 def _person(person: Person, *, disclosure: Disclosure) -> dict:
     family = person.family
     return {
-        **_declared(PERSON, person, disclosure),
+        **declared(PERSON, person, disclosure),
         "age_band": age_band(person.birth_date, disclosure.today),
         "id": person.pk,
         "ppks": [{"code": c.code, "name": c.name} for c in person.ppks.all()],
@@ -162,7 +162,7 @@ def _person(person: Person, *, disclosure: Disclosure) -> dict:
             "desil": family.desil,
             "status": family.status,
         },
-        "kelurahan": _region(person.region),
+        "kelurahan": region_out(person.region),
         "created_at": person.created_at,
         "updated_at": person.updated_at,
         "version": person.version,
@@ -172,7 +172,7 @@ def _person(person: Person, *, disclosure: Disclosure) -> dict:
 # ------------------------------------------------------------------------------- input mapping
 
 
-def _data(record, sent: dict) -> dict:
+def record_data(record, sent: dict) -> dict:
     """The request's properties by API name → the service's data dict (declared names)."""
     return {f.name: sent[api_name(f)] for f in record.fields if api_name(f) in sent}
 
@@ -189,7 +189,7 @@ def _api_field(path: str) -> str:
 
 
 @contextmanager
-def _in_api_terms():
+def in_api_terms():
     """Errors of a service call, with field names as the client sent them."""
     try:
         yield
@@ -216,7 +216,7 @@ def _page(filters) -> tuple[dict, int, int]:
     return values, limit, offset
 
 
-def _family_record(user, pk: int | None = None, *, family: Family | None = None) -> dict:
+def family_record(user, pk: int | None = None, *, family: Family | None = None) -> dict:
     family = family or selectors.family_get(user=user, pk=pk)
     members = list(
         selectors.people_visible(user=user)
@@ -226,7 +226,7 @@ def _family_record(user, pk: int | None = None, *, family: Family | None = None)
     return _family(family, members=members, disclosure=Disclosure(user))
 
 
-def _person_record(user, pk: int) -> dict:
+def person_record(user, pk: int) -> dict:
     person = selectors.person_get(user=user, pk=pk)
     return _person(person, disclosure=Disclosure(user))
 
@@ -313,7 +313,7 @@ def family_get(request, family_id: RecordId):
         purpose="api_family_detail",
         request=request,
     )
-    return _family_record(user, family=family)
+    return family_record(user, family=family)
 
 
 @router.post(
@@ -326,14 +326,14 @@ def family_register(request, payload: FamilyIn):
     user = request.auth
     require(user, Cap.REGISTRY_EDIT)
     fields = payload.model_dump(mode="json", exclude={"members", "confirm_warnings"})
-    with _in_api_terms():
+    with in_api_terms():
         family = services.family_register(
             actor=user,
-            data=_data(FAMILY, fields),
-            members=[_data(PERSON, m.model_dump(mode="json")) for m in payload.members],
+            data=record_data(FAMILY, fields),
+            members=[record_data(PERSON, m.model_dump(mode="json")) for m in payload.members],
             confirm_warnings=payload.confirm_warnings,
         )
-    return Status(201, _family_record(user, family.pk))
+    return Status(201, family_record(user, family.pk))
 
 
 @router.patch(
@@ -351,16 +351,16 @@ def family_update(request, family_id: RecordId, payload: FamilyPatch):
     fields = payload.model_dump(
         mode="json", exclude_unset=True, exclude={"version", "reason", "confirm_warnings"}
     )
-    with _in_api_terms():
+    with in_api_terms():
         services.family_update(
             actor=user,
             family=family,
             expected_version=payload.version,
-            data=_data(FAMILY, fields),
+            data=record_data(FAMILY, fields),
             reason=payload.reason,
             confirm_warnings=payload.confirm_warnings,
         )
-    return _family_record(user, family.pk)
+    return family_record(user, family.pk)
 
 
 @router.post(
@@ -373,14 +373,14 @@ def person_add(request, family_id: RecordId, payload: PersonIn):
     user = request.auth
     require(user, Cap.REGISTRY_EDIT)
     family = selectors.family_get(user=user, pk=family_id)
-    with _in_api_terms():
+    with in_api_terms():
         person = services.person_add(
             actor=user,
             family=family,
-            data=_data(PERSON, payload.model_dump(mode="json", exclude={"confirm_warnings"})),
+            data=record_data(PERSON, payload.model_dump(mode="json", exclude={"confirm_warnings"})),
             confirm_warnings=payload.confirm_warnings,
         )
-    return Status(201, _person_record(user, person.pk))
+    return Status(201, person_record(user, person.pk))
 
 
 # ----------------------------------------------------------------------------------- people
@@ -447,13 +447,13 @@ def person_update(request, person_id: RecordId, payload: PersonPatch):
     fields = payload.model_dump(
         mode="json", exclude_unset=True, exclude={"version", "reason", "confirm_warnings"}
     )
-    with _in_api_terms():
+    with in_api_terms():
         services.person_update(
             actor=user,
             person=person,
             expected_version=payload.version,
-            data=_data(PERSON, fields),
+            data=record_data(PERSON, fields),
             reason=payload.reason,
             confirm_warnings=payload.confirm_warnings,
         )
-    return _person_record(user, person.pk)
+    return person_record(user, person.pk)

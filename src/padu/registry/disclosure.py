@@ -7,6 +7,12 @@ and for every field that narrows one (`Sensitivity.QUASI_IDENTIFIER`: the date o
 of five years of age: with the kecamatan, the sex and a guessed serial known, a band still leaves
 at least 1,826 dates, so at least 1,826 NIKs. Such a role also may not search by a number nor sort
 by one or by the date of birth (each answer would narrow the number again).
+
+Where a number is whole: only on its own record's page or answer (a person's NIK on the person
+page, a family's KK on the family page and its forms), for a role that may see it, and that
+read is access-logged. Where a record is an item of something else (a list, the members of a
+family, the families of a dwelling, the families offered by a search), its number is masked for
+every role: opening the item is the full read, and is logged.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from .lists import (
     person_list,
 )
 from .records import (
+    dwelling_by_reference,
     dwelling_families,
     dwelling_get,
     dwellings_visible,
@@ -61,6 +62,7 @@ __all__ = [
     "clean_number",
     "disability_get",
     "disability_q",
+    "dwelling_by_reference",
     "dwelling_families",
     "dwelling_get",
     "dwellings_visible",

@@ -170,3 +170,18 @@ def family_by_number(*, user, number: str) -> Family | None:
     return (
         families_visible(user=user).filter(Q(kk_number=number) | Q(pk__in=member_families)).first()
     )
+
+
+def dwelling_by_reference(*, user, reference: str) -> Dwelling | None:
+    """The dwelling inside the user's area with this dwelling ID, or the one of the family with
+    this KK number or a member of this NIK (what staff have at hand on a visit)."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    by_code = dwellings_visible(user=user).filter(code__iexact=reference).first()
+    if by_code is not None:
+        return by_code
+    family = family_by_number(user=user, number=reference)
+    if family is None or family.dwelling_id is None:
+        return None
+    return dwellings_visible(user=user).filter(pk=family.dwelling_id).first()

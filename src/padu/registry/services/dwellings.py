@@ -159,6 +159,22 @@ def refresh_head(*, actor, dwelling: Dwelling, reason: str) -> None:
     )
 
 
+def locked_target(actor, dwelling: Dwelling, *, family: Family) -> Dwelling:
+    """`dwelling`, locked, as the one `family` moves into: a dwelling lies in one kelurahan, the
+    one of all its families (inside the caller's transaction)."""
+    target = locked_dwelling(actor, dwelling)
+    if target.region_id != family.region_id:
+        raise DomainError(
+            _(
+                "Dwelling %(code)s is in another kelurahan: change the family's address "
+                "first, or choose a dwelling in its kelurahan."
+            )
+            % {"code": target.code},
+            field="dwelling",
+        )
+    return target
+
+
 def family_move_dwelling(
     *, actor, family: Family, dwelling: Dwelling | None = None, reason: str
 ) -> Dwelling:
@@ -184,19 +200,10 @@ def family_move_dwelling(
                 )
             target = new_dwelling(actor=actor, family=locked)
         else:
-            target = locked_dwelling(actor, dwelling)
+            target = locked_target(actor, dwelling, family=locked)
             if target.pk == locked.dwelling_id:
                 raise DomainError(
                     _("This family already lives in dwelling %(code)s.") % {"code": target.code},
-                    field="dwelling",
-                )
-            if target.region_id != locked.region_id:
-                raise DomainError(
-                    _(
-                        "Dwelling %(code)s is in another kelurahan: change the family's address "
-                        "first, or choose a dwelling in its kelurahan."
-                    )
-                    % {"code": target.code},
                     field="dwelling",
                 )
         set_family_dwelling(

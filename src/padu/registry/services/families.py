@@ -22,7 +22,7 @@ from .. import changes, codes
 from ..declarations import DWELLING, FAMILY, PERSON
 from ..declarations.desil import DesilSource
 from ..declarations.members import person_warnings
-from ..models import DesilRecord, Family, Person
+from ..models import DesilRecord, Dwelling, Family, Person
 from .base import (
     DESIL_FIELDS,
     FAMILY_FIELDS,
@@ -40,7 +40,7 @@ from .base import (
     require_reason,
 )
 from .desil import record_desil
-from .dwellings import new_dwelling
+from .dwellings import locked_target, new_dwelling, refresh_head
 from .identity import kk_taken, nik_taken
 from .people import create_person
 
@@ -51,13 +51,16 @@ def family_register(
     data: dict,
     members: list[dict],
     housing: dict | None = None,
+    dwelling: Dwelling | None = None,
     confirm_warnings: bool = False,
     source: str = "",
 ) -> Family:
-    """A new family with its members; exactly one of them is the head of family. It gets a
-    dwelling of its own, with the housing attributes of `housing` (`DWELLING`'s field names);
-    `family_move_dwelling` moves it into a shared one."""
+    """A new family with its members; exactly one of them is the head of family. It moves into
+    `dwelling` (one of its kelurahan, shared with the families living there), or gets a dwelling
+    of its own with the housing attributes of `housing` (`DWELLING`'s field names)."""
     require(actor, Cap.REGISTRY_EDIT)
+    if housing and dwelling is not None:
+        raise TypeError("a shared dwelling keeps its own housing attributes")
     context = record_context(actor)
     values, errors = FAMILY.clean(data, context)
     housing_values, housing_errors = DWELLING.clean(
@@ -141,14 +144,20 @@ def family_register(
                 create_person(actor=actor, family=family, values=person, source=source)
                 for person in people
             ]
-            family.dwelling = new_dwelling(
-                actor=actor,
-                family=family,
-                values={k: housing_values[k] for k in housing or ()},
-                head=next(p for p in created if p.relationship == HEAD),
-                source=source,
-            )
+            head = next(p for p in created if p.relationship == HEAD)
+            if dwelling is None:
+                family.dwelling = new_dwelling(
+                    actor=actor,
+                    family=family,
+                    values={k: housing_values[k] for k in housing or ()},
+                    head=head,
+                    source=source,
+                )
+            else:
+                family.dwelling = locked_target(actor, dwelling, family=family)
             family.save(update_fields=["dwelling"])
+            if dwelling is not None:
+                refresh_head(actor=actor, dwelling=family.dwelling, reason="")
             changes.families_changed([family.pk])
     except IntegrityError as exc:  # the same KK or NIK saved a moment ago by someone else
         raise ValidationFailed(

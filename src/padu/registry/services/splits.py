@@ -1,7 +1,7 @@
 """The named transitions that change who belongs to which family (KK), each with its history:
 
 - `family_split`: members leave their family to form a new KK (a married child's family, for
-  example), which stays in the same dwelling or gets one of its own;
+  example), which stays in the same dwelling, gets one of its own or moves into another;
 - `person_move_family`: a member moves to another family (of the same kelurahan).
 
 Each moved person gets an audit entry (family and relationship before and after); the families
@@ -37,7 +37,7 @@ from .base import (
     record_context,
     require_reason,
 )
-from .dwellings import new_dwelling, refresh_head
+from .dwellings import locked_target, new_dwelling, refresh_head
 from .identity import kk_taken
 
 MEMBER_AUDIT = ("family", "relationship", "region", "version")
@@ -85,11 +85,15 @@ def family_split(
     kk_number: str,
     members: list[tuple[Person, int]],
     own_dwelling: bool = False,
+    dwelling: Dwelling | None = None,
     reason: str,
 ) -> Family:
     """Members of `family` (each with his relationship to the new head) form a new family with
     KK `kk_number`, exactly one of them its head. The new family keeps the address, and lives in
-    the same dwelling unless `own_dwelling`. The head of `family` stays in it."""
+    the same dwelling unless `own_dwelling` (a new one) or `dwelling` (another one of the
+    kelurahan) says otherwise. The head of `family` stays in it."""
+    if own_dwelling and dwelling is not None:
+        raise TypeError("own_dwelling and dwelling exclude each other")
     require(actor, Cap.REGISTRY_EDIT)
     reason = require_reason(reason, _("say why the family splits."))
     checked = FAMILY.clean({"kk_number": kk_number}, record_context(actor), only=["kk_number"])
@@ -129,7 +133,7 @@ def family_split(
                     ]
                 }
             )
-        dwelling = locked_dwelling(actor, Dwelling(pk=old.dwelling_id)) if old.dwelling_id else None
+        current = locked_dwelling(actor, Dwelling(pk=old.dwelling_id)) if old.dwelling_id else None
         new = Family(created_by=actor, updated_by=actor, kk_number=kk_number)
         record_write(
             FAMILY,
@@ -153,9 +157,12 @@ def family_split(
                     ]
                 }
             ) from exc
-        new.dwelling = (
-            new_dwelling(actor=actor, family=new) if own_dwelling or dwelling is None else dwelling
-        )
+        if dwelling is not None:
+            new.dwelling = locked_target(actor, dwelling, family=new)
+        elif own_dwelling or current is None:
+            new.dwelling = new_dwelling(actor=actor, family=new)
+        else:
+            new.dwelling = current
         new.save(update_fields=["dwelling"])
         moved = sorted(wanted)
         _family_entry(

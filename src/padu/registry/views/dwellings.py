@@ -18,7 +18,6 @@ from padu.core.scoping import has_capability
 from .. import codes, selectors, services
 from ..declarations import DWELLING
 from ..declarations.dwelling import HOUSING_FIELDS
-from ..disclosure import Disclosure
 from ..forms import DwellingForm
 from ..masks import mask_number
 from .editing import apply_errors, error_summary, log_access
@@ -40,7 +39,6 @@ def _housing_rows(user, dwelling) -> list[tuple[str, str]]:
 def dwelling_detail(request, pk: int):
     user = request.user
     dwelling = selectors.dwelling_get(user=user, pk=pk)
-    disclosure = Disclosure(user)
     log_access(request, dwelling, "dwelling_detail")
     families = selectors.dwelling_families(user=user, dwelling=dwelling)
     members = {}
@@ -62,7 +60,9 @@ def dwelling_detail(request, pk: int):
             "families": [
                 {
                     "family": family,
-                    "kk": disclosure.number(family.kk_number),
+                    # Items of the dwelling, not its own numbers: masked for every role
+                    # (disclosure.py), as the family page lists the families it lives with.
+                    "kk": mask_number(family.kk_number),
                     "members": [
                         {"person": p, "nik": mask_number(p.nik)} for p in members.get(family.pk, [])
                     ],

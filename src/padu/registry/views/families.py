@@ -8,7 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +20,7 @@ from padu.core.htmx import redirect_after_post
 from padu.core.scoping import has_capability
 
 from .. import codes, selectors, services
+from ..declarations.dwelling import HOUSING_FIELDS
 from ..declarations.person import age_on
 from ..disclosure import Disclosure, age_band
 from ..forms import (
@@ -27,8 +28,8 @@ from ..forms import (
     FamilyEditForm,
     FamilyForm,
     HeadChangeForm,
-    HouseholdForm,
     MemberFormSet,
+    RegisterDwellingForm,
     StatusForm,
 )
 from ..masks import mask_number
@@ -42,8 +43,11 @@ from .editing import (
     status_choices,
 )
 from .history import conflict_rows, merged_after_conflict, timeline_page
+from .households import picked_dwelling
 
 HEAD_INITIAL = [{"relationship": codes.Relationship.HEAD}]
+# The register form's dwelling fields: their own names, beside the family's and the members'.
+DWELLING_PREFIX = "dwelling"
 
 
 def _member_rows(members, disclosure: Disclosure) -> list[dict]:
@@ -114,61 +118,9 @@ def family_detail(request, pk: int):
                     else []
                 )
             ],
-            "household_form": HouseholdForm(
-                initial={"action": HouseholdForm.SHARE}, auto_id="household-%s"
-            ),
         }
     )
     return render(request, "registry/family_detail.html", context)
-
-
-@login_required
-@capability_required(Cap.REGISTRY_EDIT)
-@require_http_methods(["GET", "POST"])
-def family_household(request, pk: int):
-    """The dwelling form of the family page: share a dwelling with another family, or leave it.
-    Its answer is a message on the family page (the form is one field and a reason).
-    A GET (a login after the session expired on this form returns here) goes to that section."""
-    user = request.user
-    family = selectors.family_get(user=user, pk=pk)
-    back = reverse("registry:family_detail", args=[family.pk]) + "#household"
-    if request.method == "GET":
-        return redirect(back)
-    form = HouseholdForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect_after_post(request, back)
-    reason = form.cleaned_data["reason"]
-    try:
-        if form.cleaned_data["action"] == HouseholdForm.LEAVE:
-            services.family_move_dwelling(actor=user, family=family, reason=reason)
-            messages.success(request, _("This family now lives in a dwelling of its own."))
-        else:
-            number = form.cleaned_data["number"]
-            other = selectors.family_by_number(user=user, number=number)
-            if other is None:
-                # Outside the user's area is "not found" too, as everywhere else.
-                messages.error(
-                    request,
-                    _("No family with KK number or member NIK %(number)s was found in your area.")
-                    % {"number": number},
-                )
-                return redirect_after_post(request, back)
-            if other.dwelling_id is None or other.pk == family.pk:
-                raise DomainError(_("A family cannot share a dwelling with itself."))
-            services.family_move_dwelling(
-                actor=user, family=family, dwelling=other.dwelling, reason=reason
-            )
-            messages.success(
-                request,
-                _("Recorded: this family shares a dwelling with family KK %(kk)s.")
-                % {"kk": number_for(user, other.kk_number)},
-            )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect_after_post(request, back)
 
 
 def _formset(user, data=None):
@@ -202,14 +154,18 @@ def family_create(request):
     if request.method == "POST" and "add_member" in request.POST:
         data, new_member = _with_extra_member(request.POST)
         family_form, formset = FamilyForm(data, user=user), _formset(user, data)
+        dwelling_form = RegisterDwellingForm(data, prefix=DWELLING_PREFIX)
         family_form.hold_errors()
+        dwelling_form.hold_errors()
         formset.hold_errors()
         if new_member < len(formset.forms):
             formset.forms[new_member].fields["nik"].widget.attrs["autofocus"] = True
     elif request.method == "POST":
         family_form, formset = FamilyForm(request.POST, user=user), _formset(user, request.POST)
-        forms_ok = family_form.is_valid() & formset.is_valid()
-        if forms_ok:
+        dwelling_form = RegisterDwellingForm(request.POST, prefix=DWELLING_PREFIX)
+        forms_ok = family_form.is_valid() & formset.is_valid() & dwelling_form.is_valid()
+        found, dwelling = picked_dwelling(user, dwelling_form) if forms_ok else (False, None)
+        if found:
             member_forms = [
                 f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
@@ -218,14 +174,19 @@ def family_create(request):
                     actor=user,
                     data=family_form.to_data(),
                     members=[f.to_data() for f in member_forms],
+                    housing=dwelling_form.housing() if dwelling is None else None,
+                    dwelling=dwelling,
                     confirm_warnings=confirm_requested(request),
                 )
             except WarningsNeedConfirmation as exc:
                 warnings = exc.warnings
             except ValidationFailed as exc:
-                member_errors = _apply_register_errors(family_form, member_forms, exc.errors)
+                member_errors = _apply_register_errors(
+                    family_form, member_forms, exc.errors, dwelling_form=dwelling_form
+                )
             except DomainError as exc:
-                family_form.add_error(None, str(exc))
+                target = dwelling_form if exc.field == "dwelling" else family_form
+                target.add_error("reference" if target is dwelling_form else None, str(exc))
             else:
                 messages.success(request, _("The family has been registered."))
                 return redirect_after_post(
@@ -235,7 +196,8 @@ def family_create(request):
             member_errors = list(formset.non_form_errors())
     else:
         family_form, formset = FamilyForm(user=user), _formset(user)
-    titles = [(None, family_form)] + [
+        dwelling_form = RegisterDwellingForm(prefix=DWELLING_PREFIX)
+    titles = [(None, family_form), (_("Dwelling"), dwelling_form)] + [
         (_("Member %(number)d") % {"number": i + 1}, f) for i, f in enumerate(formset.forms)
     ]
     return render(
@@ -244,6 +206,7 @@ def family_create(request):
         {
             "form": family_form,
             "formset": formset,
+            "dwelling_form": dwelling_form,
             "creating": True,
             "warnings": warnings,
             "member_errors": member_errors,
@@ -257,18 +220,21 @@ def family_create(request):
     )
 
 
-def _apply_register_errors(family_form, member_forms, errors: dict) -> list[str]:
+def _apply_register_errors(family_form, member_forms, errors: dict, *, dwelling_form) -> list[str]:
     member_errors = []
-    family_errors = {}
+    family_errors, housing_errors = {}, {}
     for key, messages_ in errors.items():
         match = re.match(r"^members\.(\d+)\.(\w+)$", key)
         if match and int(match.group(1)) < len(member_forms):
             apply_errors(member_forms[int(match.group(1))], {match.group(2): messages_})
         elif key == "members":
             member_errors.extend(messages_)
+        elif key in HOUSING_FIELDS:
+            housing_errors[key] = messages_
         else:
             family_errors[key] = messages_
     apply_errors(family_form, family_errors)
+    apply_errors(dwelling_form, housing_errors)
     return member_errors
 
 

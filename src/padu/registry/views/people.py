@@ -96,6 +96,9 @@ def person_detail(request, pk: int):
             "disabilities": selectors.person_disabilities(user=user, person=person),
             "assessments": selectors.person_ppks_assessments(user=user, person=person),
             "can_edit": has_capability(user, Cap.REGISTRY_EDIT),
+            # A head of family moves only after another member is made the head (splits.py).
+            "can_move_family": person.life_status == codes.LifeStatus.ACTIVE
+            and person.relationship != codes.Relationship.HEAD,
             "can_view_nik": disclosure.full,
             "can_view_access": has_capability(user, Cap.ACCESS_LOG_VIEW),
         }
