@@ -27,6 +27,11 @@ ENDPOINTS = {
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}"),
     ("patch", "/api/v1/people/{person_id}"),
+    ("get", "/api/v1/people/{person_id}/disabilities"),
+    ("post", "/api/v1/people/{person_id}/disabilities"),
+    ("post", "/api/v1/disabilities/{disability_id}/end"),
+    ("get", "/api/v1/people/{person_id}/ppks-assessments"),
+    ("post", "/api/v1/people/{person_id}/ppks-assessments"),
 }
 
 
