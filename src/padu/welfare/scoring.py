@@ -302,6 +302,7 @@ def chunk_statements(table: dict) -> list[str]:
         *_analyze(SCORED_TABLE),
         f"""UPDATE registry_family SET welfare_score = s.score FROM {SCORED_TABLE} s
             WHERE registry_family.id = s.id
+              AND registry_family.id BETWEEN %(low)s AND %(high)s
               AND registry_family.welfare_score IS DISTINCT FROM s.score""",
         f"""INSERT INTO welfare_familyscore (family_id, weight_set_id, score, computed_at)
             SELECT id, %(weight_set)s, score, %(now)s FROM {SCORED_TABLE} WHERE true
