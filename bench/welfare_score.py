@@ -85,7 +85,8 @@ def main() -> None:
         ).stdout
         wall = time.perf_counter() - started
         print(output.strip())
-        seconds = float(re.search(r"\(([0-9.]+) s\)", output).group(1))
+        # "(12.3 s)", or "(12.3 detik)" in Indonesian, the default language.
+        seconds = float(re.search(r"\(([0-9.]+) \w+\)", output).group(1))
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             scored, versions, low, high = conn.execute(
                 "SELECT count(*), count(DISTINCT weight_set_id), min(score), max(score)"

@@ -32,6 +32,11 @@ ENDPOINTS = {
     ("post", "/api/v1/families/{family_id}/dwelling"),
     ("post", "/api/v1/families/{family_id}/split"),
     ("post", "/api/v1/people/{person_id}/family"),
+    ("get", "/api/v1/people/{person_id}/disabilities"),
+    ("post", "/api/v1/people/{person_id}/disabilities"),
+    ("post", "/api/v1/disabilities/{disability_id}/end"),
+    ("get", "/api/v1/people/{person_id}/ppks-assessments"),
+    ("post", "/api/v1/people/{person_id}/ppks-assessments"),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from padu.accounts.capabilities import Cap, Role, capabilities_for
 from padu.accounts.models import User
 from padu.core.models import AccessLog, AuditEntry
-from padu.registry.models import Family, Person
+from padu.registry.models import Family, Person, PersonDisability, PPKSAssessment
 from tests.factories import (
     KEC_A,
     KEC_B,
@@ -19,6 +19,7 @@ from tests.factories import (
     KEL_B,
     KOTA,
     FamilyFactory,
+    PersonDisabilityFactory,
     PersonFactory,
     make_user,
 )
@@ -246,6 +247,87 @@ def test_family_register_in_the_targets_kelurahan(api, target, token_for, name):
     else:
         assert _state(family, person) == before
         assert not Family.objects.unscoped().filter(kk_number=body["kk_number"]).exists()
+
+
+# ---------------------------------------------- a person's disabilities and PPKS assessments
+
+
+def _records_state(family, person) -> tuple:
+    return (
+        *_state(family, person),
+        PersonDisability.objects.unscoped().filter(ended_on__isnull=True).count(),
+        PersonDisability.objects.unscoped().count(),
+        PPKSAssessment.objects.unscoped().count(),
+    )
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("records", ["disabilities", "ppks-assessments"])
+def test_person_records_list(api, target, token_for, name, records):
+    role, _scope, inside = ACTORS[name]
+    family, person = target
+    PersonDisabilityFactory(person=person)
+    key = _key(name, token_for)
+    before = _records_state(family, person)
+    response = api.get(f"/api/v1/people/{person.pk}/{records}", token=key)
+    assert response.status_code == (refused(role) or (200 if inside else 404))
+    if response.status_code == 200:
+        assert len(response.data) == (1 if records == "disabilities" else 0)
+    else:
+        assert _records_state(family, person) == before
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_disability_record(api, target, token_for, name):
+    role, _scope, inside = ACTORS[name]
+    family, person = target
+    key = _key(name, token_for)
+    before = _records_state(family, person)
+    body = {"type": "netra", "severity": "berat", "assessed_on": "2025-01-02", "source": "impor"}
+    response = api.post(f"/api/v1/people/{person.pk}/disabilities", body, token=key)
+    assert response.status_code == _write_status(role, inside, 201)
+    if response.status_code == 201:
+        assert person.disabilities.get().type == "netra"
+    else:
+        assert _records_state(family, person) == before
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_disability_end(api, target, token_for, name):
+    role, _scope, inside = ACTORS[name]
+    family, person = target
+    row = PersonDisabilityFactory(person=person)
+    key = _key(name, token_for)
+    before = _records_state(family, person)
+    response = api.post(f"/api/v1/disabilities/{row.pk}/end", {"reason": "Sembuh"}, token=key)
+    assert response.status_code == _write_status(role, inside, 200)
+    row.refresh_from_db()
+    if response.status_code == 200:
+        assert row.end_reason == "Sembuh"
+    else:
+        assert row.ended_on is None
+        assert _records_state(family, person) == before
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_ppks_assess(api, target, token_for, name):
+    role, _scope, inside = ACTORS[name]
+    family, person = target
+    key = _key(name, token_for)
+    before = _records_state(family, person)
+    body = {
+        "category": 9,
+        "assessed_on": "2025-01-02",
+        "assessor": "Rahmat",
+        "result": "memenuhi",
+        "evidence": "Laporan kunjungan",
+    }
+    response = api.post(f"/api/v1/people/{person.pk}/ppks-assessments", body, token=key)
+    assert response.status_code == _write_status(role, inside, 201)
+    if response.status_code == 201:
+        assert list(person.ppks.values_list("code", flat=True)) == [9]
+    else:
+        assert _records_state(family, person) == before
 
 
 def test_matrix_covers_every_role():

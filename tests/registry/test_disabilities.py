@@ -510,3 +510,70 @@ def test_the_forms_write_through_the_services_and_refuse_outsiders(client, opera
     assert client.get(add).status_code == 403
     assert client.post(assess, {"category": "9", **_assessment()}).status_code == 403
     assert PPKSAssessment.objects.unscoped().count() == 1
+
+
+# ------------------------------------------------------------- a generated population, both ways
+
+
+def test_a_generated_population_maps_its_national_codes_both_ways(
+    client, tmp_path, media, operator
+):
+    """The synthetic population's disabilities (sub-types, ganda, each type's severity and
+    assessment) come through import, export and an import of the national codes unchanged."""
+    from padu.synth.population import generate_population
+    from padu.synth.records import load_assessments
+
+    path = tmp_path / "populasi.csv"
+    generate_population(path, people=4000, seed=11)
+    batch = import_local_file(actor=operator, path=path)
+    assert batch.error_rows == 0
+    loaded = load_assessments(path, actor=operator)
+    generated = list(csv.DictReader(path.open(encoding="utf-8")))
+    given = {r["nik"]: r["disabilitas"].split(";") for r in generated if r["disabilitas"]}
+    assert any(len(t) > 1 for t in given.values())  # ganda
+    assert {t for types in given.values() for t in types} >= {T.BLIND, T.DEAF, T.DEAF_MUTE}
+    in_force = PersonDisability.objects.unscoped().filter(ended_on__isnull=True)
+    assert loaded.disabilities == in_force.count() == sum(len(t) for t in given.values())
+    assert not in_force.filter(source=codes.DisabilitySource.IMPORT).exists()
+
+    client.force_login(operator)
+    response = client.get(reverse("registry:person_export"), {"format": "csv"})
+    exported = list(csv.DictReader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
+    national = national_codes()
+    with_types = {r["nik"]: r for r in exported if r["disabilitas"]}
+    assert {nik: r["disabilitas"].split(";") for nik, r in with_types.items()} == {
+        nik: sorted_types(t) for nik, t in given.items()
+    }
+    coded = {nik: r for nik, r in with_types.items() if r["kode_disabilitas_nasional"]}
+    assert len(coded) > 0.8 * len(with_types)  # most combinations have a national code
+    for r in coded.values():
+        assert national.to_padu[r["kode_disabilitas_nasional"]] == tuple(
+            r["disabilitas"].split(";")
+        )
+
+    # The export read back with the national code in place of Padu's types changes nothing.
+    for r in exported:
+        if r["kode_disabilitas_nasional"]:
+            r["disabilitas"] = r["kode_disabilitas_nasional"].lstrip("0")  # as a spreadsheet
+    back = tmp_path / "nasional.csv"
+    with back.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(exported[0]))
+        writer.writeheader()
+        writer.writerows(exported)
+    before = list(
+        PersonDisability.objects.unscoped()
+        .order_by("id")
+        .values_list("id", "version", "type", "severity", "assessed_on", "source", "ended_on")
+    )
+    again = import_local_file(actor=operator, path=back)
+    assert (again.error_rows, again.people_created) == (0, 0)
+    after = list(
+        PersonDisability.objects.unscoped()
+        .order_by("id")
+        .values_list("id", "version", "type", "severity", "assessed_on", "source", "ended_on")
+    )
+    assert after == before
+
+
+def sorted_types(types) -> list[str]:
+    return [t for t in T.values if t in types]

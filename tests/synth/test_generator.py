@@ -111,7 +111,7 @@ def problems(row, villages) -> set[str]:
     ):
         bad.add("ppks")
     if row["disabilitas"] and not set(row["disabilitas"].split(";")) <= {
-        "fisik", "intelektual", "mental", "sensorik",
+        "fisik", "intelektual", "mental", "netra", "rungu", "wicara", "rungu_wicara",
     }:  # fmt: skip
         bad.add("disabilitas")
     if row["tingkat_disabilitas"] not in (None, "ringan", "sedang", "berat"):
@@ -364,7 +364,18 @@ def test_disability_ppks_chronic_and_matching_prevalence(clean):
     assert 0.015 <= clean["disabilitas"].is_not_null().mean() <= 0.035
     multiple = clean["disabilitas"].str.contains(";").sum()
     assert 0 < multiple < 0.25 * clean["disabilitas"].is_not_null().sum()
-    assert (clean["disabilitas"].is_null() == clean["tingkat_disabilitas"].is_null()).all()
+    # The file's one severity: the one all of a person's types share (each has its own, in the
+    # assessments beside the file; test_assessments_beside_the_file).
+    single = clean.filter(
+        pl.col("disabilitas").is_not_null() & ~pl.col("disabilitas").str.contains(";")
+    )
+    assert single["tingkat_disabilitas"].is_not_null().all()
+    assert clean.filter(pl.col("disabilitas").is_null())["tingkat_disabilitas"].is_null().all()
+    types = clean["disabilitas"].drop_nulls().str.split(";").explode().value_counts()
+    counts = dict(types.iter_rows())
+    # The sensory sub-types, sight the commonest; none written as bare "sensorik".
+    assert counts["netra"] > counts["rungu"] > counts["wicara"] > 0 and counts["rungu_wicara"] > 0
+    assert "sensorik" not in counts
     assert 0.01 <= clean["penyakit_kronis"].is_not_null().mean() <= 0.08
     codes = clean["ppks"].drop_nulls().str.split(";").explode().cast(pl.Int64)
     counts = dict(codes.value_counts().iter_rows())
@@ -552,3 +563,50 @@ def test_the_family_columns_are_those_the_layout_takes_from_the_head(db):
     )
     assert chunk.family_columns == FAMILY_COLUMNS
     assert chunk.frame.columns == list(NAMES)
+
+
+def test_assessments_beside_the_file(population, clean):
+    """Each type in force has one record with its own severity, a date in the past after the
+    person's birth and a source; some replaced an earlier one; each PPKS category a person holds
+    was met at an assessment with a date, an assessor and evidence."""
+    report, _frame, path = population
+    assert report.assessments == [f"{path}.disabilitas.csv", f"{path}.ppks.csv"]
+    records = pl.read_csv(report.assessments[0], infer_schema=False)
+    in_force = records.filter(pl.col("ended_on").is_null())
+    given = (
+        clean.select("nik", "_birth", pl.col("disabilitas").str.split(";").alias("type"))
+        .explode("type")
+        .drop_nulls("type")
+    )
+    assert sorted(in_force.select("nik", "type").rows()) == sorted(
+        given.select("nik", "type").rows()
+    )
+    assert set(records["severity"]) <= {"ringan", "sedang", "berat"}
+    assert set(records["source"]) <= {"surat_dokter", "kunjungan_psm", "asesmen_dinas", "lainnya"}
+    dated = in_force.join(given, on=["nik", "type"]).with_columns(
+        pl.col("assessed_on").str.to_date()
+    )
+    assert (dated["assessed_on"] >= dated["_birth"]).all()
+    assert dated["assessed_on"].max() < REF
+    ganda = in_force.group_by("nik").agg(pl.col("severity").n_unique().alias("n"), pl.len())
+    assert ganda.filter(pl.col("len") > 1)["n"].max() > 1  # each type its own severity
+    replaced = records.filter(pl.col("ended_on").is_not_null())
+    assert 0 < replaced.height < in_force.height
+    later = replaced.join(in_force, on=["nik", "type"], suffix="_new")
+    assert later.height == replaced.height
+    assert (later["ended_on"] == later["assessed_on_new"]).all()
+    assert (later["assessed_on"] < later["assessed_on_new"]).all()
+    assert (later["severity"] != later["severity_new"]).all()
+
+    assessments = pl.read_csv(report.assessments[1], infer_schema=False)
+    held = (
+        clean.select("nik", pl.col("ppks").str.split(";").alias("category"))
+        .explode("category")
+        .drop_nulls("category")
+    )
+    met = assessments.group_by("nik", "category").agg(pl.col("result").last())
+    assert sorted(held.rows()) == sorted(met.select("nik", "category").rows())
+    assert set(met["result"]) == {"memenuhi"}
+    assert set(assessments["result"]) == {"memenuhi", "tidak_memenuhi"}
+    assert assessments["assessor"].str.len_chars().min() > 0
+    assert assessments["evidence"].str.len_chars().min() > 0

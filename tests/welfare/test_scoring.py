@@ -1,6 +1,7 @@
 """The welfare score: the bulk recomputation (SQL) equals the per-family computation (Python) on
 random families, on either database; each score records its weight set; edits rescore."""
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -15,7 +16,14 @@ from padu.welfare.scoring import family_scores, recompute_all
 from padu.welfare.services import recompute_now, weight_name, weights_publish
 from padu.welfare.variables import variables
 from padu.welfare.weights import active_weight_set
-from tests.factories import KOTA, DwellingFactory, FamilyFactory, PersonFactory, make_user
+from tests.factories import (
+    KOTA,
+    DwellingFactory,
+    FamilyFactory,
+    PersonDisabilityFactory,
+    PersonFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +47,28 @@ def _random_family(rng):
     livestock = {c: rng.randint(1, 30) for c in codes.Livestock.values if rng.random() < 0.2}
     family = FamilyFactory(dwelling=dwelling, livestock=livestock)
     for i in range(rng.randint(0, 6)):
-        PersonFactory(
+        person = PersonFactory(
             family=family,
             relationship=codes.Relationship.HEAD if i == 0 else rng.choice([2, 3, 3, 5]),
             education=rng.choice([None, *codes.Education.values]),
             employment=rng.choice([None, *codes.Employment.values]),
             income=rng.choice([None, 0, rng.randint(0, 20_000_000)]),
             life_status=rng.choice([codes.LifeStatus.ACTIVE] * 5 + [codes.LifeStatus.DECEASED]),
-            # Disabilities are records of their own, not variables of the score (yet).
-            disability=[c for c in codes.DisabilityType.values if rng.random() < 0.05],
         )
+        _random_disabilities(rng, person)
     return family
+
+
+def _random_disabilities(rng, person):
+    """Several types (ganda) with any severity or none, and records that ended (not counted)."""
+    for kind in codes.DisabilityType.values:
+        if rng.random() < 0.12:
+            PersonDisabilityFactory(
+                person=person,
+                type=kind,
+                severity=rng.choice(["", *codes.DisabilitySeverity.values]),
+                ended_on=rng.choice([None, None, datetime.date(2025, 6, 1)]),
+            )
 
 
 def _random_weights(rng) -> WeightSet:
@@ -140,3 +159,66 @@ def test_an_import_queues_a_recomputation_of_every_score(
     assert job.status == Recompute.Status.DONE
     assert FamilyScore.objects.unscoped().count() == batch.families_created
     assert not Family.objects.unscoped().filter(welfare_score__isnull=True).exists()
+
+
+def test_members_with_a_disability_in_force_count_by_their_most_severe():
+    """Two members with disabilities in force (one severe among others, one with no severity
+    recorded); an ended record and a deceased member's do not count."""
+    family = FamilyFactory(dwelling=None)
+    ganda = PersonFactory(family=family, relationship=codes.Relationship.HEAD)
+    PersonDisabilityFactory(person=ganda, type="netra", severity="ringan")
+    PersonDisabilityFactory(person=ganda, type="rungu_wicara", severity="berat")
+    unknown = PersonFactory(family=family, relationship=codes.Relationship.CHILD)
+    PersonDisabilityFactory(person=unknown, type="mental", severity="")
+    ended = PersonFactory(family=family, relationship=codes.Relationship.CHILD)
+    PersonDisabilityFactory(
+        person=ended, type="fisik", severity="berat", ended_on=datetime.date(2025, 6, 1)
+    )
+    dead = PersonFactory(
+        family=family, relationship=codes.Relationship.CHILD, life_status=codes.LifeStatus.DECEASED
+    )
+    PersonDisabilityFactory(person=dead, type="fisik", severity="berat")
+    weight_set = active_weight_set()
+    weights = weight_set.table()
+    recompute_all(weight_set)
+    family.refresh_from_db()
+    disability = 2 * weights[("disability.members", "")] + weights[("disability.severity", "berat")]
+    assert weights[("disability.severity", "berat")] < 0 < -weights[("disability.members", "")]
+    assert family.welfare_score == family_scores([family.pk], weight_set)[family.pk]
+    assert (
+        family.welfare_score - _score_without_disability(family, weight_set)
+        == Decimal(disability) / 100
+    )
+
+
+def _score_without_disability(family, weight_set) -> Decimal:
+    """The family's score with the disability weights at 0 (a version published for it)."""
+    admin = make_user(Role.ADMIN, scope=KOTA)
+    given = {
+        weight_name(variable, code): str(Decimal(value) / 100)
+        for (variable, code), value in weight_set.table().items()
+    }
+    for key in given:
+        if key.startswith("disability."):
+            given[key] = "0"
+    return family_scores([family.pk], weights_publish(actor=admin, weights=given))[family.pk]
+
+
+def test_recording_and_ending_a_disability_rescores_the_family():
+    from padu.registry.services import person_disability_end, person_disability_record
+
+    operator = make_user(Role.OPERATOR, scope=KOTA)
+    person = PersonFactory()
+    recompute_now()
+    weights = active_weight_set().table()
+
+    def score():
+        return Family.objects.unscoped().get(pk=person.family_id).welfare_score
+
+    before = score()
+    data = {"type": "netra", "severity": "berat", "assessed_on": "2025-01-02", "source": "impor"}
+    row = person_disability_record(actor=operator, person=person, data=data)
+    gain = weights[("disability.members", "")] + weights[("disability.severity", "berat")]
+    assert score() - before == Decimal(gain) / 100
+    person_disability_end(actor=operator, disability=row, reason="Sembuh")
+    assert score() == before

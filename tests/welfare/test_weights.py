@@ -1,6 +1,8 @@
 """The weights page: who may use it, a new version per save (old ones kept, one active), bad
 input refused with a clear message and nothing written, and a recomputation from the page."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -154,3 +156,28 @@ def test_the_page_recomputes_every_score_as_a_job(client, django_capture_on_comm
     assert FamilyScore.objects.unscoped().get(family=family).weight_set.version == 1
     page = client.get(response["Location"])
     assert "1 families scored." in page.content.decode()
+
+
+def test_the_migration_gives_an_installation_with_weights_the_next_version_with_disability():
+    """welfare 0002: the active weights, edited by the office, are kept; the disability
+    variables get their defaults; run again, it changes nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("padu.welfare.migrations.0002_disability_weights")
+    first = active_weight_set()
+    first.weights.filter(variable__startswith="disability.").delete()  # as made before
+    first.weights.filter(variable="base").update(value=Decimal("42.50"))
+    migration.add_version(apps, None)
+    second = WeightSet.objects.get(is_active=True)
+    assert second.version == first.version + 1
+    table = second.table()
+    assert table[("base", "")] == 4250
+    assert {k: v for k, v in table.items() if k[0].startswith("disability.")} == {
+        key: int(value * 100) for key, value in migration.NEW_WEIGHTS.items()
+    }
+    assert set(table) == set(default_weights())
+    migration.add_version(apps, None)
+    assert WeightSet.objects.count() == 2
+    assert Weight.objects.filter(weight_set=first).count() == len(table) - 4

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from padu.notifications import api as notifications_api
 from padu.registry import api as registry_api
+from padu.registry import api_disabilities as registry_disabilities_api
 from padu.registry import codes as registry_codes
 from padu.registry import households_api
 from padu.updates import api as updates_api
@@ -85,6 +86,7 @@ errors.install(api)
 # One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
 api.add_router("/", registry_api.router)
 api.add_router("/", households_api.router)
+api.add_router("/", registry_disabilities_api.router)
 api.add_router("/", updates_api.router)
 api.add_router("/", verification_api.router)
 api.add_router("/", notifications_api.router)

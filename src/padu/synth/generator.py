@@ -13,6 +13,7 @@ import polars as pl
 
 from padu.registry.importer.layout import NAMES
 
+from .assessments import disability_records, ppks_assessments
 from .dwellings import Dwellings
 from .households import S_HEAD, compose, desil_thresholds
 from .people import People
@@ -29,6 +30,8 @@ class Chunk:
     families: int
     desil: np.ndarray  # per family, 0 = none
     family_columns: tuple[str, ...]  # filled on the head's row only
+    disabilities: pl.DataFrame  # the records of assessments (synth.assessments), by NIK
+    ppks_assessments: pl.DataFrame
 
 
 class PopulationGenerator:
@@ -48,17 +51,21 @@ class PopulationGenerator:
         # one draw before either, as it always was, keeps the files of a seed unchanged.
         u = rng.random((12, len(households.fam)))
         people, birth = self.people.draw(rng, households, u)
-        welfare = self.welfare.draw(rng, households, u, birth)
+        welfare, drawn = self.welfare.draw(rng, households, u, birth)
         family = self.dwellings.draw(rng, households)
         on_heads = pl.Series(households.slot == S_HEAD)
         family_rows = family[pl.Series(households.fam)].with_columns(
             pl.when(on_heads).then(pl.col(c)).alias(c) for c in family.columns
         )
         frame = pl.concat([people, welfare, family_rows], how="horizontal").select(NAMES)
+        # From a generator of their own: the population's draws stay as they were.
+        extra = rng.spawn(1)[0]
         return Chunk(
             frame=frame,
             fam=households.fam,
             families=households.families,
             desil=np.where(households.no_desil, 0, households.desil),
             family_columns=tuple(c for c in NAMES if c in family.columns),
+            disabilities=disability_records(extra, frame["nik"], birth, drawn),
+            ppks_assessments=ppks_assessments(extra, frame["nik"], drawn),
         )

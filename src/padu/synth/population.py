@@ -7,6 +7,8 @@ allows it, and it keeps a million people under the default 200 MB import limit).
 
 ``duplicates`` and ``broken`` add that many extra rows (see ``inject``); their file line numbers
 (the header is line 1) are in the report and, when any were asked for, in ``<out>.injected.json``.
+The assessments of the people's disabilities and PPKS categories, which the layout cannot carry,
+are written beside it (``synth.assessments``: ``<out>.disabilitas.csv``, ``<out>.ppks.csv``).
 
 The same seed gives the same file, byte for byte, with the same installed package versions.
 """
@@ -18,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
+from .assessments import AssessmentSinks
 from .generator import PopulationGenerator
 from .inject import BROKEN_KINDS, DUPLICATE_KINDS, Injector, Planned
 from .places import build_places, load_villages
@@ -43,6 +47,7 @@ class GenerationReport:
     broken: list = field(default_factory=list)
     seconds: float = 0.0
     manifest: str | None = None
+    assessments: list = field(default_factory=list)  # the files of synth.assessments
 
     def summary(self) -> str:
         """What was written, for the terminal, in the active language."""
@@ -149,6 +154,8 @@ def generate_population(
     )
     desil_counts = np.zeros(11, np.int64)
     sink = XlsxSink(out) if fmt == "xlsx" else CsvSink(out)
+    assessments = AssessmentSinks(out)
+    report.assessments = [str(p) for p in assessments.paths]
     try:
         chunk_no = 0
         while report.people < people:
@@ -156,6 +163,11 @@ def generate_population(
             frame, fam = chunk.frame, chunk.fam
             keep = min(frame.height, people - report.people)
             frame, fam = frame.head(keep), fam[:keep]
+            kept = frame["nik"]
+            assessments.write(
+                chunk.disabilities.filter(pl.col("nik").is_in(kept.implode())),
+                chunk.ppks_assessments.filter(pl.col("nik").is_in(kept.implode())),
+            )
             n_fam = int(fam[-1]) + 1 if keep else 0
             desil_counts += np.bincount(chunk.desil[:n_fam], minlength=11)
             start = report.people
@@ -188,6 +200,7 @@ def generate_population(
                 progress(report.people, people)
     finally:
         sink.close()
+        assessments.close()
     report.desil_families = {
         None if d == 0 else d: int(desil_counts[d]) for d in [*range(1, 11), 0]
     }

@@ -2,6 +2,8 @@
 PPKS categories (Permensos 08/2012), all drawn from tables that move with the family's hidden desil
 and the person's age and sex."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
@@ -69,7 +71,25 @@ CHRONIC = (
     ("Asam urat", 5),
     ("Rematik", 3),
 )
-DISABILITY_TYPES = ("fisik", "intelektual", "mental", "sensorik")
+# UU 8/2016's categories; a sensory disability is drawn with its sub-type (`SENSORY`, shares of
+# the sub-types among sensory disabilities, Susenas-like: sight first, then hearing).
+CATEGORIES = ("fisik", "intelektual", "mental", "sensorik")
+SENSORY = ("netra", "rungu", "wicara", "rungu_wicara")
+SENSORY_SHARE = (0.42, 0.25, 0.08, 0.25)
+DISABILITY_TYPES = (*CATEGORIES[:3], *SENSORY)
+SEVERITIES = ("ringan", "sedang", "berat")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the import layout cannot carry, for the records of assessments (synth.assessments):
+    each person's types of disability (rows × DISABILITY_TYPES) with each type's severity (an
+    index of SEVERITIES), and his PPKS categories (rows × `ppks_codes`)."""
+
+    types: np.ndarray
+    severity: np.ndarray
+    ppks: np.ndarray
+    ppks_codes: tuple[int, ...]
 
 
 class Welfare:
@@ -92,9 +112,12 @@ class Welfare:
         )
         self.chronic_pool = StringPool(none=("",), any=tuple(c for c, _ in CHRONIC))
 
-    def draw(self, rng, h: Households, u: np.ndarray, birth: np.ndarray) -> pl.DataFrame:
-        """The columns of each person's circumstances. ``birth``: the birth days as the NIK has
-        them (`People.draw`); ``u``: the person's uniforms (rows 5–10 are read here)."""
+    def draw(
+        self, rng, h: Households, u: np.ndarray, birth: np.ndarray
+    ) -> tuple[pl.DataFrame, Drawn]:
+        """The columns of each person's circumstances, and what their records need beside them.
+        ``birth``: the birth days as the NIK has them (`People.draw`); ``u``: the person's
+        uniforms (rows 5–10 are read here)."""
         P = self.places
         fam, slot, female, kec, F = h.fam, h.slot, h.female, h.kec, h.families
         desil, ftype = h.desil, h.ftype
@@ -186,6 +209,11 @@ class Welfare:
             disabled, sp.offset["mild"] + rng.choice(3, n, p=[0.4, 0.4, 0.2]), sp.offset["none"]
         )
         severity = np.where(double & (rng.random(n) < 0.35), sp.offset["severe"], severity)
+        # The sub-types and each type's severity from a generator of their own, so that the draws
+        # after these (and the files of a seed) stay as they were.
+        types, type_severity = _sub_types(rng.spawn(1)[0], dis_flags, severity - sp.offset["mild"])
+        common = _common_severity(types, type_severity)
+        severity = np.where(common >= 0, sp.offset["mild"] + common, sp.offset["none"])
         p_chronic = np.select([age < 30, age < 45, age < 60], [0.005, 0.02, 0.07], 0.15)
         chronic_w = np.array([w for _, w in CHRONIC], float)
         chronic = np.where(
@@ -239,7 +267,7 @@ class Welfare:
                 "status_pekerjaan": pl.Series(employment).replace(0, None),
                 "pekerjaan": jp.pick(occupation),
                 "penghasilan": pl.Series(np.where(age < 15, -1, income)).replace(-1, None),
-                "disabilitas": join_flags(dis_flags, DISABILITY_TYPES),
+                "disabilitas": join_flags(types, DISABILITY_TYPES),
                 "tingkat_disabilitas": sp.pick(severity),
                 # The detail of a disability is free text a social worker writes: left empty.
                 "keterangan_disabilitas": pl.Series([None] * len(edu), dtype=pl.String),
@@ -247,7 +275,36 @@ class Welfare:
                 "ppks": join_flags(np.column_stack(list(ppks.values())), [str(c) for c in ppks]),
             }
         )
-        return frame.with_columns(
+        frame = frame.with_columns(
             pl.when(pl.col(c).str.len_chars() > 0).then(pl.col(c)).alias(c)
             for c in ("pekerjaan", "tingkat_disabilitas", "penyakit_kronis")
         )
+        held = np.column_stack(list(ppks.values()))
+        return frame, Drawn(types, type_severity, held, tuple(ppks))
+
+
+def _sub_types(rng, categories: np.ndarray, severity: np.ndarray):
+    """Each person's types (rows × DISABILITY_TYPES) from his categories (rows × CATEGORIES): a
+    sensory one becomes a sub-type; one in seven with two types has a third (fisik, intelektual
+    or mental). Each type's severity: the person's for one type; with several (ganda) each has
+    its own, the same as the person's half the time."""
+    n = len(categories)
+    rows = np.arange(n)
+    types = np.zeros((n, len(DISABILITY_TYPES)), bool)
+    types[:, :3] = categories[:, :3]
+    sensory = rng.choice(len(SENSORY), n, p=SENSORY_SHARE)
+    types[rows, 3 + sensory] = categories[:, 3]
+    third = (categories.sum(axis=1) == 2) & (rng.random(n) < 1 / 7)
+    types[rows, rng.integers(0, 3, n)] |= third
+    ganda = types.sum(axis=1) > 1
+    own = rng.choice(len(SEVERITIES), (n, len(DISABILITY_TYPES)), p=[0.4, 0.4, 0.2])
+    same = ~ganda[:, None] | (rng.random((n, len(DISABILITY_TYPES))) < 0.5)
+    type_severity = np.where(same, np.maximum(severity, 0)[:, None], own)
+    return types, np.where(types, type_severity, -1)
+
+
+def _common_severity(types: np.ndarray, severity: np.ndarray) -> np.ndarray:
+    """The severity all of a person's types share (the file's one column), else -1."""
+    high = np.where(types, severity, -1).max(axis=1)
+    low = np.where(types, severity, len(SEVERITIES)).min(axis=1)
+    return np.where(types.any(axis=1) & (high == low), high, -1)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from padu.registry import codes
 
-from .variables import BASE, MEMBERS, variables
+from .variables import BASE, DISABLED, MEMBERS, variables
 
 BY_CODES = {
     codes.Ownership: {1: 2, 2: 0, 3: -2, 4: 1, 5: -1},
@@ -60,12 +60,16 @@ BY_CODES = {
     },
     codes.Education: {1: -4, 2: -3, 3: -1, 4: 0, 5: 2, 6: 4, 7: 6, 8: 8},
     codes.Employment: {1: 0, 2: 3, 3: 6, 4: 2, 5: 5, 6: -4, 7: -3, 8: -2, 9: -3},
-    codes.DisabilityType: {"fisik": -2, "intelektual": -2, "mental": -2, "sensorik": -2},
+    # Members by the most severe of their disabilities, beside the weight of every member with
+    # one (DISABLED below): a severe disability weighs more (care, lost work).
+    codes.DisabilitySeverity: {"ringan": 0, "sedang": -1, "berat": -3},
 }
-# Per unit: the base, each member, each m² of floor, each Rp 100.000 of income per member.
+# Per unit: the base, each member, each member with a disability, each m² of floor, each
+# Rp 100.000 of income per member.
 PER_UNIT = {
     BASE: 30,
     MEMBERS: -2,
+    DISABLED: -2,
     "dwelling.floor_area": Decimal("0.05"),
     "person.income": Decimal("0.20"),
 }

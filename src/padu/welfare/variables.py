@@ -6,8 +6,11 @@
 - the family's own groups in `FAMILY_GROUPS` (livestock, `Counts`): one weight per animal of each
   kind;
 - the members' groups in `PERSON_GROUPS`: a coded answer is the head of family's (education,
-  employment), a set of codes counts the members with each code (disability), a number is the
-  family's total divided by its members (income per member, in units of `MONEY_UNIT`);
+  employment), a set of codes counts the members with each code, a number is the family's total
+  divided by its members (income per member, in units of `MONEY_UNIT`);
+- the members' disability records in force (`declarations.disability.PERSON_DISABILITY`, a table
+  of their own): the number of members with a disability, and the members by the most severe of
+  their records (the severity's code list runs from the mildest to the most severe);
 - two that are not fields: the base (intercept) and the number of members.
 
 Each variable is a `Variable` with its `terms` (one per code, or one for a per-unit weight);
@@ -24,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from padu.core.records.coded import Choice, Counts, MultiChoice
 from padu.core.records.derive import storage
 from padu.core.records.kinds import Integer
-from padu.registry.declarations import DWELLING, FAMILY, PERSON
+from padu.registry.declarations import DWELLING, FAMILY, PERSON, PERSON_DISABILITY
 from padu.registry.declarations.dwelling import HOUSING_GROUPS
 
 FAMILY_GROUPS = ("livestock",)
@@ -34,6 +37,7 @@ MONEY_UNIT = 100_000
 
 BASE = "base"
 MEMBERS = "members"
+DISABLED = "disability.members"
 
 # How a variable reads its value.
 CODE = "code"  # one code: the weight of that code
@@ -41,6 +45,7 @@ CODES = "codes"  # several codes: the sum of the weights of the codes present
 COUNTS = "counts"  # a count per code: count × the code's weight
 UNIT = "unit"  # a number: value × the weight per unit
 MEMBER_CODES = "member_codes"  # members having each code: number × the code's weight
+WORST = "worst"  # members by the most severe code of their records: number × the code's weight
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class Term:
 class Variable:
     key: str
     label: object
-    record: str  # "dwelling", "family", "head", "members" or "" (base)
+    record: str  # "dwelling", "family", "person", "disability" or "" (base, members)
     field: str  # the declared field's name ("" for base and members)
     how: str
     terms: tuple[Term, ...]
@@ -108,13 +113,37 @@ def variables() -> tuple[Variable, ...]:
     )
     for record, declaration, groups, members in sources:
         for field in declaration.fields:
-            # A field kept in a table of its own (a person's disability records) is not read by
-            # the per-family aggregate: not a variable of the score (yet).
+            # A field kept in a table of its own (the person's `disabilitas`, kept in his
+            # disability records) is read from that table: below.
             if field.group in groups and not field.readonly and storage(field.kind, field):
                 variable = _variable(record, field, members=members)
                 if variable is not None:
                     found.append(variable)
-    return tuple(found)
+    return (*found, *_disability_variables())
+
+
+def _disability_variables() -> tuple[Variable, ...]:
+    severity = PERSON_DISABILITY["severity"]
+    return (
+        Variable(
+            DISABLED,
+            _("Members with a disability"),
+            "disability",
+            "",
+            UNIT,
+            (Term("", _("per active member with a disability record in force")),),
+        ),
+        Variable(
+            f"disability.{severity.name}",
+            _("Members with a disability, by the most severe"),
+            "disability",
+            severity.name,
+            WORST,
+            _code_terms(severity.kind.codes),
+            1,
+            severity.kind,
+        ),
+    )
 
 
 def weight_keys() -> list[tuple[str, str]]:

@@ -10,7 +10,8 @@
 - `person_ppks_assess`: an assessment against a PPKS category (date, assessor, evidence, result);
   the person's categories follow its result.
 
-Each write is audited on its record, in the area of the person's kelurahan.
+Each write is audited on its record, in the area of the person's kelurahan, and tells
+`registry.changes` that the person's family changed (the welfare score counts disabilities).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from padu.core.records.derive import record_values
 from padu.core.records.kinds import date_text
 from padu.core.scoping import require
 
-from .. import codes
+from .. import changes, codes
 from ..declarations import PERSON_DISABILITY, PPKS_ASSESSMENT
 from ..models import Person, PersonDisability, PPKSAssessment, PPKSCategory
 from .base import audited_save, json_value, locked_person, person_snapshot, record_context
@@ -155,7 +156,9 @@ def person_disability_record(
                 % {"date": date_text(values["assessed_on"])},
                 source=source,
             )
-        return _add(actor, locked, values, source=source)
+        row = _add(actor, locked, values, source=source)
+        changes.families_changed([locked.family_id])
+        return row
 
 
 def person_disability_end(
@@ -193,6 +196,7 @@ def person_disability_end(
             raise ValidationFailed(errors)
         locked_person(actor, row.person)
         _end(actor, row, on=ended_on, reason=reason, source=source)
+        changes.families_changed([row.person.family_id])
         return row
 
 

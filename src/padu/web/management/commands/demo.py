@@ -3,7 +3,8 @@
 Migrates, loads the national region tree, upserts one demo user per role in the demo's region
 (Kota Padang unless `--region` names another province or kab/kota: `--region 64`,
 `--region 32.04`), generates and imports a population of that region while the registry is
-empty (with two earlier desil rankings of it, for the desil history), then serves the site on
+empty (with two earlier desil rankings of it, for the desil history, and the assessments of its
+disabilities and PPKS categories, synth.records), then serves the site on
 127.0.0.1 together with a task worker (so uploaded imports are processed). Every step is safe to
 repeat.
 
@@ -364,6 +365,28 @@ class Command(BaseCommand):
                 stdout=self.stdout._out,
                 stderr=self.stderr._out,
             )
+        self._load_assessments(path, user)
+
+    def _load_assessments(self, path: Path, user: str | None) -> None:
+        """The dates, sources and assessors of the population's disabilities and PPKS categories,
+        generated beside its file (the import layout cannot carry them)."""
+        from padu.synth.records import load_assessments
+
+        self._step(_("Recording the assessments of disabilities and PPKS categories…"))
+        actor = User.objects.get(username=user) if user else None
+        loaded = load_assessments(path, actor=actor)
+        self.stdout.write(
+            "  "
+            + _(
+                "%(disabilities)s disability records assessed (%(replaced)s earlier ones), "
+                "%(ppks)s PPKS assessments"
+            )
+            % {
+                "disabilities": intcomma(loaded.disabilities),
+                "replaced": intcomma(loaded.replaced),
+                "ppks": intcomma(loaded.ppks),
+            }
+        )
 
     def _collect_static(self) -> None:
         """The hashed-name storage of production needs its manifest before any page renders."""
