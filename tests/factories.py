@@ -11,6 +11,7 @@ from padu.accounts.capabilities import Role
 from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
+from padu.dci.models import DciTransaction
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
@@ -134,6 +135,34 @@ class PersonDisabilityFactory(factory.django.DjangoModelFactory):
     assessed_on = datetime.date(2025, 3, 1)
     source = codes.DisabilitySource.DOCTOR
 
+
+
+class DciTransactionFactory(factory.django.DjangoModelFactory):
+    """A DCI search a client sent and Padu answered at once (no request kept, no callback)."""
+
+    class Meta:
+        model = DciTransaction
+
+    user = factory.SubFactory(UserFactory, role=Role.MITRA)
+    created_by = factory.SelfAttribute("user")
+    updated_by = factory.SelfAttribute("user")
+    action = DciTransaction.Action.SEARCH
+    synchronous = True
+    transaction_id = factory.Sequence(lambda n: f"txn-{n}")
+    correlation_id = factory.Sequence(lambda n: f"corr-{n:08d}")
+    message_id = factory.Sequence(lambda n: f"msg-{n}")
+    sender_id = "spmis"
+    status = DciTransaction.Status.SUCCEEDED
+    outcome = factory.LazyFunction(
+        lambda: [
+            {
+                "reference_id": "r-1",
+                "timestamp": timezone.now().isoformat(),
+                "status": "succ",
+                "total_count": 0,
+            }
+        ]
+    )
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already
 # 1 February in Jayapura (00:30 WIT). A day, and here a month, that depends on the time zone.

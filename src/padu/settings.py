@@ -328,6 +328,12 @@ PADU_DCI_CALLBACK_ORIGINS = [
 ]
 PADU_DCI_CALLBACK_TIMEOUT_SECONDS = int(os.environ.get("PADU_DCI_CALLBACK_TIMEOUT_SECONDS", "15"))
 PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"
+# How long a DCI transaction (what `registry/txn/status` reports: per search its status and the
+# number of records found, no records) is kept; `padu dci prune` removes older ones (deploy/
+# runs it daily with the access log's pruning).
+PADU_DCI_TRANSACTION_RETENTION_DAYS = int(
+    os.environ.get("PADU_DCI_TRANSACTION_RETENTION_DAYS", "90")
+)
 
 # The national disability codes (`kode,disabilitas,keterangan`: a code of the national data and
 # Padu's types it stands for, `;`-separated) that an import reads and an export writes

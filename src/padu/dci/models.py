@@ -6,15 +6,18 @@ is run when the callback is sent (`services.transaction_process`), the records g
 callback and are not stored, and `request` is emptied once answered. What stays is what
 `registry/txn/status` reports: per reference_id, the status, the reason and the number of
 records found. A transaction belongs to the client (`user`) that sent it; only that client reads
-it back (`selectors.transaction_find`), so it has no region and no ScopedManager.
+it back (`selectors.transaction_find`), so it has no region and no ScopedManager. It is kept
+`PADU_DCI_TRANSACTION_RETENTION_DAYS` days (`padu dci prune`, `services.transactions_prune`).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.models import BaseModel
 
-class DciTransaction(models.Model):
+
+class DciTransaction(BaseModel):
     class Action(models.TextChoices):
         SEARCH = "search", _("search")
         TXN_STATUS = "txn-status", _("transaction status")
@@ -59,7 +62,7 @@ class DciTransaction(models.Model):
         _("callback"), max_length=10, choices=Delivery.choices, default=Delivery.NONE, blank=True
     )
     delivery_error = models.CharField(_("callback error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("callback sent at"), null=True, blank=True)
 

@@ -3,11 +3,12 @@ callback queued after the commit). Answering it is `answers`."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
@@ -65,6 +66,8 @@ def transaction_receive(
         with transaction.atomic():
             txn = DciTransaction.objects.create(
                 user=actor,
+                created_by=actor,
+                updated_by=actor,
                 action=action,
                 synchronous=synchronous,
                 transaction_id=message.get("transaction_id", ""),
@@ -87,3 +90,14 @@ def transaction_receive(
             _("This message_id was used already: send each message with a new one.")
         ) from exc
     return txn
+
+
+def transactions_prune(*, now: datetime.datetime | None = None) -> int:
+    """Remove the transactions received more than PADU_DCI_TRANSACTION_RETENTION_DAYS ago, their
+    callback delivered or not (one still waiting that long will not be sent any more, and it
+    holds the client's query): `registry/txn/status` then answers for them as for an unknown
+    transaction. Returns how many were removed. A system job: no actor."""
+    days = settings.PADU_DCI_TRANSACTION_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    removed, _detail = DciTransaction.objects.filter(created_at__lt=cutoff).delete()
+    return removed
