@@ -334,6 +334,14 @@ PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"
 PADU_DCI_TRANSACTION_RETENTION_DAYS = int(
     os.environ.get("PADU_DCI_TRANSACTION_RETENTION_DAYS", "90")
 )
+# The standard's message signatures (padu/dci/signing.py). Padu signs its answers and callbacks
+# with PADU_DCI_SIGNING_KEY (base64 of a 32-byte ed25519 private key; `padu dci signing-key` makes
+# one) under the key id PADU_DCI_SIGNING_KEY_ID, and publishes the public half at
+# /api/dci/v1/.well-known/jwks.json; unset, it signs nothing. A client with a registered key
+# (`padu dci key-add`) must sign every request; with PADU_DCI_SIGNATURES_REQUIRED every client must.
+PADU_DCI_SIGNING_KEY = os.environ.get("PADU_DCI_SIGNING_KEY", "")
+PADU_DCI_SIGNING_KEY_ID = os.environ.get("PADU_DCI_SIGNING_KEY_ID", "1")
+PADU_DCI_SIGNATURES_REQUIRED = env_bool("PADU_DCI_SIGNATURES_REQUIRED")
 
 # The national disability codes (`kode,disabilitas,keterangan`: a code of the national data and
 # Padu's types it stands for, `;`-separated) that an import reads and an export writes

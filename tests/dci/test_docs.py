@@ -14,6 +14,7 @@ def test_the_api_page_lists_the_dci_endpoints_attributes_and_codes(client, db):
     ):
         assert f"<code>/api/dci/v1/{path}</code>" in html
     assert 'href="/api/dci/v1/openapi.json"' in html
+    assert 'href="/api/dci/v1/.well-known/jwks.json"' in html
     for attribute in query.Attributes(
         entity=codes.MEMBER, disclosure=query.Disclosure(full=True)
     ).handlers:

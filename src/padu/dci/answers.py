@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from padu.accounts.capabilities import Cap
 from padu.core.scoping import has_capability
 
-from . import envelope, search, selectors
+from . import envelope, search, selectors, signing
 from .models import DciTransaction
 
 Status = DciTransaction.Status
@@ -109,7 +109,7 @@ def transaction_answer(*, transaction_pk: int) -> None:
         txn.save(update_fields=["delivery", "version", "updated_at"])
     delivery, error = Delivery.DELIVERED, ""
     try:
-        import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, body)
+        import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, signing.signed(body))
     except Exception as exc:  # any failure of the client's server is recorded
         delivery, error = Delivery.FAILED, f"{type(exc).__name__}: {exc}"[:500]
     DciTransaction.objects.filter(pk=txn.pk).update(

@@ -29,6 +29,7 @@ def summary() -> dict:
     return {
         "endpoints": endpoints,
         "document_url": reverse("dci:openapi"),
+        "jwks_url": reverse("dci:jwks"),
         "identifiers": [
             {"name": codes.NIK, "aliases": _aliases(codes.NIK)},
             {"name": codes.KK, "aliases": _aliases(codes.KK)},

@@ -78,3 +78,30 @@ class DciTransaction(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.correlation_id}"
+
+
+class DciClientKey(BaseModel):
+    """A DCI client's signing key: the public half of an ed25519 key the client signs its
+    requests with (`signing.verify`), registered by the office (`padu dci key-add`). A client with
+    an active key must sign every request. The key id is the `{unique_key_id}` of the
+    signature's kidId; a revoked key stays for the record and verifies nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="dci_keys",
+    )
+    key_id = models.CharField(_("key id"), max_length=100)
+    public_key = models.CharField(_("public key (base64)"), max_length=100)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("DCI client signing key")
+        verbose_name_plural = _("DCI client signing keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key_id"], name="dci_key_user_key_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}|{self.key_id}"

@@ -12,11 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
+from padu.core.audit import audit_record
 from padu.core.errors import DomainError
 from padu.core.scoping import require
 
-from . import envelope
-from .models import DciTransaction
+from . import envelope, signing
+from .models import DciClientKey, DciTransaction
 
 Status = DciTransaction.Status
 Delivery = DciTransaction.Delivery
@@ -101,3 +102,62 @@ def transactions_prune(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     removed, _detail = DciTransaction.objects.filter(created_at__lt=cutoff).delete()
     return removed
+
+
+def client_keys(user) -> dict[str, str]:
+    """The client's active signing keys, {key id: public key}: what its signatures are checked
+    against (none: it need not sign, unless PADU_DCI_SIGNATURES_REQUIRED)."""
+    active = DciClientKey.objects.filter(user=user, revoked_at__isnull=True)
+    return dict(active.values_list("key_id", "public_key"))
+
+
+def client_key_add(*, actor, client, key_id: str, public_key: str) -> DciClientKey:
+    """Register a signing key for a DCI client (an API user): from then on the client signs
+    every request. A system step of the office (`padu dci key-add`): `actor` is who does it."""
+    require(actor, Cap.USERS_MANAGE)
+    key_id, public_key = (key_id or "").strip(), (public_key or "").strip()
+    if not key_id or "|" in key_id or len(key_id) > 100:
+        raise DomainError(_("A key id is 1 to 100 characters, without “|”."), field="key_id")
+    try:
+        signing.public_key(public_key)
+    except ValueError as exc:
+        raise DomainError(
+            _("The public key is the base64 of a 32-byte ed25519 public key."),
+            field="public_key",
+        ) from exc
+    with transaction.atomic():
+        if DciClientKey.objects.select_for_update().filter(user=client, key_id=key_id).exists():
+            raise DomainError(
+                _("This client has a key %(key)s already: give the new one another id.")
+                % {"key": key_id},
+                field="key_id",
+            )
+        key = DciClientKey.objects.create(
+            user=client, key_id=key_id, public_key=public_key, created_by=actor, updated_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="dci.client_key.added",
+            obj=key,
+            object_repr=str(key),
+            after={"client": client.username, "key_id": key_id, "public_key": public_key},
+        )
+    return key
+
+
+def client_key_revoke(*, actor, client, key_id: str) -> DciClientKey:
+    """Revoke a client's signing key; revoking twice changes nothing."""
+    require(actor, Cap.USERS_MANAGE)
+    with transaction.atomic():
+        key = DciClientKey.objects.select_for_update().filter(user=client, key_id=key_id).first()
+        if key is None:
+            raise DomainError(_("This client has no key %(key)s.") % {"key": key_id})
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.updated_by = actor
+            key.version += 1
+            key.save(update_fields=["revoked_at", "updated_by", "version", "updated_at"])
+            audit_record(
+                actor=actor, action="dci.client_key.revoked", obj=key, object_repr=str(key)
+            )
+    return key
