@@ -136,7 +136,6 @@ class PersonDisabilityFactory(factory.django.DjangoModelFactory):
     source = codes.DisabilitySource.DOCTOR
 
 
-
 class DciTransactionFactory(factory.django.DjangoModelFactory):
     """A DCI search a client sent and Padu answered at once (no request kept, no callback)."""
 
@@ -163,6 +162,7 @@ class DciTransactionFactory(factory.django.DjangoModelFactory):
             }
         ]
     )
+
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already
 # 1 February in Jayapura (00:30 WIT). A day, and here a month, that depends on the time zone.
