@@ -244,6 +244,9 @@ PADU_IMPORT_XLSX_MAX_CELL_CHARS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_CELL_
 # and may be run again (registry.importer.services.imports_interrupt_stale).
 PADU_IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PADU_IMPORT_HEARTBEAT_SECONDS", "30"))
 PADU_IMPORT_STALE_MINUTES = int(os.environ.get("PADU_IMPORT_STALE_MINUTES", "10"))
+# A file from another source, uploaded on the import's mapping page and never confirmed, is
+# removed from the server once it is this many hours old (registry/importer/uploads.py).
+PADU_IMPORT_UPLOAD_ABANDON_HOURS = int(os.environ.get("PADU_IMPORT_UPLOAD_ABANDON_HOURS", "24"))
 
 TASKS = {
     "default": {
