@@ -18,7 +18,7 @@ from padu.core.errors import DomainError
 from padu.core.models import AuditEntry
 from padu.dci import services, signing
 from padu.dci.models import DciClientKey, DciTransaction
-from tests.factories import make_user
+from tests.factories import DciClientKeyFactory, make_user
 
 from .conftest import BASE, CALLBACK, idtype, search_body
 
@@ -224,6 +224,8 @@ def test_the_command_registers_revokes_and_makes_keys(world, psm):
         "dci", "key-revoke", psm.username, "k9", "--by", admin.username, stdout=io.StringIO()
     )
     assert services.client_keys(psm) == {}
+    other = DciClientKeyFactory(user=psm)
+    assert services.client_keys(psm) == {other.key_id: other.public_key}
     with pytest.raises(CommandError):
         call_command("dci", "key-add", psm.username, "k9", public_b64, "--by", admin.username)
 
