@@ -1,5 +1,6 @@
 """Factories for tests. Regions come from the shipped Kota Padang data (loaded once per run)."""
 
+import base64
 import datetime
 import hashlib
 import itertools
@@ -12,6 +13,7 @@ from padu.accounts.capabilities import Role
 from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
+from padu.dci.models import DciClientKey, DciTransaction
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
@@ -235,6 +237,45 @@ class MuskelItemFactory(factory.django.DjangoModelFactory):
         state=update_codes.RequestState.ON_AGENDA,
         family__region_id=factory.SelfAttribute("...session.region_id"),
     )
+
+
+class DciTransactionFactory(factory.django.DjangoModelFactory):
+    """A DCI search a client sent and Padu answered at once (no request kept, no callback)."""
+
+    class Meta:
+        model = DciTransaction
+
+    user = factory.SubFactory(UserFactory, role=Role.MITRA)
+    created_by = factory.SelfAttribute("user")
+    updated_by = factory.SelfAttribute("user")
+    action = DciTransaction.Action.SEARCH
+    synchronous = True
+    transaction_id = factory.Sequence(lambda n: f"txn-{n}")
+    correlation_id = factory.Sequence(lambda n: f"corr-{n:08d}")
+    message_id = factory.Sequence(lambda n: f"msg-{n}")
+    sender_id = "spmis"
+    status = DciTransaction.Status.SUCCEEDED
+    outcome = factory.LazyFunction(
+        lambda: [
+            {
+                "reference_id": "r-1",
+                "timestamp": timezone.now().isoformat(),
+                "status": "succ",
+                "total_count": 0,
+            }
+        ]
+    )
+
+
+class DciClientKeyFactory(factory.django.DjangoModelFactory):
+    """A DCI client's registered ed25519 public key (any 32 bytes make one)."""
+
+    class Meta:
+        model = DciClientKey
+
+    user = factory.SubFactory(UserFactory, role=Role.MITRA)
+    key_id = factory.Sequence(lambda n: f"key-{n}")
+    public_key = factory.Sequence(lambda n: base64.b64encode(n.to_bytes(32, "big")).decode())
 
 
 # 15:30 UTC on 31 January: still the 31st in Jakarta (22:30 WIB) and Makassar (23:30 WITA), already

@@ -246,6 +246,9 @@ PADU_IMPORT_XLSX_MAX_CELL_CHARS = int(os.environ.get("PADU_IMPORT_XLSX_MAX_CELL_
 # and may be run again (registry.importer.services.imports_interrupt_stale).
 PADU_IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PADU_IMPORT_HEARTBEAT_SECONDS", "30"))
 PADU_IMPORT_STALE_MINUTES = int(os.environ.get("PADU_IMPORT_STALE_MINUTES", "10"))
+# A file from another source, uploaded on the import's mapping page and never confirmed, is
+# removed from the server once it is this many hours old (registry/importer/uploads.py).
+PADU_IMPORT_UPLOAD_ABANDON_HOURS = int(os.environ.get("PADU_IMPORT_UPLOAD_ABANDON_HOURS", "24"))
 
 TASKS = {
     "default": {
@@ -334,6 +337,20 @@ PADU_DCI_CALLBACK_ORIGINS = [
 ]
 PADU_DCI_CALLBACK_TIMEOUT_SECONDS = int(os.environ.get("PADU_DCI_CALLBACK_TIMEOUT_SECONDS", "15"))
 PADU_DCI_CALLBACK_SENDER = "padu.dci.callbacks.post_json"
+# How long a DCI transaction (what `registry/txn/status` reports: per search its status and the
+# number of records found, no records) is kept; `padu dci prune` removes older ones (deploy/
+# runs it daily with the access log's pruning).
+PADU_DCI_TRANSACTION_RETENTION_DAYS = int(
+    os.environ.get("PADU_DCI_TRANSACTION_RETENTION_DAYS", "90")
+)
+# The standard's message signatures (padu/dci/signing.py). Padu signs its answers and callbacks
+# with PADU_DCI_SIGNING_KEY (base64 of a 32-byte ed25519 private key; `padu dci signing-key` makes
+# one) under the key id PADU_DCI_SIGNING_KEY_ID, and publishes the public half at
+# /api/dci/v1/.well-known/jwks.json; unset, it signs nothing. A client with a registered key
+# (`padu dci key-add`) must sign every request; with PADU_DCI_SIGNATURES_REQUIRED every client must.
+PADU_DCI_SIGNING_KEY = os.environ.get("PADU_DCI_SIGNING_KEY", "")
+PADU_DCI_SIGNING_KEY_ID = os.environ.get("PADU_DCI_SIGNING_KEY_ID", "1")
+PADU_DCI_SIGNATURES_REQUIRED = env_bool("PADU_DCI_SIGNATURES_REQUIRED")
 
 # The national disability codes (`kode,disabilitas,keterangan`: a code of the national data and
 # Padu's types it stands for, `;`-separated) that an import reads and an export writes

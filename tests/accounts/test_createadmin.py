@@ -105,3 +105,57 @@ def test_createadmin_without_input_needs_the_username_and_a_password(db, tmp_pat
             "createadmin", "--username=kepala", f"--password-file={tmp_path / 'tidak-ada'}"
         )
     assert not User.objects.filter(username="kepala").exists()
+
+
+def _empty_region_tree():
+    """A fresh install: no region at all (the test database starts with Kota Padang; the rows go
+    in one statement each, the foreign keys between them checked at the commit that never
+    comes: the test's transaction is rolled back)."""
+    from django.db import connection
+
+    from padu.regions.models import Decree, Region, RegionChange
+
+    with connection.cursor() as cursor:
+        for model in (RegionChange, Region, Decree):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 (model names)
+    assert not Region.objects.exists()
+
+
+def test_createadmin_leaves_a_loaded_region_tree_alone(db, monkeypatch):
+    from padu.regions.models import Region
+
+    before = Region.objects.count()
+    monkeypatch.setenv("PADU_ADMIN_PASSWORD", PASSWORD)
+    out = io.StringIO()
+    call_command("createadmin", "--username=kepala", "--region=13.71", "--no-input", stdout=out)
+    _created("kepala")
+    assert Region.objects.count() == before
+    assert "Kepmendagri" not in out.getvalue()
+
+
+def test_an_empty_region_tree_is_loaded_from_the_national_list_once(db):
+    from padu.regions import national
+    from padu.regions.models import Region
+    from padu.regions.services import regions_load_national_if_empty
+
+    _empty_region_tree()
+    report = regions_load_national_if_empty(within="13.71")
+    assert report.ok and report.created == Region.objects.count()
+    assert set(Region.objects.values_list("decree__number", flat=True)) == {national.DECREE}
+    assert Region.objects.filter(code="13.71.01.1001").exists()
+    assert regions_load_national_if_empty(within="13.71") is None
+
+
+@pytest.mark.slow  # loads all Indonesia (about 15 s on SQLite)
+def test_createadmin_on_a_fresh_install_loads_all_indonesia_first(db, monkeypatch):
+    from padu.regions.models import Region
+
+    _empty_region_tree()
+    monkeypatch.setenv("PADU_ADMIN_PASSWORD", PASSWORD)
+    out = io.StringIO()
+    call_command("createadmin", "--username=kepala", "--region=13.71", "--no-input", stdout=out)
+    _created("kepala")
+    provinces = Region.objects.filter(code__regex=r"^\d\d$").count()
+    assert provinces == 38
+    assert Region.objects.filter(level__in=("kelurahan", "desa")).count() >= 83000
+    assert "Kepmendagri 300.2.2-2138/2025" in out.getvalue()

@@ -29,7 +29,7 @@ SYNC = "/registry/sync/search"
 
 
 def ack_of(response) -> str:
-    assert response.status_code == 202
+    assert response.status_code == 200
     assert response.data["message"]["ack_status"] == "ACK"
     return response.data["message"]["correlation_id"]
 

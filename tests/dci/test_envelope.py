@@ -11,9 +11,8 @@ from django.utils import translation
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AccessLog
-from padu.dci import codes, standard
+from padu.dci import standard
 from padu.dci.models import DciTransaction
-from padu.registry.codes import MaritalStatus, Relationship, Sex
 from tests.factories import make_user
 
 from .conftest import BASE, DciClient, idtype, new_id, search_body, status_body
@@ -203,13 +202,6 @@ def test_the_document_is_the_standards_with_this_server(db):
     assert document["info"]["title"] == "Interoperability APIs - Social Registry"
     assert document["servers"][0]["url"].endswith("/api/dci/v1")
     assert set(PATHS) <= set(document["paths"])
-
-
-def test_every_padu_code_has_its_dci_code():
-    assert set(codes.SEX) == set(Sex)
-    assert set(codes.MARITAL_STATUS) == set(MaritalStatus)
-    assert set(codes.RELATIONSHIP) == set(Relationship)
-    assert set(codes.SEX.values()) <= {"male", "female", "others", "unknown"}
 
 
 def test_the_corrections_of_the_standard_are_needed_and_enough():

@@ -36,7 +36,7 @@ def test_nik_finds_the_member_whole_for_a_role_that_sees_numbers(dci, world, psm
     assert member["@type"] == "SRMember"
     assert member["member_identifier"][0] == {
         "@type": "Identifier",
-        "identifier_type": "NIK",
+        "identifier_type": "UIN",
         "identifier_value": head.nik,
     }
     person = member["demographic_info"]
@@ -44,8 +44,8 @@ def test_nik_finds_the_member_whole_for_a_role_that_sees_numbers(dci, world, psm
     assert person["name"]["full_name"] == "Siti Rahmah"
     assert person["sex"] == "female"
     assert person["birth_date"] == "1975-03-09"
-    assert member["relationship_head"] == "head"
-    assert member["marital_status"] == "widowed"
+    assert member["relationship_head"] == "SELF"
+    assert member["marital_status"] == "W"
     assert member["poverty_score"] == 1
     assert member["group_identifier"][0]["identifier_value"] == world["fam_a"].kk_number
     assert results(response)["pagination"] == {"page_size": 100, "page_number": 1, "total_count": 1}
@@ -61,7 +61,7 @@ def test_kk_finds_the_group_with_head_size_members_place_and_poverty_score(dci, 
     assert group["poverty_score"] == 1
     assert group["poverty_score_type"] == "desil"
     assert group["group_head_info"]["demographic_info"]["name"]["full_name"] == "Siti Rahmah"
-    assert [m["relationship_head"] for m in group["member_list"]] == ["head", "child"]
+    assert [m["relationship_head"] for m in group["member_list"]] == ["SELF", "CHILD"]
     assert group["member_list"][1]["is_disabled"] is True
     assert group["place"]["region_code"] == KEL_A
 

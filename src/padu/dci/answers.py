@@ -7,13 +7,14 @@ import types
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from padu.accounts.capabilities import Cap
 from padu.core.scoping import has_capability
 
-from . import envelope, search, selectors
+from . import envelope, search, selectors, signing
 from .models import DciTransaction
 
 Status = DciTransaction.Status
@@ -26,7 +27,10 @@ def transaction_complete(*, txn: DciTransaction, outcome: list[dict]) -> None:
     txn.status = Status.SUCCEEDED
     txn.request = None
     txn.completed_at = timezone.now()
-    txn.save(update_fields=["outcome", "status", "request", "completed_at"])
+    txn.version += 1
+    txn.save(
+        update_fields=["outcome", "status", "request", "completed_at", "version", "updated_at"]
+    )
 
 
 def _search_answer(txn: DciTransaction, message: dict) -> dict:
@@ -88,19 +92,30 @@ def transaction_answer(*, transaction_pk: int) -> None:
                 txn.status, txn.request = Status.REJECTED, None
                 txn.delivery = Delivery.FAILED
                 txn.delivery_error = "the client may no longer read the registry"
-                txn.save(update_fields=["status", "request", "delivery", "delivery_error"])
+                txn.version += 1
+                txn.save(
+                    update_fields=[
+                        *("status", "request", "delivery", "delivery_error"),
+                        *("version", "updated_at"),
+                    ]
+                )
                 return
             if txn.action == DciTransaction.Action.SEARCH:
                 body = _search_answer(txn, message)
             else:
                 body = _status_answer(txn, message)
         txn.delivery = Delivery.SENDING
-        txn.save(update_fields=["delivery"])
+        txn.version += 1
+        txn.save(update_fields=["delivery", "version", "updated_at"])
     delivery, error = Delivery.DELIVERED, ""
     try:
-        import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, body)
+        import_string(settings.PADU_DCI_CALLBACK_SENDER)(txn.callback_url, signing.signed(body))
     except Exception as exc:  # any failure of the client's server is recorded
         delivery, error = Delivery.FAILED, f"{type(exc).__name__}: {exc}"[:500]
     DciTransaction.objects.filter(pk=txn.pk).update(
-        delivery=delivery, delivery_error=error, delivered_at=timezone.now()
+        delivery=delivery,
+        delivery_error=error,
+        delivered_at=timezone.now(),
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )

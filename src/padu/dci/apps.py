@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class DciConfig(AppConfig):
     name = "padu.dci"
     label = "dci"
     verbose_name = _("DCI Social Registry API")
+
+    def ready(self):
+        from .checks import signing_key
+
+        checks.register(signing_key)

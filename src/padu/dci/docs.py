@@ -29,6 +29,7 @@ def summary() -> dict:
     return {
         "endpoints": endpoints,
         "document_url": reverse("dci:openapi"),
+        "jwks_url": reverse("dci:jwks"),
         "identifiers": [
             {"name": codes.NIK, "aliases": _aliases(codes.NIK)},
             {"name": codes.KK, "aliases": _aliases(codes.KK)},
@@ -43,6 +44,10 @@ def summary() -> dict:
             for entity, record in ((codes.GROUP, "SRGroup"), (codes.MEMBER, "SRMember"))
         ],
         "codes": [
+            {
+                "name": "identifier_type (CD.COM.01)",
+                "pairs": [(name, codes.IDENTIFIER_OUT[name]) for name in (codes.NIK, codes.KK)],
+            },
             {"name": "sex (CD.COM.03)", "pairs": [(Sex(k).label, v) for k, v in codes.SEX.items()]},
             {
                 "name": "marital_status (CD.COM.02)",

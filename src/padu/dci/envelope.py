@@ -36,8 +36,10 @@ def sender_id() -> str:
     return settings.PADU_DCI_SENDER_ID
 
 
-def ack(correlation_id: str, *, status: int = 202) -> JsonResponse:
-    """ACK: the request is valid and its answer will be posted to the sender's callback."""
+def ack(correlation_id: str, *, status: int = 200) -> JsonResponse:
+    """ACK: the request is valid and its answer will be posted to the sender's callback. HTTP
+    200: the standard gives the acknowledgement as the operation's `default` answer, and the
+    standard's own compliance scenarios (spdci/SR-Mockup-Compliance) expect 200."""
     body = {"message": {"ack_status": "ACK", "timestamp": now(), "correlation_id": correlation_id}}
     return JsonResponse(body, status=status)
 

@@ -23,7 +23,7 @@ CONTEXT = {
 def _identifier(kind: str, number: str, disclosure: Disclosure) -> dict:
     return {
         "@type": "Identifier",
-        "identifier_type": kind,
+        "identifier_type": codes.IDENTIFIER_OUT[kind],
         "identifier_value": disclosure.number(number),
     }
 
@@ -61,7 +61,7 @@ def person(p: Person, disclosure: Disclosure) -> dict:
         "@type": "SRPerson",
         "identifier": [_identifier(codes.NIK, p.nik, disclosure)],
         "name": {"@type": "Name", "full_name": p.name},
-        "sex": codes.SEX.get(p.sex, "unknown"),
+        "sex": codes.SEX.get(p.sex, codes.SEX_UNKNOWN),
         "registration_date": _timestamp(p.created_at),
         "last_updated": _timestamp(p.updated_at),
     }

@@ -3,19 +3,21 @@ callback queued after the commit). Answering it is `answers`."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
+from padu.core.audit import audit_record
 from padu.core.errors import DomainError
 from padu.core.scoping import require
 
-from . import envelope
-from .models import DciTransaction
+from . import envelope, signing
+from .models import DciClientKey, DciTransaction
 
 Status = DciTransaction.Status
 Delivery = DciTransaction.Delivery
@@ -65,6 +67,8 @@ def transaction_receive(
         with transaction.atomic():
             txn = DciTransaction.objects.create(
                 user=actor,
+                created_by=actor,
+                updated_by=actor,
                 action=action,
                 synchronous=synchronous,
                 transaction_id=message.get("transaction_id", ""),
@@ -87,3 +91,73 @@ def transaction_receive(
             _("This message_id was used already: send each message with a new one.")
         ) from exc
     return txn
+
+
+def transactions_prune(*, now: datetime.datetime | None = None) -> int:
+    """Remove the transactions received more than PADU_DCI_TRANSACTION_RETENTION_DAYS ago, their
+    callback delivered or not (one still waiting that long will not be sent any more, and it
+    holds the client's query): `registry/txn/status` then answers for them as for an unknown
+    transaction. Returns how many were removed. A system job: no actor."""
+    days = settings.PADU_DCI_TRANSACTION_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    removed, _detail = DciTransaction.objects.filter(created_at__lt=cutoff).delete()
+    return removed
+
+
+def client_keys(user) -> dict[str, str]:
+    """The client's active signing keys, {key id: public key}: what its signatures are checked
+    against (none: it need not sign, unless PADU_DCI_SIGNATURES_REQUIRED)."""
+    active = DciClientKey.objects.filter(user=user, revoked_at__isnull=True)
+    return dict(active.values_list("key_id", "public_key"))
+
+
+def client_key_add(*, actor, client, key_id: str, public_key: str) -> DciClientKey:
+    """Register a signing key for a DCI client (an API user): from then on the client signs
+    every request. A system step of the office (`padu dci key-add`): `actor` is who does it."""
+    require(actor, Cap.USERS_MANAGE)
+    key_id, public_key = (key_id or "").strip(), (public_key or "").strip()
+    if not key_id or "|" in key_id or len(key_id) > 100:
+        raise DomainError(_("A key id is 1 to 100 characters, without “|”."), field="key_id")
+    try:
+        signing.public_key(public_key)
+    except ValueError as exc:
+        raise DomainError(
+            _("The public key is the base64 of a 32-byte ed25519 public key."),
+            field="public_key",
+        ) from exc
+    with transaction.atomic():
+        if DciClientKey.objects.select_for_update().filter(user=client, key_id=key_id).exists():
+            raise DomainError(
+                _("This client has a key %(key)s already: give the new one another id.")
+                % {"key": key_id},
+                field="key_id",
+            )
+        key = DciClientKey.objects.create(
+            user=client, key_id=key_id, public_key=public_key, created_by=actor, updated_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="dci.client_key.added",
+            obj=key,
+            object_repr=str(key),
+            after={"client": client.username, "key_id": key_id, "public_key": public_key},
+        )
+    return key
+
+
+def client_key_revoke(*, actor, client, key_id: str) -> DciClientKey:
+    """Revoke a client's signing key; revoking twice changes nothing."""
+    require(actor, Cap.USERS_MANAGE)
+    with transaction.atomic():
+        key = DciClientKey.objects.select_for_update().filter(user=client, key_id=key_id).first()
+        if key is None:
+            raise DomainError(_("This client has no key %(key)s.") % {"key": key_id})
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.updated_by = actor
+            key.version += 1
+            key.save(update_fields=["revoked_at", "updated_by", "version", "updated_at"])
+            audit_record(
+                actor=actor, action="dci.client_key.revoked", obj=key, object_repr=str(key)
+            )
+    return key

@@ -13,4 +13,5 @@ urlpatterns = [
     path("registry/sync/txn/status", views.sync_txn_status, name="sync_txn_status"),
     path("registry/txn/status", views.async_txn_status, name="txn_status"),
     path("openapi.json", views.document, name="openapi"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
 ]

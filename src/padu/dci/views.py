@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.tokens import TokenRejected, token_authenticate
 from padu.core.errors import DomainError
 from padu.core.scoping import has_capability
 
-from . import answers, envelope, search, selectors, services, standard
+from . import answers, envelope, search, selectors, services, signing, standard
 from .models import DciTransaction
 
 
@@ -112,6 +113,25 @@ def _body(request: HttpRequest, path: str) -> dict:
     return body
 
 
+def _check_signature(user, body: dict) -> None:
+    """A client with a registered signing key (or any client, with PADU_DCI_SIGNATURES_REQUIRED)
+    signs its request; a missing or wrong signature is refused with the standard's
+    err.signature.missing / err.signature.invalid (HTTP 401). A client without a key may send
+    any signature, which nothing can check."""
+    keys = services.client_keys(user)
+    if not keys and not settings.PADU_DCI_SIGNATURES_REQUIRED:
+        return
+    try:
+        signing.verify(body, keys)
+    except signing.SignatureProblem as problem:
+        raise Refused(envelope.error(problem.code, problem.message, status=401)) from problem
+
+
+def _answer(body: dict) -> JsonResponse:
+    """A synchronous answer (header and message), signed when the office signs."""
+    return JsonResponse(signing.signed(body))
+
+
 def _requests(body: dict) -> int:
     message = body["message"]
     return len(message["search_request"]) if "search_request" in message else 1
@@ -127,7 +147,9 @@ def endpoint(path: str, summary):
         def wrapped(request: HttpRequest) -> JsonResponse:
             try:
                 user = _authenticate(request)
-                return view(request, user, _body(request, path))
+                body = _body(request, path)
+                _check_signature(user, body)
+                return view(request, user, body)
             except Refused as refused:
                 return refused.response
 
@@ -171,7 +193,7 @@ def _rejected_header(action: str, header: dict, total: int, problem) -> JsonResp
         completed=0,
         reason=problem,
     )
-    return JsonResponse({"header": answer})
+    return _answer({"header": answer})
 
 
 @endpoint(
@@ -199,7 +221,7 @@ def sync_search(request, user, body):
         "correlation_id": txn.correlation_id,
         "search_response": responses,
     }
-    return JsonResponse({"header": header, "message": message})
+    return _answer({"header": header, "message": message})
 
 
 @endpoint(
@@ -232,7 +254,7 @@ def sync_txn_status(request, user, body):
     header = envelope.callback_header(
         "txn-on-status", receiver_id=txn.sender_id, status="succ", total=1, completed=1
     )
-    return JsonResponse({"header": header, "message": message})
+    return _answer({"header": header, "message": message})
 
 
 @endpoint(
@@ -252,3 +274,9 @@ def document(request: HttpRequest) -> JsonResponse:
     doc = dict(standard.document())
     doc["servers"] = [{"url": request.build_absolute_uri("/api/dci/v1"), "description": "Padu"}]
     return JsonResponse(doc)
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """Padu's public signing key (the standard's jwks core API), to check its answers with."""
+    return JsonResponse(signing.jwks())

@@ -1,4 +1,8 @@
+import datetime
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +46,18 @@ class Decree(models.Model):
         return self.number
 
 
+class RegionQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date | None = None) -> "RegionQuerySet":
+        """The codes valid on `day` (today, the office's day, by default): listed by a decree
+        in force and not ended by one in force. What forms and filters offer; records on an
+        ended code keep it and still show it."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+
 class Region(models.Model):
     """A unit of the Kemendagri region tree; the official dotted code is the natural key."""
 
@@ -78,6 +94,8 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="ended_regions",
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")

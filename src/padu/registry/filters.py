@@ -4,6 +4,7 @@
 from django import forms
 from django.core.cache import cache
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,8 @@ def region_choices(user) -> tuple[list, dict]:
 
     Cached for five minutes per area: every list page and every htmx refresh needs them, and the
     region tree changes only when an administrator loads a new Kemendagri decree."""
-    key = "padu:registry:region-choices:" + ",".join(scope_codes(user))
+    # The day is in the key: a decree ends its codes on a date, and the choices follow it.
+    key = f"padu:registry:region-choices:{timezone.localdate()}:" + ",".join(scope_codes(user))
     found = cache.get(key)
     if found is None:
         kecamatan = list(kecamatan_choices(user=user).values_list("code", "name"))

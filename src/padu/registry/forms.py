@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from padu.core.records.derive import form_fields
 from padu.core.records.forms import RecordForm
 from padu.core.schemas import DB_INT_MAX
+from padu.regions.models import Region
 from padu.regions.selectors import village_choices
 
 from . import codes
@@ -31,18 +32,36 @@ class ChangeFields(forms.Form):
     )
 
 
+def village_groups(*, user, keep: str | None = None) -> dict[str, list]:
+    """The kelurahan valid today in the user's area, grouped by kecamatan name; with `keep`, a
+    record's own code as well, marked as ended when a decree ended it."""
+    groups: dict[str, list] = {}
+    villages = list(village_choices(user=user).select_related("parent"))
+    if keep and keep not in {v.code for v in villages}:
+        villages += list(Region.objects.filter(code=keep).select_related("parent"))
+    for village in villages:
+        parent = village.parent.name if village.parent else ""
+        label = village.name
+        if village.is_ended:
+            label = _("%(name)s (ended)") % {"name": village.name}
+        groups.setdefault(parent, []).append((village.code, label))
+    return groups
+
+
 class FamilyForm(RecordForm):
     record = FAMILY
     # The desil comes from DTSEN imports and its own corrections, not from this form.
     exclude = ("desil", "desil_period")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, keep_region: str | None = None, **kwargs):
+        """`keep_region`: the family's own kelurahan, offered even when a newer decree ended
+        it (a family on an ended code keeps it until someone re-codes it); otherwise only the
+        codes valid today are offered."""
         super().__init__(*args, **kwargs)
-        groups: dict[str, list] = {}
-        for village in village_choices(user=user).select_related("parent"):
-            parent = village.parent.name if village.parent else ""
-            groups.setdefault(parent, []).append((village.code, village.name))
-        self.fields["region"].choices = [("", _("— choose —")), *groups.items()]
+        self.fields["region"].choices = [
+            ("", _("— choose —")),
+            *village_groups(user=user, keep=keep_region).items(),
+        ]
 
     def address_fields(self):
         return self.group("address")
@@ -270,11 +289,10 @@ class ImportMappingForm(forms.Form):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=heading or _("(empty heading)"), choices=options, required=False
             )
-        groups: dict[str, list] = {}
-        for village in village_choices(user=user).select_related("parent"):
-            parent = village.parent.name if village.parent else ""
-            groups.setdefault(parent, []).append((village.code, village.name))
-        self.fields["region"].choices = [("", _("— from the file —")), *groups.items()]
+        self.fields["region"].choices = [
+            ("", _("— from the file —")),
+            *village_groups(user=user).items(),
+        ]
 
     def column_fields(self):
         """(heading, bound field) of each column of the file."""

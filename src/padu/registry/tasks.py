@@ -4,6 +4,7 @@ from django_tasks import task
 
 from .importer.heartbeat import imports_interrupt_stale
 from .importer.runner import import_run
+from .importer.uploads import uploads_prune
 
 
 @task()
@@ -12,3 +13,9 @@ def registry_import(batch_id: int) -> None:
     imports whose worker died as interrupted (importer.heartbeat)."""
     imports_interrupt_stale()
     import_run(batch_id=batch_id)
+
+
+@task()
+def import_uploads_prune() -> None:
+    """Remove the uploads nobody confirmed (importer.uploads), queued after every upload."""
+    uploads_prune()

