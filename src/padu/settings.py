@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "padu.registry",
     "padu.welfare",
     "padu.updates",
+    "padu.periods",
     "padu.synth",
     "padu.dci",
     "padu.api",
