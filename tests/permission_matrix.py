@@ -38,6 +38,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from padu.accounts.capabilities import Cap, Role
 from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
+from padu.periods import months
+from padu.periods.models import Period
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -161,6 +163,16 @@ class World:
             error_report=str(report),
         )
 
+    @cached_property
+    def closed_period(self) -> Period:
+        """Last month, closed by the system (a family of KEL_A in it)."""
+        from padu.periods.services import period_close
+
+        self.family  # noqa: B018 -- someone to freeze
+        current = months.current()
+        last = current - 1 if current % 100 != 1 else current - 89
+        return period_close(actor=None, month=last, run_now=True)
+
     @property
     def import_file(self) -> SimpleUploadedFile:
         """A small CSV in the import layout: its headings and the example row."""
@@ -213,6 +225,9 @@ WEIGHTS_V1 = Target(
 )
 WELFARE_JOB = Target(
     "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
+)
+PERIOD = Target(
+    "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
@@ -580,6 +595,33 @@ ROWS: list[Row] = [
     Row("welfare:version", Cap.WELFARE_MANAGE, target=WEIGHTS_V1),
     Row("welfare:recompute_start", Cap.WELFARE_MANAGE, method="POST", ok=302),
     Row("welfare:recompute", Cap.WELFARE_MANAGE, target=WELFARE_JOB),
+    # periods: the office's months (no region); their counts and "as of" lists are scoped
+    Row("periods:list", Cap.REGISTRY_VIEW),
+    Row("periods:export", Cap.REGISTRY_VIEW),
+    Row("periods:close", Cap.PERIOD_CLOSE),
+    Row(
+        "periods:close",
+        Cap.PERIOD_CLOSE,
+        method="POST",
+        data=lambda w: {"month": months.text(months.current())},
+        ok=302,
+        ok_location=_url("periods:detail", month=lambda w: months.current()),
+    ),
+    Row("periods:detail", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:reopen", (Cap.REGISTRY_VIEW, Cap.PERIOD_REOPEN), target=PERIOD),
+    Row(
+        "periods:reopen",
+        (Cap.REGISTRY_VIEW, Cap.PERIOD_REOPEN),
+        method="POST",
+        target=PERIOD,
+        data=lambda w: {"reason": "matrix"},
+        ok=302,
+        ok_location=_url("periods:detail", month=lambda w: w.closed_period.month),
+    ),
+    Row("periods:families", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
 ]
 
 
@@ -611,4 +653,5 @@ def state() -> dict:
         "weight_sets": list(WeightSet.objects.order_by("pk").values_list("pk", "is_active")),
         "recomputes": Recompute.objects.count(),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
     }

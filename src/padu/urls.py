@@ -11,6 +11,7 @@ urlpatterns = [
     path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
     path("kesejahteraan/", include("padu.welfare.urls")),
+    path("periode/", include("padu.periods.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
+from padu.periods import api as periods_api
 from padu.registry import api as registry_api
 from padu.registry import codes as registry_codes
 
@@ -79,6 +80,7 @@ errors.install(api)
 
 # One router per app (`<app>/api.py`), mounted at the root of /api/v1/.
 api.add_router("/", registry_api.router)
+api.add_router("/", periods_api.router)
 api.describe_choices(
     *(
         c

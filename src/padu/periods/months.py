@@ -29,7 +29,7 @@ def parse(text) -> int | None:
 
 
 def text(month: int) -> str:
-    """"2026-11" """
+    """ "2026-11" """
     return f"{month // 100:04d}-{month % 100:02d}"
 
 
@@ -38,7 +38,7 @@ def first_day(month: int) -> datetime.date:
 
 
 def label(month: int) -> str:
-    """"November 2026" in the language in force."""
+    """ "November 2026" in the language in force."""
     return date_format(first_day(month), "YEAR_MONTH_FORMAT")
 
 

@@ -34,6 +34,12 @@ NAV = [
         _("Search people by NIK or name; filter by desil, disability and category."),
     ),
     NavItem(
+        _("Periods"),
+        "periods:list",
+        Cap.REGISTRY_VIEW,
+        _("Close each month, see what changed, and read the registry as of a closed period."),
+    ),
+    NavItem(
         _("Import"),
         "registry:import_list",
         Cap.REGISTRY_IMPORT,
