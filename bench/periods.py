@@ -1,7 +1,7 @@
 """Periods benchmark: what closing a month costs, in time and disk, at N people (PostgreSQL).
 
     .venv/bin/python bench/periods.py [--people 1000000] [--seed 1] \\
-        [--db-url postgres://postgres@127.0.0.1:5432/padu_bench_periods] [--keep]
+        [--db-url postgres://postgres@127.0.0.1:5432/padu_bench_periods] [--keep] [--reuse]
 
 Issue #12 (point 5): a closed period answers "as of" exactly without copying every row every
 month. The close stores a version of a family's or person's key facts only when they differ
@@ -127,6 +127,14 @@ def registered(conn) -> tuple[int, int]:
     ).fetchone()
 
 
+def imported(db_url: str) -> bool:
+    try:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM registry_person)").fetchone()[0]
+    except psycopg.Error:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -135,6 +143,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432/padu_bench_periods")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a kept database that holds the imported population (its periods are "
+        "emptied: the periods app migrated to zero and back)",
+    )
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -143,13 +157,18 @@ def main() -> None:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
     }
-    population = generate(args.people, args.seed, env)
-    recreate_database(args.db_url)
     try:
-        prepare(env)
-        started = time.perf_counter()
-        subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
-        print(f"imported in {time.perf_counter() - started:.1f} s")
+        if args.reuse and imported(args.db_url):
+            for target in (["periods", "zero"], []):
+                subprocess.run([*PADU, "migrate", *target, "--verbosity", "0"], env=env, check=True)
+            print("reusing the imported population; periods emptied")
+        else:
+            population = generate(args.people, args.seed, env)
+            recreate_database(args.db_url)
+            prepare(env)
+            started = time.perf_counter()
+            subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
+            print(f"imported in {time.perf_counter() - started:.1f} s")
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
             families, people = conn.execute(

@@ -169,8 +169,7 @@ class World:
         from padu.periods.services import period_close
 
         self.family  # noqa: B018 -- someone to freeze
-        current = months.current()
-        last = current - 1 if current % 100 != 1 else current - 89
+        last = months.preceding(months.current())
         return period_close(actor=None, month=last, run_now=True)
 
     @property

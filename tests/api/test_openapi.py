@@ -27,6 +27,9 @@ ENDPOINTS = {
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}"),
     ("patch", "/api/v1/people/{person_id}"),
+    ("get", "/api/v1/periods"),
+    ("get", "/api/v1/periods/{month}/summary"),
+    ("get", "/api/v1/periods/{month}/families"),
 }
 
 

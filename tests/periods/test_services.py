@@ -28,8 +28,7 @@ def back(n: int) -> int:
     """The month `n` months before the current one."""
     month = months.current()
     for _i in range(n):
-        year, m = divmod(month, 100)
-        month = months.key(year - 1, 12) if m == 1 else months.key(year, m - 1)
+        month = months.preceding(month)
     return month
 
 

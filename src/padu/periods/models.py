@@ -51,8 +51,7 @@ class Period(models.Model):
         related_name="+",
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
-    # The close's progress (runner.py): the step being run, of STEPS, and how long it took.
-    step = models.PositiveSmallIntegerField(_("step"), default=0)
+    # When the close ran (runner.py); the step it is at is in CloseProgress.
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The versions the close stored (the registry's size is in the tallies).
@@ -75,6 +74,30 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         return months.label(self.month)
+
+
+class CloseProgress(models.Model):
+    """The step a running close is at (runner.STEPS in all). A row of its own, written from
+    outside the close's transaction: on PostgreSQL the close reads one snapshot (REPEATABLE
+    READ) and then updates its period, which a concurrent write to the same row would make fail."""
+
+    # No database constraint: its check would lock the period's row from the writing thread.
+    period = models.OneToOneField(
+        Period,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,
+        related_name="progress",
+    )
+    step = models.PositiveSmallIntegerField(_("step"), default=0)
+
+    class Meta:
+        verbose_name = _("progress of a close")
+        verbose_name_plural = _("progress of closes")
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.step}"
 
 
 class FamilyState(models.Model):

@@ -47,6 +47,11 @@ def following(month: int) -> int:
     return key(year + 1, 1) if m == 12 else key(year, m + 1)
 
 
+def preceding(month: int) -> int:
+    year, m = divmod(month, 100)
+    return key(year - 1, 12) if m == 1 else key(year, m - 1)
+
+
 def current() -> int:
     """The office's month today (PADU_TIME_ZONE)."""
     today = timezone.localdate()

@@ -19,7 +19,7 @@ from padu.core.errors import DomainError, ValidationFailed
 from padu.core.scoping import require
 
 from . import months
-from .models import Period
+from .models import CloseProgress, Period
 from .runner import close_run
 from .tasks import period_close_task
 
@@ -110,8 +110,9 @@ def period_close(*, actor, month, run_now: bool = False) -> Period:
             period.version += 1
         period.status = Period.Status.CLOSING
         period.closed_by = actor if actor is not None else None
-        period.step, period.started_at, period.finished_at, period.message = 0, None, None, ""
+        period.started_at, period.finished_at, period.message = None, None, ""
         period.save()
+        CloseProgress.objects.filter(period=period).delete()
         audit_record(
             actor=actor,
             action="periods.period.close_requested",

@@ -30,7 +30,7 @@ from padu.registry.masks import mask_number
 
 from . import exports, months, selectors, services
 from .forms import AsOfFilterForm, CloseForm, PeriodFilterForm, ReopenForm
-from .models import Period, Tally
+from .models import CloseProgress, Period, Tally
 from .runner import STEPS
 
 PER_PAGE = 25
@@ -176,6 +176,8 @@ def period_detail(request, month: int):
         for record, counts in summary.items():
             counts["reasons"] = _reasons(record, counts["removed_by"])
     latest = services.last_closed()
+    progress = CloseProgress.objects.filter(period=period).first()
+    step = progress.step if progress is not None else 0
     return render_page_or_partial(
         request,
         "periods/period_detail.html",
@@ -185,7 +187,8 @@ def period_detail(request, month: int):
             "summary": summary,
             "finished": period.status in FINISHED,
             "steps": STEPS,
-            "percent": round(100 * period.step / STEPS),
+            "step": step,
+            "percent": round(100 * step / STEPS),
             "first": not Period.objects.filter(
                 month__lt=period.month, status=Period.Status.CLOSED
             ).exists(),
