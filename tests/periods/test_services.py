@@ -301,3 +301,24 @@ def test_a_close_that_fails_writes_nothing_and_can_be_run_again(
     monkeypatch.undo()
     assert close(operator, back(1), django_capture_on_commit_callbacks).status == "closed"
     assert FamilyState.objects.unscoped().count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_close_in_its_own_transaction_reports_its_steps_and_reads_one_snapshot(regions):
+    """PostgreSQL, outside a test's transaction, as the job and the command run: REPEATABLE
+    READ, the progress written meanwhile from another connection, and the period updated at the
+    end without a serialisation failure."""
+    from padu.periods.models import CloseProgress
+    from padu.periods.runner import STEPS
+
+    family = FamilyFactory(region_id=KEL_A, desil=3)
+    PersonFactory(family=family)
+    first = period_close(actor=None, month=back(2), run_now=True)
+    assert first.status == Period.Status.CLOSED
+    assert CloseProgress.objects.get(period=first).step == STEPS
+    Family.objects.unscoped().filter(pk=family.pk).update(desil=9)
+    second = period_close(actor=None, month=back(1), run_now=True)
+    assert second.status == Period.Status.CLOSED
+    assert (second.stored_families, second.stored_people) == (1, 0)
+    assert frozen_families(make_user(Role.OPERATOR, scope=KOTA), back(2))[family.pk][2] == 3
