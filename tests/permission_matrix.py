@@ -40,6 +40,8 @@ from padu.accounts.models import ApiToken, RegionScope, User
 from padu.core.models import AuditEntry
 from padu.notifications.models import Notification
 from padu.notifications.services import notify
+from padu.periods import months
+from padu.periods.models import Period
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -210,6 +212,15 @@ class World:
             error_report=str(report),
         )
 
+    @cached_property
+    def closed_period(self) -> Period:
+        """Last month, closed by the system (a family of KEL_A in it)."""
+        from padu.periods.services import period_close
+
+        self.family  # noqa: B018 -- someone to freeze
+        last = months.preceding(months.current())
+        return period_close(actor=None, month=last, run_now=True)
+
     @property
     def import_file(self) -> SimpleUploadedFile:
         """A small CSV in the import layout: its headings and the example row."""
@@ -275,6 +286,9 @@ WEIGHTS_V1 = Target(
 )
 WELFARE_JOB = Target(
     "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
+)
+PERIOD = Target(
+    "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
@@ -701,6 +715,33 @@ ROWS: list[Row] = [
     Row("notifications:list", ANY_USER),
     Row("notifications:open", ANY_USER, method="POST", target=NOTIFICATION, ok=302),
     Row("notifications:read_all", ANY_USER, method="POST", ok=302),
+    # periods: the office's months (no region); their counts and "as of" lists are scoped
+    Row("periods:list", Cap.REGISTRY_VIEW),
+    Row("periods:export", Cap.REGISTRY_VIEW),
+    Row("periods:close", Cap.PERIOD_CLOSE),
+    Row(
+        "periods:close",
+        Cap.PERIOD_CLOSE,
+        method="POST",
+        data=lambda w: {"month": months.text(months.current())},
+        ok=302,
+        ok_location=_url("periods:detail", month=lambda w: months.current()),
+    ),
+    Row("periods:detail", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:reopen", (Cap.REGISTRY_VIEW, Cap.PERIOD_REOPEN), target=PERIOD),
+    Row(
+        "periods:reopen",
+        (Cap.REGISTRY_VIEW, Cap.PERIOD_REOPEN),
+        method="POST",
+        target=PERIOD,
+        data=lambda w: {"reason": "matrix"},
+        ok=302,
+        ok_location=_url("periods:detail", month=lambda w: w.closed_period.month),
+    ),
+    Row("periods:families", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
+    Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
 ]
 
 
@@ -742,4 +783,5 @@ def state() -> dict:
             .values_list("pk", "version", "state", "assignee")
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
     }

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "padu.welfare",
     "padu.updates",
     "padu.notifications",
+    "padu.periods",
     "padu.synth",
     "padu.dci",
     "padu.api",

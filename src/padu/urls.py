@@ -15,6 +15,7 @@ urlpatterns = [
     path("usulan/", include("padu.updates.urls")),
     path("tugas/", include("padu.updates.verification_urls")),
     path("notifikasi/", include("padu.notifications.urls")),
+    path("periode/", include("padu.periods.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -37,6 +37,9 @@ ENDPOINTS = {
     ("post", "/api/v1/disabilities/{disability_id}/end"),
     ("get", "/api/v1/people/{person_id}/ppks-assessments"),
     ("post", "/api/v1/people/{person_id}/ppks-assessments"),
+    ("get", "/api/v1/periods"),
+    ("get", "/api/v1/periods/{month}/summary"),
+    ("get", "/api/v1/periods/{month}/families"),
 }
 
 

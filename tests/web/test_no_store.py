@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from padu.accounts.capabilities import Role, capabilities_for
 from padu.api.openapi import openapi_document
+from padu.periods import months
+from padu.periods.services import period_close
 from tests import permission_matrix as pm
 from tests.api.conftest import key_for
 from tests.factories import KEL_A, KOTA, FamilyFactory, PersonFactory, make_user
@@ -41,7 +43,8 @@ API_GETS = [path for path, operations in openapi_document()["paths"].items() if 
 def test_every_api_read_is_no_store(client, db, template):
     family = FamilyFactory(region_id=KEL_A)
     person = PersonFactory(family=family)
-    ids = {"family_id": family.pk, "person_id": person.pk}
+    closed = period_close(actor=None, month=months.preceding(months.current()), run_now=True)
+    ids = {"family_id": family.pk, "person_id": person.pk, "month": closed.text}
     path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))
     response = client.get(path, headers={"Authorization": f"Bearer {key}"})

@@ -49,6 +49,10 @@ class Cap:
     MUSKEL_MANAGE = "updates.muskel"  # run a Muskel: its agenda and decisions
     REQUEST_CHECK = "updates.check"  # Dinsos: check what a Muskel agreed
     REQUEST_APPROVE = "updates.approve"  # Dinsos: approve (apply), return or reject
+    # Close a month (the registry's state is frozen as that period); reopening a closed one
+    # undoes the freeze, so it is an administrator's, with a reason.
+    PERIOD_CLOSE = "periods.close"
+    PERIOD_REOPEN = "periods.reopen"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -66,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.API_TOKENS,
             Cap.ACCESS_LOG_VIEW,
             Cap.WELFARE_MANAGE,
+            Cap.PERIOD_REOPEN,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -81,6 +86,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REQUEST_ASSIGN,
             Cap.REQUEST_CHECK,
             Cap.REQUEST_APPROVE,
+            Cap.PERIOD_CLOSE,
         }
     ),
     Role.PIMPINAN: frozenset(

@@ -52,6 +52,12 @@ NAV = [
         _("Send requests to a PSM for verification; see what is overdue and each PSM's load."),
     ),
     NavItem(
+        _("Periods"),
+        "periods:list",
+        Cap.REGISTRY_VIEW,
+        _("Close each month, see what changed, and read the registry as of a closed period."),
+    ),
+    NavItem(
         _("Import"),
         "registry:import_list",
         Cap.REGISTRY_IMPORT,

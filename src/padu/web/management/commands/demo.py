@@ -168,6 +168,7 @@ class Command(BaseCommand):
         )
         self._score_welfare()
         self._demo_requests()
+        self._close_period()
         self._collect_static()
         self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
@@ -305,6 +306,18 @@ class Command(BaseCommand):
         self._step(_("Making change requests in every state…"))
         made = demo_requests(users, region=region)
         self.stdout.write("  " + _("%(count)d change requests made.") % {"count": made})
+
+    def _close_period(self) -> None:
+        """Last month closed (the registry frozen as that period), unless a period is closed."""
+        from padu.periods import months
+        from padu.periods.models import Period
+        from padu.periods.services import period_close
+
+        if Period.objects.filter(status=Period.Status.CLOSED).exists():
+            return
+        last = months.preceding(months.current())
+        self._step(_("Closing period %(period)s…") % {"period": months.text(last)})
+        period_close(actor=None, month=last, run_now=True)
 
     def _load_population(self, *, people: int, seed: int, region: str, user: str | None) -> None:
         from padu.registry.models import Person
