@@ -11,6 +11,8 @@ urlpatterns = [
     path("wilayah/", include(regions_urls)),
     path("registri/", include("padu.registry.urls")),
     path("kesejahteraan/", include("padu.welfare.urls")),
+    # The public page: no login (padu.portal).
+    path("cek/", include("padu.portal.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
