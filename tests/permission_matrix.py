@@ -580,6 +580,15 @@ ROWS: list[Row] = [
     Row("welfare:version", Cap.WELFARE_MANAGE, target=WEIGHTS_V1),
     Row("welfare:recompute_start", Cap.WELFARE_MANAGE, method="POST", ok=302),
     Row("welfare:recompute", Cap.WELFARE_MANAGE, target=WELFARE_JOB),
+    # portal: the public page, the same for everyone, signed in or not
+    Row("portal:check", PUBLIC, anonymous=200),
+    Row(
+        "portal:check",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {"nik": w.person.nik, "name": w.person.name},
+        anonymous=200,
+    ),
 ]
 
 
