@@ -352,12 +352,16 @@ PADU_EVIDENCE_TYPES = {
 # counted in working days (Monday to Friday, Indonesian public holidays off) when set.
 PADU_OBJECTION_LAPSE_DAYS = int(os.environ.get("PADU_OBJECTION_LAPSE_DAYS", "14"))
 PADU_OBJECTION_LAPSE_WORKING_DAYS = env_bool("PADU_OBJECTION_LAPSE_WORKING_DAYS", default=False)
-# The public page (padu.portal, /cek/): how many lookups one client address and one NIK may make
-# in PADU_PORTAL_WINDOW_MINUTES before the page answers 429 until the window has passed. Counted in
-# the lookup log, by keyed hashes of the address and the NIK (neither is kept in clear).
+
+# The public page (padu.portal, /cek/): how many lookups (checks, receipts, proposals, objections)
+# one client address and one NIK may make in PADU_PORTAL_WINDOW_MINUTES before the page answers
+# 429 until the window has passed. Counted in the lookup log, by keyed hashes of the address and
+# the NIK (neither is kept in clear).
 PADU_PORTAL_WINDOW_MINUTES = int(os.environ.get("PADU_PORTAL_WINDOW_MINUTES", "60"))
 PADU_PORTAL_LOOKUPS_PER_ADDRESS = int(os.environ.get("PADU_PORTAL_LOOKUPS_PER_ADDRESS", "30"))
 PADU_PORTAL_LOOKUPS_PER_NIK = int(os.environ.get("PADU_PORTAL_LOOKUPS_PER_NIK", "5"))
+# Of those, the proposals (usul) and objections (sanggah) one address may send.
+PADU_PORTAL_REQUESTS_PER_ADDRESS = int(os.environ.get("PADU_PORTAL_REQUESTS_PER_ADDRESS", "5"))
 # How alike (trigram similarity, 0–1, of the names' search keys: registry.names) the name a
 # citizen types must be to the registered one; the same key always matches.
 PADU_PORTAL_NAME_SIMILARITY = float(os.environ.get("PADU_PORTAL_NAME_SIMILARITY", "0.6"))

@@ -1,5 +1,6 @@
-"""The public page's log: one row per lookup a citizen made (`/cek/`), which is also what its
-rate limits count.
+"""The public page's log: one row per lookup a citizen made (`/cek/`): a check of his family, a
+proposal (usul) or objection (sanggah) sent, a receipt looked up. It is also what the page's rate
+limits count.
 
 It keeps no personal data in clear: the NIK and the client's address are keyed hashes
 (`keys.py`, HMAC with the deployment's secret key), enough to count the lookups of one NIK or
@@ -16,8 +17,16 @@ from padu.core.scoping import ScopedManager
 
 
 class Lookup(models.Model):
+    class Kind(models.TextChoices):
+        CHECK = "cek", _("Check of a family")
+        PROPOSAL = "usul", _("Proposal (usul)")
+        OBJECTION = "sanggah", _("Objection (sanggah)")
+        RECEIPT = "tanda_terima", _("Receipt looked up")
+
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    nik_digest = models.CharField(_("NIK (keyed hash)"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CHECK)
+    # Empty for a lookup without a NIK (a receipt).
+    nik_digest = models.CharField(_("NIK (keyed hash)"), max_length=64, blank=True)
     client_digest = models.CharField(_("client address (keyed hash)"), max_length=64)
     # Whether the NIK and the name matched a registered person. A mismatch and an unknown NIK are
     # both False: the log, like the page, does not tell them apart.
@@ -41,7 +50,7 @@ class Lookup(models.Model):
         indexes = [
             # The two rate limits: the lookups of one NIK, and of one address, since a time.
             models.Index(fields=["nik_digest", "at"], name="portal_lookup_nik_idx"),
-            models.Index(fields=["client_digest", "at"], name="portal_lookup_client_idx"),
+            models.Index(fields=["client_digest", "kind", "at"], name="portal_lookup_client_idx"),
         ]
 
     def __str__(self) -> str:

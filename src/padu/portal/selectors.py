@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from padu.registry.codes import FamilyStatus
@@ -89,11 +90,29 @@ def lookup_window_start() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(minutes=settings.PADU_PORTAL_WINDOW_MINUTES)
 
 
-def lookups_since(*, since: datetime.datetime, nik_digest: str = "", client_digest: str = ""):
-    """How many lookups of this NIK and of this address the log holds since `since`, counted by
-    their keyed hashes: (by NIK, by address)."""
+SUBMISSIONS = (Lookup.Kind.PROPOSAL, Lookup.Kind.OBJECTION)
+
+
+@dataclass(frozen=True)
+class LookupCounts:
+    by_nik: int  # lookups of the NIK, from any address
+    by_client: int  # lookups of any kind from the address
+    sent_by_client: int  # proposals and objections sent from the address
+
+
+def lookups_since(*, since: datetime.datetime, client_digest: str, nik_digest: str = ""):
+    """What the log holds since `since` of this address and this NIK, counted by their keyed
+    hashes (one query)."""
+    by_nik = Q(nik_digest=nik_digest) if nik_digest else Q(pk__in=[])
+    by_client = Q(client_digest=client_digest)
     # Counting rows by hash reads no one's data: unscoped for the rate limit, a system check.
-    recent = Lookup.objects.unscoped().filter(at__gte=since)
-    by_nik = recent.filter(nik_digest=nik_digest).count() if nik_digest else 0
-    by_client = recent.filter(client_digest=client_digest).count() if client_digest else 0
-    return by_nik, by_client
+    counts = (
+        Lookup.objects.unscoped()
+        .filter(by_nik | by_client, at__gte=since)
+        .aggregate(
+            by_nik=Count("pk", filter=by_nik),
+            by_client=Count("pk", filter=by_client),
+            sent_by_client=Count("pk", filter=by_client & Q(kind__in=SUBMISSIONS)),
+        )
+    )
+    return LookupCounts(**counts)

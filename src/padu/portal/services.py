@@ -31,24 +31,28 @@ class TooManyLookupsError(DomainError):
         self.retry_after = settings.PADU_PORTAL_WINDOW_MINUTES * 60
 
 
-def lookup_throttle(*, client_digest: str, nik_digest: str = "") -> None:
-    """Refuse (`TooManyLookupsError`) when the address, or the NIK, has had its lookups for the
-    window (`PADU_PORTAL_LOOKUPS_PER_ADDRESS`, `PADU_PORTAL_LOOKUPS_PER_NIK`). Both limits count
-    every lookup, matched or not: a NIK tried with many names is refused as one tried with one.
-    Two requests at the same instant may both pass the last free place; the limit is a brake on
-    guessing, not an exact quota."""
-    by_nik, by_client = lookups_since(
-        since=lookup_window_start(), nik_digest=nik_digest, client_digest=client_digest
+def lookup_throttle(*, client_digest: str, nik_digest: str = "", sending: bool = False) -> None:
+    """Refuse (`TooManyLookupsError`) when the address has had its lookups for the window
+    (`PADU_PORTAL_LOOKUPS_PER_ADDRESS`), the NIK its lookups (`PADU_PORTAL_LOOKUPS_PER_NIK`), or,
+    `sending` a proposal or objection, the address its submissions
+    (`PADU_PORTAL_REQUESTS_PER_ADDRESS`). Every lookup counts, matched or not: a NIK tried with
+    many names is refused as one tried with one. Two requests at the same instant may both pass
+    the last free place; the limit is a brake on guessing, not an exact quota."""
+    counts = lookups_since(
+        since=lookup_window_start(), client_digest=client_digest, nik_digest=nik_digest
     )
-    if by_client >= settings.PADU_PORTAL_LOOKUPS_PER_ADDRESS or (
-        nik_digest and by_nik >= settings.PADU_PORTAL_LOOKUPS_PER_NIK
+    if (
+        counts.by_client >= settings.PADU_PORTAL_LOOKUPS_PER_ADDRESS
+        or (nik_digest and counts.by_nik >= settings.PADU_PORTAL_LOOKUPS_PER_NIK)
+        or (sending and counts.sent_by_client >= settings.PADU_PORTAL_REQUESTS_PER_ADDRESS)
     ):
         raise TooManyLookupsError()
 
 
-def lookup_record(*, nik_digest: str, client_digest: str, family=None) -> Lookup:
-    """Log one lookup; `family`: the family of the person it matched, or None."""
+def lookup_record(*, kind: str, client_digest: str, nik_digest: str = "", family=None) -> Lookup:
+    """Log one lookup of `kind` (`Lookup.Kind`); `family`: the family it matched, or None."""
     return Lookup.objects.create(
+        kind=kind,
         nik_digest=nik_digest,
         client_digest=client_digest,
         found=family is not None,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import keys, services
 from .forms import LookupForm
+from .models import Lookup
 from .selectors import citizen_answer, person_for_citizen
 
 
@@ -39,7 +40,10 @@ def check(request):
         return too_many(request, error)
     person = person_for_citizen(nik=form.cleaned_data["nik"], name=form.cleaned_data["name"])
     services.lookup_record(
-        nik_digest=nik, client_digest=client, family=person.family if person else None
+        kind=Lookup.Kind.CHECK,
+        nik_digest=nik,
+        client_digest=client,
+        family=person.family if person else None,
     )
     answer = citizen_answer(person) if person is not None else None
     return render(request, "portal/answer.html", {"answer": answer, "form": LookupForm()})
