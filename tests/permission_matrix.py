@@ -53,6 +53,7 @@ from padu.welfare.models import Recompute, WeightSet
 from padu.welfare.services import weight_name
 from padu.welfare.weights import active_weight_set
 from tests.factories import (
+    JPEG_BYTES,
     KEC_A,
     KEC_B,
     KEL_A,
@@ -589,6 +590,38 @@ ROWS: list[Row] = [
         data=lambda w: {"nik": w.person.nik, "name": w.person.name},
         anonymous=200,
     ),
+    Row("portal:propose", PUBLIC, anonymous=200),
+    Row(
+        "portal:propose",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {
+            "region": KEL_A,
+            "address": "Jl. Sawahan No. 5",
+            "name": "Yusuf Hamdani",
+            "reason": "Belum terdaftar.",
+            "photo": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, content_type="image/jpeg"),
+            "citizen_name": "Warga",
+        },
+        anonymous=302,
+        ok=302,
+    ),
+    Row("portal:object", PUBLIC, anonymous=200),
+    Row(
+        "portal:object",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {
+            "nik": w.person.nik,
+            "name": w.person.name,
+            "reason": "Sudah mampu.",
+            "photo": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, content_type="image/jpeg"),
+            "citizen_name": "Warga",
+        },
+        anonymous=302,
+        ok=302,
+    ),
+    Row("portal:receipt", PUBLIC, anonymous=200),
 ]
 
 

@@ -88,3 +88,45 @@ def test_a_citizen_checks_his_family_on_a_phone(new_page, settings):
     problems["english"] = checked(page, "english")
 
     assert not any(problems.values()), problems
+
+
+def test_a_citizen_objects_and_follows_the_receipt_on_a_phone(new_page):
+    """A sanggah with its photo, then its receipt page; and the proposal form, refused as sent
+    empty: axe-core on each."""
+    from padu.updates.codes import RequestState
+    from tests.factories import JPEG_BYTES
+
+    member = PersonFactory(family=FamilyFactory(desil=6), name="Hendra Gunawan")
+    page = new_page(viewport=PHONE)
+    problems = {}
+
+    page.goto(reverse("portal:propose"))
+    problems["propose"] = checked(page, "propose")
+    tab_to(page, "button[type=submit]", most=30)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".error-summary").is_visible()
+    problems["propose refused"] = checked(page, "propose-refused")
+
+    page.goto(reverse("portal:object"))
+    problems["object"] = checked(page, "object")
+    tab_to(page, "input[name=nik]")
+    page.keyboard.type(member.nik)
+    tab_to(page, "input[name=name]")
+    page.keyboard.type("Hendra Gunawan")
+    tab_to(page, "textarea[name=reason]")
+    page.keyboard.type("Sudah punya dua mobil.")
+    page.locator("input[name=photo]").set_input_files(
+        {"name": "rumah.jpg", "mimeType": "image/jpeg", "buffer": JPEG_BYTES}
+    )
+    tab_to(page, "input[name=citizen_name]")
+    page.keyboard.type("Warga Peduli")
+    tab_to(page, "button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/cek/tanda-terima/?nomor=" in page.url
+    assert page.get_by_text(str(RequestState.SUBMITTED.label)).first.is_visible()
+    assert member.nik not in page.content() and "Warga Peduli" not in page.content()
+    problems["receipt"] = checked(page, "receipt")
+
+    assert not any(problems.values()), problems

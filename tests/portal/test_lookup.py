@@ -41,8 +41,8 @@ def test_the_page_opens_without_login(client):
     html = response.content.decode()
     assert 'lang="id"' in html
     assert 'name="nik"' in html and 'name="name"' in html
-    # Its own layout: no staff navigation, no link into the staff pages.
-    assert "site-nav" not in html
+    # Its own layout: its own menu, no link into the staff pages.
+    assert 'id="portal-nav"' in html
     links = re.findall(r'href="([^"]*)"', html)
     assert links
     assert all(link == "#main" or link.startswith(("/cek/", "/static/")) for link in links)

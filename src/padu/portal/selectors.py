@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from padu.core.scoping import subtree_q
+from padu.regions.models import VILLAGE_LEVELS, Region
 from padu.registry.codes import FamilyStatus
 from padu.registry.disclosure import Disclosure
 from padu.registry.models import Family, Person
@@ -84,6 +86,24 @@ def citizen_answer(person: Person) -> CitizenAnswer:
         desil=family.desil,
         desil_period=family.desil_period,
     )
+
+
+def office_villages() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kelurahan/desa of the office's area (`PADU_ROOT_REGION`), grouped by kecamatan, as
+    choices: where a citizen may propose a family."""
+    villages = (
+        Region.objects.filter(
+            subtree_q("code", [settings.PADU_ROOT_REGION]), level__in=VILLAGE_LEVELS
+        )
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in villages:
+        groups.setdefault(village.parent.name if village.parent else "", []).append(
+            (village.code, village.name)
+        )
+    return list(groups.items())
 
 
 def lookup_window_start() -> datetime.datetime:

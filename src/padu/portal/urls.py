@@ -5,4 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.check, name="check"),
+    path("usul/", views.propose, name="propose"),
+    path("sanggah/", views.object_to, name="object"),
+    path("tanda-terima/", views.receipt, name="receipt"),
 ]
