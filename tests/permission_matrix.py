@@ -742,6 +742,47 @@ ROWS: list[Row] = [
     Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
     Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
     Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    # portal: the public page, the same for everyone, signed in or not
+    Row("portal:check", PUBLIC, anonymous=200),
+    Row(
+        "portal:check",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {"nik": w.person.nik, "name": w.person.name},
+        anonymous=200,
+    ),
+    Row("portal:propose", PUBLIC, anonymous=200),
+    Row(
+        "portal:propose",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {
+            "region": KEL_A,
+            "address": "Jl. Sawahan No. 5",
+            "name": "Yusuf Hamdani",
+            "reason": "Belum terdaftar.",
+            "photo": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, content_type="image/jpeg"),
+            "citizen_name": "Warga",
+        },
+        anonymous=302,
+        ok=302,
+    ),
+    Row("portal:object", PUBLIC, anonymous=200),
+    Row(
+        "portal:object",
+        PUBLIC,
+        method="POST",
+        data=lambda w: {
+            "nik": w.person.nik,
+            "name": w.person.name,
+            "reason": "Sudah mampu.",
+            "photo": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, content_type="image/jpeg"),
+            "citizen_name": "Warga",
+        },
+        anonymous=302,
+        ok=302,
+    ),
+    Row("portal:receipt", PUBLIC, anonymous=200),
 ]
 
 

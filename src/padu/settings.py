@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "padu.updates",
     "padu.notifications",
     "padu.periods",
+    "padu.portal",
     "padu.synth",
     "padu.dci",
     "padu.api",
@@ -380,3 +381,20 @@ PADU_OBJECTION_LAPSE_WORKING_DAYS = env_bool("PADU_OBJECTION_LAPSE_WORKING_DAYS"
 PADU_VERIFICATION_DAYS = int(os.environ.get("PADU_VERIFICATION_DAYS", "7"))
 PADU_VERIFICATION_WORKING_DAYS = env_bool("PADU_VERIFICATION_WORKING_DAYS", default=False)
 PADU_VERIFICATION_DUE_SOON_DAYS = int(os.environ.get("PADU_VERIFICATION_DUE_SOON_DAYS", "2"))
+
+# The public page (padu.portal, /cek/): how many lookups (checks, receipts, proposals, objections)
+# one client address and one NIK may make in PADU_PORTAL_WINDOW_MINUTES before the page answers
+# 429 until the window has passed. Counted in the lookup log, by keyed hashes of the address and
+# the NIK (neither is kept in clear).
+PADU_PORTAL_WINDOW_MINUTES = int(os.environ.get("PADU_PORTAL_WINDOW_MINUTES", "60"))
+PADU_PORTAL_LOOKUPS_PER_ADDRESS = int(os.environ.get("PADU_PORTAL_LOOKUPS_PER_ADDRESS", "30"))
+PADU_PORTAL_LOOKUPS_PER_NIK = int(os.environ.get("PADU_PORTAL_LOOKUPS_PER_NIK", "5"))
+# Of those, the proposals (usul) and objections (sanggah) one address may send.
+PADU_PORTAL_REQUESTS_PER_ADDRESS = int(os.environ.get("PADU_PORTAL_REQUESTS_PER_ADDRESS", "5"))
+# How alike (trigram similarity, 0–1, of the names' search keys: registry.names) the name a
+# citizen types must be to the registered one; the same key always matches.
+PADU_PORTAL_NAME_SIMILARITY = float(os.environ.get("PADU_PORTAL_NAME_SIMILARITY", "0.6"))
+# Behind a reverse proxy every request comes from the proxy's address: the number of proxies in
+# front of Padu that append to X-Forwarded-For (deploy/nginx-padu.conf: 1). The client is the
+# address that many entries from the right; 0 takes REMOTE_ADDR (no proxy: the header is forged).
+PADU_TRUSTED_PROXIES = int(os.environ.get("PADU_TRUSTED_PROXIES", "0"))

@@ -16,6 +16,8 @@ urlpatterns = [
     path("tugas/", include("padu.updates.verification_urls")),
     path("notifikasi/", include("padu.notifications.urls")),
     path("periode/", include("padu.periods.urls")),
+    # The public page: no login (padu.portal).
+    path("cek/", include("padu.portal.urls")),
     path("api/", include("padu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
