@@ -53,7 +53,7 @@ from padu.registry.models import (
     PPKSCategory,
 )
 from padu.updates.codes import MemberPresence, RequestState
-from padu.updates.models import ChangeRequest, RequestEvidence, VerificationTask
+from padu.updates.models import ChangeRequest, MuskelAttendee, RequestEvidence, VerificationTask
 from padu.welfare.defaults import default_weights
 from padu.welfare.models import Recompute, WeightSet
 from padu.welfare.services import weight_name
@@ -67,6 +67,8 @@ from tests.factories import (
     KOTA,
     ChangeRequestFactory,
     FamilyFactory,
+    MuskelAttendeeFactory,
+    MuskelSessionFactory,
     PersonDisabilityFactory,
     PersonFactory,
     RequestEvidenceFactory,
@@ -153,9 +155,15 @@ class World:
         )
 
     @cached_property
+    def muskel_session(self):
+        """A Muskel of KEL_A, scheduled, with one attendee."""
+        return MuskelAttendeeFactory(session=MuskelSessionFactory(region_id=KEL_A)).session
+
+    @cached_property
     def evidence(self) -> RequestEvidence:
         return RequestEvidenceFactory(request=self.change_request)
 
+    @cached_property
     def submitted_request(self):
         """A submitted request about `family`, waiting for a PSM."""
         return ChangeRequestFactory(family=self.family, state=RequestState.SUBMITTED)
@@ -260,6 +268,7 @@ SUBMIT = Target(
     "the submission of a change request in KEL_A",
     lambda w: {"pk": w.change_request.pk, "name": "submit"},
 )
+MUSKEL = Target("a Muskel of KEL_A", lambda w: {"pk": w.muskel_session.pk})
 EVIDENCE = Target("a photo of a change request in KEL_A", lambda w: {"pk": w.evidence.pk})
 NOTICE_PARAMS = {"receipt": "ABCDEFGH23", "kelurahan": "Belakang Pondok", "due": "1 Mei 2026"}
 SUBMITTED_REQUEST = Target(
@@ -683,6 +692,19 @@ ROWS: list[Row] = [
         ok=302,
     ),
     Row("updates:evidence_file", Cap.REQUEST_VIEW, target=EVIDENCE),
+    Row("muskel:list", Cap.REQUEST_VIEW),
+    Row("muskel:new", Cap.MUSKEL_MANAGE),
+    Row("muskel:detail", Cap.REQUEST_VIEW, target=MUSKEL),
+    Row(
+        "muskel:action",
+        Cap.MUSKEL_MANAGE,
+        method="POST",
+        target=MUSKEL,
+        data=lambda w: {"action": "attendee", "name": "Budi Santoso", "role": "rt"},
+        ok=302,
+    ),
+    Row("muskel:berita_acara", Cap.REQUEST_VIEW, target=MUSKEL),
+    Row("muskel:agenda_export", Cap.REQUEST_VIEW, target=MUSKEL),
     Row("verification:my_tasks", Cap.REQUEST_VERIFY),
     Row("verification:task_list", Cap.REQUEST_ASSIGN),
     Row("verification:task_export", Cap.REQUEST_ASSIGN),
@@ -818,6 +840,7 @@ def state() -> dict:
             ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
         ),
         "evidence": RequestEvidence.objects.unscoped().count(),
+        "muskel_attendees": MuskelAttendee.objects.count(),
         "tasks": list(
             VerificationTask.objects.unscoped()
             .order_by("pk")

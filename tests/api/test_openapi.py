@@ -40,6 +40,20 @@ ENDPOINTS = {
     ("get", "/api/v1/periods"),
     ("get", "/api/v1/periods/{month}/summary"),
     ("get", "/api/v1/periods/{month}/families"),
+    ("get", "/api/v1/change-requests"),
+    ("post", "/api/v1/change-requests"),
+    ("get", "/api/v1/change-requests/{request_id}"),
+    ("post", "/api/v1/change-requests/{request_id}/transitions/{name}"),
+    ("post", "/api/v1/verification/requests/{pk}/task"),
+    ("get", "/api/v1/verification/tasks"),
+    ("get", "/api/v1/verification/tasks/{pk}"),
+    ("post", "/api/v1/verification/tasks/{pk}/complete"),
+    ("post", "/api/v1/verification/tasks/{pk}/photos"),
+    ("post", "/api/v1/verification/tasks/{pk}/reassign"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/read"),
+    ("get", "/api/v1/notifications/unread"),
+    ("post", "/api/v1/notifications/{pk}/read"),
 }
 
 
@@ -139,3 +153,20 @@ def test_every_schema_a_page_links_to_is_on_it(client):
     targets = set(re.findall(r'href="#(schema-[^"]+)"', html))
     assert targets
     assert all(f'id="{target}"' in html for target in targets)
+
+
+def test_schema_names_are_unique():
+    """The document names each schema by its class: two classes of one name would silently share
+    one component, and one of them would be documented wrongly."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names: dict[str, set[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("padu."):
+            names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {n: m for n, m in names.items() if len(m) > 1} == {}

@@ -14,8 +14,9 @@ from padu.core.models import AuditEntry
 from padu.registry.codes import FamilyStatus, LifeStatus, Relationship
 from padu.registry.models import Family, Person
 from padu.updates.codes import RemovalReason, RequestKind, RequestState
+from padu.updates.deadlines import lapse_date
 from padu.updates.models import ChangeRequest, RequestEvent, VerificationTask
-from padu.updates.services.lapse import lapse_date, requests_lapse
+from padu.updates.services.lapse import requests_lapse
 from padu.updates.services.requests import request_create, request_create_from_citizen
 from padu.updates.services.transitions import request_transition
 from tests.factories import (

@@ -16,13 +16,13 @@ from padu.notifications.codes import NotificationKind
 from padu.notifications.models import Notification
 from padu.updates import verification_selectors as selectors
 from padu.updates.codes import MemberPresence, NotFoundReason, RequestState, TaskState
+from padu.updates.deadlines import task_due_date
 from padu.updates.models import ChangeRequest, RequestEvent, RequestEvidence, VerificationTask
 from padu.updates.services.notices import tasks_remind
 from padu.updates.services.verification import (
     task_add_photos,
     task_assign,
     task_complete,
-    task_due_date,
     task_reassign,
 )
 from tests.factories import (

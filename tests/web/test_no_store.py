@@ -13,7 +13,15 @@ from padu.periods import months
 from padu.periods.services import period_close
 from tests import permission_matrix as pm
 from tests.api.conftest import key_for
-from tests.factories import KEL_A, KOTA, FamilyFactory, PersonFactory, make_user
+from tests.factories import (
+    KEL_A,
+    KOTA,
+    ChangeRequestFactory,
+    FamilyFactory,
+    PersonFactory,
+    VerificationTaskFactory,
+    make_user,
+)
 from tests.test_permission_matrix import MODEL_BACKEND
 
 ALLOWED_ROWS = [row for row in pm.ROWS if not row.placeholder and row.ok not in (403, 404)]
@@ -44,8 +52,15 @@ def test_every_api_read_is_no_store(client, db, template):
     family = FamilyFactory(region_id=KEL_A)
     person = PersonFactory(family=family)
     closed = period_close(actor=None, month=months.preceding(months.current()), run_now=True)
-    ids = {"family_id": family.pk, "person_id": person.pk, "month": closed.text}
-    path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+    ids = {
+        "family_id": lambda: family.pk,
+        "person_id": lambda: person.pk,
+        "dwelling_id": lambda: family.dwelling_id,
+        "month": lambda: closed.text,
+        "request_id": lambda: ChangeRequestFactory(family=family).pk,
+        "pk": lambda: VerificationTaskFactory(request__family=family).pk,  # tasks/{pk}
+    }
+    path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))
     response = client.get(path, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200

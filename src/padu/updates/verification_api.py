@@ -19,6 +19,7 @@ from pydantic import create_model
 from padu.accounts.capabilities import Cap
 from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, PageParams, RecordId, Version
 from padu.core.scoping import require
+from padu.registry.schemas import RegionOut
 
 from . import selectors as request_selectors
 from . import verification_selectors as selectors
@@ -59,17 +60,12 @@ class TaskFilters(PageParams):
     )
 
 
-class RegionOut(Schema):
-    code: str
-    name: str
-
-
 class PersonRef(Schema):
     id: int
     name: str
 
 
-class MemberOut(Schema):
+class ChecklistMemberOut(Schema):
     key: str = Field(description="A registered member's id, or `new-<n>` for a proposed one.")
     name: str
 
@@ -91,7 +87,7 @@ class TaskOut(Schema):
     overdue: bool
     answers: dict[str, Any] = Field(description="The checklist's answers (checklist.CHECKLIST).")
     member_statuses: dict[str, int]
-    members: list[MemberOut] = Field(description="Whose status the checklist asks.")
+    members: list[ChecklistMemberOut] = Field(description="Whose status the checklist asks.")
     latitude: Decimal | None
     longitude: Decimal | None
     photos: int

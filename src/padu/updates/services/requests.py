@@ -30,12 +30,12 @@ from padu.registry.models import Family, Person
 from padu.registry.services.base import FAMILY_FIELDS, PERSON_FIELDS, json_value
 
 from ..codes import RemovalReason, RequestKind, RequestSource, RequestState
+from ..deadlines import lapse_date
 from ..models import ChangeRequest
 from ..workflow import CREATE
 from .apply import PERSON_STATUS
 from .events import record_event
 from .evidence import check_files, discard, store_evidence
-from .lapse import lapse_date
 
 K = RequestKind
 # The kinds a citizen may file on the public page (usul, sanggah, mundur).

@@ -11,11 +11,11 @@ from padu.core.errors import ConflictError, DomainError, PermissionDeniedError, 
 from padu.core.scoping import require
 
 from ..codes import RequestKind, RequestState
+from ..deadlines import lapse_date
 from ..models import ChangeRequest
 from ..workflow import TRANSITIONS, Transition
 from . import notices
 from .events import record_event
-from .lapse import lapse_date
 
 
 def _refused(request: ChangeRequest, t: Transition) -> DomainError:

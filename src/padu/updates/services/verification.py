@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lokal.holidays import is_working_day
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import audit_record
@@ -23,6 +21,7 @@ from padu.core.scoping import in_scope, require
 
 from ..checklist import CHECKLIST, clean_checklist
 from ..codes import RequestState, TaskState
+from ..deadlines import task_due_date
 from ..models import ChangeRequest, VerificationTask
 from . import notices
 from .evidence import check_files, discard, store_evidence
@@ -31,27 +30,6 @@ from .transitions import locked_request, request_transition
 
 def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed({field: [message]})
-
-
-def working_day(day: datetime.date) -> bool:
-    try:
-        return is_working_day(day)
-    except ValueError:  # a year lokal-id has no decree for: weekends only
-        return day.weekday() < 5
-
-
-def task_due_date(start: datetime.date) -> datetime.date:
-    """The due date of a task assigned on `start`: PADU_VERIFICATION_DAYS later, in working days
-    when PADU_VERIFICATION_WORKING_DAYS is set."""
-    days = settings.PADU_VERIFICATION_DAYS
-    if not settings.PADU_VERIFICATION_WORKING_DAYS:
-        return start + datetime.timedelta(days=days)
-    day = start
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if working_day(day):
-            days -= 1
-    return day
 
 
 def may_verify_in(user, region_code: str) -> bool:
