@@ -100,44 +100,52 @@ class CloseProgress(models.Model):
         return f"{self.period_id}: {self.step}"
 
 
-class FamilyState(models.Model):
-    """A family's key facts from period `valid_from` until (not including) `valid_until`."""
-
-    pk = models.CompositePrimaryKey("family_id", "valid_from")
-    # No database constraint: a family is never deleted, and checking 260,000 keys would slow
-    # the first close for nothing.
-    family = models.ForeignKey(
-        "registry.Family",
-        verbose_name=_("family"),
+def _unchecked_fk(to: str, label, *, indexed: bool = True) -> models.ForeignKey:
+    """A reference without a database constraint: families, people and regions are never
+    deleted, and checking hundreds of thousands of keys would slow the first close for nothing."""
+    return models.ForeignKey(
+        to,
+        verbose_name=label,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=indexed,
         related_name="+",
     )
+
+
+class _StateVersion(models.Model):
+    """Key facts from period `valid_from` until (not including) `valid_until`, in a kelurahan."""
+
     valid_from = models.PositiveIntegerField(_("from period"))
     valid_until = models.PositiveIntegerField(_("until period"), null=True, blank=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("kelurahan"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    status = models.CharField(_("status"), max_length=20, choices=codes.FamilyStatus.choices)
-    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    region = _unchecked_fk("regions.Region", _("kelurahan"), indexed=False)
 
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("family as of a period")
-        verbose_name_plural = _("families as of periods")
+        abstract = True
         indexes = [
             models.Index(
-                fields=["region"],
-                name="familystate_region_idx",
-                opclasses=["varchar_pattern_ops"],
+                fields=["region"], name="%(class)s_region_idx", opclasses=["varchar_pattern_ops"]
             ),
         ]
+
+    def __str__(self) -> str:
+        subject, valid_from = self.pk
+        return f"{subject} {valid_from}–{self.valid_until or ''}"
+
+
+class FamilyState(_StateVersion):
+    """A family's key facts (kelurahan, status, desil) as a version."""
+
+    pk = models.CompositePrimaryKey("family_id", "valid_from")
+    family = _unchecked_fk("registry.Family", _("family"))
+    status = models.CharField(_("status"), max_length=20, choices=codes.FamilyStatus.choices)
+    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+
+    class Meta(_StateVersion.Meta):
+        verbose_name = _("family as of a period")
+        verbose_name_plural = _("families as of periods")
         constraints = [
             # One open version per family: the one a close compares with.
             models.UniqueConstraint(
@@ -147,57 +155,21 @@ class FamilyState(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.family_id} {self.valid_from}–{self.valid_until or ''}"
 
-
-class PersonState(models.Model):
-    """A person's key facts (family, kelurahan, relationship, status) from period `valid_from`
-    until (not including) `valid_until`."""
+class PersonState(_StateVersion):
+    """A person's key facts (family, kelurahan, relationship, status) as a version."""
 
     pk = models.CompositePrimaryKey("person_id", "valid_from")
-    person = models.ForeignKey(
-        "registry.Person",
-        verbose_name=_("person"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    valid_from = models.PositiveIntegerField(_("from period"))
-    valid_until = models.PositiveIntegerField(_("until period"), null=True, blank=True)
-    family = models.ForeignKey(
-        "registry.Family",
-        verbose_name=_("family"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("kelurahan"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    person = _unchecked_fk("registry.Person", _("person"))
+    family = _unchecked_fk("registry.Family", _("family"), indexed=False)
     relationship = models.PositiveSmallIntegerField(
         _("relationship"), choices=codes.Relationship.choices, null=True, blank=True
     )
     life_status = models.CharField(_("status"), max_length=20, choices=codes.LifeStatus.choices)
 
-    objects = ScopedManager()
-
-    class Meta:
+    class Meta(_StateVersion.Meta):
         verbose_name = _("person as of a period")
         verbose_name_plural = _("people as of periods")
-        indexes = [
-            models.Index(
-                fields=["region"],
-                name="personstate_region_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -205,9 +177,6 @@ class PersonState(models.Model):
                 name="personstate_one_open",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.valid_from}–{self.valid_until or ''}"
 
 
 class Tally(models.Model):
