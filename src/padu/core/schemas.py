@@ -84,3 +84,7 @@ class PageParams(Schema):
 
 # The error responses every authenticated endpoint may give.
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut}
+# A read with parameters (a query string out of its range answers 400), and a read of one record
+# (404 when it is missing or outside the caller's area, alike).
+READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
+DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}

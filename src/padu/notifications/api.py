@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
-from padu.core.schemas import COMMON_ERRORS, ErrorOut, PageParams, RecordId
+from padu.core.schemas import COMMON_ERRORS, DETAIL_ERRORS, READ_ERRORS, PageParams, RecordId
 
 from . import selectors, services
 from .codes import NotificationKind
@@ -52,7 +52,7 @@ def _out(n) -> dict:
 
 @router.get(
     "/notifications",
-    response={200: NotificationPageOut, **COMMON_ERRORS},
+    response={200: NotificationPageOut, **READ_ERRORS},
     operation_id="notification_list",
     summary=gettext_noop("List my notifications"),
 )
@@ -80,7 +80,7 @@ def notification_unread(request):
 
 @router.post(
     "/notifications/{pk}/read",
-    response={200: NotificationOut, 404: ErrorOut, **COMMON_ERRORS},
+    response={200: NotificationOut, **DETAIL_ERRORS},
     operation_id="notification_read",
     summary=gettext_noop("Mark a notification as read"),
 )

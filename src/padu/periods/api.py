@@ -14,7 +14,7 @@ from pydantic import field_validator
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
-from padu.core.schemas import COMMON_ERRORS, ErrorOut, PageParams
+from padu.core.schemas import DETAIL_ERRORS, READ_ERRORS, PageParams
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 from padu.registry.codes import FamilyStatus
@@ -28,8 +28,6 @@ from .models import Period
 router = Router(tags=[gettext_noop("periods")])
 
 MONTH = r"^[0-9]{4}-[0-9]{2}$"
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}
 PeriodStatus = Period.Status
 
 

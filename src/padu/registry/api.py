@@ -14,7 +14,15 @@ from padu.core.errors import ConflictError, ValidationFailed
 from padu.core.records import Sensitivity
 from padu.core.records.derive import record_values
 from padu.core.records.schemas import api_name
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, RecordId, WarningsOut
+from padu.core.schemas import (
+    COMMON_ERRORS,
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    ConflictOut,
+    ErrorOut,
+    RecordId,
+    WarningsOut,
+)
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 
@@ -39,8 +47,6 @@ from .search_box import SearchError
 
 router = Router(tags=[gettext_noop("registry")])
 
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
 # 429: the user was told too often that a number is registered outside his area (services.identity).
 WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: WarningsOut, 429: ErrorOut}
 UPDATE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}

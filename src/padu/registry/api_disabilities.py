@@ -13,7 +13,7 @@ from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
 from padu.core.records.derive import record_values
 from padu.core.records.schemas import api_name, record_schema
-from padu.core.schemas import COMMON_ERRORS, ErrorOut, RecordId
+from padu.core.schemas import DETAIL_ERRORS, RecordId
 from padu.core.scoping import require
 
 from . import selectors, services
@@ -23,8 +23,6 @@ from .services.disabilities import END_REASON_MAX
 
 router = Router(tags=[gettext_noop("registry")])
 
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
 
 # ------------------------------------------------------------------------------------- schemas
 
@@ -165,7 +163,7 @@ def _person_read(request, person_id: int, purpose: str):
 
 @router.get(
     "/people/{int:person_id}/disabilities",
-    response={200: list[DisabilityOut], **READ_ERRORS},
+    response={200: list[DisabilityOut], **DETAIL_ERRORS},
     operation_id="person_disability_list",
     summary=gettext_noop("A person's disability records"),
 )
@@ -178,7 +176,7 @@ def person_disability_list(request, person_id: RecordId):
 
 @router.post(
     "/people/{int:person_id}/disabilities",
-    response={201: DisabilityOut, **WRITE_ERRORS},
+    response={201: DisabilityOut, **DETAIL_ERRORS},
     operation_id="person_disability_record",
     summary=gettext_noop("Record an assessment of a disability"),
 )
@@ -194,7 +192,7 @@ def person_disability_record(request, person_id: RecordId, payload: DisabilityIn
 
 @router.post(
     "/disabilities/{int:disability_id}/end",
-    response={200: DisabilityOut, **WRITE_ERRORS},
+    response={200: DisabilityOut, **DETAIL_ERRORS},
     operation_id="person_disability_end",
     summary=gettext_noop("End a disability record"),
 )
@@ -211,7 +209,7 @@ def person_disability_end(request, disability_id: RecordId, payload: DisabilityE
 
 @router.get(
     "/people/{int:person_id}/ppks-assessments",
-    response={200: list[PPKSAssessmentOut], **READ_ERRORS},
+    response={200: list[PPKSAssessmentOut], **DETAIL_ERRORS},
     operation_id="person_ppks_assessment_list",
     summary=gettext_noop("A person's PPKS assessments"),
 )
@@ -224,7 +222,7 @@ def person_ppks_assessment_list(request, person_id: RecordId):
 
 @router.post(
     "/people/{int:person_id}/ppks-assessments",
-    response={201: PPKSAssessmentOut, **WRITE_ERRORS},
+    response={201: PPKSAssessmentOut, **DETAIL_ERRORS},
     operation_id="person_ppks_assess",
     summary=gettext_noop("Record a PPKS assessment"),
 )

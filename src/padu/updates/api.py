@@ -8,7 +8,12 @@ from ninja import Query, Router, Status
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, RecordId
+from padu.core.schemas import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    ConflictOut,
+    RecordId,
+)
 from padu.core.scoping import require
 from padu.registry.models import Family, Person
 
@@ -21,8 +26,6 @@ from .workflow import allowed_for
 
 router = Router(tags=[gettext_noop("change requests")])
 
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}
 
 

@@ -17,7 +17,13 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from pydantic import create_model
 
 from padu.accounts.capabilities import Cap
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, PageParams, RecordId, Version
+from padu.core.schemas import (
+    DETAIL_ERRORS,
+    ConflictOut,
+    PageParams,
+    RecordId,
+    Version,
+)
 from padu.core.scoping import require
 from padu.registry.schemas import RegionOut
 
@@ -29,8 +35,7 @@ from .services import verification as services
 
 router = Router(tags=[gettext_noop("verification")])
 
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: ConflictOut}
+WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}
 
 
 def _answer_type(field: models.Field) -> tuple[Any, Any]:
@@ -155,7 +160,7 @@ def _task(user, pk: int):
 
 @router.get(
     "/verification/tasks",
-    response={200: TaskPageOut, **READ_ERRORS},
+    response={200: TaskPageOut, **DETAIL_ERRORS},
     operation_id="task_list",
     summary=gettext_noop("List verification tasks"),
 )
@@ -170,7 +175,7 @@ def task_list(request, filters: Query[TaskFilters]):
 
 @router.get(
     "/verification/tasks/{pk}",
-    response={200: TaskOut, **READ_ERRORS},
+    response={200: TaskOut, **DETAIL_ERRORS},
     operation_id="task_detail",
     summary=gettext_noop("One verification task"),
 )
