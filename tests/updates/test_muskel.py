@@ -20,6 +20,7 @@ from padu.updates.models import MuskelAttendee, MuskelItem, MuskelSession
 from padu.updates.muskel import services
 from tests.factories import (
     KEL_A,
+    KEL_A2,
     KEL_B,
     ChangeRequestFactory,
     FamilyFactory,
@@ -223,3 +224,18 @@ def test_another_area_s_session_is_a_404_everywhere(client):
     assert client.post(reverse("muskel:action", args=[session.pk]), {}).status_code == 404
     listed = client.get(reverse("muskel:list")).content.decode()
     assert reverse("muskel:detail", args=[session.pk]) not in listed
+
+
+def test_the_list_filters_by_kelurahan_and_state(client):
+    """The filter of the list page (a kelurahan of the user's area) and its download."""
+    kept = MuskelSessionFactory(region_id=KEL_A, place="Aula Belakang Pondok")
+    MuskelSessionFactory(region_id=KEL_A2, place="Aula Alang Laweh")
+    MuskelSessionFactory(region_id=KEL_A, place="Aula Lama", state=SessionState.DECIDED)
+    client.force_login(make_user(Role.TKSK, scope="13.71.01"))
+    html = client.get(reverse("muskel:list"), {"region": KEL_A, "state": "planned"}).content
+    html = html.decode()
+    assert kept.place in html
+    assert "Aula Alang Laweh" not in html and "Aula Lama" not in html
+    csv = client.get(reverse("muskel:list"), {"region": KEL_A, "format": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert kept.place in text and "Aula Lama" in text and "Alang Laweh" not in text

@@ -20,6 +20,7 @@ from padu.regions.models import Region
 
 from ..codes import AttendeeRole, MuskelDecision, SessionState
 from ..models import ChangeRequest, MuskelAttendee, MuskelItem, MuskelSession
+from ..services import notices
 from ..services.transitions import request_transition
 
 # The workflow transition each decision takes (workflow.TRANSITIONS).
@@ -86,6 +87,7 @@ def muskel_schedule(
             region_code=session.region_id,
             after={"date": session.date, "place": session.place, "quorum": session.quorum},
         )
+        notices.muskel_scheduled(session, actor=actor)
     return session
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,16 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.audit import access_record, export_recorded
 from padu.core.exports import Table, dated_filename, export_response, requested_format
 from padu.core.htmx import querystring_without_page, redirect_after_post
 from padu.core.scoping import has_capability
-from padu.registry.disclosure import Disclosure
 from padu.registry.views.editing import error_summary, form_service
 
 from ..models import ChangeRequest, MuskelItem
 from . import services
-from .documents import agenda_table, berita_acara_pdf
+from .downloads import agenda_list_response, berita_acara_response
 from .forms import AttendeeForm, CloseForm, DecisionForm, ScheduleForm, SessionFilter
 from .selectors import agenda_candidates, session_get, session_items, sessions_visible
 
@@ -224,47 +222,22 @@ def _int(data, key: str) -> int:
 @capability_required(Cap.REQUEST_VIEW)
 @require_GET
 def berita_acara(request, pk: int):
-    session = _session(request, pk)
-    pdf = berita_acara_pdf(session, request.user)
-    access_record(
+    return berita_acara_response(
         user=request.user,
-        obj=session,
-        region_code=session.region_id,
+        session=_session(request, pk),
         purpose="muskel_berita_acara",
-        rows=session.items.count(),
+        request=request,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"berita-acara-muskel-{session.region_id}-{session.date:%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
 @capability_required(Cap.REQUEST_VIEW)
 @require_GET
 def agenda_export(request, pk: int):
-    session = _session(request, pk)
-    file_format = requested_format(request)
-    table = agenda_table(session, request.user)
-    rows = list(table.rows)
-    export_recorded(
-        actor=request.user,
-        action="updates.muskel.exported",
-        object_type="updates.muskelsession",
-        object_repr=str(session),
-        region_code=session.region_id,
-        filters={"session": session.pk},
-        file_format=file_format,
-        rows=len(rows),
-        full_numbers=Disclosure(request.user).full,
-    )
-    access_record(
+    return agenda_list_response(
         user=request.user,
-        obj=session,
-        region_code=session.region_id,
+        session=_session(request, pk),
+        file_format=requested_format(request),
         purpose="muskel_agenda_export",
-        rows=len(rows),
+        request=request,
     )
-    table = Table(table.header, rows, title=table.title)
-    stem = dated_filename(f"padu-muskel-{session.region_id}-bnba")
-    return export_response(file_format, stem, table)
