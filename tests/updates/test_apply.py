@@ -68,6 +68,24 @@ def test_a_new_family_is_registered_with_its_history(psm):
 
 
 @pytest.mark.django_db
+def test_the_family_page_s_history_links_to_the_request_for_who_may_see_it(psm, client):
+    from django.urls import reverse
+
+    data = {"family": family(), "members": [person()]}
+    request = approve(request_create(actor=psm, kind=K.NEW_FAMILY, data=data))
+    page_url = reverse("registry:family_detail", args=[request.applied_family_id])
+    link = f'href="{reverse("updates:request_detail", args=[request.pk])}"'
+    client.force_login(psm)
+    page = client.get(page_url).content.decode()
+    assert link in page and request.receipt in page
+    assert request.reference not in page
+    # The administrator sees families but not requests: no link, and no code either.
+    client.force_login(make_user(Role.ADMIN))
+    page = client.get(page_url).content.decode()
+    assert link not in page and request.reference not in page
+
+
+@pytest.mark.django_db
 def test_a_new_member_joins_the_family(psm):
     fam = FamilyFactory()
     PersonFactory(family=fam)

@@ -239,3 +239,20 @@ def test_the_list_filters_by_kelurahan_and_state(client):
     csv = client.get(reverse("muskel:list"), {"region": KEL_A, "format": "csv"})
     text = b"".join(csv.streaming_content).decode("utf-8-sig")
     assert kept.place in text and "Aula Lama" in text and "Alang Laweh" not in text
+
+
+def test_the_session_page_says_what_each_request_asks(client, kelurahan):
+    """The Muskel decides on families, not on receipt numbers: each item and each request
+    waiting for an agenda shows what it asks (numbers masked as the user sees them)."""
+    from django.utils.html import escape
+
+    from padu.updates import display
+
+    item = MuskelItemFactory()
+    PersonFactory(family=item.request.family, region_id=KEL_A, name="Budi Hartono")
+    waiting = _verified()
+    client.force_login(kelurahan)
+    page = client.get(reverse("muskel:detail", args=[item.session.pk])).content.decode()
+    assert "Budi Hartono" in page and item.request.family.address in page
+    assert escape(display.summary(kelurahan, waiting)) in page
+    assert reverse("updates:request_detail", args=[item.request.pk]) in page

@@ -21,8 +21,10 @@ from padu.core.htmx import querystring_without_page, redirect_after_post
 from padu.core.scoping import has_capability
 from padu.registry.views.editing import error_summary, form_service
 
+from .. import display
 from ..models import ChangeRequest, MuskelItem
 from . import services
+from .documents import agenda_lines
 from .downloads import agenda_list_response, berita_acara_response
 from .forms import AttendeeForm, CloseForm, DecisionForm, ScheduleForm, SessionFilter
 from .selectors import agenda_candidates, session_get, session_items, sessions_visible
@@ -100,19 +102,23 @@ def _detail(request, session, *, forms=None, status=200):
     forms = forms or {}
     items = list(session_items(session))
     may_manage = has_capability(request.user, Cap.MUSKEL_MANAGE)
+    candidates = list(agenda_candidates(user=request.user, session=session)[:100])
+    # The Muskel decides on families and people, not on receipt numbers: each item as the Berita
+    # Acara lists it (name, KK/NIK as the user may see it, address), each candidate's change.
+    lines = agenda_lines(session, request.user, items)
+    for change in candidates:
+        change.summary = display.summary(request.user, change)
     return render(
         request,
         "updates/muskel/detail.html",
         {
             "session": session,
             "items": [
-                (item, forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"))
-                for item in items
+                (item, line, forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"))
+                for item, line in zip(items, lines, strict=True)
             ],
             "attendees": session.attendees.all(),
-            "candidates": agenda_candidates(user=request.user, session=session)[:100]
-            if may_manage
-            else [],
+            "candidates": candidates if may_manage else [],
             "attendee_form": forms.get("attendee") or AttendeeForm(),
             "close_form": forms.get("close") or CloseForm(),
             "may_manage": may_manage and session.state != "decided",
