@@ -261,6 +261,7 @@ def test_writes_on_another_area_s_session_are_404_and_without_capability_403(api
         ("DELETE", f"{url}/attendees/{attendee.pk}", None),
         ("POST", f"{url}/agenda", {"request_id": _verified(KEL_B).pk}),
         ("POST", f"{url}/agenda/{item.pk}/decision", {"decision": "agreed"}),
+        ("POST", f"{url}/agenda/{item.pk}/remove", {"reason": "Salah kelurahan."}),
         ("POST", f"{url}/close", {"number": "1"}),
         ("GET", f"{url}/berita-acara", None),
         ("GET", f"{url}/bnba", None),
@@ -320,3 +321,18 @@ def test_the_agenda_and_decisions_refuse_what_the_services_refuse(api, key):
     assert response.status_code == 200
     response = api.post(decision, {"decision": "rejected", "note": "Lagi"}, token=key)
     assert (response.status_code, response.data["code"]) == (400, "decided")
+
+
+def test_an_item_is_taken_off_the_agenda(api, key):
+    item = MuskelItemFactory()
+    url = f"{BASE}/{item.session.pk}/agenda/{item.pk}/remove"
+    before = written()
+    response = api.post(url, {"reason": ""}, token=key)
+    assert response.status_code == 400 and "reason" in response.data["errors"]
+    assert written() == before
+    response = api.post(url, {"reason": "Data belum lengkap."}, token=key)
+    assert response.status_code == 200
+    assert response.data["agenda"] == []
+    item.request.refresh_from_db()
+    assert item.request.state == RequestState.VERIFIED
+    assert api.post(url, {"reason": "Lagi"}, token=key).status_code == 404

@@ -57,6 +57,7 @@ ENDPOINTS = {
     ("delete", "/api/v1/muskel/sessions/{session_id}/attendees/{attendee_id}"),
     ("post", "/api/v1/muskel/sessions/{session_id}/agenda"),
     ("post", "/api/v1/muskel/sessions/{session_id}/agenda/{item_id}/decision"),
+    ("post", "/api/v1/muskel/sessions/{session_id}/agenda/{item_id}/remove"),
     ("post", "/api/v1/muskel/sessions/{session_id}/close"),
     ("get", "/api/v1/muskel/sessions/{session_id}/berita-acara"),
     ("get", "/api/v1/muskel/sessions/{session_id}/bnba"),

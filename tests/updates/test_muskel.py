@@ -256,3 +256,26 @@ def test_the_session_page_says_what_each_request_asks(client, kelurahan):
     assert "Budi Hartono" in page and item.request.family.address in page
     assert escape(display.summary(kelurahan, waiting)) in page
     assert reverse("updates:request_detail", args=[item.request.pk]) in page
+
+
+def test_an_undecided_item_is_taken_off_the_agenda_with_its_reason(client, kelurahan):
+    """From the session's page: the request is verified again (for another session), the item
+    gone; without a reason, or once decided, it stays."""
+    item = MuskelItemFactory()
+    decided = MuskelItemFactory(session=item.session, decision=MuskelDecision.AGREED)
+    url = reverse("muskel:action", args=[item.session.pk])
+    client.force_login(kelurahan)
+    data = {"action": "remove_item", "item": item.pk}
+    response = client.post(url, {**data, f"remove-{item.pk}-reason": " "})
+    assert response.status_code == 400
+    assert MuskelItem.objects.unscoped().filter(pk=item.pk).exists()
+    with pytest.raises(DomainError):
+        services.muskel_agenda_remove(actor=kelurahan, item=decided, reason="Salah")
+    response = client.post(url, {**data, f"remove-{item.pk}-reason": "Data belum lengkap."})
+    assert response.status_code == 302
+    assert not MuskelItem.objects.unscoped().filter(pk=item.pk).exists()
+    item.request.refresh_from_db()
+    assert item.request.state == RequestState.VERIFIED
+    event = item.request.events.get(transition="remove_from_agenda")
+    assert (event.actor, event.reason) == (kelurahan, "Data belum lengkap.")
+    assert AuditEntry.objects.filter(action="updates.muskel.agenda_removed").count() == 1

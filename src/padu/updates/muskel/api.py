@@ -1,7 +1,8 @@
 """Muskel endpoints: the sessions of the caller's area, one session with its attendees, agenda and
-decisions, scheduling, attendance, the agenda, one decision per item, closing, and the two
-documents (the Berita Acara as PDF, the by-name-by-address list as CSV/XLSX). Thin: the same
-selectors, services and downloads as the pages (muskel/views.py), scoped and logged alike."""
+decisions, scheduling, attendance, the agenda (an item on, or off), one decision per item,
+closing, and the two documents (the Berita Acara as PDF, the by-name-by-address list as
+CSV/XLSX). Thin: the same selectors, services and downloads as the pages (muskel/views.py), scoped
+and logged alike."""
 
 from __future__ import annotations
 
@@ -126,6 +127,10 @@ class MuskelDecisionIn(Schema):
     )
 
 
+class MuskelRemoveIn(Schema):
+    reason: str = Field(max_length=2000, description="Why it is taken off the agenda.")
+
+
 class MuskelCloseIn(Schema):
     number: str = Field(max_length=80, description="The Berita Acara's number.")
 
@@ -181,6 +186,20 @@ def _session(user, pk: int) -> MuskelSession:
     if found is None:
         raise Http404
     return found
+
+
+def _agenda_item(user, session_id: int, item_id: int) -> MuskelItem:
+    session = _session(user, session_id)
+    # Unscoped: an item of the session just read through the caller's scope.
+    item = (
+        MuskelItem.objects.unscoped()
+        .select_related("session", "request")
+        .filter(session=session, pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 def _answer(user, pk: int) -> dict:
@@ -304,22 +323,28 @@ def muskel_decide(request, session_id: RecordId, item_id: RecordId, payload: Mus
     `note`)."""
     user = request.auth
     require(user, Cap.MUSKEL_MANAGE)
-    session = _session(user, session_id)
-    # Unscoped: an item of the session just read through the caller's scope.
-    item = (
-        MuskelItem.objects.unscoped()
-        .select_related("session", "request")
-        .filter(session=session, pk=item_id)
-        .first()
-    )
-    if item is None:
-        raise Http404
     services.muskel_decide(
         actor=user,
-        item=item,
+        item=_agenda_item(user, session_id, item_id),
         decision=payload.decision,
         note=payload.note,
         expected_version=payload.version,
+    )
+    return _answer(user, session_id)
+
+
+@router.post(
+    "/muskel/sessions/{session_id}/agenda/{item_id}/remove",
+    response={200: MuskelSessionOut, **WRITE_ERRORS},
+    operation_id="muskel_agenda_remove",
+    summary=gettext_noop("Take an undecided request off a Muskel agenda"),
+)
+def muskel_agenda_remove(request, session_id: RecordId, item_id: RecordId, payload: MuskelRemoveIn):
+    """The request goes back to "verified", for another session."""
+    user = request.auth
+    require(user, Cap.MUSKEL_MANAGE)
+    services.muskel_agenda_remove(
+        actor=user, item=_agenda_item(user, session_id, item_id), reason=payload.reason
     )
     return _answer(user, session_id)
 

@@ -26,7 +26,14 @@ from ..models import ChangeRequest, MuskelItem
 from . import services
 from .documents import agenda_lines
 from .downloads import agenda_list_response, berita_acara_response
-from .forms import AttendeeForm, CloseForm, DecisionForm, ScheduleForm, SessionFilter
+from .forms import (
+    AttendeeForm,
+    CloseForm,
+    DecisionForm,
+    RemoveItemForm,
+    ScheduleForm,
+    SessionFilter,
+)
 from .selectors import agenda_candidates, session_get, session_items, sessions_visible
 
 
@@ -114,7 +121,12 @@ def _detail(request, session, *, forms=None, status=200):
         {
             "session": session,
             "items": [
-                (item, line, forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"))
+                (
+                    item,
+                    line,
+                    forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"),
+                    forms.get(f"remove-{item.pk}") or RemoveItemForm(prefix=f"remove-{item.pk}"),
+                )
                 for item, line in zip(items, lines, strict=True)
             ],
             "attendees": session.attendees.all(),
@@ -139,7 +151,8 @@ def session_detail(request, pk: int):
 @capability_required(Cap.MUSKEL_MANAGE)
 @require_POST
 def session_action(request, pk: int):
-    """One form of the session's page: an attendee, an agenda item, a decision, or closing."""
+    """One form of the session's page: an attendee, an agenda item (or taking one off), a
+    decision, or closing."""
     session = _session(request, pk)
     action = request.POST.get("action", "")
     form, key, call, done_text = None, "", None, ""
@@ -182,10 +195,7 @@ def session_action(request, pk: int):
 
         done_text = _("The request is on the agenda.")
     elif action == "decide":
-        item = MuskelItem.objects.unscoped().filter(session=session, pk=_int(request.POST, "item"))
-        item = item.select_related("session", "request").first()
-        if item is None:
-            raise Http404
+        item = _item(session, request.POST)
         form = DecisionForm(request.POST, prefix=f"item-{item.pk}")
         key = f"item-{item.pk}"
         if form.is_valid():
@@ -197,6 +207,17 @@ def session_action(request, pk: int):
                 )
 
             done_text = _("The decision is recorded.")
+    elif action == "remove_item":
+        item = _item(session, request.POST)
+        form, key = RemoveItemForm(request.POST, prefix=f"remove-{item.pk}"), f"remove-{item.pk}"
+        if form.is_valid():
+
+            def call():
+                return services.muskel_agenda_remove(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                )
+
+            done_text = _("The request is off the agenda; it waits for another session.")
     elif action == "close":
         form, key = CloseForm(request.POST), "close"
         if form.is_valid():
@@ -215,6 +236,15 @@ def session_action(request, pk: int):
             messages.success(request, done_text)
             return redirect_after_post(request, reverse("muskel:detail", args=[session.pk]))
     return _detail(request, _session(request, pk), forms={key: form}, status=400)
+
+
+def _item(session, data) -> MuskelItem:
+    """The agenda item the form names, of this session (read through its scope)."""
+    item = MuskelItem.objects.unscoped().filter(session=session, pk=_int(data, "item"))
+    item = item.select_related("session", "request").first()
+    if item is None:
+        raise Http404
+    return item
 
 
 def _int(data, key: str) -> int:
