@@ -494,7 +494,7 @@ def test_the_forms_write_through_the_services_and_refuse_outsiders(client, opera
     assert not PersonDisability.objects.unscoped().exists()
     response = client.post(add, _data(), HTTP_HX_REQUEST="true")
     assert response.status_code == 204
-    assert response["HX-Location"] == reverse("registry:person_detail", args=[siti.pk])
+    assert response["HX-Redirect"] == reverse("registry:person_detail", args=[siti.pk])
     record = PersonDisability.objects.unscoped().get()
     end = reverse("registry:disability_end", args=[record.pk])
     assert client.post(end, {"reason": "Sembuh"}).status_code == 302

@@ -68,6 +68,24 @@ def test_a_new_family_is_registered_with_its_history(psm):
 
 
 @pytest.mark.django_db
+def test_the_family_page_s_history_links_to_the_request_for_who_may_see_it(psm, client):
+    from django.urls import reverse
+
+    data = {"family": family(), "members": [person()]}
+    request = approve(request_create(actor=psm, kind=K.NEW_FAMILY, data=data))
+    page_url = reverse("registry:family_detail", args=[request.applied_family_id])
+    link = f'href="{reverse("updates:request_detail", args=[request.pk])}"'
+    client.force_login(psm)
+    page = client.get(page_url).content.decode()
+    assert link in page and request.receipt in page
+    assert request.reference not in page
+    # The administrator sees families but not requests: no link, and no code either.
+    client.force_login(make_user(Role.ADMIN))
+    page = client.get(page_url).content.decode()
+    assert link not in page and request.reference not in page
+
+
+@pytest.mark.django_db
 def test_a_new_member_joins_the_family(psm):
     fam = FamilyFactory()
     PersonFactory(family=fam)
@@ -216,6 +234,49 @@ def test_an_unverified_objection_lapses_on_its_day(clock, settings):
     assert (event.transition, event.actor, event.by_citizen) == ("lapse", None, False)
     assert "14" in event.reason
     assert VerificationTask.objects.unscoped().get(pk=task.pk).state == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_citizen_s_objection_lapses_14_days_on_by_the_daily_command(monkeypatch):
+    """The clock frozen when a citizen objects, then moved on: the daily command lapses nothing
+    on day 13, the objection on day 14 (the default period), once, on the record; the receipt
+    says so."""
+    import io
+
+    from django.core.management import call_command
+
+    from padu.updates.selectors import request_by_receipt
+
+    sent = datetime.datetime(2026, 11, 2, 3, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: sent)
+    fam = FamilyFactory()
+    PersonFactory(family=fam)
+    receipt = request_create_from_citizen(
+        kind=K.OBJECTION,
+        name="Warga",
+        family=fam,
+        reason="Sudah mampu.",
+        evidence=[("rumah.jpg", JPEG_BYTES)],
+    )
+    objection = ChangeRequest.objects.unscoped().get(receipt=receipt)
+    assert objection.lapses_on == datetime.date(2026, 11, 16)
+
+    def run_on(day: int) -> str:
+        monkeypatch.setattr(timezone, "now", lambda: sent + datetime.timedelta(days=day))
+        out = io.StringIO()
+        call_command("updates", "lapse", stdout=out)
+        return out.getvalue()
+
+    assert run_on(13).startswith("0 ")
+    assert ChangeRequest.objects.unscoped().get(pk=objection.pk).state == RequestState.SUBMITTED
+    assert run_on(14).startswith("1 ")
+    assert run_on(15).startswith("0 ")  # once
+    objection.refresh_from_db()
+    assert objection.state == RequestState.LAPSED
+    assert objection.state_changed_at == sent + datetime.timedelta(days=14)
+    event = RequestEvent.objects.unscoped().get(request=objection, transition="lapse")
+    assert event.actor is None and "14" in event.reason
+    assert request_by_receipt(receipt).state == RequestState.LAPSED
 
 
 def test_working_days_skip_weekends_and_holidays(settings):

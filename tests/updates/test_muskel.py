@@ -20,6 +20,7 @@ from padu.updates.models import MuskelAttendee, MuskelItem, MuskelSession
 from padu.updates.muskel import services
 from tests.factories import (
     KEL_A,
+    KEL_A2,
     KEL_B,
     ChangeRequestFactory,
     FamilyFactory,
@@ -223,3 +224,58 @@ def test_another_area_s_session_is_a_404_everywhere(client):
     assert client.post(reverse("muskel:action", args=[session.pk]), {}).status_code == 404
     listed = client.get(reverse("muskel:list")).content.decode()
     assert reverse("muskel:detail", args=[session.pk]) not in listed
+
+
+def test_the_list_filters_by_kelurahan_and_state(client):
+    """The filter of the list page (a kelurahan of the user's area) and its download."""
+    kept = MuskelSessionFactory(region_id=KEL_A, place="Aula Belakang Pondok")
+    MuskelSessionFactory(region_id=KEL_A2, place="Aula Alang Laweh")
+    MuskelSessionFactory(region_id=KEL_A, place="Aula Lama", state=SessionState.DECIDED)
+    client.force_login(make_user(Role.TKSK, scope="13.71.01"))
+    html = client.get(reverse("muskel:list"), {"region": KEL_A, "state": "planned"}).content
+    html = html.decode()
+    assert kept.place in html
+    assert "Aula Alang Laweh" not in html and "Aula Lama" not in html
+    csv = client.get(reverse("muskel:list"), {"region": KEL_A, "format": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert kept.place in text and "Aula Lama" in text and "Alang Laweh" not in text
+
+
+def test_the_session_page_says_what_each_request_asks(client, kelurahan):
+    """The Muskel decides on families, not on receipt numbers: each item and each request
+    waiting for an agenda shows what it asks (numbers masked as the user sees them)."""
+    from django.utils.html import escape
+
+    from padu.updates import display
+
+    item = MuskelItemFactory()
+    PersonFactory(family=item.request.family, region_id=KEL_A, name="Budi Hartono")
+    waiting = _verified()
+    client.force_login(kelurahan)
+    page = client.get(reverse("muskel:detail", args=[item.session.pk])).content.decode()
+    assert "Budi Hartono" in page and item.request.family.address in page
+    assert escape(display.summary(kelurahan, waiting)) in page
+    assert reverse("updates:request_detail", args=[item.request.pk]) in page
+
+
+def test_an_undecided_item_is_taken_off_the_agenda_with_its_reason(client, kelurahan):
+    """From the session's page: the request is verified again (for another session), the item
+    gone; without a reason, or once decided, it stays."""
+    item = MuskelItemFactory()
+    decided = MuskelItemFactory(session=item.session, decision=MuskelDecision.AGREED)
+    url = reverse("muskel:action", args=[item.session.pk])
+    client.force_login(kelurahan)
+    data = {"action": "remove_item", "item": item.pk}
+    response = client.post(url, {**data, f"remove-{item.pk}-reason": " "})
+    assert response.status_code == 400
+    assert MuskelItem.objects.unscoped().filter(pk=item.pk).exists()
+    with pytest.raises(DomainError):
+        services.muskel_agenda_remove(actor=kelurahan, item=decided, reason="Salah")
+    response = client.post(url, {**data, f"remove-{item.pk}-reason": "Data belum lengkap."})
+    assert response.status_code == 302
+    assert not MuskelItem.objects.unscoped().filter(pk=item.pk).exists()
+    item.request.refresh_from_db()
+    assert item.request.state == RequestState.VERIFIED
+    event = item.request.events.get(transition="remove_from_agenda")
+    assert (event.actor, event.reason) == (kelurahan, "Data belum lengkap.")
+    assert AuditEntry.objects.filter(action="updates.muskel.agenda_removed").count() == 1

@@ -44,9 +44,13 @@ def unchanged(request: ChangeRequest) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("t", BY_USERS, ids=lambda t: t.name)
-def test_each_role_may_take_a_transition_only_with_its_capability(t, role):
-    state = sorted(t.sources)[0]
+@pytest.mark.parametrize(
+    ("t", "state"),
+    [(t, s) for t in BY_USERS for s in sorted(t.sources)],
+    ids=lambda v: getattr(v, "name", str(v)),
+)
+def test_each_role_may_take_a_transition_only_with_its_capability(t, state, role):
+    """From each of the states the transition leaves (return and reject leave several)."""
     request = a_request(state)
     user = make_user(role)
     if t.capability not in capabilities_for(role):

@@ -120,6 +120,41 @@ def test_an_htmx_refusal_swaps_the_form_with_200(client, psm, task):
     assert response.templates[0].name == "updates/verification/partials/_checklist_form.html"
 
 
+def test_an_htmx_send_leads_to_the_whole_my_tasks_page(client, psm, task):
+    """Sent from the phone's form (htmx), the browser goes to "My tasks" as a page of its own:
+    with the layout and the message, not the list's fragment swapped in place of the page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(psm)
+    response = client.post(
+        reverse("verification:task_complete", args=[task.pk]),
+        _form(task, photos=SimpleUploadedFile("rumah.jpg", JPEG_BYTES, "image/jpeg")),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('verification:my_tasks')}?sent=padu-task-{task.pk}"
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert gettext("The verification is recorded.") in page and 'id="site-nav"' in page
+
+
+def test_a_new_family_s_task_says_where_to_go(client, psm):
+    proposed = {"address": "Jl. Merdeka No. 7", "rt": "002", "rw": "004"}
+    task = VerificationTaskFactory(
+        assignee=psm,
+        request=ChangeRequestFactory(
+            family=None,
+            region_id=KEL_A,
+            kind="keluarga_baru",
+            removal_reason="",
+            payload={"family": proposed, "members": [{"name": "Rahmat Hidayat"}]},
+            state=RequestState.FIELD_VERIFICATION,
+        ),
+    )
+    client.force_login(psm)
+    page = client.get(reverse("verification:task_detail", args=[task.pk])).content.decode()
+    assert "Jl. Merdeka No. 7 RT 002 / RW 004" in page and "Rahmat Hidayat" in page
+
+
 def test_a_task_outside_the_area_is_404(client, task):
     client.force_login(make_user(Role.PSM, scope=KEL_B))
     assert client.get(reverse("verification:task_detail", args=[task.pk])).status_code == 404

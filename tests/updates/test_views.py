@@ -183,3 +183,41 @@ def test_the_home_page_shows_what_waits_for_the_user(client):
         label = str(RequestState.CHECKED.label)
     assert f"{label}</a>: 2" in page
     assert f"?state={RequestState.DRAFT}" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "state", "step", "where"),
+    [
+        (Role.TKSK, RequestState.SUBMITTED, "send_to_verification", "verification:task_assign"),
+        (Role.KELURAHAN, RequestState.VERIFIED, "put_on_agenda", "muskel:list"),
+        (Role.KELURAHAN, RequestState.ON_AGENDA, "agree", "muskel:detail"),
+        (Role.PSM, RequestState.FIELD_VERIFICATION, "verify", "verification:task_detail"),
+    ],
+)
+def test_steps_with_a_page_of_their_own_link_there_and_are_not_taken_bare(
+    client, role, state, step, where
+):
+    """Sending to verification makes a PSM's task, verifying fills its checklist, a Muskel step
+    is a session's agenda and decision: the request's page leads there, and its bare transition
+    (which would skip the task or the session) is refused."""
+    from tests.factories import MuskelItemFactory, VerificationTaskFactory
+
+    request = ChangeRequestFactory(state=state)
+    user = make_user(role, scope=KEL_A)
+    args = {
+        "verification:task_assign": lambda: [request.pk],
+        "muskel:list": lambda: [],
+        "muskel:detail": lambda: [MuskelItemFactory(request=request).session_id],
+        "verification:task_detail": lambda: [
+            VerificationTaskFactory(request=request, assignee=user).pk
+        ],
+    }[where]()
+    client.force_login(user)
+    page = client.get(reverse("updates:request_detail", args=[request.pk])).content.decode()
+    assert f'href="{escape(reverse(where, args=args))}' in page
+    step_url = reverse("updates:request_step", args=[request.pk, step])
+    assert step_url not in page
+    response = client.post(step_url, {"version": request.version, "reason": "x"})
+    assert response.status_code == 404
+    request.refresh_from_db()
+    assert request.state == state

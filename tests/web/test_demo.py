@@ -5,6 +5,8 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command, get_commands
+from django.test import Client
+from django.urls import reverse
 
 from padu.accounts.capabilities import Role
 from padu.accounts.models import User
@@ -127,8 +129,37 @@ def test_demo_makes_change_requests_in_every_state_once():
     states = set(ChangeRequest.objects.unscoped().values_list("state", flat=True))
     assert states == set(RequestState.values)
     made = ChangeRequest.objects.unscoped().count()
+    sessions = _assert_two_muskel_sessions()
     run_demo("--people", "0")
     assert ChangeRequest.objects.unscoped().count() == made
+    assert _assert_two_muskel_sessions() == sessions
+
+
+def _assert_two_muskel_sessions() -> list:
+    """The demo kelurahan's Muskel: one held, each item decided through the services and closed
+    with its number (its Berita Acara downloads); one scheduled with attendees and an agenda, of
+    which the kelurahan's PSM and TKSK were told."""
+    from padu.notifications.models import Notification
+    from padu.updates.codes import MuskelDecision, RequestState, SessionState
+    from padu.updates.models import MuskelSession
+
+    kelurahan = User.objects.get(username="kelurahan")
+    held, planned = MuskelSession.objects.scoped(kelurahan).order_by("date")
+    assert (held.state, planned.state) == (SessionState.DECIDED, SessionState.PLANNED)
+    assert held.number and held.region_id == "13.71.01.1001"
+    decisions = {i.decision for i in held.items.all()}
+    assert decisions == {MuskelDecision.AGREED, MuskelDecision.REJECTED}
+    assert not held.items.filter(decision="").exists()
+    assert held.attendees.filter(present=True).count() >= held.quorum
+    assert planned.attendees.exists()
+    assert {i.request.state for i in planned.items.all()} == {RequestState.ON_AGENDA}
+    told = Notification.objects.filter(kind="muskel_scheduled", recipient__username="psm")
+    assert told.count() == 2
+    client = Client()
+    client.force_login(kelurahan)
+    pdf = client.get(reverse("muskel:berita_acara", args=[held.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    return list(MuskelSession.objects.unscoped().values_list("pk", "state", "version"))
 
 
 @pytest.mark.django_db

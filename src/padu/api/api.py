@@ -16,6 +16,7 @@ from padu.registry import households_api
 from padu.updates import api as updates_api
 from padu.updates import codes as updates_codes
 from padu.updates import verification_api
+from padu.updates.muskel import api as muskel_api
 
 from . import errors
 from .auth import TokenAuth
@@ -90,6 +91,7 @@ api.add_router("/", households_api.router)
 api.add_router("/", registry_disabilities_api.router)
 api.add_router("/", updates_api.router)
 api.add_router("/", verification_api.router)
+api.add_router("/", muskel_api.router)
 api.add_router("/", notifications_api.router)
 api.add_router("/", periods_api.router)
 api.describe_choices(

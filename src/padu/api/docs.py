@@ -80,9 +80,14 @@ def describe(schema: dict) -> str:
 
 
 def body_html(content: dict | None) -> SafeString:
-    """The JSON schema of a request or answer body, or nothing."""
-    schema = (content or {}).get("application/json", {}).get("schema")
-    return type_html(schema) if schema else mark_safe("—")
+    """The JSON schema of a request or answer body, the media types of a file, or nothing."""
+    content = content or {}
+    schema = content.get("application/json", {}).get("schema")
+    if schema:
+        return type_html(schema)
+    if content:
+        return format_html_join(", ", "<code>{}</code>", ((kind,) for kind in content))
+    return mark_safe("—")
 
 
 def fields(schema: dict) -> list[dict]:

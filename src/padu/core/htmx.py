@@ -1,6 +1,6 @@
 """htmx conventions (after NetBox): partials live in templates/<app>/partials/_*.html, responses
 vary on HX-Request so caches never mix a fragment with a page, and a POST that succeeds answers
-with HX-Location."""
+with HX-Redirect."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -36,7 +36,10 @@ def redirect_after_post(request, url: str):
     from django.shortcuts import redirect
 
     if getattr(request, "htmx", False):
+        # A whole navigation, not HX-Location: htmx would fetch the next page as an htmx request,
+        # and a view that answers htmx with a fragment (render_page_or_partial) would replace the
+        # page's body with that fragment, without the layout, the menu or the success message.
         response = HttpResponse(status=204)
-        response["HX-Location"] = url
+        response["HX-Redirect"] = url
         return response
     return redirect(url)

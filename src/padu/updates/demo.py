@@ -13,6 +13,7 @@ from padu.registry.codes import MaritalStatus, Relationship, Sex
 
 from .codes import RequestKind, RequestState
 from .models import ChangeRequest
+from .muskel.demo import demo_sessions
 from .services.lapse import requests_lapse
 from .services.requests import request_create, request_create_from_citizen
 from .services.transitions import request_transition
@@ -93,25 +94,48 @@ def _new_family(region: str, i: int) -> dict:
     return {"family": family, "members": [head]}
 
 
+def _walk(users: dict, request: ChangeRequest, names: list[str]) -> ChangeRequest:
+    for name in names:
+        request = request_transition(
+            actor=users[ACTOR[name]], request=request, name=name, reason=REASON
+        )
+    return request
+
+
+def _split(path: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """A path's steps before the Muskel, in it (on the agenda, then its decision) and after."""
+    if "put_on_agenda" not in path:
+        return path, [], []
+    k = path.index("put_on_agenda")
+    return path[:k], path[k : k + 2], path[k + 2 :]
+
+
 def demo_requests(users: dict, *, region: str) -> int:
-    """One request in each state in `region` (the PSM's kelurahan); nothing when the demo already
-    made its requests. `users`: the demo's users by role name. Returns how many were made."""
+    """One request in each state in `region` (the PSM's kelurahan), and the kelurahan's two
+    Muskel sessions that took them there (muskel/demo.py); nothing when the demo already made its
+    requests. `users`: the demo's users by role name. Returns how many requests were made."""
     if ChangeRequest.objects.unscoped().filter(created_by=users["psm"]).exists():
         return 0
-    made = 0
-    for i, (state, path) in enumerate(PATHS.items()):
+    made = {}
+    for i, path in enumerate(PATHS.values()):
         request = request_create(
             actor=users["psm"],
             kind=RequestKind.NEW_FAMILY,
             data=_new_family(region, i),
             notes=REASON,
         )
-        for name in path:
-            request = request_transition(
-                actor=users[ACTOR[name]], request=request, name=name, reason=REASON
-            )
-        assert request.state == state
-        made += 1
+        made[request.pk] = _split(path)
+        _walk(users, request, made[request.pk][0])
+    # The Muskel's steps are the sessions': the agenda, and one decision per item.
+    demo_sessions(
+        users,
+        region=region,
+        planned=[pk for pk, (_b, muskel, _a) in made.items() if muskel == ["put_on_agenda"]],
+        decided={pk: muskel[1] for pk, (_b, muskel, _a) in made.items() if len(muskel) == 2},
+    )
+    for (pk, (_before, _muskel, after)), state in zip(made.items(), PATHS, strict=True):
+        request = _walk(users, ChangeRequest.objects.unscoped().get(pk=pk), after)
+        assert request.state == state, (state, request.state)
     # A citizen's objection that nobody verified: it lapses, as the daily job would do.
     family_pk = (
         ChangeRequest.objects.unscoped()
@@ -119,6 +143,7 @@ def demo_requests(users: dict, *, region: str) -> int:
         .values_list("applied_family", flat=True)
         .first()
     )
+    lapsed = 0
     if family_pk is not None:
         from padu.registry.models import Family
 
@@ -132,5 +157,5 @@ def demo_requests(users: dict, *, region: str) -> int:
         later = timezone.localdate() + datetime.timedelta(
             days=settings.PADU_OBJECTION_LAPSE_DAYS * 2 + 14
         )
-        made += len(requests_lapse(today=later))
-    return made
+        lapsed = len(requests_lapse(today=later))
+    return len(made) + lapsed

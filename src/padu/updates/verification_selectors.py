@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from padu.accounts.capabilities import ROLE_CAPABILITIES, Cap
+from padu.accounts.capabilities import ROLE_CAPABILITIES, Cap, Role
 from padu.core.scoping import subtree_q
 
 from .codes import RequestState, TaskState
@@ -103,22 +103,34 @@ def _ancestors(code: str) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def psms_for(region_code: str) -> QuerySet:
-    """The active users who may verify (PSM) and whose area holds the kelurahan today."""
+def users_holding(region_codes: list[str], *, roles) -> QuerySet:
+    """The active users of `roles` whose area today is one of `region_codes`."""
     today = timezone.localdate()
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.REQUEST_VERIFY in caps]
     return (
         get_user_model()
         .objects.filter(
             Q(scopes__valid_until__isnull=True) | Q(scopes__valid_until__gte=today),
             is_active=True,
-            role__in=roles,
-            scopes__region_id__in=_ancestors(region_code),
+            role__in=list(roles),
+            scopes__region_id__in=region_codes,
             scopes__valid_from__lte=today,
         )  # one filter() call: the same scope row meets every condition
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def psms_for(region_code: str) -> QuerySet:
+    """The active users who may verify (PSM) and whose area holds the kelurahan today."""
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.REQUEST_VERIFY in caps]
+    return users_holding(_ancestors(region_code), roles=roles)
+
+
+def muskel_people_for(region_code: str) -> QuerySet:
+    """Who works on a kelurahan's Muskel: its PSMs and kelurahan operators, and the TKSK (and
+    PSMs) of its kecamatan; not the office's staff of a whole city."""
+    kecamatan = region_code.rsplit(".", 1)[0]
+    return users_holding([region_code, kecamatan], roles=(Role.PSM, Role.TKSK, Role.KELURAHAN))
 
 
 def psms_in_area(*, user) -> QuerySet:

@@ -23,7 +23,7 @@ from padu.core.htmx import querystring_without_page, redirect_after_post, render
 from padu.registry.models import Family, Person
 
 from . import display, selectors
-from .codes import RequestKind
+from .codes import RequestKind, TaskState
 from .creating import KIND_CHOICES, RequestFormSet, kinds_for
 from .forms import RequestFilterForm, TransitionForm
 from .models import RequestEvidence
@@ -105,16 +105,57 @@ def _get(request, pk):
     return found
 
 
+# Steps taken on a page of their own, where they do what the step needs besides the state: a
+# PSM's task with its checklist, a place on a Muskel agenda and its decision. The request's page
+# links there instead of offering the bare transition.
+ELSEWHERE = frozenset(
+    {
+        "send_to_verification",
+        "verify",
+        "mark_not_verifiable",
+        "put_on_agenda",
+        "agree",
+        "reject_in_muskel",
+        "remove_from_agenda",
+    }
+)
+
+
+def _elsewhere(change, name: str) -> tuple[str, str] | None:
+    """Where the step `name` is taken for `change` (a link and its text), or None."""
+    if name == "send_to_verification":
+        return reverse("verification:task_assign", args=[change.pk]), _("Assign a PSM")
+    if name in ("verify", "mark_not_verifiable"):
+        task = change.tasks.filter(state=TaskState.OPEN).order_by("-pk").first()
+        if task is not None:
+            url = reverse("verification:task_detail", args=[task.pk])
+            return url, _("Open the verification task")
+        return None
+    if name == "put_on_agenda":
+        url = reverse("muskel:list") + f"?region={change.region_id}"
+        return url, _("Put it on a Muskel session's agenda")
+    item = change.muskel_items.filter(decision="").order_by("-pk").first()
+    if item is not None:
+        return reverse("muskel:detail", args=[item.session_id]), _("Open its Muskel session")
+    return None
+
+
 def _detail(request, change, *, form=None, failed=None, status=200):
-    transitions = [
-        {
-            "t": t,
-            "form": form
-            if failed == t.name
-            else TransitionForm(initial={"version": change.version}),
-        }
-        for t in allowed_for(request.user, change.state)
-    ]
+    transitions, links = [], {}
+    for t in allowed_for(request.user, change.state):
+        if t.name in ELSEWHERE:
+            found = _elsewhere(change, t.name)
+            if found is not None:
+                links.setdefault(found[0], found[1])
+            continue
+        transitions.append(
+            {
+                "t": t,
+                "form": form
+                if failed == t.name
+                else TransitionForm(initial={"version": change.version}),
+            }
+        )
     access_record(
         user=request.user,
         obj=change,
@@ -131,6 +172,7 @@ def _detail(request, change, *, form=None, failed=None, status=200):
             "evidence": change.evidence.select_related("uploaded_by"),
             "events": change.events.select_related("actor"),
             "transitions": transitions,
+            "step_links": list(links.items()),
         },
         status=status,
     )
@@ -148,7 +190,7 @@ def request_detail(request, pk: int):
 @require_POST
 def request_step(request, pk: int, name: str):
     change = _get(request, pk)
-    if name not in TRANSITIONS:
+    if name not in TRANSITIONS or name in ELSEWHERE:
         raise Http404
     form = TransitionForm(request.POST)
     if not form.is_valid():

@@ -12,7 +12,7 @@ from padu.core.errors import ConflictError
 from padu.core.records.derive import display
 from padu.regions.models import Region
 
-from .. import selectors
+from .. import selectors, sources
 from ..declarations import DWELLING, FAMILY, PERSON, PERSON_DISABILITY, PPKS_ASSESSMENT
 from ..disclosure import Disclosure
 from ..models import Dwelling, Family, Person, PersonDisability, PPKSAssessment, PPKSCategory
@@ -148,6 +148,7 @@ def timeline_rows(entries, *, user) -> list[dict]:
                     if isinstance(values.get(key), int):
                         family_ids.add(values[key])
     fmt = ValueFormatter(user=user, region_codes=region_codes, family_ids=family_ids)
+    linked = sources.described(user, (e.source for e in entries if e.source))
     rows = []
     for entry in entries:
         kind = entry.object_type
@@ -176,7 +177,8 @@ def timeline_rows(entries, *, user) -> list[dict]:
                 "changes": changes,
                 "warnings": after.get("confirmed_warnings") or [],
                 "import_id": int(match.group(1)) if match else None,
-                "source": "" if match else entry.source,
+                "source": "" if match or sources.known(entry.source) else entry.source,
+                "source_link": linked.get(entry.source),
             }
         )
     return rows

@@ -16,6 +16,9 @@ from ..codes import EvidenceKind, RemovalReason, RequestKind, RequestSource, Req
 # type one back from paper; 10 of 31 symbols are ~49 bits, not guessable by trying.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10
+# The registry's audit entries of an approval name the request so (its `reference`); the
+# registry's history shows them as a link to the request (updates/sources.py).
+REFERENCE_PREFIX = "updates.request"
 
 
 def new_receipt() -> str:
@@ -152,7 +155,7 @@ class ChangeRequest(BaseModel):
     @property
     def reference(self) -> str:
         """The source the registry's audit entries of this request's approval carry."""
-        return f"updates.request:{self.pk}"
+        return f"{REFERENCE_PREFIX}:{self.pk}"
 
 
 class RequestEvidence(models.Model):

@@ -51,9 +51,10 @@ def _new_family(payload: dict) -> tuple[str, dict]:
     return head.get("name", ""), payload.get("family") or {}
 
 
-def agenda_lines(session: MuskelSession, user) -> list[Line]:
-    """The session's agenda, one line per item, identifiers as `user` may see them."""
-    items = list(session_items(session))
+def agenda_lines(session: MuskelSession, user, items: list[MuskelItem] | None = None) -> list[Line]:
+    """The session's agenda (or its `items` as read already), one line per item, identifiers as
+    `user` may see them."""
+    items = list(session_items(session)) if items is None else items
     heads = _heads(items)
     show = Disclosure(user)
     lines = []

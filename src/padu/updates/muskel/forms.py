@@ -61,3 +61,9 @@ class DecisionForm(forms.Form):
 
 class CloseForm(forms.Form):
     number = forms.CharField(label=_("Berita Acara number"), max_length=80)
+
+
+class RemoveItemForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

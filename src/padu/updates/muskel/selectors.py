@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from padu.core.scoping import subtree_q
+
 from ..codes import RequestState
 from ..models import ChangeRequest, MuskelItem, MuskelSession
 
@@ -15,7 +17,7 @@ def sessions_visible(user, *, state: str = "", region: str = "") -> QuerySet[Mus
     if state:
         qs = qs.filter(state=state)
     if region:
-        qs = qs.filter(Q(region_id=region) | Q(region_id__startswith=f"{region}."))
+        qs = qs.filter(subtree_q("region__code", [region]))
     # Ordered again: a grouped query drops the model's default ordering.
     return qs.annotate(
         item_count=Count("items", distinct=True),

@@ -1,8 +1,8 @@
 """A Muskel's writes: schedule a session, keep its attendance, put verified requests of its
-kelurahan on the agenda, record one decision per item (the request moves along the workflow:
-agreed or rejected in Muskel), and close the session once every item is decided and the quorum is
-present. Each write is one transaction that checks the capability and the area, locks the
-session, bumps its version and is audited."""
+kelurahan on the agenda (or take one off), record one decision per item (the request moves along
+the workflow: agreed or rejected in Muskel), and close the session once every item is decided and
+the quorum is present. Each write is one transaction that checks the capability and the area,
+locks the session, bumps its version and is audited."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from padu.regions.models import Region
 
 from ..codes import AttendeeRole, MuskelDecision, SessionState
 from ..models import ChangeRequest, MuskelAttendee, MuskelItem, MuskelSession
+from ..services import notices
 from ..services.transitions import request_transition
 
 # The workflow transition each decision takes (workflow.TRANSITIONS).
@@ -86,6 +87,7 @@ def muskel_schedule(
             region_code=session.region_id,
             after={"date": session.date, "place": session.place, "quorum": session.quorum},
         )
+        notices.muskel_scheduled(session, actor=actor)
     return session
 
 
@@ -138,6 +140,35 @@ def muskel_agenda_add(*, actor, session: MuskelSession, request: ChangeRequest) 
         item = MuskelItem.objects.create(session=locked, request=moved)
         _saved(actor, locked, "agenda_added", [], {"request": moved.receipt})
     return item
+
+
+def muskel_agenda_remove(*, actor, item: MuskelItem, reason: str) -> None:
+    """Take an undecided item off its session's agenda, with the reason (the request goes back
+    to "verified", for another session)."""
+    require(actor, Cap.MUSKEL_MANAGE)
+    with transaction.atomic():
+        locked = _locked(actor, item.session)
+        _editable(locked)
+        item = MuskelItem.objects.unscoped().select_for_update().filter(pk=item.pk).first()
+        if item is None or item.session_id != locked.pk:
+            raise PermissionDeniedError()
+        if item.decision:
+            raise DomainError(
+                _("This item is decided already: %(decision)s.")
+                % {"decision": item.get_decision_display().lower()},
+                code="decided",
+            )
+        moved = request_transition(
+            actor=actor, request=item.request, name="remove_from_agenda", reason=reason
+        )
+        item.delete()
+        _saved(
+            actor,
+            locked,
+            "agenda_removed",
+            [],
+            {"request": moved.receipt, "reason": (reason or "").strip()},
+        )
 
 
 def muskel_decide(

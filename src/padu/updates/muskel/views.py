@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,17 +16,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from padu.accounts.capabilities import Cap
 from padu.accounts.decorators import capability_required
-from padu.core.audit import access_record, export_recorded
 from padu.core.exports import Table, dated_filename, export_response, requested_format
 from padu.core.htmx import querystring_without_page, redirect_after_post
 from padu.core.scoping import has_capability
-from padu.registry.disclosure import Disclosure
 from padu.registry.views.editing import error_summary, form_service
 
+from .. import display
 from ..models import ChangeRequest, MuskelItem
 from . import services
-from .documents import agenda_table, berita_acara_pdf
-from .forms import AttendeeForm, CloseForm, DecisionForm, ScheduleForm, SessionFilter
+from .documents import agenda_lines
+from .downloads import agenda_list_response, berita_acara_response
+from .forms import (
+    AttendeeForm,
+    CloseForm,
+    DecisionForm,
+    RemoveItemForm,
+    ScheduleForm,
+    SessionFilter,
+)
 from .selectors import agenda_candidates, session_get, session_items, sessions_visible
 
 
@@ -102,19 +109,28 @@ def _detail(request, session, *, forms=None, status=200):
     forms = forms or {}
     items = list(session_items(session))
     may_manage = has_capability(request.user, Cap.MUSKEL_MANAGE)
+    candidates = list(agenda_candidates(user=request.user, session=session)[:100])
+    # The Muskel decides on families and people, not on receipt numbers: each item as the Berita
+    # Acara lists it (name, KK/NIK as the user may see it, address), each candidate's change.
+    lines = agenda_lines(session, request.user, items)
+    for change in candidates:
+        change.summary = display.summary(request.user, change)
     return render(
         request,
         "updates/muskel/detail.html",
         {
             "session": session,
             "items": [
-                (item, forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"))
-                for item in items
+                (
+                    item,
+                    line,
+                    forms.get(f"item-{item.pk}") or DecisionForm(prefix=f"item-{item.pk}"),
+                    forms.get(f"remove-{item.pk}") or RemoveItemForm(prefix=f"remove-{item.pk}"),
+                )
+                for item, line in zip(items, lines, strict=True)
             ],
             "attendees": session.attendees.all(),
-            "candidates": agenda_candidates(user=request.user, session=session)[:100]
-            if may_manage
-            else [],
+            "candidates": candidates if may_manage else [],
             "attendee_form": forms.get("attendee") or AttendeeForm(),
             "close_form": forms.get("close") or CloseForm(),
             "may_manage": may_manage and session.state != "decided",
@@ -135,7 +151,8 @@ def session_detail(request, pk: int):
 @capability_required(Cap.MUSKEL_MANAGE)
 @require_POST
 def session_action(request, pk: int):
-    """One form of the session's page: an attendee, an agenda item, a decision, or closing."""
+    """One form of the session's page: an attendee, an agenda item (or taking one off), a
+    decision, or closing."""
     session = _session(request, pk)
     action = request.POST.get("action", "")
     form, key, call, done_text = None, "", None, ""
@@ -178,10 +195,7 @@ def session_action(request, pk: int):
 
         done_text = _("The request is on the agenda.")
     elif action == "decide":
-        item = MuskelItem.objects.unscoped().filter(session=session, pk=_int(request.POST, "item"))
-        item = item.select_related("session", "request").first()
-        if item is None:
-            raise Http404
+        item = _item(session, request.POST)
         form = DecisionForm(request.POST, prefix=f"item-{item.pk}")
         key = f"item-{item.pk}"
         if form.is_valid():
@@ -193,6 +207,17 @@ def session_action(request, pk: int):
                 )
 
             done_text = _("The decision is recorded.")
+    elif action == "remove_item":
+        item = _item(session, request.POST)
+        form, key = RemoveItemForm(request.POST, prefix=f"remove-{item.pk}"), f"remove-{item.pk}"
+        if form.is_valid():
+
+            def call():
+                return services.muskel_agenda_remove(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                )
+
+            done_text = _("The request is off the agenda; it waits for another session.")
     elif action == "close":
         form, key = CloseForm(request.POST), "close"
         if form.is_valid():
@@ -213,6 +238,15 @@ def session_action(request, pk: int):
     return _detail(request, _session(request, pk), forms={key: form}, status=400)
 
 
+def _item(session, data) -> MuskelItem:
+    """The agenda item the form names, of this session (read through its scope)."""
+    item = MuskelItem.objects.unscoped().filter(session=session, pk=_int(data, "item"))
+    item = item.select_related("session", "request").first()
+    if item is None:
+        raise Http404
+    return item
+
+
 def _int(data, key: str) -> int:
     value = data.get(key, "")
     if not value.isdigit() or len(value) > 18:
@@ -224,47 +258,22 @@ def _int(data, key: str) -> int:
 @capability_required(Cap.REQUEST_VIEW)
 @require_GET
 def berita_acara(request, pk: int):
-    session = _session(request, pk)
-    pdf = berita_acara_pdf(session, request.user)
-    access_record(
+    return berita_acara_response(
         user=request.user,
-        obj=session,
-        region_code=session.region_id,
+        session=_session(request, pk),
         purpose="muskel_berita_acara",
-        rows=session.items.count(),
+        request=request,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"berita-acara-muskel-{session.region_id}-{session.date:%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
 @capability_required(Cap.REQUEST_VIEW)
 @require_GET
 def agenda_export(request, pk: int):
-    session = _session(request, pk)
-    file_format = requested_format(request)
-    table = agenda_table(session, request.user)
-    rows = list(table.rows)
-    export_recorded(
-        actor=request.user,
-        action="updates.muskel.exported",
-        object_type="updates.muskelsession",
-        object_repr=str(session),
-        region_code=session.region_id,
-        filters={"session": session.pk},
-        file_format=file_format,
-        rows=len(rows),
-        full_numbers=Disclosure(request.user).full,
-    )
-    access_record(
+    return agenda_list_response(
         user=request.user,
-        obj=session,
-        region_code=session.region_id,
+        session=_session(request, pk),
+        file_format=requested_format(request),
         purpose="muskel_agenda_export",
-        rows=len(rows),
+        request=request,
     )
-    table = Table(table.header, rows, title=table.title)
-    stem = dated_filename(f"padu-muskel-{session.region_id}-bnba")
-    return export_response(file_format, stem, table)

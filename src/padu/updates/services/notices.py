@@ -1,7 +1,8 @@
 """What the updates workflow tells people (padu.notifications): a PSM his new task, a PSM and the
-one who assigned it that a task is due soon or overdue (`tasks_remind`, daily), and a request's
-proposer that it was returned for correction. Parameters are a receipt number, a kelurahan's name
-and dates: no personal data."""
+one who assigned it that a task is due soon or overdue (`tasks_remind`, daily), a request's
+proposer that it was returned for correction, and the people of a kelurahan that its Muskel is
+scheduled. Parameters are a receipt number, a kelurahan's name, a meeting place and dates: no
+personal data."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from padu.notifications.codes import NotificationKind as N
 from padu.notifications.services import notify
 
 from ..codes import TaskState
-from ..models import ChangeRequest, VerificationTask
+from ..models import ChangeRequest, MuskelSession, VerificationTask
+from ..verification_selectors import muskel_people_for
 
 
 def _task_params(task: VerificationTask) -> dict:
@@ -58,6 +60,29 @@ def _request_link(request: ChangeRequest) -> str:
         return reverse("updates:request_detail", args=[request.pk])
     except NoReverseMatch:  # the request pages are another slice's; a notice needs no link
         return ""
+
+
+def muskel_scheduled(session: MuskelSession, *, actor) -> int:
+    """Tell the kelurahan's PSMs and operators and its kecamatan's TKSK (not the one who
+    scheduled it) that a session is scheduled; returns how many were told."""
+    params = {
+        "kelurahan": session.region.name,
+        "date": date_format(session.date, "j F Y"),
+        "place": session.place,
+    }
+    told = 0
+    for user in muskel_people_for(session.region_id).exclude(pk=actor.pk):
+        told += (
+            notify(
+                recipient=user,
+                kind=N.MUSKEL_SCHEDULED,
+                params=params,
+                link=reverse("muskel:detail", args=[session.pk]),
+                key=f"muskel:{session.pk}",
+            )
+            is not None
+        )
+    return told
 
 
 def tasks_remind(*, today: datetime.date | None = None) -> int:

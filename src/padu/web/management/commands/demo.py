@@ -298,7 +298,8 @@ class Command(BaseCommand):
         )
 
     def _demo_requests(self) -> None:
-        """A change request in every state of the workflow (updates.demo)."""
+        """A change request in every state of the workflow, and the two Muskel sessions that
+        decided some of them (updates.demo)."""
         from padu.updates.demo import demo_requests
 
         users = {u.username: u for u in User.objects.filter(username__in=REQUEST_ROLES)}
