@@ -88,3 +88,5 @@ COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut}
 # (404 when it is missing or outside the caller's area, alike).
 READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
 DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}
+# A write to a versioned record: 409 when someone saved it first.
+WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}

@@ -11,7 +11,7 @@ from padu.core.audit import access_record
 from padu.core.schemas import (
     DETAIL_ERRORS,
     READ_ERRORS,
-    ConflictOut,
+    WRITE_ERRORS,
     RecordId,
 )
 from padu.core.scoping import require
@@ -25,8 +25,6 @@ from .services.transitions import request_transition
 from .workflow import allowed_for
 
 router = Router(tags=[gettext_noop("change requests")])
-
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}
 
 
 def _item(user, r: ChangeRequest) -> dict:

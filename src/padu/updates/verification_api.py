@@ -19,7 +19,7 @@ from pydantic import create_model
 from padu.accounts.capabilities import Cap
 from padu.core.schemas import (
     DETAIL_ERRORS,
-    ConflictOut,
+    WRITE_ERRORS,
     PageParams,
     RecordId,
     Version,
@@ -34,8 +34,6 @@ from .codes import MemberPresence, TaskState
 from .services import verification as services
 
 router = Router(tags=[gettext_noop("verification")])
-
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}
 
 
 def _answer_type(field: models.Field) -> tuple[Any, Any]:

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
 from padu.accounts.capabilities import Cap
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, PageParams, RecordId, Version
+from padu.core.schemas import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    PageParams,
+    RecordId,
+    Version,
+)
 from padu.core.scoping import require
 from padu.regions.models import Region
 from padu.registry.schemas import KECAMATAN_CODE, KELURAHAN_CODE, RegionOut
@@ -29,10 +36,6 @@ from .downloads import agenda_list_response, berita_acara_response
 from .selectors import session_get, session_items, sessions_visible
 
 router = Router(tags=[gettext_noop("muskel")])
-
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ConflictOut}
 
 
 def _file_answer(description: str, *media_types: str) -> dict:
