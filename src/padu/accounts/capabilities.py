@@ -53,6 +53,12 @@ class Cap:
     # undoes the freeze, so it is an administrator's, with a reason.
     PERIOD_CLOSE = "periods.close"
     PERIOD_REOPEN = "periods.reopen"
+    # Programs (programs app): see the catalogue, cohorts and candidates of one's area; edit the
+    # catalogue, the compatibility table and the eligibility rules; make cohorts and run their
+    # targeting (who is chosen, in which order, and who fills a place left).
+    PROGRAM_VIEW = "programs.view"
+    PROGRAM_MANAGE = "programs.manage"
+    COHORT_TARGET = "programs.target"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -71,6 +77,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.ACCESS_LOG_VIEW,
             Cap.WELFARE_MANAGE,
             Cap.PERIOD_REOPEN,
+            Cap.PROGRAM_VIEW,
+            Cap.PROGRAM_MANAGE,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -87,6 +95,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REQUEST_CHECK,
             Cap.REQUEST_APPROVE,
             Cap.PERIOD_CLOSE,
+            Cap.PROGRAM_VIEW,
+            Cap.PROGRAM_MANAGE,
+            Cap.COHORT_TARGET,
         }
     ),
     Role.PIMPINAN: frozenset(
@@ -97,9 +108,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.API_USE,
             Cap.API_TOKENS,
             Cap.REQUEST_VIEW,
+            Cap.PROGRAM_VIEW,
         }
     ),
-    Role.TKSK: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN}),
+    Role.TKSK: frozenset(
+        _FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN, Cap.PROGRAM_VIEW}
+    ),
     Role.PSM: frozenset(_FIELD | _PROPOSE | {Cap.REQUEST_VERIFY}),
     Role.KELURAHAN: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.MUSKEL_MANAGE}),
     # A partner agency sees only the people referred to it (casework), never the registry.
