@@ -59,6 +59,13 @@ class Cap:
     PROGRAM_VIEW = "programs.view"
     PROGRAM_MANAGE = "programs.manage"
     COHORT_TARGET = "programs.target"
+    # A candidate's field check (found, meets the conditions, willing): verifies or rejects him.
+    PROGRAM_VERIFY = "programs.verify"
+    # Approve a beneficiary decree (SK) or a group's grant: it commits the program's budget.
+    DECREE_APPROVE = "programs.approve"
+    # Prepare decrees; enrol beneficiaries, record disbursements and equipment, end their
+    # participation; form groups; run training courses and their attendance.
+    BENEFIT_MANAGE = "programs.benefits"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -98,6 +105,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PROGRAM_VIEW,
             Cap.PROGRAM_MANAGE,
             Cap.COHORT_TARGET,
+            Cap.PROGRAM_VERIFY,
+            Cap.BENEFIT_MANAGE,
         }
     ),
     Role.PIMPINAN: frozenset(
@@ -109,12 +118,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.API_TOKENS,
             Cap.REQUEST_VIEW,
             Cap.PROGRAM_VIEW,
+            Cap.DECREE_APPROVE,
         }
     ),
     Role.TKSK: frozenset(
-        _FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN, Cap.PROGRAM_VIEW}
+        _FIELD
+        | _PROPOSE
+        | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN, Cap.PROGRAM_VIEW, Cap.PROGRAM_VERIFY}
     ),
-    Role.PSM: frozenset(_FIELD | _PROPOSE | {Cap.REQUEST_VERIFY}),
+    Role.PSM: frozenset(
+        _FIELD | _PROPOSE | {Cap.REQUEST_VERIFY, Cap.PROGRAM_VIEW, Cap.PROGRAM_VERIFY}
+    ),
     Role.KELURAHAN: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.MUSKEL_MANAGE}),
     # A partner agency sees only the people referred to it (casework), never the registry.
     Role.MITRA: frozenset(),
