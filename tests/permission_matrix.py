@@ -27,6 +27,7 @@ data go into `World` as cached properties (built only when a row uses them), bui
 region KEL_A. Models whose rows must not change on denial go into `state()`.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -229,6 +230,117 @@ class World:
         last = months.preceding(months.current())
         return period_close(actor=None, month=last, run_now=True)
 
+    # Programs after the targeting (tests/programs/helpers.py builds the same objects).
+    def _candidate(self, state: str, **kwargs):
+        from tests.factories import CandidateFactory
+
+        return CandidateFactory(person=self.person, state=state, **kwargs)
+
+    @cached_property
+    def program_candidate(self):
+        """A candidate of KEL_A waiting for his field check."""
+        return self._candidate("candidate")
+
+    @cached_property
+    def approved_candidate(self):
+        return self._candidate("approved")
+
+    @cached_property
+    def enrolled_candidate(self):
+        """An enrolled beneficiary granted Rp 5.000.000 by an approved decree."""
+        from tests.programs.helpers import candidate_in
+
+        return candidate_in("enrolled", amount=5_000_000, person=self.person)
+
+    @cached_property
+    def decree(self):
+        """A draft decree of a cohort drawn from KEL_A, with one verified candidate. (A city's
+        decree is seen only by users whose area holds the whole city.)"""
+        from padu.programs.services.decrees import decree_prepare
+        from tests.factories import CohortFactory
+        from tests.programs.helpers import closed_period
+
+        candidate = self._candidate("verified", cohort=CohortFactory(region_id=KEL_A))
+        return decree_prepare(
+            actor=make_user(Role.OPERATOR, scope=KOTA, username="matrix_decree_maker"),
+            cohort=candidate.cohort,
+            number="400/MATRIX/2026",
+            decided_on=datetime.date(2026, 1, 10),
+            period=closed_period(),
+            amount="5000000",
+            place="Padang",
+            signer_function="Kepala Dinas Sosial",
+        )
+
+    @cached_property
+    def package(self):
+        from padu.programs.models import EquipmentItem, EquipmentPackage
+
+        c = self.enrolled_candidate
+        package = EquipmentPackage.objects.create(
+            program_id=c.cohort.program_id, candidate=c, region_id=c.region_id
+        )
+        EquipmentItem.objects.create(package=package, name="Kit", quantity=1, unit_value=100)
+        return package
+
+    @cached_property
+    def proof(self):
+        from django.core.files.base import ContentFile
+
+        from padu.programs.models import BenefitProof, Disbursement
+
+        c = self.enrolled_candidate
+        payment = Disbursement.objects.create(
+            program_id=c.cohort.program_id,
+            candidate=c,
+            region_id=c.region_id,
+            amount=1,
+            paid_on=datetime.date(2026, 1, 10),
+            channel="transfer",
+        )
+        proof = BenefitProof(
+            disbursement=payment,
+            region_id=c.region_id,
+            kind="foto",
+            original_name="slip.jpg",
+            content_type="image/jpeg",
+            size=len(JPEG_BYTES),
+            sha256="0" * 64,
+        )
+        proof.file.save("matrix.jpg", ContentFile(JPEG_BYTES), save=True)
+        return proof
+
+    @cached_property
+    def group(self):
+        """A KUBE of KEC_A being formed."""
+        from padu.programs.models import BenefitGroup
+        from tests.factories import ProgramFactory
+
+        return BenefitGroup.objects.create(
+            program=ProgramFactory(target_unit="group"),
+            kind="kube",
+            name="KUBE Matrix",
+            region_id=KEC_A,
+            business_type="food",
+        )
+
+    @cached_property
+    def course(self):
+        """A city's training course with the approved candidate's program."""
+        from padu.programs.models import TrainingCourse
+
+        return TrainingCourse.objects.create(
+            program_id=self.approved_candidate.cohort.program_id,
+            name="Menjahit angkatan I",
+            skill="Menjahit",
+            institution_kind="lpk",
+            institution_name="LPK Matrix",
+            place="Padang",
+            region_id=KOTA,
+            starts_on=datetime.date(2026, 1, 5),
+            ends_on=datetime.date(2026, 1, 30),
+        )
+
     @property
     def import_file(self) -> SimpleUploadedFile:
         """A small CSV in the import layout: its headings and the example row."""
@@ -299,6 +411,14 @@ WELFARE_JOB = Target(
 PERIOD = Target(
     "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
+CANDIDATE = Target("a program candidate in KEL_A", lambda w: {"pk": w.program_candidate.pk})
+APPROVED = Target("an approved beneficiary in KEL_A", lambda w: {"pk": w.approved_candidate.pk})
+ENROLLED = Target("an enrolled beneficiary in KEL_A", lambda w: {"pk": w.enrolled_candidate.pk})
+DECREE = Target("a draft decree of a cohort of KEL_A", lambda w: {"pk": w.decree.pk})
+PACKAGE = Target("an equipment package in KEL_A", lambda w: {"pk": w.package.pk})
+PROOF = Target("a disbursement's proof in KEL_A", lambda w: {"pk": w.proof.pk})
+GROUP = Target("a KUBE of KEC_A", lambda w: {"pk": w.group.pk})
+COURSE = Target("a training course of the city", lambda w: {"pk": w.course.pk})
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
     "the user's own API token",
@@ -805,6 +925,125 @@ ROWS: list[Row] = [
         ok=302,
     ),
     Row("portal:receipt", PUBLIC, anonymous=200),
+    # Programs after the targeting: beneficiaries, decrees, groups, training.
+    Row("beneficiaries:list", Cap.PROGRAM_VIEW),
+    Row("beneficiaries:detail", Cap.PROGRAM_VIEW, target=CANDIDATE),
+    Row(
+        "beneficiaries:field_check",
+        Cap.PROGRAM_VERIFY,
+        method="POST",
+        target=CANDIDATE,
+        data=lambda w: {
+            "checked_on": "2026-01-10",
+            "found": "on",
+            "conditions_met": "on",
+            "willing": "on",
+            "photos": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:transition",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=APPROVED,
+        data=lambda w: {"name": "enrol"},
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:disburse",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=ENROLLED,
+        data=lambda w: {
+            "amount": "2500000",
+            "paid_on": "2026-01-10",
+            "channel": "transfer",
+            "proofs": SimpleUploadedFile("slip.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:package",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=ENROLLED,
+        data=lambda w: {"name_1": "Mesin jahit", "quantity_1": "1", "unit_value_1": "2750000"},
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:handover",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=PACKAGE,
+        data=lambda w: {
+            "handed_over_on": "2026-01-10",
+            "photos": SimpleUploadedFile("serah.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row("beneficiaries:proof", Cap.PROGRAM_VIEW, target=PROOF),
+    Row("beneficiaries:person_programs", Cap.PROGRAM_VIEW, target=PERSON),
+    Row("beneficiaries:family_programs", Cap.PROGRAM_VIEW, target=FAMILY),
+    Row("beneficiaries:disbursements", Cap.PROGRAM_VIEW),
+    Row("decrees:list", Cap.PROGRAM_VIEW),
+    Row(
+        "decrees:new",
+        Cap.BENEFIT_MANAGE,
+        target=Target("a city cohort", lambda w: {"cohort": w.program_candidate.cohort_id}),
+        other_region=200,  # a cohort is seen from inside its area (programs.models.cohorts)
+    ),
+    Row("decrees:detail", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("decrees:approve", Cap.DECREE_APPROVE, method="POST", target=DECREE, ok=302),
+    Row(
+        "decrees:cancel",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=DECREE,
+        data=lambda w: {"reason": "Nomor salah"},
+        ok=302,
+    ),
+    Row("decrees:pdf", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("decrees:export", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("groups:list", Cap.PROGRAM_VIEW),
+    Row("groups:new", Cap.BENEFIT_MANAGE),
+    Row("groups:detail", Cap.PROGRAM_VIEW, target=GROUP),
+    Row(
+        "groups:action",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"action": "member", "nik": w.person.nik, "role": "ketua"},
+        ok=302,
+    ),
+    Row(
+        "groups:grant",
+        Cap.DECREE_APPROVE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"amount": "11086250"},
+        ok=400,  # a group being formed gets no grant: the refusal is the page, nothing written
+    ),
+    Row(
+        "groups:pay",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"amount": "1000", "paid_on": "2026-01-10"},
+        ok=400,  # no grant approved: refused, nothing written
+    ),
+    Row("training:list", Cap.PROGRAM_VIEW),
+    Row("training:new", Cap.BENEFIT_MANAGE),
+    Row("training:detail", Cap.PROGRAM_VIEW, target=COURSE, other_region=200),
+    Row(
+        "training:action",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=COURSE,
+        data=lambda w: {"action": "participant", "candidate": w.approved_candidate.pk},
+        ok=302,
+        other_region=404,  # the course is seen from inside the city, its candidate is not
+    ),
 ]
 
 
@@ -840,7 +1079,7 @@ def state() -> dict:
             ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
         ),
         "evidence": RequestEvidence.objects.unscoped().count(),
-        "muskel_attendees": MuskelAttendee.objects.count(),
+        "muskel_attendees": MuskelAttendee.objects.unscoped().count(),
         "tasks": list(
             VerificationTask.objects.unscoped()
             .order_by("pk")
@@ -848,4 +1087,26 @@ def state() -> dict:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
+        **_programs_state(),
+    }
+
+
+def _programs_state() -> dict:
+    from padu.programs import models as p
+
+    return {
+        "candidates": list(
+            p.Candidate.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        "decrees": list(
+            p.BeneficiaryDecree.objects.unscoped().order_by("pk").values_list("pk", "state")
+        ),
+        "disbursements": p.Disbursement.objects.unscoped().count(),
+        "packages": list(
+            p.EquipmentPackage.objects.unscoped().order_by("pk").values_list("pk", "version")
+        ),
+        "group_members": p.GroupMember.objects.unscoped().count(),
+        "groups": list(p.BenefitGroup.objects.unscoped().order_by("pk").values_list("pk", "state")),
+        "participants": p.TrainingParticipant.objects.unscoped().count(),
+        "proofs": p.BenefitProof.objects.unscoped().count(),
     }

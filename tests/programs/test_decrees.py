@@ -2,9 +2,11 @@
 ceiling, cancelling a draft; and the overlap flags."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from padu.accounts.capabilities import Role
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
@@ -14,6 +16,7 @@ from padu.programs.benefit_codes import DecreeState
 from padu.programs.budget import budget_lines, committed
 from padu.programs.codes import CandidateState as S
 from padu.programs.codes import CohortState
+from padu.programs.decree import decree_pdf
 from padu.programs.models import Award, BeneficiaryDecree, ProgramCompatibility
 from padu.programs.overlaps import overlaps
 from padu.programs.services.decrees import decree_approve, decree_cancel, decree_prepare
@@ -201,3 +204,16 @@ def test_overlap_flags_by_person_and_by_family():
     in_uep.state = S.APPROVED
     in_uep.save(update_fields=["state"])
     assert [o.other.pk for o in overlaps([in_pkh])[in_pkh.pk]] == [in_uep.pk]
+
+
+def test_the_decree_pdf(clock):
+    cohort, people = _cohort()
+    decree = decree_approve(actor=make_user(Role.PIMPINAN), decree=_prepare(cohort))
+    pdf = decree_pdf(decree, make_user(Role.PIMPINAN))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert decree.number in text
+    assert "lima juta rupiah" in text
+    assert "lima belas juta rupiah" in text
+    assert "Heriza Syafani" in text
+    assert people[0].person.name in text
+    assert people[0].person.nik not in text  # a leader sees masked numbers

@@ -58,6 +58,30 @@ NAV = [
         _("Close each month, see what changed, and read the registry as of a closed period."),
     ),
     NavItem(
+        _("Beneficiaries"),
+        "beneficiaries:list",
+        Cap.PROGRAM_VIEW,
+        _("Field checks, decrees (SK), disbursements and equipment of each program's people."),
+    ),
+    NavItem(
+        _("Decrees"),
+        "decrees:list",
+        Cap.PROGRAM_VIEW,
+        _("Beneficiary decrees: prepare, approve within the budget ceiling, download the PDF."),
+    ),
+    NavItem(
+        _("Groups"),
+        "groups:list",
+        Cap.PROGRAM_VIEW,
+        _("KUBE and Loka Bina Karya groups: members, officers, bank account and grant."),
+    ),
+    NavItem(
+        _("Training"),
+        "training:list",
+        Cap.PROGRAM_VIEW,
+        _("Training cohorts: participants, daily attendance, certificates and equipment."),
+    ),
+    NavItem(
         _("Import"),
         "registry:import_list",
         Cap.REGISTRY_IMPORT,

@@ -12,7 +12,6 @@ from padu.core.models import BaseModel
 from padu.core.scoping import ScopedManager
 
 from ..benefit_codes import DecreeState
-from .cohorts import CohortManager
 
 
 class FieldCheck(BaseModel):
@@ -60,7 +59,8 @@ class BeneficiaryDecree(BaseModel):
         on_delete=models.PROTECT,
         related_name="decrees",
     )
-    # The cohort's area, so that a decree is seen by whoever sees its cohort.
+    # The cohort's area: a decree lists the whole cohort, so it is seen only by users whose area
+    # holds all of it (not, as the cohort, by those of an area inside it).
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
     )
@@ -89,7 +89,7 @@ class BeneficiaryDecree(BaseModel):
         db_index=False,
     )
 
-    objects = CohortManager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("beneficiary decree")
