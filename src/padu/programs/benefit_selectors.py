@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 
 from padu.core.models import AuditEntry
 
-from .lifecycle import ACTIVE_STATES
+from .codes import LEFT_STATES, CandidateState
 from .models import (
     BeneficiaryDecree,
     BenefitGroup,
@@ -18,15 +18,10 @@ from .models import (
     TrainingCourse,
 )
 
-# A beneficiary is a candidate the field check did not stop: from verified on.
-BENEFICIARY_STATES = (
-    "verified",
-    "approved",
-    "enrolled",
-    "delivered",
-    "completed",
-    "exited",
-    "graduated",
+# A beneficiary is a candidate the field check did not stop: from verified on (rejected and
+# dropped ones left before receiving anything).
+BENEFICIARY_STATES = tuple(
+    s for s in CandidateState if s != CandidateState.CANDIDATE and s not in LEFT_STATES
 )
 
 
@@ -197,7 +192,3 @@ def course_candidates(*, user, course: TrainingCourse):
         .select_related("person", "region")
         .order_by("region_id", "rank")
     )
-
-
-def active_count(candidates) -> int:
-    return sum(c.state in ACTIVE_STATES for c in candidates)
