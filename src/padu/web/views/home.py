@@ -67,7 +67,7 @@ def _programs(user) -> dict:
         return {}
     year = timezone.localdate().year
     return {
-        "program_year": year,
+        "program_year": str(year),  # a year, not a number to group by thousands
         "program_budget": dashboard.budget_chart(year, rupiah),
         "program_reach": dashboard.reach_charts(user),
     }
