@@ -42,6 +42,7 @@ from padu.notifications.models import Notification
 from padu.notifications.services import notify
 from padu.periods import months
 from padu.periods.models import Period
+from padu.programs.models import Candidate, Cohort, Program, ProgramCompatibility, RuleSet
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -71,7 +72,9 @@ from tests.factories import (
     MuskelSessionFactory,
     PersonDisabilityFactory,
     PersonFactory,
+    ProgramFactory,
     RequestEvidenceFactory,
+    RuleSetFactory,
     VerificationTaskFactory,
     make_user,
 )
@@ -229,6 +232,31 @@ class World:
         last = months.preceding(months.current())
         return period_close(actor=None, month=last, run_now=True)
 
+    @cached_property
+    def program(self) -> Program:
+        return RuleSetFactory(program=ProgramFactory(code="MATRIX")).program
+
+    @cached_property
+    def other_program(self) -> Program:
+        return ProgramFactory(code="MATRIX2")
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        """A cohort of kecamatan KEC_A, targeted: `person` holds a place."""
+        cohort = Cohort.objects.create(
+            program=self.program,
+            name="Angkatan Matrix",
+            region_id=KEC_A,
+            rule_set=self.program.rule_sets.get(),
+            state="targeted",
+        )
+        Candidate.objects.create(cohort=cohort, person=self.person, region_id=KEL_A, rank=1)
+        return cohort
+
+    @cached_property
+    def candidate(self) -> Candidate:
+        return Candidate.objects.unscoped().get(cohort=self.cohort, person=self.person)
+
     @property
     def import_file(self) -> SimpleUploadedFile:
         """A small CSV in the import layout: its headings and the example row."""
@@ -296,6 +324,13 @@ WEIGHTS_V1 = Target(
 WELFARE_JOB = Target(
     "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
 )
+PROGRAM = Target("a program of the catalogue", lambda w: {"pk": w.program.pk}, scoped=False)
+COHORT = Target("a cohort of KEC_A", lambda w: {"pk": w.cohort.pk})
+EXPLANATION = Target(
+    "a person of KEL_A in a cohort of KEC_A",
+    lambda w: {"pk": w.cohort.pk, "person_pk": w.person.pk},
+)
+CANDIDATE = Target("a candidate of KEL_A", lambda w: {"pk": w.candidate.pk})
 PERIOD = Target(
     "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
@@ -764,6 +799,45 @@ ROWS: list[Row] = [
     Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
     Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
     Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    # programs: the catalogue is the office's (no region); cohorts, candidates and people scoped
+    Row("programs:list", Cap.PROGRAM_VIEW),
+    Row("programs:new", Cap.PROGRAM_MANAGE),
+    Row("programs:detail", Cap.PROGRAM_VIEW, target=PROGRAM),
+    Row("programs:edit", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:compatibility",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"other": w.other_program.pk, "compatible": "0", "note": "matrix"},
+        ok=302,
+    ),
+    Row("programs:rules", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:rules",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"match": "all", "field_a1": "family.desil", "op_a1": "le", "value_a1": "4"},
+        ok=302,
+    ),
+    Row("programs:rule_row", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row("programs:cohort_list", Cap.PROGRAM_VIEW),
+    Row("programs:cohort_new", Cap.COHORT_TARGET),
+    Row("programs:cohort_detail", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:cohort_edit", Cap.COHORT_TARGET, target=COHORT),
+    Row("programs:cohort_target", Cap.COHORT_TARGET, method="POST", target=COHORT, ok=302),
+    Row("programs:candidate_list", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:candidate_export", (Cap.PROGRAM_VIEW, Cap.REGISTRY_EXPORT), target=COHORT),
+    Row("programs:explain", Cap.PROGRAM_VIEW, target=EXPLANATION),
+    Row(
+        "programs:candidate_drop",
+        Cap.COHORT_TARGET,
+        method="POST",
+        target=CANDIDATE,
+        data=lambda w: {"reason": "matrix", "version": w.candidate.version},
+        ok=302,
+    ),
     # portal: the public page, the same for everyone, signed in or not
     Row("portal:check", PUBLIC, anonymous=200),
     Row(
@@ -840,7 +914,7 @@ def state() -> dict:
             ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
         ),
         "evidence": RequestEvidence.objects.unscoped().count(),
-        "muskel_attendees": MuskelAttendee.objects.count(),
+        "muskel_attendees": MuskelAttendee.objects.unscoped().count(),
         "tasks": list(
             VerificationTask.objects.unscoped()
             .order_by("pk")
@@ -848,4 +922,13 @@ def state() -> dict:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
+        "programs": list(Program.objects.order_by("pk").values_list("pk", "version")),
+        "pairs": list(ProgramCompatibility.objects.order_by("pk").values_list("pk", "compatible")),
+        "rule_sets": RuleSet.objects.count(),
+        "cohorts": list(
+            Cohort.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        "candidates": list(
+            Candidate.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
     }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tugas/", include("padu.updates.verification_urls")),
     path("notifikasi/", include("padu.notifications.urls")),
     path("periode/", include("padu.periods.urls")),
+    path("program/", include("padu.programs.urls")),
     # The public page: no login (padu.portal).
     path("cek/", include("padu.portal.urls")),
     path("api/", include("padu.api.urls")),
