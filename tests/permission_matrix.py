@@ -34,6 +34,7 @@ from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from padu.accounts.capabilities import Cap, Role
@@ -43,6 +44,23 @@ from padu.notifications.models import Notification
 from padu.notifications.services import notify
 from padu.periods import months
 from padu.periods.models import Period
+from padu.programs.models import (
+    BeneficiaryDecree,
+    BenefitGroup,
+    BenefitProof,
+    Candidate,
+    Cohort,
+    Disbursement,
+    EquipmentItem,
+    EquipmentPackage,
+    GroupMember,
+    Program,
+    ProgramCompatibility,
+    RuleSet,
+    TrainingCourse,
+    TrainingParticipant,
+)
+from padu.programs.services.decrees import decree_prepare
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -66,16 +84,21 @@ from tests.factories import (
     KEL_A,
     KEL_B,
     KOTA,
+    CandidateFactory,
     ChangeRequestFactory,
+    CohortFactory,
     FamilyFactory,
     MuskelAttendeeFactory,
     MuskelSessionFactory,
     PersonDisabilityFactory,
     PersonFactory,
+    ProgramFactory,
     RequestEvidenceFactory,
+    RuleSetFactory,
     VerificationTaskFactory,
     make_user,
 )
+from tests.programs.helpers import candidate_in, closed_period
 
 ANY_USER = "any signed-in user"
 PUBLIC = "public (no login)"
@@ -232,14 +255,7 @@ class World:
 
     # Programs after the targeting (tests/programs/helpers.py builds the same objects).
     def _candidate(self, state: str, **kwargs):
-        from tests.factories import CandidateFactory
-
         return CandidateFactory(person=self.person, state=state, **kwargs)
-
-    @cached_property
-    def program_candidate(self):
-        """A candidate of KEL_A waiting for his field check."""
-        return self._candidate("candidate")
 
     @cached_property
     def approved_candidate(self):
@@ -248,18 +264,12 @@ class World:
     @cached_property
     def enrolled_candidate(self):
         """An enrolled beneficiary granted Rp 5.000.000 by an approved decree."""
-        from tests.programs.helpers import candidate_in
-
         return candidate_in("enrolled", amount=5_000_000, person=self.person)
 
     @cached_property
     def decree(self):
         """A draft decree of a cohort drawn from KEL_A, with one verified candidate. (A city's
         decree is seen only by users whose area holds the whole city.)"""
-        from padu.programs.services.decrees import decree_prepare
-        from tests.factories import CohortFactory
-        from tests.programs.helpers import closed_period
-
         candidate = self._candidate("verified", cohort=CohortFactory(region_id=KEL_A))
         return decree_prepare(
             actor=make_user(Role.OPERATOR, scope=KOTA, username="matrix_decree_maker"),
@@ -274,8 +284,6 @@ class World:
 
     @cached_property
     def package(self):
-        from padu.programs.models import EquipmentItem, EquipmentPackage
-
         c = self.enrolled_candidate
         package = EquipmentPackage.objects.create(
             program_id=c.cohort.program_id, candidate=c, region_id=c.region_id
@@ -285,10 +293,6 @@ class World:
 
     @cached_property
     def proof(self):
-        from django.core.files.base import ContentFile
-
-        from padu.programs.models import BenefitProof, Disbursement
-
         c = self.enrolled_candidate
         payment = Disbursement.objects.create(
             program_id=c.cohort.program_id,
@@ -313,9 +317,6 @@ class World:
     @cached_property
     def group(self):
         """A KUBE of KEC_A being formed."""
-        from padu.programs.models import BenefitGroup
-        from tests.factories import ProgramFactory
-
         return BenefitGroup.objects.create(
             program=ProgramFactory(target_unit="group"),
             kind="kube",
@@ -327,8 +328,6 @@ class World:
     @cached_property
     def course(self):
         """A city's training course with the approved candidate's program."""
-        from padu.programs.models import TrainingCourse
-
         return TrainingCourse.objects.create(
             program_id=self.approved_candidate.cohort.program_id,
             name="Menjahit angkatan I",
@@ -340,6 +339,31 @@ class World:
             starts_on=datetime.date(2026, 1, 5),
             ends_on=datetime.date(2026, 1, 30),
         )
+
+    @cached_property
+    def program(self) -> Program:
+        return RuleSetFactory(program=ProgramFactory(code="MATRIX")).program
+
+    @cached_property
+    def other_program(self) -> Program:
+        return ProgramFactory(code="MATRIX2")
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        """A cohort of kecamatan KEC_A, targeted: `person` holds a place."""
+        cohort = Cohort.objects.create(
+            program=self.program,
+            name="Angkatan Matrix",
+            region_id=KEC_A,
+            rule_set=self.program.rule_sets.get(),
+            state="targeted",
+        )
+        Candidate.objects.create(cohort=cohort, person=self.person, region_id=KEL_A, rank=1)
+        return cohort
+
+    @cached_property
+    def candidate(self) -> Candidate:
+        return Candidate.objects.unscoped().get(cohort=self.cohort, person=self.person)
 
     @property
     def import_file(self) -> SimpleUploadedFile:
@@ -408,10 +432,16 @@ WEIGHTS_V1 = Target(
 WELFARE_JOB = Target(
     "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
 )
+PROGRAM = Target("a program of the catalogue", lambda w: {"pk": w.program.pk}, scoped=False)
+COHORT = Target("a cohort of KEC_A", lambda w: {"pk": w.cohort.pk})
+EXPLANATION = Target(
+    "a person of KEL_A in a cohort of KEC_A",
+    lambda w: {"pk": w.cohort.pk, "person_pk": w.person.pk},
+)
+CANDIDATE = Target("a candidate of KEL_A", lambda w: {"pk": w.candidate.pk})
 PERIOD = Target(
     "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
-CANDIDATE = Target("a program candidate in KEL_A", lambda w: {"pk": w.program_candidate.pk})
 APPROVED = Target("an approved beneficiary in KEL_A", lambda w: {"pk": w.approved_candidate.pk})
 ENROLLED = Target("an enrolled beneficiary in KEL_A", lambda w: {"pk": w.enrolled_candidate.pk})
 DECREE = Target("a draft decree of a cohort of KEL_A", lambda w: {"pk": w.decree.pk})
@@ -884,6 +914,45 @@ ROWS: list[Row] = [
     Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
     Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
     Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    # programs: the catalogue is the office's (no region); cohorts, candidates and people scoped
+    Row("programs:list", Cap.PROGRAM_VIEW),
+    Row("programs:new", Cap.PROGRAM_MANAGE),
+    Row("programs:detail", Cap.PROGRAM_VIEW, target=PROGRAM),
+    Row("programs:edit", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:compatibility",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"other": w.other_program.pk, "compatible": "0", "note": "matrix"},
+        ok=302,
+    ),
+    Row("programs:rules", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:rules",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"match": "all", "field_a1": "family.desil", "op_a1": "le", "value_a1": "4"},
+        ok=302,
+    ),
+    Row("programs:rule_row", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row("programs:cohort_list", Cap.PROGRAM_VIEW),
+    Row("programs:cohort_new", Cap.COHORT_TARGET),
+    Row("programs:cohort_detail", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:cohort_edit", Cap.COHORT_TARGET, target=COHORT),
+    Row("programs:cohort_target", Cap.COHORT_TARGET, method="POST", target=COHORT, ok=302),
+    Row("programs:candidate_list", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:candidate_export", (Cap.PROGRAM_VIEW, Cap.REGISTRY_EXPORT), target=COHORT),
+    Row("programs:explain", Cap.PROGRAM_VIEW, target=EXPLANATION),
+    Row(
+        "programs:candidate_drop",
+        Cap.COHORT_TARGET,
+        method="POST",
+        target=CANDIDATE,
+        data=lambda w: {"reason": "matrix", "version": w.candidate.version},
+        ok=302,
+    ),
     # portal: the public page, the same for everyone, signed in or not
     Row("portal:check", PUBLIC, anonymous=200),
     Row(
@@ -990,8 +1059,7 @@ ROWS: list[Row] = [
     Row(
         "decrees:new",
         Cap.BENEFIT_MANAGE,
-        target=Target("a city cohort", lambda w: {"cohort": w.program_candidate.cohort_id}),
-        other_region=200,  # a cohort is seen from inside its area (programs.models.cohorts)
+        target=Target("a cohort of KEC_A", lambda w: {"cohort": w.cohort.pk}),
     ),
     Row("decrees:detail", Cap.PROGRAM_VIEW, target=DECREE),
     Row("decrees:approve", Cap.DECREE_APPROVE, method="POST", target=DECREE, ok=302),
@@ -1087,26 +1155,30 @@ def state() -> dict:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
+        "programs": list(Program.objects.order_by("pk").values_list("pk", "version")),
+        "pairs": list(ProgramCompatibility.objects.order_by("pk").values_list("pk", "compatible")),
+        "rule_sets": RuleSet.objects.count(),
+        "cohorts": list(
+            Cohort.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        "candidates": list(
+            Candidate.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
         **_programs_state(),
     }
 
 
 def _programs_state() -> dict:
-    from padu.programs import models as p
-
     return {
-        "candidates": list(
-            p.Candidate.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
-        ),
         "decrees": list(
-            p.BeneficiaryDecree.objects.unscoped().order_by("pk").values_list("pk", "state")
+            BeneficiaryDecree.objects.unscoped().order_by("pk").values_list("pk", "state")
         ),
-        "disbursements": p.Disbursement.objects.unscoped().count(),
+        "disbursements": Disbursement.objects.unscoped().count(),
         "packages": list(
-            p.EquipmentPackage.objects.unscoped().order_by("pk").values_list("pk", "version")
+            EquipmentPackage.objects.unscoped().order_by("pk").values_list("pk", "version")
         ),
-        "group_members": p.GroupMember.objects.unscoped().count(),
-        "groups": list(p.BenefitGroup.objects.unscoped().order_by("pk").values_list("pk", "state")),
-        "participants": p.TrainingParticipant.objects.unscoped().count(),
-        "proofs": p.BenefitProof.objects.unscoped().count(),
+        "group_members": GroupMember.objects.unscoped().count(),
+        "groups": list(BenefitGroup.objects.unscoped().order_by("pk").values_list("pk", "state")),
+        "participants": TrainingParticipant.objects.unscoped().count(),
+        "proofs": BenefitProof.objects.unscoped().count(),
     }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sk/", include("padu.programs.decrees.urls")),
     path("kelompok/", include("padu.programs.groups.urls")),
     path("pelatihan/", include("padu.programs.training.urls")),
+    path("program/", include("padu.programs.urls")),
     # The public page: no login (padu.portal).
     path("cek/", include("padu.portal.urls")),
     path("api/", include("padu.api.urls")),

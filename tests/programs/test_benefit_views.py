@@ -33,7 +33,7 @@ def test_the_person_page_loads_his_programs(client):
     fragment = client.get(url).content.decode()
     assert enrolled.cohort.program.name in fragment
     assert exited.cohort.program.name in fragment
-    family = client.get(reverse("beneficiaries:family_programs", args=[enrolled.family_id]))
+    family = client.get(reverse("beneficiaries:family_programs", args=[enrolled.person.family_id]))
     assert enrolled.cohort.program.name in family.content.decode()
 
 

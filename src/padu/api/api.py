@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from padu.notifications import api as notifications_api
 from padu.periods import api as periods_api
+from padu.programs import api as programs_api
 from padu.programs import api_benefits as programs_benefits_api
 from padu.programs import benefit_codes as programs_benefit_codes
 from padu.registry import api as registry_api
@@ -95,6 +96,7 @@ api.add_router("/", verification_api.router)
 api.add_router("/", notifications_api.router)
 api.add_router("/", periods_api.router)
 api.add_router("/", programs_benefits_api.router)
+api.add_router("/", programs_api.router)
 api.describe_choices(
     *(
         c

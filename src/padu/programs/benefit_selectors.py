@@ -68,12 +68,12 @@ def beneficiary_benefits(*, user, candidate: Candidate) -> dict:
 
 
 def subject_programs(*, user, person=None, family=None):
-    """A person's (with his family's) or a family's candidacies, past and present."""
-    q = (
-        Q(person=person) | Q(family=person.family_id, person__isnull=True)
-        if person
-        else Q(family=family)
-    )
+    """A person's (with his family's) or a family's (with its members') candidacies, past and
+    present."""
+    if person is not None:
+        q = Q(person=person) | Q(family=person.family_id, person__isnull=True)
+    else:
+        q = Q(family=family) | Q(person__family=family)
     return (
         Candidate.objects.scoped(user)
         .filter(q)

@@ -52,6 +52,19 @@ class CandidateState(models.TextChoices):
     DROPPED = "dropped", _("Dropped out")
 
 
+# A candidate in one of these states holds (or held) a place in the program: "enrolled in
+# program X" in a rule (rules/compiler.py) means one of these.
+ENROLLED_STATES = frozenset(
+    {
+        CandidateState.APPROVED,
+        CandidateState.ENROLLED,
+        CandidateState.DELIVERED,
+        CandidateState.COMPLETED,
+        CandidateState.EXITED,
+        CandidateState.GRADUATED,
+    }
+)
+
 # A candidate in one of these states no longer holds a place: the waiting list fills it.
 LEFT_STATES = frozenset({CandidateState.REJECTED, CandidateState.DROPPED})
 

@@ -14,18 +14,12 @@ from django.db.models.functions import Substr
 from padu.regions.models import Region
 
 from .budget import budget_lines
-from .codes import CandidateState
+from .codes import ENROLLED_STATES
 from .models import Candidate, Cohort, CohortQuota, Program
 
-# A person is reached once approved, whatever happened since (he was given the program).
-REACHED = (
-    CandidateState.APPROVED,
-    CandidateState.ENROLLED,
-    CandidateState.DELIVERED,
-    CandidateState.COMPLETED,
-    CandidateState.EXITED,
-    CandidateState.GRADUATED,
-)
+# A person is reached once approved, whatever happened since (he was given the program): the
+# states the rules' "enrolled in program X" counts too.
+REACHED = ENROLLED_STATES
 KECAMATAN_CODE = 8  # "13.71.01": the kecamatan part of a region code
 WIDTH = 100  # bars are drawn in percent of the chart's width
 

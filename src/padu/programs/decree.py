@@ -29,13 +29,14 @@ def in_words(amount: Decimal) -> str:
 def decree_awards(decree: BeneficiaryDecree):
     """The decree's lines with who each beneficiary is, in rank order."""
     return decree.awards.select_related(
-        "candidate__person", "candidate__family", "candidate__region"
+        "candidate__person__family", "candidate__family", "candidate__region"
     ).order_by("candidate__rank", "pk")
 
 
 def beneficiary_row(award: Award, show: Disclosure) -> dict:
     c = award.candidate
-    family = c.family
+    # A family program's candidate names his family; a person's lives in his person's.
+    family = c.family or (c.person.family if c.person else None)
     return {
         "name": c.person.name if c.person else str(family),
         "identifier": show.number(c.person.nik if c.person else family.kk_number),

@@ -1,6 +1,7 @@
 """Overlap flags: a person or family enrolled in two programs the compatibility table says must
 not be combined (ProgramCompatibility, editable per pair). A person-level program overlaps with
-the same person's; when either side is a family's candidacy, with the same family's."""
+the same person's; when either side is a family's candidacy, with any of that family's (its
+own, or one of its members')."""
 
 from __future__ import annotations
 
@@ -30,30 +31,37 @@ def _incompatible(program_ids: set[int]) -> dict[int, set[int]]:
     return out
 
 
+def _family_of(c: Candidate) -> int | None:
+    """A family program's candidacy names its family; a person's, through the person."""
+    return c.family_id or (c.person.family_id if c.person_id else None)
+
+
 def _same_subject(c: Candidate, other: Candidate) -> bool:
     if c.person_id and other.person_id:
         return c.person_id == other.person_id
-    return c.family_id is not None and c.family_id == other.family_id
+    return _family_of(c) is not None and _family_of(c) == _family_of(other)
 
 
 def overlaps(candidates: list[Candidate]) -> dict[int, list[Overlap]]:
-    """For each of `candidates` (with `cohort` loaded), his active candidacies in programs that
-    must not be combined with his: two queries whatever the number of candidates."""
+    """For each of `candidates` (with `cohort` and `person` loaded), his active candidacies in
+    programs that must not be combined with his: two queries whatever their number."""
     if not candidates:
         return {}
     banned = _incompatible({c.cohort.program_id for c in candidates})
     if not banned:
         return {}
     people = {c.person_id for c in candidates if c.person_id}
-    families = {c.family_id for c in candidates if c.family_id}
+    families = {f for c in candidates if (f := _family_of(c))}
     # Unscoped: the other candidacies of people and families the caller already sees; only
     # their program and state are shown.
     others = list(
         Candidate.objects.unscoped()
         .filter(state__in=ACTIVE_STATES)
-        .filter(Q(person_id__in=people) | Q(family_id__in=families))
+        .filter(
+            Q(person_id__in=people) | Q(family_id__in=families) | Q(person__family_id__in=families)
+        )
         .filter(cohort__program_id__in={p for s in banned.values() for p in s})
-        .select_related("cohort__program")
+        .select_related("cohort__program", "person")
     )
     found: dict[int, list[Overlap]] = defaultdict(list)
     for c in candidates:

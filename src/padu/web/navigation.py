@@ -52,6 +52,12 @@ NAV = [
         _("Send requests to a PSM for verification; see what is overdue and each PSM's load."),
     ),
     NavItem(
+        _("Programs"),
+        "programs:list",
+        Cap.PROGRAM_VIEW,
+        _("Programs, their eligibility rules and cohorts: who is chosen, in which order, and why."),
+    ),
+    NavItem(
         _("Periods"),
         "periods:list",
         Cap.REGISTRY_VIEW,
