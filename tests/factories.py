@@ -14,6 +14,8 @@ from padu.accounts.models import RegionScope, User
 from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
 from padu.dci.models import DciClientKey, DciTransaction
+from padu.programs import codes as program_codes
+from padu.programs.models import Candidate, Cohort, CohortQuota, Program, RuleSet
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
@@ -304,3 +306,57 @@ def downloaded(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    code = factory.Sequence(lambda n: f"PRG{n:03d}")
+    name = factory.Sequence(lambda n: f"Program {n}")
+    target_unit = program_codes.TargetUnit.PERSON
+    benefit_type = program_codes.BenefitType.TRAINING
+    funding_source = program_codes.FundingSource.APBD_KAB
+    owning_agency = "Dinas Sosial"
+
+
+class RuleSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleSet
+
+    program = factory.SubFactory(ProgramFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    tree = factory.LazyFunction(
+        lambda: {"all": [{"field": "family.desil", "op": "between", "value": [1, 5]}]}
+    )
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Angkatan {n} 2026")
+    region_id = KOTA
+    rule_set = factory.SubFactory(RuleSetFactory, program=factory.SelfAttribute("..program"))
+
+
+class CohortQuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortQuota
+
+    cohort = factory.SubFactory(CohortFactory)
+    region_id = KEC_A
+    quota = 5
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(PersonFactory)
+    # A family program's candidates name their family too (programs/rules/compiler.py).
+    family = None
+    region_id = factory.LazyAttribute(lambda o: (o.person or o.family).region_id)
+    rank = factory.Sequence(lambda n: n + 1)

@@ -27,12 +27,14 @@ data go into `World` as cached properties (built only when a row uses them), bui
 region KEL_A. Models whose rows must not change on denial go into `state()`.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from padu.accounts.capabilities import Cap, Role
@@ -42,6 +44,23 @@ from padu.notifications.models import Notification
 from padu.notifications.services import notify
 from padu.periods import months
 from padu.periods.models import Period
+from padu.programs.models import (
+    BeneficiaryDecree,
+    BenefitGroup,
+    BenefitProof,
+    Candidate,
+    Cohort,
+    Disbursement,
+    EquipmentItem,
+    EquipmentPackage,
+    GroupMember,
+    Program,
+    ProgramCompatibility,
+    RuleSet,
+    TrainingCourse,
+    TrainingParticipant,
+)
+from padu.programs.services.decrees import decree_prepare
 from padu.registry.importer.layout import COLUMNS
 from padu.registry.models import (
     DesilRecord,
@@ -65,16 +84,21 @@ from tests.factories import (
     KEL_A,
     KEL_B,
     KOTA,
+    CandidateFactory,
     ChangeRequestFactory,
+    CohortFactory,
     FamilyFactory,
     MuskelAttendeeFactory,
     MuskelSessionFactory,
     PersonDisabilityFactory,
     PersonFactory,
+    ProgramFactory,
     RequestEvidenceFactory,
+    RuleSetFactory,
     VerificationTaskFactory,
     make_user,
 )
+from tests.programs.helpers import candidate_in, closed_period
 
 ANY_USER = "any signed-in user"
 PUBLIC = "public (no login)"
@@ -229,6 +253,118 @@ class World:
         last = months.preceding(months.current())
         return period_close(actor=None, month=last, run_now=True)
 
+    # Programs after the targeting (tests/programs/helpers.py builds the same objects).
+    def _candidate(self, state: str, **kwargs):
+        return CandidateFactory(person=self.person, state=state, **kwargs)
+
+    @cached_property
+    def approved_candidate(self):
+        return self._candidate("approved")
+
+    @cached_property
+    def enrolled_candidate(self):
+        """An enrolled beneficiary granted Rp 5.000.000 by an approved decree."""
+        return candidate_in("enrolled", amount=5_000_000, person=self.person)
+
+    @cached_property
+    def decree(self):
+        """A draft decree of a cohort drawn from KEL_A, with one verified candidate. (A city's
+        decree is seen only by users whose area holds the whole city.)"""
+        candidate = self._candidate("verified", cohort=CohortFactory(region_id=KEL_A))
+        return decree_prepare(
+            actor=make_user(Role.OPERATOR, scope=KOTA, username="matrix_decree_maker"),
+            cohort=candidate.cohort,
+            number="400/MATRIX/2026",
+            decided_on=datetime.date(2026, 1, 10),
+            period=closed_period(),
+            amount="5000000",
+            place="Padang",
+            signer_function="Kepala Dinas Sosial",
+        )
+
+    @cached_property
+    def package(self):
+        c = self.enrolled_candidate
+        package = EquipmentPackage.objects.create(
+            program_id=c.cohort.program_id, candidate=c, region_id=c.region_id
+        )
+        EquipmentItem.objects.create(package=package, name="Kit", quantity=1, unit_value=100)
+        return package
+
+    @cached_property
+    def proof(self):
+        c = self.enrolled_candidate
+        payment = Disbursement.objects.create(
+            program_id=c.cohort.program_id,
+            candidate=c,
+            region_id=c.region_id,
+            amount=1,
+            paid_on=datetime.date(2026, 1, 10),
+            channel="transfer",
+        )
+        proof = BenefitProof(
+            disbursement=payment,
+            region_id=c.region_id,
+            kind="foto",
+            original_name="slip.jpg",
+            content_type="image/jpeg",
+            size=len(JPEG_BYTES),
+            sha256="0" * 64,
+        )
+        proof.file.save("matrix.jpg", ContentFile(JPEG_BYTES), save=True)
+        return proof
+
+    @cached_property
+    def group(self):
+        """A KUBE of KEC_A being formed."""
+        return BenefitGroup.objects.create(
+            program=ProgramFactory(target_unit="group"),
+            kind="kube",
+            name="KUBE Matrix",
+            region_id=KEC_A,
+            business_type="food",
+        )
+
+    @cached_property
+    def course(self):
+        """A city's training course with the approved candidate's program."""
+        return TrainingCourse.objects.create(
+            program_id=self.approved_candidate.cohort.program_id,
+            name="Menjahit angkatan I",
+            skill="Menjahit",
+            institution_kind="lpk",
+            institution_name="LPK Matrix",
+            place="Padang",
+            region_id=KOTA,
+            starts_on=datetime.date(2026, 1, 5),
+            ends_on=datetime.date(2026, 1, 30),
+        )
+
+    @cached_property
+    def program(self) -> Program:
+        return RuleSetFactory(program=ProgramFactory(code="MATRIX")).program
+
+    @cached_property
+    def other_program(self) -> Program:
+        return ProgramFactory(code="MATRIX2")
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        """A cohort of kecamatan KEC_A, targeted: `person` holds a place."""
+        cohort = Cohort.objects.create(
+            program=self.program,
+            name="Angkatan Matrix",
+            region_id=KEC_A,
+            rule_set=self.program.rule_sets.get(),
+            state="targeted",
+        )
+        Candidate.objects.create(cohort=cohort, person=self.person, region_id=KEL_A, rank=1)
+        return cohort
+
+    @cached_property
+    def candidate(self) -> Candidate:
+        return Candidate.objects.unscoped().get(cohort=self.cohort, person=self.person)
+
     @property
     def import_file(self) -> SimpleUploadedFile:
         """A small CSV in the import layout: its headings and the example row."""
@@ -296,9 +432,23 @@ WEIGHTS_V1 = Target(
 WELFARE_JOB = Target(
     "a recomputation of the welfare scores", lambda w: {"pk": w.welfare_job.pk}, scoped=False
 )
+PROGRAM = Target("a program of the catalogue", lambda w: {"pk": w.program.pk}, scoped=False)
+COHORT = Target("a cohort of KEC_A", lambda w: {"pk": w.cohort.pk})
+EXPLANATION = Target(
+    "a person of KEL_A in a cohort of KEC_A",
+    lambda w: {"pk": w.cohort.pk, "person_pk": w.person.pk},
+)
+CANDIDATE = Target("a candidate of KEL_A", lambda w: {"pk": w.candidate.pk})
 PERIOD = Target(
     "a closed period (the whole office's)", lambda w: {"month": w.closed_period.month}, False
 )
+APPROVED = Target("an approved beneficiary in KEL_A", lambda w: {"pk": w.approved_candidate.pk})
+ENROLLED = Target("an enrolled beneficiary in KEL_A", lambda w: {"pk": w.enrolled_candidate.pk})
+DECREE = Target("a draft decree of a cohort of KEL_A", lambda w: {"pk": w.decree.pk})
+PACKAGE = Target("an equipment package in KEL_A", lambda w: {"pk": w.package.pk})
+PROOF = Target("a disbursement's proof in KEL_A", lambda w: {"pk": w.proof.pk})
+GROUP = Target("a KUBE of KEC_A", lambda w: {"pk": w.group.pk})
+COURSE = Target("a training course of the city", lambda w: {"pk": w.course.pk})
 # The acting user's own token; "other" means a token of someone else.
 OWN_TOKEN = Target(
     "the user's own API token",
@@ -764,6 +914,45 @@ ROWS: list[Row] = [
     Row("periods:families_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
     Row("periods:people", Cap.REGISTRY_VIEW, target=PERIOD),
     Row("periods:people_export", (Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT), target=PERIOD),
+    # programs: the catalogue is the office's (no region); cohorts, candidates and people scoped
+    Row("programs:list", Cap.PROGRAM_VIEW),
+    Row("programs:new", Cap.PROGRAM_MANAGE),
+    Row("programs:detail", Cap.PROGRAM_VIEW, target=PROGRAM),
+    Row("programs:edit", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:compatibility",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"other": w.other_program.pk, "compatible": "0", "note": "matrix"},
+        ok=302,
+    ),
+    Row("programs:rules", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row(
+        "programs:rules",
+        Cap.PROGRAM_MANAGE,
+        method="POST",
+        target=PROGRAM,
+        data=lambda w: {"match": "all", "field_a1": "family.desil", "op_a1": "le", "value_a1": "4"},
+        ok=302,
+    ),
+    Row("programs:rule_row", Cap.PROGRAM_MANAGE, target=PROGRAM),
+    Row("programs:cohort_list", Cap.PROGRAM_VIEW),
+    Row("programs:cohort_new", Cap.COHORT_TARGET),
+    Row("programs:cohort_detail", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:cohort_edit", Cap.COHORT_TARGET, target=COHORT),
+    Row("programs:cohort_target", Cap.COHORT_TARGET, method="POST", target=COHORT, ok=302),
+    Row("programs:candidate_list", Cap.PROGRAM_VIEW, target=COHORT),
+    Row("programs:candidate_export", (Cap.PROGRAM_VIEW, Cap.REGISTRY_EXPORT), target=COHORT),
+    Row("programs:explain", Cap.PROGRAM_VIEW, target=EXPLANATION),
+    Row(
+        "programs:candidate_drop",
+        Cap.COHORT_TARGET,
+        method="POST",
+        target=CANDIDATE,
+        data=lambda w: {"reason": "matrix", "version": w.candidate.version},
+        ok=302,
+    ),
     # portal: the public page, the same for everyone, signed in or not
     Row("portal:check", PUBLIC, anonymous=200),
     Row(
@@ -805,6 +994,124 @@ ROWS: list[Row] = [
         ok=302,
     ),
     Row("portal:receipt", PUBLIC, anonymous=200),
+    # Programs after the targeting: beneficiaries, decrees, groups, training.
+    Row("beneficiaries:list", Cap.PROGRAM_VIEW),
+    Row("beneficiaries:detail", Cap.PROGRAM_VIEW, target=CANDIDATE),
+    Row(
+        "beneficiaries:field_check",
+        Cap.PROGRAM_VERIFY,
+        method="POST",
+        target=CANDIDATE,
+        data=lambda w: {
+            "checked_on": "2026-01-10",
+            "found": "on",
+            "conditions_met": "on",
+            "willing": "on",
+            "photos": SimpleUploadedFile("rumah.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:transition",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=APPROVED,
+        data=lambda w: {"name": "enrol"},
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:disburse",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=ENROLLED,
+        data=lambda w: {
+            "amount": "2500000",
+            "paid_on": "2026-01-10",
+            "channel": "transfer",
+            "proofs": SimpleUploadedFile("slip.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:package",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=ENROLLED,
+        data=lambda w: {"name_1": "Mesin jahit", "quantity_1": "1", "unit_value_1": "2750000"},
+        ok=302,
+    ),
+    Row(
+        "beneficiaries:handover",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=PACKAGE,
+        data=lambda w: {
+            "handed_over_on": "2026-01-10",
+            "photos": SimpleUploadedFile("serah.jpg", JPEG_BYTES, "image/jpeg"),
+        },
+        ok=302,
+    ),
+    Row("beneficiaries:proof", Cap.PROGRAM_VIEW, target=PROOF),
+    Row("beneficiaries:person_programs", Cap.PROGRAM_VIEW, target=PERSON),
+    Row("beneficiaries:family_programs", Cap.PROGRAM_VIEW, target=FAMILY),
+    Row("beneficiaries:disbursements", Cap.PROGRAM_VIEW),
+    Row("decrees:list", Cap.PROGRAM_VIEW),
+    Row(
+        "decrees:new",
+        Cap.BENEFIT_MANAGE,
+        target=Target("a cohort of KEC_A", lambda w: {"cohort": w.cohort.pk}),
+    ),
+    Row("decrees:detail", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("decrees:approve", Cap.DECREE_APPROVE, method="POST", target=DECREE, ok=302),
+    Row(
+        "decrees:cancel",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=DECREE,
+        data=lambda w: {"reason": "Nomor salah"},
+        ok=302,
+    ),
+    Row("decrees:pdf", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("decrees:export", Cap.PROGRAM_VIEW, target=DECREE),
+    Row("groups:list", Cap.PROGRAM_VIEW),
+    Row("groups:new", Cap.BENEFIT_MANAGE),
+    Row("groups:detail", Cap.PROGRAM_VIEW, target=GROUP),
+    Row(
+        "groups:action",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"action": "member", "nik": w.person.nik, "role": "ketua"},
+        ok=302,
+    ),
+    Row(
+        "groups:grant",
+        Cap.DECREE_APPROVE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"amount": "11086250"},
+        ok=400,  # a group being formed gets no grant: the refusal is the page, nothing written
+    ),
+    Row(
+        "groups:pay",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=GROUP,
+        data=lambda w: {"amount": "1000", "paid_on": "2026-01-10"},
+        ok=400,  # no grant approved: refused, nothing written
+    ),
+    Row("training:list", Cap.PROGRAM_VIEW),
+    Row("training:new", Cap.BENEFIT_MANAGE),
+    Row("training:detail", Cap.PROGRAM_VIEW, target=COURSE, other_region=200),
+    Row(
+        "training:action",
+        Cap.BENEFIT_MANAGE,
+        method="POST",
+        target=COURSE,
+        data=lambda w: {"action": "participant", "candidate": w.approved_candidate.pk},
+        ok=302,
+        other_region=404,  # the course is seen from inside the city, its candidate is not
+    ),
 ]
 
 
@@ -848,4 +1155,30 @@ def state() -> dict:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "periods": list(Period.objects.order_by("pk").values_list("pk", "status", "version")),
+        "programs": list(Program.objects.order_by("pk").values_list("pk", "version")),
+        "pairs": list(ProgramCompatibility.objects.order_by("pk").values_list("pk", "compatible")),
+        "rule_sets": RuleSet.objects.count(),
+        "cohorts": list(
+            Cohort.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        "candidates": list(
+            Candidate.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
+        ),
+        **_programs_state(),
+    }
+
+
+def _programs_state() -> dict:
+    return {
+        "decrees": list(
+            BeneficiaryDecree.objects.unscoped().order_by("pk").values_list("pk", "state")
+        ),
+        "disbursements": Disbursement.objects.unscoped().count(),
+        "packages": list(
+            EquipmentPackage.objects.unscoped().order_by("pk").values_list("pk", "version")
+        ),
+        "group_members": GroupMember.objects.unscoped().count(),
+        "groups": list(BenefitGroup.objects.unscoped().order_by("pk").values_list("pk", "state")),
+        "participants": TrainingParticipant.objects.unscoped().count(),
+        "proofs": BenefitProof.objects.unscoped().count(),
     }

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "padu.updates",
     "padu.notifications",
     "padu.periods",
+    "padu.programs",
     "padu.portal",
     "padu.synth",
     "padu.dci",

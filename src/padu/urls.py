@@ -16,6 +16,12 @@ urlpatterns = [
     path("tugas/", include("padu.updates.verification_urls")),
     path("notifikasi/", include("padu.notifications.urls")),
     path("periode/", include("padu.periods.urls")),
+    # Programs after the targeting: beneficiaries, decrees, groups, training (padu.programs).
+    path("penerima/", include("padu.programs.beneficiaries.urls")),
+    path("sk/", include("padu.programs.decrees.urls")),
+    path("kelompok/", include("padu.programs.groups.urls")),
+    path("pelatihan/", include("padu.programs.training.urls")),
+    path("program/", include("padu.programs.urls")),
     # The public page: no login (padu.portal).
     path("cek/", include("padu.portal.urls")),
     path("api/", include("padu.api.urls")),

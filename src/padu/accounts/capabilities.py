@@ -53,6 +53,19 @@ class Cap:
     # undoes the freeze, so it is an administrator's, with a reason.
     PERIOD_CLOSE = "periods.close"
     PERIOD_REOPEN = "periods.reopen"
+    # Programs (programs app): see the catalogue, cohorts and candidates of one's area; edit the
+    # catalogue, the compatibility table and the eligibility rules; make cohorts and run their
+    # targeting (who is chosen, in which order, and who fills a place left).
+    PROGRAM_VIEW = "programs.view"
+    PROGRAM_MANAGE = "programs.manage"
+    COHORT_TARGET = "programs.target"
+    # A candidate's field check (found, meets the conditions, willing): verifies or rejects him.
+    PROGRAM_VERIFY = "programs.verify"
+    # Approve a beneficiary decree (SK) or a group's grant: it commits the program's budget.
+    DECREE_APPROVE = "programs.approve"
+    # Prepare decrees; enrol beneficiaries, record disbursements and equipment, end their
+    # participation; form groups; run training courses and their attendance.
+    BENEFIT_MANAGE = "programs.benefits"
 
 
 _FIELD = {Cap.REGIONS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_VIEW_NIK, Cap.API_USE}
@@ -71,6 +84,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.ACCESS_LOG_VIEW,
             Cap.WELFARE_MANAGE,
             Cap.PERIOD_REOPEN,
+            Cap.PROGRAM_VIEW,
+            Cap.PROGRAM_MANAGE,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -87,6 +102,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REQUEST_CHECK,
             Cap.REQUEST_APPROVE,
             Cap.PERIOD_CLOSE,
+            Cap.PROGRAM_VIEW,
+            Cap.PROGRAM_MANAGE,
+            Cap.COHORT_TARGET,
+            Cap.PROGRAM_VERIFY,
+            Cap.BENEFIT_MANAGE,
         }
     ),
     Role.PIMPINAN: frozenset(
@@ -97,10 +117,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.API_USE,
             Cap.API_TOKENS,
             Cap.REQUEST_VIEW,
+            Cap.PROGRAM_VIEW,
+            Cap.DECREE_APPROVE,
         }
     ),
-    Role.TKSK: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN}),
-    Role.PSM: frozenset(_FIELD | _PROPOSE | {Cap.REQUEST_VERIFY}),
+    Role.TKSK: frozenset(
+        _FIELD
+        | _PROPOSE
+        | {Cap.REGISTRY_EXPORT, Cap.REQUEST_ASSIGN, Cap.PROGRAM_VIEW, Cap.PROGRAM_VERIFY}
+    ),
+    Role.PSM: frozenset(
+        _FIELD | _PROPOSE | {Cap.REQUEST_VERIFY, Cap.PROGRAM_VIEW, Cap.PROGRAM_VERIFY}
+    ),
     Role.KELURAHAN: frozenset(_FIELD | _PROPOSE | {Cap.REGISTRY_EXPORT, Cap.MUSKEL_MANAGE}),
     # A partner agency sees only the people referred to it (casework), never the registry.
     Role.MITRA: frozenset(),

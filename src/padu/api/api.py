@@ -9,6 +9,9 @@ from ninja import NinjaAPI
 
 from padu.notifications import api as notifications_api
 from padu.periods import api as periods_api
+from padu.programs import api as programs_api
+from padu.programs import api_benefits as programs_benefits_api
+from padu.programs import benefit_codes as programs_benefit_codes
 from padu.registry import api as registry_api
 from padu.registry import api_disabilities as registry_disabilities_api
 from padu.registry import codes as registry_codes
@@ -94,10 +97,12 @@ api.add_router("/", verification_api.router)
 api.add_router("/", muskel_api.router)
 api.add_router("/", notifications_api.router)
 api.add_router("/", periods_api.router)
+api.add_router("/", programs_benefits_api.router)
+api.add_router("/", programs_api.router)
 api.describe_choices(
     *(
         c
-        for codes in (registry_codes, updates_codes)
+        for codes in (registry_codes, updates_codes, programs_benefit_codes)
         for c in vars(codes).values()
         if isinstance(c, type) and issubclass(c, models.Choices)
     )

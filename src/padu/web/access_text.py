@@ -22,6 +22,12 @@ PATHS = {
     "request_detail": _("Change request's page"),
     "request_evidence": _("A change request's photo or document"),
     "api_request_detail": _("API: one change request"),
+    "program_beneficiary": _("A program beneficiary's page"),
+    "program_proof": _("A benefit's proof or a field check's photo"),
+    "program_decree": _("A beneficiary decree's page"),
+    "program_decree_pdf": _("Download of a beneficiary decree (PDF)"),
+    "program_decree_export": _("Download of a decree's beneficiary list"),
+    "api_program_beneficiary": _("API: one program beneficiary"),
 }
 
 

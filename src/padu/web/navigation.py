@@ -52,10 +52,40 @@ NAV = [
         _("Send requests to a PSM for verification; see what is overdue and each PSM's load."),
     ),
     NavItem(
+        _("Programs"),
+        "programs:list",
+        Cap.PROGRAM_VIEW,
+        _("Programs, their eligibility rules and cohorts: who is chosen, in which order, and why."),
+    ),
+    NavItem(
         _("Periods"),
         "periods:list",
         Cap.REGISTRY_VIEW,
         _("Close each month, see what changed, and read the registry as of a closed period."),
+    ),
+    NavItem(
+        _("Beneficiaries"),
+        "beneficiaries:list",
+        Cap.PROGRAM_VIEW,
+        _("Field checks, decrees (SK), disbursements and equipment of each program's people."),
+    ),
+    NavItem(
+        _("Decrees"),
+        "decrees:list",
+        Cap.PROGRAM_VIEW,
+        _("Beneficiary decrees: prepare, approve within the budget ceiling, download the PDF."),
+    ),
+    NavItem(
+        _("Groups"),
+        "groups:list",
+        Cap.PROGRAM_VIEW,
+        _("KUBE and Loka Bina Karya groups: members, officers, bank account and grant."),
+    ),
+    NavItem(
+        _("Training"),
+        "training:list",
+        Cap.PROGRAM_VIEW,
+        _("Training cohorts: participants, daily attendance, certificates and equipment."),
     ),
     NavItem(
         _("Import"),

@@ -100,6 +100,8 @@ def family_detail(request, pk: int):
             "head": next((m for m in active if m.relationship == codes.Relationship.HEAD), None),
             "desil_timeline": selectors.family_desil_timeline(user=user, family=family),
             "can_correct_desil": has_capability(user, Cap.DESIL_CORRECT),
+            # The programs app fills its section in (htmx): this page knows only the verb.
+            "may_see_programs": has_capability(user, Cap.PROGRAM_VIEW),
             "dwelling": family.dwelling,
             "livestock": [
                 (codes.Livestock(k).label, n)

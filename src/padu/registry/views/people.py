@@ -101,6 +101,8 @@ def person_detail(request, pk: int):
             and person.relationship != codes.Relationship.HEAD,
             "can_view_nik": disclosure.full,
             "can_view_access": has_capability(user, Cap.ACCESS_LOG_VIEW),
+            # The programs app fills its section in (htmx): this page knows only the verb.
+            "may_see_programs": has_capability(user, Cap.PROGRAM_VIEW),
         }
     )
     return render(request, "registry/person_detail.html", context)

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from padu.accounts.capabilities import Cap, Role
 from padu.accounts.services import user_set_language
+from padu.core.formats import rupiah
+from padu.programs import dashboard
 from padu.regions.selectors import region_roots
 from padu.registry.selectors import home_summary
 from padu.updates import verification_selectors as tasks
@@ -36,6 +38,7 @@ def home(request):
             "alerts": selectors.privacy_alerts(user=user),
             "waiting": waiting_for(user),
             **_work(user),
+            **_programs(user),
         },
     )
 
@@ -56,6 +59,18 @@ def _work(user) -> dict:
             tasks.task_list(user=user, filters={"due": tasks.OVERDUE})[:HOME_TASKS]
         )
     return work
+
+
+def _programs(user) -> dict:
+    """A leader's (who approves decrees) charts of the programs: budget and reach."""
+    if not user.has_capability(Cap.DECREE_APPROVE):
+        return {}
+    year = timezone.localdate().year
+    return {
+        "program_year": str(year),  # a year, not a number to group by thousands
+        "program_budget": dashboard.budget_chart(year, rupiah),
+        "program_reach": dashboard.reach_charts(user),
+    }
 
 
 @require_POST

@@ -1,0 +1,82 @@
+"""The program catalogue and its compatibility table."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from padu.accounts.capabilities import Cap
+from padu.core.audit import audit_record, snapshot
+from padu.core.errors import DomainError
+from padu.core.scoping import require
+
+from ..models import Program, ProgramCompatibility
+from .base import bump, check_version, checked, editable_fields
+
+PROGRAM_FIELDS = editable_fields(Program)
+PAIR_FIELDS = ("program_a", "program_b", "compatible", "note")
+
+
+def program_save(*, actor, values: dict, program: Program | None = None, version=None) -> Program:
+    """Create a program, or change one (`version`: the one the user edited)."""
+    require(actor, Cap.PROGRAM_MANAGE)
+    with transaction.atomic():
+        if program is None:
+            program = Program(created_by=actor, updated_by=actor)
+            before = None
+        else:
+            program = Program.objects.select_for_update().get(pk=program.pk)
+            check_version(program, version)
+            before = snapshot(program, list(PROGRAM_FIELDS))
+            bump(program, actor)
+        for name in PROGRAM_FIELDS:
+            if name in values:
+                setattr(program, name, values[name])
+        checked(program)
+        program.save()
+        audit_record(
+            actor=actor,
+            action="program.created" if before is None else "program.changed",
+            obj=program,
+            before=before,
+            after=snapshot(program, list(PROGRAM_FIELDS)),
+        )
+    return program
+
+
+def compatibility_set(
+    *, actor, program: Program, other: Program, compatible: bool, note: str = ""
+) -> ProgramCompatibility:
+    """Whether `program` and `other` may be held together (one row per unordered pair)."""
+    require(actor, Cap.PROGRAM_MANAGE)
+    if program.pk == other.pk:
+        raise DomainError(
+            _("Choose another program: a program is always compatible with itself."),
+            code="same_program",
+            field="other",
+        )
+    a_id, b_id = ProgramCompatibility.ordered_pair(program.pk, other.pk)
+    with transaction.atomic():
+        row = (
+            ProgramCompatibility.objects.select_for_update()
+            .filter(program_a_id=a_id, program_b_id=b_id)
+            .first()
+        )
+        before = snapshot(row, list(PAIR_FIELDS)) if row else None
+        if row is None:
+            row = ProgramCompatibility(
+                program_a_id=a_id, program_b_id=b_id, created_by=actor, updated_by=actor
+            )
+        else:
+            bump(row, actor)
+        row.compatible, row.note = compatible, note
+        checked(row, exclude=("program_a", "program_b"))
+        row.save()
+        audit_record(
+            actor=actor,
+            action="program_compatibility.set",
+            obj=row,
+            before=before,
+            after=snapshot(row, list(PAIR_FIELDS)),
+        )
+    return row

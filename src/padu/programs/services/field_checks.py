@@ -1,0 +1,81 @@
+"""A candidate's field check by a PSM or TKSK of his area: found at the address, still meeting
+the program's conditions, willing to take part. All three verify him; any "no" rejects him, and
+the waiting list may fill his place (targeting). Photos are kept as proofs."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from padu.accounts.capabilities import Cap
+from padu.core.errors import ValidationFailed
+from padu.core.scoping import require
+
+from ..models import Candidate, FieldCheck
+from .lifecycle import locked_candidate, move
+from .proofs import check_files, discard, store_proofs
+
+
+def field_check_record(
+    *,
+    actor,
+    candidate: Candidate,
+    checked_on: datetime.date,
+    found: bool,
+    conditions_met: bool,
+    willing: bool,
+    note: str = "",
+    photos=(),
+) -> FieldCheck:
+    require(actor, Cap.PROGRAM_VERIFY)
+    checked = check_files(photos, field="photos")
+    note = (note or "").strip()
+    errors = {}
+    if checked_on > timezone.localdate():
+        errors["checked_on"] = [_("Date of the check: it cannot be in the future.")]
+    passed = found and conditions_met and willing
+    if passed and not checked:
+        errors["photos"] = [_("Photos: add at least one photo of the visit.")]
+    if not passed and not note:
+        errors["note"] = [_("Note: say what the visit found.")]
+    if errors:
+        raise ValidationFailed(errors)
+    stored = []
+    try:
+        with transaction.atomic():
+            locked = locked_candidate(actor, candidate)
+            check = FieldCheck.objects.create(
+                candidate=locked,
+                region_id=locked.region_id,
+                checked_on=checked_on,
+                found=found,
+                conditions_met=conditions_met,
+                willing=willing,
+                note=note,
+                created_by=actor,
+                updated_by=actor,
+            )
+            stored = store_proofs(
+                files=checked, region_id=locked.region_id, actor=actor, field_check=check
+            )
+            grounds = {
+                "field_check": check.pk,
+                "found": found,
+                "conditions_met": conditions_met,
+                "willing": willing,
+                "photos": len(stored),
+            }
+            move(
+                actor=actor,
+                locked=locked,
+                name="verify" if passed else "reject",
+                reason=note,
+                after=grounds,
+            )
+    except BaseException:
+        discard(stored)
+        raise
+    return check

@@ -1,0 +1,262 @@
+"""A cohort's targeting run, set-based: the rules compiled to one condition on the cohort's
+people (rules/compiler.py), ranked by the cohort's priority, with places allotted per quota area
+and in total by window functions, and the candidates and the waiting list written by ONE
+`INSERT … SELECT` (SQLite and PostgreSQL alike; no row passes through Python).
+
+The ranking (`Priority`): desil ascending (none last), the welfare score ascending (lower is
+poorer; none last), the number of vulnerability categories descending (a disability in force,
+60 or older, a PPKS category), the waiting time (registered earliest first); the person's id
+breaks ties, so a run gives the same list every time.
+
+Quotas: a cohort's per-area quotas are all kecamatan or all kelurahan. A person holds a place
+when he is within his area's quota (`area_rank <= quota`) and, among those, within the total
+(`total_rank <= quota_total`). The waiting list keeps, per area (or in total without area
+quotas), as many again as the quota times `waiting_factor`; a candidate who drops out gives his
+place to the first of his area's waiting list (services.candidate_drop)."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from padu.core.errors import ValidationFailed
+from padu.core.scoping import subtree_q
+from padu.registry import codes as registry_codes
+from padu.registry.models import Person, PersonDisability
+
+from .codes import TargetUnit
+from .rules import dates
+from .rules.compiler import Context, compile_tree
+from .rules.text import describe
+
+ELDERLY = 60
+KEYS = {
+    # key: (the SQL ordering over the ranked rows' columns, fixed text, never a user's)
+    "desil": "k_desil ASC",
+    "welfare_score": "k_score ASC",
+    "vulnerability": "k_vuln DESC",
+    "waiting": "k_wait ASC",
+}
+KEY_LABELS = {
+    "desil": _("Desil (lowest first)"),
+    "welfare_score": _("Welfare score (lowest first)"),
+    "vulnerability": _("Vulnerability categories (most first)"),
+    "waiting": _("Waiting time (registered earliest first)"),
+}
+DEFAULT_ORDER = ("desil", "welfare_score", "vulnerability", "waiting")
+NO_DESIL = 99
+NO_SCORE = Decimal(1000)
+AREA_LENGTHS = (8, 13)  # a kecamatan's code (13.71.01), a kelurahan's (13.71.01.1001)
+
+
+@dataclass(frozen=True)
+class Priority:
+    order: tuple[str, ...] = DEFAULT_ORDER
+    waiting_factor: Decimal = Decimal(1)
+
+    @classmethod
+    def read(cls, data: dict | None) -> Priority:
+        """A cohort's `priority` JSON, checked: `{"order": [...], "waiting_factor": 1}`."""
+        data = data or {}
+        order = tuple(data.get("order") or DEFAULT_ORDER)
+        errors = []
+        if any(k not in KEYS for k in order) or len(set(order)) != len(order):
+            errors.append(_("Priority: choose each ranking key at most once."))
+        try:
+            factor = Decimal(str(data.get("waiting_factor", 1)))
+            if not Decimal(0) <= factor <= Decimal(10):
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            errors.append(_("Waiting list: enter a factor from 0 to 10."))
+            factor = Decimal(1)
+        if errors:
+            raise ValidationFailed({"priority": errors})
+        return cls(order=order, waiting_factor=factor)
+
+    def as_json(self) -> dict:
+        return {"order": list(self.order), "waiting_factor": str(self.waiting_factor)}
+
+
+def population(cohort, user) -> QuerySet[Person]:
+    """The people a cohort draws from: living members of active families in the cohort's area,
+    inside the user's scope; a family program's unit is the family, through its head."""
+    qs = Person.objects.scoped(user).filter(
+        subtree_q("region__code", [cohort.region_id]),
+        life_status=registry_codes.LifeStatus.ACTIVE,
+        family__status=registry_codes.FamilyStatus.ACTIVE,
+    )
+    if cohort.program.target_unit == TargetUnit.FAMILY:
+        qs = qs.filter(relationship=registry_codes.Relationship.HEAD)
+    return qs
+
+
+def reference_date(cohort) -> datetime.date:
+    return cohort.reference_date or timezone.localdate()
+
+
+def eligible(cohort, user, tree: dict) -> QuerySet[Person]:
+    return population(cohort, user).filter(
+        compile_tree(tree, Context(reference_date=reference_date(cohort)))
+    )
+
+
+def funnel(cohort, user, tree: dict) -> list[dict]:
+    """How many people each condition removed, in one pass: the population, then after each
+    condition of a top-level "all" in turn (other trees: the whole as one step)."""
+    context = Context(reference_date=reference_date(cohort))
+    parts = tree.get("all", [tree])
+    steps, q = [], None
+    aggregates = {"n0": Count("pk")}
+    for i, part in enumerate(parts, start=1):
+        compiled = compile_tree(part, context)
+        q = compiled if q is None else q & compiled
+        aggregates[f"n{i}"] = Count("pk", filter=q)
+        steps.append(describe(part) if "field" in part else _("Group %(n)d") % {"n": i})
+    counts = population(cohort, user).aggregate(**aggregates)
+    out = [{"text": _("People in the area"), "remaining": counts["n0"], "removed": 0}]
+    for i, text in enumerate(steps, start=1):
+        before, after = counts[f"n{i - 1}"], counts[f"n{i}"]
+        out.append({"text": text, "remaining": after, "removed": before - after})
+    return out
+
+
+def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
+    """The eligible people with their area and ranking keys, as SQL and parameters (from the
+    ORM: the rules' values are parameters)."""
+    on = reference_date(cohort)
+    quotas = list(cohort.quotas.values_list("region_id", flat=True))
+    lengths = {len(code) for code in quotas}
+    if len(lengths) > 1 or not lengths <= set(AREA_LENGTHS):
+        raise ValidationFailed(
+            {"quotas": [_("Quotas: give them all per kecamatan or all per kelurahan.")]}
+        )
+    area_length = lengths.pop() if lengths else None
+    in_force = PersonDisability.objects.unscoped().filter(
+        person=OuterRef("pk"), ended_on__isnull=True
+    )
+    ppks = Person.ppks.through.objects.filter(person=OuterRef("pk"))
+    one = Value(1, output_field=IntegerField())
+    zero = Value(0, output_field=IntegerField())
+    qs = eligible(cohort, user, tree).annotate(
+        area=Substr("region_id", 1, area_length) if area_length else Value(""),
+        k_desil=Coalesce("family__desil", Value(NO_DESIL)),
+        k_score=Coalesce(
+            "family__welfare_score",
+            Value(NO_SCORE, output_field=DecimalField(max_digits=6, decimal_places=2)),
+        ),
+        k_vuln=Case(When(Exists(in_force), then=one), default=zero)
+        + Case(When(birth_date__lte=dates.born_by(ELDERLY, on), then=one), default=zero)
+        + Case(When(Exists(ppks), then=one), default=zero),
+        k_wait=F("created_at"),
+    )
+    if quotas:
+        qs = qs.filter(Q(area__in=quotas))
+    qs = qs.values("pk", "family_id", "region_id", "area", "k_desil", "k_score", "k_vuln", "k_wait")
+    sql, params = qs.order_by().query.sql_with_params()
+    return sql, list(params), area_length
+
+
+def _reasons_sql() -> str:
+    make = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+    return (
+        f"{make}('desil', CASE WHEN k_desil = {NO_DESIL} THEN NULL ELSE k_desil END, "
+        f"'welfare_score', CASE WHEN k_score = {NO_SCORE} THEN NULL ELSE k_score END, "
+        "'vulnerability', k_vuln, 'area_rank', area_rank)"
+    )
+
+
+def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
+    """Write the cohort's candidates (its old ones are deleted by the caller). Returns how many
+    hold a place."""
+    select, params, area_length = _ranked_select(cohort, user, tree)
+    order = ", ".join(KEYS[k] for k in priority.order) + ", pk ASC"
+    factor = float(priority.waiting_factor)
+    total = cohort.quota_total
+    family_unit = cohort.program.target_unit == TargetUnit.FAMILY
+    # Per area, or in total: the places, and then the waiting list's length.
+    if area_length:
+        keep = "selected = 1 OR area_rank <= quota + CAST(quota * %s AS INTEGER)"
+        keep_params = [factor]
+    elif total is not None:
+        keep = "selected = 1 OR total_rank <= %s"
+        keep_params = [total + math.floor(total * factor)]
+    else:
+        keep, keep_params = "selected = 1", []
+    place, place_params = "in_quota = 1", []
+    if total is not None:
+        place, place_params = "in_quota = 1 AND total_rank <= %s", [total]
+    now = timezone.now()
+    family = "family_id" if family_unit else "NULL"
+    area = "area" if area_length else "NULL"
+    # Fixed fragments only (KEYS, the ORM's SQL of the rules); every value is a parameter.
+    sql = f"""
+        WITH eligible AS ({select}),
+        by_area AS (
+            SELECT e.*, ROW_NUMBER() OVER (PARTITION BY area ORDER BY {order}) AS area_rank
+            FROM eligible e
+        ),
+        quota_met AS (
+            SELECT b.*, q.quota AS quota,
+                CASE WHEN q.quota IS NULL OR b.area_rank <= q.quota THEN 1 ELSE 0 END AS in_quota
+            FROM by_area b
+            LEFT JOIN programs_cohortquota q ON q.cohort_id = %s AND q.region_id = b.area
+        ),
+        by_total AS (
+            SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank
+            FROM quota_met m
+        ),
+        chosen AS (
+            SELECT t.*, CASE WHEN {place} THEN 1 ELSE 0 END AS selected
+            FROM by_total t
+        ),
+        ranked AS (
+            SELECT c.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
+            FROM chosen c
+        )
+        INSERT INTO programs_candidate (
+            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
+            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
+            state, exit_reason
+        )
+        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s, pk, {family}, region_id,
+            {area}, final_rank,
+            CASE WHEN selected = 1 THEN %s ELSE %s END, {_reasons_sql()}, 'candidate', ''
+        FROM ranked
+        WHERE {keep}
+    """  # noqa: S608
+    args = [
+        *params,
+        cohort.pk,
+        *place_params,
+        now,
+        now,
+        actor_id,
+        actor_id,
+        cohort.pk,
+        False,
+        True,
+        *keep_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+    return cohort.candidates.filter(on_waiting_list=False).count()
