@@ -17,7 +17,6 @@ place to the first of his area's waiting list (services.candidate_drop)."""
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,7 +29,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -39,12 +37,14 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from padu.accounts.models import User
 from padu.core.errors import ValidationFailed
-from padu.core.scoping import subtree_q
+from padu.core.scoping import in_scope, subtree_q
 from padu.registry import codes as registry_codes
 from padu.registry.models import Person, PersonDisability
 
 from .codes import TargetUnit
+from .models import Cohort
 from .rules import dates
 from .rules.compiler import Context, compile_tree
 from .rules.text import describe
@@ -100,7 +100,13 @@ class Priority:
 def population(cohort, user) -> QuerySet[Person]:
     """The people a cohort draws from: living members of active families in the cohort's area,
     inside the user's scope; a family program's unit is the family, through its head."""
-    qs = Person.objects.scoped(user).filter(
+    if in_scope(user, cohort.region_id):
+        # The cohort's area lies inside the user's: its subtree is his scope here (one
+        # condition on the region, not two the planner would misjudge together).
+        people = Person.objects.unscoped()
+    else:
+        people = Person.objects.scoped(user)
+    qs = people.filter(
         subtree_q("region__code", [cohort.region_id]),
         life_status=registry_codes.LifeStatus.ACTIVE,
         family__status=registry_codes.FamilyStatus.ACTIVE,
@@ -140,6 +146,24 @@ def funnel(cohort, user, tree: dict) -> list[dict]:
     return out
 
 
+def funnel_keep(*, cohort_id: int, user_id: int | None) -> list[dict]:
+    """Count and keep how many people each condition of the cohort's rules removed, inside the
+    area of the user who ran the targeting (a background job: no request, no lock held)."""
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    # A system job: the cohort is read by id, the counts are bounded by the user's scope.
+    cohort = (
+        Cohort.objects.unscoped()
+        .select_related("program", "rule_set")
+        .filter(pk=cohort_id, rule_set__isnull=False)
+        .first()
+    )
+    if cohort is None or user is None:
+        return []
+    counts = funnel(cohort, user, cohort.rule_set.tree)
+    Cohort.objects.unscoped().filter(pk=cohort.pk, rule_set=cohort.rule_set).update(funnel=counts)
+    return counts
+
+
 def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
     """The eligible people with their area and ranking keys, as SQL and parameters (from the
     ORM: the rules' values are parameters)."""
@@ -169,8 +193,6 @@ def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
         + Case(When(Exists(ppks), then=one), default=zero),
         k_wait=F("created_at"),
     )
-    if quotas:
-        qs = qs.filter(Q(area__in=quotas))
     qs = qs.values("pk", "family_id", "region_id", "area", "k_desil", "k_score", "k_vuln", "k_wait")
     sql, params = qs.order_by().query.sql_with_params()
     return sql, list(params), area_length
@@ -190,16 +212,17 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
     hold a place."""
     select, params, area_length = _ranked_select(cohort, user, tree)
     order = ", ".join(KEYS[k] for k in priority.order) + ", pk ASC"
-    factor = float(priority.waiting_factor)
+    factor = priority.waiting_factor
     total = cohort.quota_total
     family_unit = cohort.program.target_unit == TargetUnit.FAMILY
     # Per area, or in total: the places, and then the waiting list's length.
     if area_length:
-        keep = "selected = 1 OR area_rank <= quota + CAST(quota * %s AS INTEGER)"
-        keep_params = [factor]
+        # area_rank <= quota × (1 + factor), in whole hundredths (the same on every database).
+        keep = "selected = 1 OR area_rank * 100 <= quota * %s"
+        keep_params = [100 + int(factor * 100)]
     elif total is not None:
         keep = "selected = 1 OR total_rank <= %s"
-        keep_params = [total + math.floor(total * factor)]
+        keep_params = [total + int(total * factor)]
     else:
         keep, keep_params = "selected = 1", []
     place, place_params = "in_quota = 1", []
@@ -207,8 +230,17 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
         place, place_params = "in_quota = 1 AND total_rank <= %s", [total]
     now = timezone.now()
     family = "family_id" if family_unit else "NULL"
+    # With quotas per area, only the people of those areas are ranked.
+    quota_join = "JOIN" if area_length else "LEFT JOIN"
     area = "area" if area_length else "NULL"
+    # A total quota ranks again those within their area's quota; without one, no need.
+    by_total = (
+        f"SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank"
+        if total is not None
+        else "SELECT m.*"
+    )
     # Fixed fragments only (KEYS, the ORM's SQL of the rules); every value is a parameter.
+    # The final rank orders only the rows kept (places and waiting lists), not all eligible.
     sql = f"""
         WITH eligible AS ({select}),
         by_area AS (
@@ -219,19 +251,17 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             SELECT b.*, q.quota AS quota,
                 CASE WHEN q.quota IS NULL OR b.area_rank <= q.quota THEN 1 ELSE 0 END AS in_quota
             FROM by_area b
-            LEFT JOIN programs_cohortquota q ON q.cohort_id = %s AND q.region_id = b.area
+            {quota_join} programs_cohortquota q ON q.cohort_id = %s AND q.region_id = b.area
         ),
-        by_total AS (
-            SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank
-            FROM quota_met m
-        ),
+        by_total AS ({by_total} FROM quota_met m),
         chosen AS (
             SELECT t.*, CASE WHEN {place} THEN 1 ELSE 0 END AS selected
             FROM by_total t
         ),
+        kept AS (SELECT c.* FROM chosen c WHERE {keep}),
         ranked AS (
-            SELECT c.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
-            FROM chosen c
+            SELECT k.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
+            FROM kept k
         )
         INSERT INTO programs_candidate (
             created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
@@ -242,12 +272,12 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             {area}, final_rank,
             CASE WHEN selected = 1 THEN %s ELSE %s END, {_reasons_sql()}, 'candidate', ''
         FROM ranked
-        WHERE {keep}
     """  # noqa: S608
     args = [
         *params,
         cohort.pk,
         *place_params,
+        *keep_params,
         now,
         now,
         actor_id,
@@ -255,7 +285,6 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
         cohort.pk,
         False,
         True,
-        *keep_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
