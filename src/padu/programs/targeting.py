@@ -1,7 +1,9 @@
 """A cohort's targeting run, set-based: the rules compiled to one condition on the cohort's
 people (rules/compiler.py), ranked by the cohort's priority, with places allotted per quota area
-and in total by window functions, and the candidates and the waiting list written by ONE
-`INSERT … SELECT` (SQLite and PostgreSQL alike; no row passes through Python).
+and in total by window functions, in ONE `SELECT` that returns only the rows kept (the places
+and the waiting lists); they are written by ONE `INSERT` that reads them from a JSON parameter
+(SQLite and PostgreSQL alike). Two statements rather than an `INSERT … SELECT`: PostgreSQL
+runs a query in parallel only when it writes nothing.
 
 The ranking (`Priority`): desil ascending (none last), the welfare score ascending (lower is
 poorer; none last), the number of vulnerability categories descending (a disability in force,
@@ -17,6 +19,7 @@ place to the first of his area's waiting list (services.candidate_drop)."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -198,12 +201,53 @@ def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
     return sql, list(params), area_length
 
 
-def _reasons_sql() -> str:
-    make = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+def _row(values: tuple, *, family_unit: bool, by_area: bool) -> dict:
+    """A kept row as the INSERT's JSON reads it; `j`: the reasons the candidate list shows."""
+    pk, family_id, region_id, area, rank, selected, desil, score, vulnerability, area_rank = values
+    return {
+        "p": pk,
+        "f": family_id if family_unit else None,
+        "r": region_id,
+        "a": area if by_area else None,
+        "k": rank,
+        "w": selected != 1,
+        "j": {
+            "desil": None if desil == NO_DESIL else desil,
+            "welfare_score": None if Decimal(score) == NO_SCORE else float(score),
+            "vulnerability": vulnerability,
+            "area_rank": area_rank,
+        },
+    }
+
+
+def _insert_sql() -> str:
+    """One INSERT of every kept row, which come as one JSON parameter (a list of objects)."""
+    head = """
+        INSERT INTO programs_candidate (
+            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
+            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
+            state, exit_reason
+        )
+        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
+    """
+    if connection.vendor == "postgresql":
+        return (
+            head
+            + """
+            x.p, x.f, x.r, x.a, x.k, x.w, x.j, 'candidate', ''
+        FROM jsonb_to_recordset(%s::jsonb)
+            AS x(p bigint, f bigint, r text, a text, k integer, w boolean, j jsonb)
+        """
+        )
     return (
-        f"{make}('desil', CASE WHEN k_desil = {NO_DESIL} THEN NULL ELSE k_desil END, "
-        f"'welfare_score', CASE WHEN k_score = {NO_SCORE} THEN NULL ELSE k_score END, "
-        "'vulnerability', k_vuln, 'area_rank', area_rank)"
+        head
+        + """
+            json_extract(x.value, '$.p'), json_extract(x.value, '$.f'),
+            json_extract(x.value, '$.r'), json_extract(x.value, '$.a'),
+            json_extract(x.value, '$.k'), json_extract(x.value, '$.w'),
+            json_extract(x.value, '$.j'), 'candidate', ''
+        FROM json_each(%s) AS x
+        """
     )
 
 
@@ -229,10 +273,8 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
     if total is not None:
         place, place_params = "in_quota = 1 AND total_rank <= %s", [total]
     now = timezone.now()
-    family = "family_id" if family_unit else "NULL"
     # With quotas per area, only the people of those areas are ranked.
     quota_join = "JOIN" if area_length else "LEFT JOIN"
-    area = "area" if area_length else "NULL"
     # A total quota ranks again those within their area's quota; without one, no need.
     by_total = (
         f"SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank"
@@ -263,29 +305,16 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             SELECT k.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
             FROM kept k
         )
-        INSERT INTO programs_candidate (
-            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
-            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
-            state, exit_reason
-        )
-        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s, pk, {family}, region_id,
-            {area}, final_rank,
-            CASE WHEN selected = 1 THEN %s ELSE %s END, {_reasons_sql()}, 'candidate', ''
+        SELECT pk, family_id, region_id, area, final_rank, selected, k_desil, k_score, k_vuln,
+            area_rank
         FROM ranked
     """  # noqa: S608
-    args = [
-        *params,
-        cohort.pk,
-        *place_params,
-        *keep_params,
-        now,
-        now,
-        actor_id,
-        actor_id,
-        cohort.pk,
-        False,
-        True,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-    return cohort.candidates.filter(on_waiting_list=False).count()
+        cursor.execute(sql, [*params, cohort.pk, *place_params, *keep_params])
+        kept = cursor.fetchall()
+        rows = [_row(values, family_unit=family_unit, by_area=bool(area_length)) for values in kept]
+        if rows:
+            cursor.execute(
+                _insert_sql(), [now, now, actor_id, actor_id, cohort.pk, json.dumps(rows)]
+            )
+    return sum(1 for row in rows if not row["w"])
