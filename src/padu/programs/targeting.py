@@ -129,6 +129,14 @@ def eligible(cohort, user, tree: dict) -> QuerySet[Person]:
     )
 
 
+def _step_text(part: dict, number: int) -> str:
+    if "field" in part:
+        return describe(part)
+    if "not" in part and "field" in part["not"]:
+        return _("not: %(condition)s") % {"condition": describe(part["not"])}
+    return _("Group %(n)d") % {"n": number}
+
+
 def funnel(cohort, user, tree: dict) -> list[dict]:
     """How many people each condition removed, in one pass: the population, then after each
     condition of a top-level "all" in turn (other trees: the whole as one step)."""
@@ -140,7 +148,7 @@ def funnel(cohort, user, tree: dict) -> list[dict]:
         compiled = compile_tree(part, context)
         q = compiled if q is None else q & compiled
         aggregates[f"n{i}"] = Count("pk", filter=q)
-        steps.append(describe(part) if "field" in part else _("Group %(n)d") % {"n": i})
+        steps.append(_step_text(part, i))
     counts = population(cohort, user).aggregate(**aggregates)
     out = [{"text": _("People in the area"), "remaining": counts["n0"], "removed": 0}]
     for i, text in enumerate(steps, start=1):
