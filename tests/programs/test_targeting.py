@@ -107,8 +107,12 @@ def test_a_total_quota_over_area_quotas(operator, people):
     assert placed == [people["a1"].pk, people["a1_other_kel"].pk]
 
 
-def test_without_quotas_everyone_eligible_holds_a_place(operator, people):
-    cohort = cohort_target(actor=operator, cohort=_cohort(operator))
+def test_without_quotas_everyone_eligible_holds_a_place(
+    operator, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort = cohort_target(actor=operator, cohort=_cohort(operator))
+    cohort.refresh_from_db()
     assert len(_list(cohort)) == 8  # all but desil 7
     assert not any(waiting for _p, waiting, _a in _list(cohort))
     assert [s["removed"] for s in cohort.funnel] == [0, 1]

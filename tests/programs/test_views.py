@@ -100,7 +100,9 @@ def test_the_rule_editor_saves_a_new_version(client, operator, program):
     }
 
 
-def test_a_cohort_from_new_to_candidates_and_an_explanation(client, operator, program, people):
+def test_a_cohort_from_new_to_candidates_and_an_explanation(
+    client, operator, program, people, django_capture_on_commit_callbacks
+):
     response = client.post(
         reverse("programs:cohort_new"),
         {
@@ -176,17 +178,19 @@ def test_dropping_out_from_the_list(client, operator, program, people):
     assert Candidate.objects.unscoped().get(person=extra).on_waiting_list is False
 
 
-def test_the_api_runs_targeting_and_explains(program, people):
+def test_the_api_runs_targeting_and_explains(program, people, django_capture_on_commit_callbacks):
     api = ApiClient()
     operator = make_user(Role.OPERATOR, scope=KOTA)
     key = key_for(operator)
     from padu.programs.services.cohorts import cohort_save
 
     cohort = cohort_save(actor=operator, program=program, name="API", region_code=KOTA)
-    ran = api.post(f"/api/v1/cohorts/{cohort.pk}/targeting", {"version": 1}, token=key)
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = api.post(f"/api/v1/cohorts/{cohort.pk}/targeting", {"version": 1}, token=key)
     assert ran.status_code == 200
     assert ran.data["rule_version"] == program.rule_sets.get().version
-    assert [s["removed"] for s in ran.data["funnel"]] == [0, 1]
+    funnel = api.get(f"/api/v1/cohorts/{cohort.pk}", token=key).data["funnel"]
+    assert [s["removed"] for s in funnel] == [0, 1]
     page = api.get(f"/api/v1/cohorts/{cohort.pk}/candidates", token=key)
     assert [c["person_id"] for c in page.data["items"]] == [
         people["poor_a"].pk,

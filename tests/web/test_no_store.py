@@ -17,8 +17,10 @@ from tests.factories import (
     KEL_A,
     KOTA,
     ChangeRequestFactory,
+    CohortFactory,
     FamilyFactory,
     PersonFactory,
+    ProgramFactory,
     VerificationTaskFactory,
     make_user,
 )
@@ -59,6 +61,8 @@ def test_every_api_read_is_no_store(client, db, template):
         "month": lambda: closed.text,
         "request_id": lambda: ChangeRequestFactory(family=family).pk,
         "pk": lambda: VerificationTaskFactory(request__family=family).pk,  # tasks/{pk}
+        "program_id": lambda: ProgramFactory().pk,
+        "cohort_id": lambda: CohortFactory(region_id=KOTA).pk,
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))

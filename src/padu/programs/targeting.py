@@ -1,7 +1,9 @@
 """A cohort's targeting run, set-based: the rules compiled to one condition on the cohort's
 people (rules/compiler.py), ranked by the cohort's priority, with places allotted per quota area
-and in total by window functions, and the candidates and the waiting list written by ONE
-`INSERT … SELECT` (SQLite and PostgreSQL alike; no row passes through Python).
+and in total by window functions, in ONE `SELECT` that returns only the rows kept (the places
+and the waiting lists); they are written by ONE `INSERT` that reads them from a JSON parameter
+(SQLite and PostgreSQL alike). Two statements rather than an `INSERT … SELECT`: PostgreSQL
+runs a query in parallel only when it writes nothing.
 
 The ranking (`Priority`): desil ascending (none last), the welfare score ascending (lower is
 poorer; none last), the number of vulnerability categories descending (a disability in force,
@@ -17,7 +19,7 @@ place to the first of his area's waiting list (services.candidate_drop)."""
 from __future__ import annotations
 
 import datetime
-import math
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,7 +32,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -39,12 +40,14 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from padu.accounts.models import User
 from padu.core.errors import ValidationFailed
-from padu.core.scoping import subtree_q
+from padu.core.scoping import in_scope, subtree_q
 from padu.registry import codes as registry_codes
 from padu.registry.models import Person, PersonDisability
 
 from .codes import TargetUnit
+from .models import Cohort
 from .rules import dates
 from .rules.compiler import Context, compile_tree
 from .rules.text import describe
@@ -100,7 +103,13 @@ class Priority:
 def population(cohort, user) -> QuerySet[Person]:
     """The people a cohort draws from: living members of active families in the cohort's area,
     inside the user's scope; a family program's unit is the family, through its head."""
-    qs = Person.objects.scoped(user).filter(
+    if in_scope(user, cohort.region_id):
+        # The cohort's area lies inside the user's: its subtree is his scope here (one
+        # condition on the region, not two the planner would misjudge together).
+        people = Person.objects.unscoped()
+    else:
+        people = Person.objects.scoped(user)
+    qs = people.filter(
         subtree_q("region__code", [cohort.region_id]),
         life_status=registry_codes.LifeStatus.ACTIVE,
         family__status=registry_codes.FamilyStatus.ACTIVE,
@@ -120,6 +129,14 @@ def eligible(cohort, user, tree: dict) -> QuerySet[Person]:
     )
 
 
+def _step_text(part: dict, number: int) -> str:
+    if "field" in part:
+        return describe(part)
+    if "not" in part and "field" in part["not"]:
+        return _("not: %(condition)s") % {"condition": describe(part["not"])}
+    return _("Group %(n)d") % {"n": number}
+
+
 def funnel(cohort, user, tree: dict) -> list[dict]:
     """How many people each condition removed, in one pass: the population, then after each
     condition of a top-level "all" in turn (other trees: the whole as one step)."""
@@ -131,13 +148,31 @@ def funnel(cohort, user, tree: dict) -> list[dict]:
         compiled = compile_tree(part, context)
         q = compiled if q is None else q & compiled
         aggregates[f"n{i}"] = Count("pk", filter=q)
-        steps.append(describe(part) if "field" in part else _("Group %(n)d") % {"n": i})
+        steps.append(_step_text(part, i))
     counts = population(cohort, user).aggregate(**aggregates)
     out = [{"text": _("People in the area"), "remaining": counts["n0"], "removed": 0}]
     for i, text in enumerate(steps, start=1):
         before, after = counts[f"n{i - 1}"], counts[f"n{i}"]
         out.append({"text": text, "remaining": after, "removed": before - after})
     return out
+
+
+def funnel_keep(*, cohort_id: int, user_id: int | None) -> list[dict]:
+    """Count and keep how many people each condition of the cohort's rules removed, inside the
+    area of the user who ran the targeting (a background job: no request, no lock held)."""
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    # A system job: the cohort is read by id, the counts are bounded by the user's scope.
+    cohort = (
+        Cohort.objects.unscoped()
+        .select_related("program", "rule_set")
+        .filter(pk=cohort_id, rule_set__isnull=False)
+        .first()
+    )
+    if cohort is None or user is None:
+        return []
+    counts = funnel(cohort, user, cohort.rule_set.tree)
+    Cohort.objects.unscoped().filter(pk=cohort.pk, rule_set=cohort.rule_set).update(funnel=counts)
+    return counts
 
 
 def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
@@ -169,19 +204,58 @@ def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
         + Case(When(Exists(ppks), then=one), default=zero),
         k_wait=F("created_at"),
     )
-    if quotas:
-        qs = qs.filter(Q(area__in=quotas))
     qs = qs.values("pk", "family_id", "region_id", "area", "k_desil", "k_score", "k_vuln", "k_wait")
     sql, params = qs.order_by().query.sql_with_params()
     return sql, list(params), area_length
 
 
-def _reasons_sql() -> str:
-    make = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+def _row(values: tuple, *, family_unit: bool, by_area: bool) -> dict:
+    """A kept row as the INSERT's JSON reads it; `j`: the reasons the candidate list shows."""
+    pk, family_id, region_id, area, rank, selected, desil, score, vulnerability, area_rank = values
+    return {
+        "p": pk,
+        "f": family_id if family_unit else None,
+        "r": region_id,
+        "a": area if by_area else None,
+        "k": rank,
+        "w": selected != 1,
+        "j": {
+            "desil": None if desil == NO_DESIL else desil,
+            "welfare_score": None if Decimal(score) == NO_SCORE else float(score),
+            "vulnerability": vulnerability,
+            "area_rank": area_rank,
+        },
+    }
+
+
+def _insert_sql() -> str:
+    """One INSERT of every kept row, which come as one JSON parameter (a list of objects)."""
+    head = """
+        INSERT INTO programs_candidate (
+            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
+            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
+            state, exit_reason
+        )
+        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
+    """
+    if connection.vendor == "postgresql":
+        return (
+            head
+            + """
+            x.p, x.f, x.r, x.a, x.k, x.w, x.j, 'candidate', ''
+        FROM jsonb_to_recordset(%s::jsonb)
+            AS x(p bigint, f bigint, r text, a text, k integer, w boolean, j jsonb)
+        """
+        )
     return (
-        f"{make}('desil', CASE WHEN k_desil = {NO_DESIL} THEN NULL ELSE k_desil END, "
-        f"'welfare_score', CASE WHEN k_score = {NO_SCORE} THEN NULL ELSE k_score END, "
-        "'vulnerability', k_vuln, 'area_rank', area_rank)"
+        head
+        + """
+            json_extract(x.value, '$.p'), json_extract(x.value, '$.f'),
+            json_extract(x.value, '$.r'), json_extract(x.value, '$.a'),
+            json_extract(x.value, '$.k'), json_extract(x.value, '$.w'),
+            json_extract(x.value, '$.j'), 'candidate', ''
+        FROM json_each(%s) AS x
+        """
     )
 
 
@@ -190,25 +264,33 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
     hold a place."""
     select, params, area_length = _ranked_select(cohort, user, tree)
     order = ", ".join(KEYS[k] for k in priority.order) + ", pk ASC"
-    factor = float(priority.waiting_factor)
+    factor = priority.waiting_factor
     total = cohort.quota_total
     family_unit = cohort.program.target_unit == TargetUnit.FAMILY
     # Per area, or in total: the places, and then the waiting list's length.
     if area_length:
-        keep = "selected = 1 OR area_rank <= quota + CAST(quota * %s AS INTEGER)"
-        keep_params = [factor]
+        # area_rank <= quota × (1 + factor), in whole hundredths (the same on every database).
+        keep = "selected = 1 OR area_rank * 100 <= quota * %s"
+        keep_params = [100 + int(factor * 100)]
     elif total is not None:
         keep = "selected = 1 OR total_rank <= %s"
-        keep_params = [total + math.floor(total * factor)]
+        keep_params = [total + int(total * factor)]
     else:
         keep, keep_params = "selected = 1", []
     place, place_params = "in_quota = 1", []
     if total is not None:
         place, place_params = "in_quota = 1 AND total_rank <= %s", [total]
     now = timezone.now()
-    family = "family_id" if family_unit else "NULL"
-    area = "area" if area_length else "NULL"
+    # With quotas per area, only the people of those areas are ranked.
+    quota_join = "JOIN" if area_length else "LEFT JOIN"
+    # A total quota ranks again those within their area's quota; without one, no need.
+    by_total = (
+        f"SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank"
+        if total is not None
+        else "SELECT m.*"
+    )
     # Fixed fragments only (KEYS, the ORM's SQL of the rules); every value is a parameter.
+    # The final rank orders only the rows kept (places and waiting lists), not all eligible.
     sql = f"""
         WITH eligible AS ({select}),
         by_area AS (
@@ -219,44 +301,28 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             SELECT b.*, q.quota AS quota,
                 CASE WHEN q.quota IS NULL OR b.area_rank <= q.quota THEN 1 ELSE 0 END AS in_quota
             FROM by_area b
-            LEFT JOIN programs_cohortquota q ON q.cohort_id = %s AND q.region_id = b.area
+            {quota_join} programs_cohortquota q ON q.cohort_id = %s AND q.region_id = b.area
         ),
-        by_total AS (
-            SELECT m.*, ROW_NUMBER() OVER (PARTITION BY in_quota ORDER BY {order}) AS total_rank
-            FROM quota_met m
-        ),
+        by_total AS ({by_total} FROM quota_met m),
         chosen AS (
             SELECT t.*, CASE WHEN {place} THEN 1 ELSE 0 END AS selected
             FROM by_total t
         ),
+        kept AS (SELECT c.* FROM chosen c WHERE {keep}),
         ranked AS (
-            SELECT c.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
-            FROM chosen c
+            SELECT k.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
+            FROM kept k
         )
-        INSERT INTO programs_candidate (
-            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
-            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
-            state, exit_reason
-        )
-        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s, pk, {family}, region_id,
-            {area}, final_rank,
-            CASE WHEN selected = 1 THEN %s ELSE %s END, {_reasons_sql()}, 'candidate', ''
+        SELECT pk, family_id, region_id, area, final_rank, selected, k_desil, k_score, k_vuln,
+            area_rank
         FROM ranked
-        WHERE {keep}
     """  # noqa: S608
-    args = [
-        *params,
-        cohort.pk,
-        *place_params,
-        now,
-        now,
-        actor_id,
-        actor_id,
-        cohort.pk,
-        False,
-        True,
-        *keep_params,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-    return cohort.candidates.filter(on_waiting_list=False).count()
+        cursor.execute(sql, [*params, cohort.pk, *place_params, *keep_params])
+        kept = cursor.fetchall()
+        rows = [_row(values, family_unit=family_unit, by_area=bool(area_length)) for values in kept]
+        if rows:
+            cursor.execute(
+                _insert_sql(), [now, now, actor_id, actor_id, cohort.pk, json.dumps(rows)]
+            )
+    return sum(1 for row in rows if not row["w"])

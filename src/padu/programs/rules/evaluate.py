@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -19,17 +20,14 @@ from .fields import AREA, CODE, CODES, DATE, ENROLMENT, NUMBER, TEXT, rule_field
 from .text import describe, value_text
 
 
-@dataclass
 class Facts:
-    """What the rules may ask of one person, read with a handful of queries."""
+    """What the rules may ask of one person. His family and dwelling come with him
+    (`select_related("family__dwelling")`); what he has several of is read when a condition
+    asks, one query each, so an explanation costs only what its rules need."""
 
-    person: Person
-    reference_date: datetime.date
-    disability_types: list = field(default_factory=list)
-    disability_severities: list = field(default_factory=list)
-    ppks: list = field(default_factory=list)
-    # (program code, decree date, candidate state) of the places of him or his family.
-    enrolments: list = field(default_factory=list)
+    def __init__(self, person: Person, reference_date: datetime.date):
+        self.person = person
+        self.reference_date = reference_date
 
     def stored(self, path: str):
         value = self.person
@@ -39,26 +37,37 @@ class Facts:
             value = getattr(value, part)
         return value
 
+    @cached_property
+    def _in_force(self) -> list[tuple[str, str]]:
+        rows = self.person.disabilities.filter(ended_on__isnull=True)
+        return list(rows.values_list("type", "severity"))
+
+    @property
+    def disability_types(self) -> list[str]:
+        return sorted({t for t, _s in self._in_force})
+
+    @property
+    def disability_severities(self) -> list[str]:
+        return sorted({s for _t, s in self._in_force if s})
+
+    @cached_property
+    def ppks(self) -> list[int]:
+        return sorted(self.person.ppks.values_list("code", flat=True))
+
+    @cached_property
+    def enrolments(self) -> list[tuple]:
+        """(program code, decree date, state) of the places of him or his family."""
+        from ..models import Candidate
+
+        # Bounded by the person (already read in the caller's scope) and his family.
+        places = Candidate.objects.unscoped().filter(
+            Q(person=self.person) | Q(family_id=self.person.family_id)
+        )
+        return list(places.values_list("cohort__program__code", "cohort__decree_date", "state"))
+
 
 def facts(person: Person, reference_date: datetime.date) -> Facts:
-    """`person` read with `select_related("family__dwelling")` saves two queries."""
-    from ..models import Candidate
-
-    in_force = [(r.type, r.severity) for r in person.disabilities.filter(ended_on__isnull=True)]
-    # Bounded by the person (already read in the caller's scope) and his family.
-    places = (
-        Candidate.objects.unscoped()
-        .filter(Q(person=person) | Q(family_id=person.family_id))
-        .values_list("cohort__program__code", "cohort__decree_date", "state")
-    )
-    return Facts(
-        person=person,
-        reference_date=reference_date,
-        disability_types=sorted({t for t, _s in in_force}),
-        disability_severities=sorted({s for _t, s in in_force if s}),
-        ppks=sorted(person.ppks.values_list("code", flat=True)),
-        enrolments=list(places),
-    )
+    return Facts(person, reference_date)
 
 
 def _empty(rf, value) -> bool:

@@ -19,6 +19,7 @@ from padu.regions.models import Region
 from .. import targeting
 from ..codes import TARGETABLE_STATES, CandidateState, CohortState
 from ..models import Candidate, Cohort, CohortQuota, Program, RuleSet
+from ..tasks import cohort_funnel_task
 from .base import bump, check_version, checked
 from .rules import latest_rule_set
 
@@ -135,7 +136,11 @@ def cohort_target(
             cohort, actor, rule_set.tree, priority, actor_id=getattr(actor, "pk", None)
         )
         waiting = Candidate.objects.unscoped().filter(cohort=cohort, on_waiting_list=True)
-        cohort.funnel = targeting.funnel(cohort, actor, rule_set.tree)
+        # Counted after the run, in the background: a second pass over the whole area that
+        # the candidate list does not wait for (the page says it is being counted).
+        cohort.funnel = []
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(lambda: cohort_funnel_task.enqueue(cohort.pk, actor_id))
         cohort.rule_set = rule_set
         cohort.period = (
             Period.objects.filter(status=Period.Status.CLOSED).order_by("-month").first()
