@@ -14,7 +14,14 @@ from ninja import Field, Query, Router, Schema
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
-from padu.core.schemas import COMMON_ERRORS, ErrorOut, PageParams, RecordId, Version
+from padu.core.schemas import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    ErrorOut,
+    PageParams,
+    RecordId,
+    Version,
+)
 from padu.core.scoping import require, scope_codes
 from padu.regions.selectors import common_region
 from padu.registry.disclosure import Disclosure
@@ -29,9 +36,8 @@ from .services.rules import latest_rule_set, rule_set_create
 
 router = Router(tags=[gettext_noop("programs")])
 
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut}
-DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ErrorOut, 422: ErrorOut}
+# A rule or cohort refused as a whole answers 422.
+RULE_WRITE_ERRORS = {**DETAIL_ERRORS, 409: ErrorOut, 422: ErrorOut}
 AREA_CODE = r"^[0-9]{2}(\.[0-9]{2}){0,2}(\.[0-9]{4})?$"
 
 
@@ -199,7 +205,7 @@ def program_detail(request, program_id: RecordId):
 
 @router.post(
     "/programs/{program_id}/rules",
-    response={201: RuleSetOut, **WRITE_ERRORS},
+    response={201: RuleSetOut, **RULE_WRITE_ERRORS},
     operation_id="program_rules_create",
     summary=gettext_noop("Save a new version of a program's rules"),
 )
@@ -240,7 +246,7 @@ def cohort_detail(request, cohort_id: RecordId):
 
 @router.post(
     "/cohorts/{cohort_id}/targeting",
-    response={200: CohortOut, **WRITE_ERRORS},
+    response={200: CohortOut, **RULE_WRITE_ERRORS},
     operation_id="cohort_target",
     summary=gettext_noop("Run a cohort's targeting"),
 )

@@ -14,7 +14,13 @@ from ninja import Field, Query, Router, Schema
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
-from padu.core.schemas import COMMON_ERRORS, ConflictOut, ErrorOut, PageParams, RecordId, Version
+from padu.core.schemas import (
+    DETAIL_ERRORS,
+    WRITE_ERRORS,
+    PageParams,
+    RecordId,
+    Version,
+)
 from padu.core.scoping import require
 from padu.registry.disclosure import Disclosure
 
@@ -28,9 +34,6 @@ from .services import decrees as decree_services
 from .services import lifecycle
 
 router = Router(tags=[gettext_noop("programs")])
-
-READ_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: ConflictOut}
 
 
 class ProgramRef(Schema):
@@ -140,7 +143,7 @@ def _detail(user, c) -> dict:
 
 @router.get(
     "/programs/beneficiaries",
-    response={200: BeneficiaryPageOut, **READ_ERRORS},
+    response={200: BeneficiaryPageOut, **DETAIL_ERRORS},
     operation_id="beneficiary_list",
     summary=gettext_noop("List program beneficiaries"),
 )
@@ -157,7 +160,7 @@ def beneficiary_list(request, filters: Query[BeneficiaryFilters]):
 
 @router.get(
     "/programs/beneficiaries/{pk}",
-    response={200: BeneficiaryDetailOut, **READ_ERRORS},
+    response={200: BeneficiaryDetailOut, **DETAIL_ERRORS},
     operation_id="beneficiary_detail",
     summary=gettext_noop("One program beneficiary"),
 )
@@ -244,7 +247,7 @@ def _decree_out(d) -> dict:
 
 @router.get(
     "/programs/decrees",
-    response={200: DecreePageOut, **READ_ERRORS},
+    response={200: DecreePageOut, **DETAIL_ERRORS},
     operation_id="decree_list",
     summary=gettext_noop("List beneficiary decrees"),
 )
@@ -300,7 +303,7 @@ class DisbursementPageOut(Schema):
 
 @router.get(
     "/programs/disbursements",
-    response={200: DisbursementPageOut, **READ_ERRORS},
+    response={200: DisbursementPageOut, **DETAIL_ERRORS},
     operation_id="disbursement_list",
     summary=gettext_noop("List disbursements"),
 )
@@ -346,7 +349,7 @@ class BudgetOut(Schema):
 
 @router.get(
     "/programs/budget",
-    response={200: list[BudgetOut], **READ_ERRORS},
+    response={200: list[BudgetOut], **DETAIL_ERRORS},
     operation_id="program_budget",
     summary=gettext_noop("Each program's budget against its ceiling"),
 )
@@ -391,7 +394,7 @@ class GroupPageOut(Schema):
 
 @router.get(
     "/programs/groups",
-    response={200: GroupPageOut, **READ_ERRORS},
+    response={200: GroupPageOut, **DETAIL_ERRORS},
     operation_id="group_list",
     summary=gettext_noop("List KUBE and Loka Bina Karya groups"),
 )
