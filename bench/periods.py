@@ -103,7 +103,8 @@ def close(env: dict, month: str) -> tuple[float, float, str]:
         [*PADU, "periods", "close", month], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
     wall = time.perf_counter() - started
-    seconds = float(re.search(r"\(([0-9.]+) s\)", output).group(1))
+    # "(12.3 s)", or "(12.3 detik)" in Indonesian, the default language.
+    seconds = float(re.search(r"\(([0-9.]+) \w+\)", output).group(1))
     return seconds, wall, output
 
 
