@@ -16,8 +16,8 @@ from tests.api.conftest import key_for
 from tests.factories import (
     KEL_A,
     KOTA,
+    CandidateFactory,
     ChangeRequestFactory,
-    CohortFactory,
     FamilyFactory,
     PersonFactory,
     ProgramFactory,
@@ -62,7 +62,8 @@ def test_every_api_read_is_no_store(client, db, template):
         "request_id": lambda: ChangeRequestFactory(family=family).pk,
         "pk": lambda: VerificationTaskFactory(request__family=family).pk,  # tasks/{pk}
         "program_id": lambda: ProgramFactory().pk,
-        "cohort_id": lambda: CohortFactory(region_id=KOTA).pk,
+        "cohort_id": lambda: CandidateFactory(person=person).cohort_id,
+        "beneficiary_id": lambda: CandidateFactory(person=person, state="enrolled").pk,
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))

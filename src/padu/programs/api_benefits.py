@@ -159,16 +159,16 @@ def beneficiary_list(request, filters: Query[BeneficiaryFilters]):
 
 
 @router.get(
-    "/programs/beneficiaries/{pk}",
+    "/programs/beneficiaries/{beneficiary_id}",
     response={200: BeneficiaryDetailOut, **DETAIL_ERRORS},
     operation_id="beneficiary_detail",
     summary=gettext_noop("One program beneficiary"),
 )
-def beneficiary_detail(request, pk: RecordId):
+def beneficiary_detail(request, beneficiary_id: RecordId):
     """With his overlap flags (programs that must not be combined), what his decree granted and
     what has been paid. The read is written to the access log."""
     require(request.auth, Cap.PROGRAM_VIEW)
-    c = _beneficiary(request.auth, pk)
+    c = _beneficiary(request.auth, beneficiary_id)
     access_record(
         user=request.auth,
         obj=c,
@@ -180,25 +180,25 @@ def beneficiary_detail(request, pk: RecordId):
 
 
 @router.post(
-    "/programs/beneficiaries/{pk}/transition",
+    "/programs/beneficiaries/{beneficiary_id}/transition",
     response={200: BeneficiaryDetailOut, **WRITE_ERRORS},
     operation_id="beneficiary_transition",
     summary=gettext_noop("Move a beneficiary along his program"),
 )
-def beneficiary_transition(request, pk: RecordId, payload: BeneficiaryTransitionIn):
+def beneficiary_transition(request, beneficiary_id: RecordId, payload: BeneficiaryTransitionIn):
     """A named transition a person may take by itself (programs.lifecycle): `enrol`,
     `complete`, `graduate`, `exit` (with `exit_reason` and `reason`), `reject` (with `reason`).
     Verification, approval and delivery follow a field check, a decree, a benefit."""
     require(request.auth, Cap.PROGRAM_VIEW)
     lifecycle.candidate_transition(
         actor=request.auth,
-        candidate=_beneficiary(request.auth, pk),
+        candidate=_beneficiary(request.auth, beneficiary_id),
         name=payload.name,
         reason=payload.reason,
         exit_reason=payload.exit_reason or "",
         expected_version=payload.version,
     )
-    return _detail(request.auth, _beneficiary(request.auth, pk))
+    return _detail(request.auth, _beneficiary(request.auth, beneficiary_id))
 
 
 class DecreeFilters(PageParams):
@@ -259,23 +259,23 @@ def decree_list(request, filters: Query[DecreeFilters]):
 
 
 @router.post(
-    "/programs/decrees/{pk}/approve",
+    "/programs/decrees/{decree_id}/approve",
     response={200: DecreeOut, **WRITE_ERRORS},
     operation_id="decree_approve",
     summary=gettext_noop("Approve a beneficiary decree"),
 )
-def decree_approve(request, pk: RecordId, payload: ApproveIn):
+def decree_approve(request, decree_id: RecordId, payload: ApproveIn):
     """A leader approves a draft decree: its beneficiaries become approved and its total is
     committed against the program's ceiling; refused as a whole (400, code `budget_ceiling`)
     if it would pass it."""
     require(request.auth, Cap.DECREE_APPROVE)
-    decree = selectors.decree_get(user=request.auth, pk=pk)
+    decree = selectors.decree_get(user=request.auth, pk=decree_id)
     if decree is None:
         raise Http404
     decree_services.decree_approve(
         actor=request.auth, decree=decree, expected_version=payload.version
     )
-    return _decree_out(selectors.decree_list(user=request.auth).get(pk=pk))
+    return _decree_out(selectors.decree_list(user=request.auth).get(pk=decree_id))
 
 
 class DisbursementFilters(PageParams):

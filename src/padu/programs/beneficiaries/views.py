@@ -70,6 +70,8 @@ def beneficiary_list(request):
 
 
 def _courses(candidate):
+    """The courses of his program the beneficiary completed (their equipment may be his).
+    Unscoped: bounded by the beneficiary, whom the caller already sees."""
     return TrainingCourse.objects.unscoped().filter(
         program_id=candidate.cohort.program_id,
         participants__candidate=candidate,
