@@ -840,7 +840,7 @@ def state() -> dict:
             ChangeRequest.objects.unscoped().order_by("pk").values_list("pk", "version", "state")
         ),
         "evidence": RequestEvidence.objects.unscoped().count(),
-        "muskel_attendees": MuskelAttendee.objects.count(),
+        "muskel_attendees": MuskelAttendee.objects.unscoped().count(),
         "tasks": list(
             VerificationTask.objects.unscoped()
             .order_by("pk")
