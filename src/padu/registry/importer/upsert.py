@@ -63,7 +63,7 @@ class Pass2:
         self.out = Outcome()
 
     def check(self) -> None:
-        refresh_statistics("registry_family", "registry_person")
+        refresh_statistics("registry_family", "registry_person", "registry_dwelling")
         Rejects(actor=self.actor, rows=self.rows, out=self.out).check()
 
     # ------------------------------------------------------------------------------ writes
