@@ -31,11 +31,14 @@ def bulk_write(
     user_id,
     batch_id,
     updated: tuple[str, str, dict[str, str]] | None = None,
+    created: tuple[str, str, dict[str, str]] | None = None,
 ):
     """Around writing `rows` rows of `table`, new or updated (and, inside the block, new rows of
     the tables in `also`), on PostgreSQL from BULK_MIN_ROWS rows on. `updated`: where the
     block's updates of `table` take their values: (a table named `t`, a condition on it,
-    {column: SQL of the value the update writes into it}).
+    {column: SQL of the value the update writes into it}). `created`: the same for its new
+    rows, read instead of the new rows themselves for the foreign keys it gives (a work table
+    of families is a fraction of the width and the rows of a million new people: 15 s less).
 
     The foreign keys of the rows written are checked once, set-based, instead of row by row
     (Django's deferred constraints queue one check per row and key, run at commit: 20 s at a
@@ -91,11 +94,18 @@ def bulk_write(
                 if column in constants:
                     _check_value(name, column, target, target_column, constants[column])
             others = [k for k in table_keys if k[0] not in constants]
+            new_keys = others
+            if created and name == table:
+                source, where, values = created
+                _check_foreign_keys(
+                    name, [k for k in others if k[0] in values], source, where, values=values
+                )
+                new_keys = [k for k in others if k[0] not in values]
             newest = floors.get(name)
             if newest is None:
-                _check_foreign_keys(name, others, f"{name} t")
+                _check_foreign_keys(name, new_keys, f"{name} t")
             else:
-                _check_foreign_keys(name, others, f"{name} t", "t.id > %s", params=[newest])
+                _check_foreign_keys(name, new_keys, f"{name} t", "t.id > %s", params=[newest])
             if updated and name == table:
                 # The updated rows' new values, read where the update took them from (a pass
                 # over the table would read every row).

@@ -244,6 +244,11 @@ class Pass2:
                 "t.changed OR t.moved",
                 {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
             ),
+            created=(
+                f"{FAMILIES} t",
+                "t.created",
+                {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
+            ),
         ):
             # A family that only moves to another dwelling is written too, and audited apart
             # (dwellings.DwellingStep.record_moves).
@@ -381,6 +386,8 @@ class Pass2:
                 "t.changed",
                 {**_set(PERSON_VALUES), "family_id": "t.fam_id", "region_id": "t.region"},
             ),
+            # A new person's family and kelurahan are his family's in the file.
+            created=(f"{FAMILIES} t", "TRUE", {"family_id": "t.fam_id", "region_id": "t.region"}),
         ):
             self.out.people_updated = changed and run(
                 f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, "
