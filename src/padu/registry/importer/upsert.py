@@ -305,7 +305,8 @@ class Pass2:
             "ON b.id = f.id"
         )
         run(f"CREATE TEMPORARY TABLE {FAMILY_NAMES} (id bigint, name text)")
-        names = [str(_("Family KK %(kk)s") % {"kk": mask_number(kk)}) for _id, kk in rows]
+        name = str(_("Family KK %(kk)s"))  # translated once, not once per family
+        names = [name % {"kk": mask_number(kk)} for _id, kk in rows]
         load(
             FAMILY_NAMES,
             pl.DataFrame(
