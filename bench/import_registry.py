@@ -14,8 +14,8 @@ What it does, in one run on one fresh database (dropped and created again):
    `registry` (the first N people), `other` (the next N: different people) and `mixed` (every
    second family of `registry`, each with a new address and income, so updated, followed by
    new families of N/2 people);
-2. migrate, and load the region tree (src/padu/regions/data/wilayah/, as `padu demo` and the tests
-   do);
+2. migrate, and load the region tree (src/padu/regions/data/wilayah/, as `padu demo` and the
+   tests do);
 3. for each case, a baseline first: COPY the case's CSV into an unindexed table of text columns
    (one per CSV column, plus an identity id standing in for the primary key), then build the
    indexes the registry tables have, read from the migrated database (`pg_indexes`) and moved

@@ -63,7 +63,7 @@ class Pass2:
         self.out = Outcome()
 
     def check(self) -> None:
-        refresh_statistics("registry_family", "registry_person")
+        refresh_statistics("registry_family", "registry_person", "registry_dwelling")
         Rejects(actor=self.actor, rows=self.rows, out=self.out).check()
 
     # ------------------------------------------------------------------------------ writes
@@ -244,6 +244,11 @@ class Pass2:
                 "t.changed OR t.moved",
                 {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
             ),
+            created=(
+                f"{FAMILIES} t",
+                "t.created",
+                {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
+            ),
         ):
             # A family that only moves to another dwelling is written too, and audited apart
             # (dwellings.DwellingStep.record_moves).
@@ -300,7 +305,8 @@ class Pass2:
             "ON b.id = f.id"
         )
         run(f"CREATE TEMPORARY TABLE {FAMILY_NAMES} (id bigint, name text)")
-        names = [str(_("Family KK %(kk)s") % {"kk": mask_number(kk)}) for _id, kk in rows]
+        name = str(_("Family KK %(kk)s"))  # translated once, not once per family
+        names = [name % {"kk": mask_number(kk)} for _id, kk in rows]
         load(
             FAMILY_NAMES,
             pl.DataFrame(
@@ -381,6 +387,8 @@ class Pass2:
                 "t.changed",
                 {**_set(PERSON_VALUES), "family_id": "t.fam_id", "region_id": "t.region"},
             ),
+            # A new person's family and kelurahan are his family's in the file.
+            created=(f"{FAMILIES} t", "TRUE", {"family_id": "t.fam_id", "region_id": "t.region"}),
         ):
             self.out.people_updated = changed and run(
                 f"UPDATE registry_person AS p SET {sets}, family_id = w.fam_id, "
