@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from annotated_types import Ge, Le
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from pydantic import create_model
@@ -37,7 +37,9 @@ router = Router(tags=[gettext_noop("verification")])
 
 
 def _answer_type(field: models.Field) -> tuple[Any, Any]:
-    description = str(field.verbose_name)
+    # Built at import, in whatever language is active then: the document is in English always.
+    with translation.override("en"):
+        description = str(field.verbose_name)
     if field.choices:
         description += ": " + ", ".join(f"`{v}`" for v, _label in field.flatchoices if v != "")
     if isinstance(field, models.BooleanField):
