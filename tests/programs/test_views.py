@@ -206,6 +206,7 @@ def test_the_api_runs_targeting_and_explains(program, people, django_capture_on_
         {"tree": {"all": [{"field": "age", "op": "ge", "value": "x"}]}},
         token=key,
     )
-    assert bad.status_code == 400 and "Condition 1" in bad.data["errors"]["tree"][0]
+    # The message names the condition by its number, in the office's language (Indonesian).
+    assert bad.status_code == 400 and "Syarat 1" in bad.data["errors"]["tree"][0]
     stale = api.post(f"/api/v1/cohorts/{cohort.pk}/targeting", {"version": 1}, token=key)
     assert stale.status_code == 409

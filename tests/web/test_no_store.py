@@ -19,6 +19,7 @@ from tests.factories import (
     CandidateFactory,
     ChangeRequestFactory,
     FamilyFactory,
+    MuskelSessionFactory,
     PersonFactory,
     ProgramFactory,
     VerificationTaskFactory,
@@ -64,6 +65,7 @@ def test_every_api_read_is_no_store(client, db, template):
         "program_id": lambda: ProgramFactory().pk,
         "cohort_id": lambda: CandidateFactory(person=person).cohort_id,
         "beneficiary_id": lambda: CandidateFactory(person=person, state="enrolled").pk,
+        "session_id": lambda: MuskelSessionFactory(region_id=KEL_A).pk,
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))
