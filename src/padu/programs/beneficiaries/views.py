@@ -123,7 +123,11 @@ def beneficiary_detail(request, pk: int):
 
 
 def _done(request, candidate, form, key: str, call, text: str):
-    done, _result = form_service(form, call)
+    """One of the beneficiary page's forms: checked, then `call(cleaned_data)` (the service);
+    an invalid form or a refusal shows the page again with the form's errors (400)."""
+    if not form.is_valid():
+        return _detail(request, candidate, forms={key: form}, status=400)
+    done, _result = form_service(form, lambda: call(form.cleaned_data))
     if done:
         messages.success(request, text)
         return redirect_after_post(request, reverse("beneficiaries:detail", args=[candidate.pk]))
@@ -136,15 +140,12 @@ def _done(request, candidate, form, key: str, call, text: str):
 def field_check(request, pk: int):
     candidate = _beneficiary(request, pk)
     form = FieldCheckForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _detail(request, candidate, forms={"check": form}, status=400)
-    d = form.cleaned_data
     return _done(
         request,
         candidate,
         form,
         "check",
-        lambda: field_checks.field_check_record(
+        lambda d: field_checks.field_check_record(
             actor=request.user,
             candidate=candidate,
             checked_on=d["checked_on"],
@@ -164,15 +165,12 @@ def field_check(request, pk: int):
 def transition(request, pk: int):
     candidate = _beneficiary(request, pk)
     form = TransitionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, candidate, forms={"transition": form}, status=400)
-    d = form.cleaned_data
     return _done(
         request,
         candidate,
         form,
         "transition",
-        lambda: lifecycle.candidate_transition(
+        lambda d: lifecycle.candidate_transition(
             actor=request.user,
             candidate=candidate,
             name=d["name"],
@@ -189,15 +187,12 @@ def transition(request, pk: int):
 def disburse(request, pk: int):
     candidate = _beneficiary(request, pk)
     form = DisbursementForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _detail(request, candidate, forms={"pay": form}, status=400)
-    d = form.cleaned_data
     return _done(
         request,
         candidate,
         form,
         "pay",
-        lambda: benefits.disbursement_record(
+        lambda d: benefits.disbursement_record(
             actor=request.user,
             candidate=candidate,
             amount=d["amount"],
@@ -218,20 +213,17 @@ def package(request, pk: int):
     candidate = _beneficiary(request, pk)
     courses = list(_courses(candidate))
     form = PackageForm(request.POST, courses=courses)
-    if not form.is_valid():
-        return _detail(request, candidate, forms={"package": form}, status=400)
-    course = next((c for c in courses if str(c.pk) == form.cleaned_data["course"]), None)
     return _done(
         request,
         candidate,
         form,
         "package",
-        lambda: benefits.package_record(
+        lambda d: benefits.package_record(
             actor=request.user,
             candidate=candidate,
             items=form.items(),
-            course=course,
-            note=form.cleaned_data["note"],
+            course=next((c for c in courses if str(c.pk) == d["course"]), None),
+            note=d["note"],
         ),
         _("The equipment package is recorded; hand it over with a photo."),
     )
@@ -246,17 +238,15 @@ def handover(request, pk: int):
         raise Http404
     candidate = _beneficiary(request, found.candidate_id)
     form = HandoverForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _detail(request, candidate, forms={"handover": form}, status=400)
     return _done(
         request,
         candidate,
         form,
         "handover",
-        lambda: benefits.package_hand_over(
+        lambda d: benefits.package_hand_over(
             actor=request.user,
             package=found,
-            handed_over_on=form.cleaned_data["handed_over_on"],
+            handed_over_on=d["handed_over_on"],
             photos=request.FILES.getlist("photos"),
         ),
         _("The handover is recorded."),
