@@ -108,3 +108,16 @@ def test_explain_gives_each_condition_and_the_value_that_decided():
     assert step.children[1].text == "DTSEN desil at most 2"
     sql = Person.objects.unscoped().filter(compile_tree(tree, Context(ON)))
     assert not sql.exists()
+
+
+@pytest.mark.parametrize(
+    "op, value", [("gt", -1), ("ge", 0), ("lt", 10**12), ("between", [-5, 10**12])]
+)
+def test_an_unknown_value_never_meets_a_comparison(op, value):
+    """Django drops a bound outside an integer column's range as always true (income > -1 on a
+    positive column), which would select people whose income nobody knows."""
+    known = PersonFactory(income=0)
+    PersonFactory(income=None)
+    tree = validate({"field": "person.income", "op": op, "value": value})
+    sql = Person.objects.unscoped().filter(compile_tree(tree, Context(ON)))
+    assert list(sql.values_list("pk", flat=True)) == [known.pk]

@@ -88,14 +88,18 @@ def _stored(rf: RuleField, op: str, value) -> Q:
     if rf.type == CODE:
         chosen = Q(**{f"{path}__in": value})
         return chosen if op == "in" else ~_empty(rf) & ~chosen
+    # An unknown value never meets a comparison. Said outright because Django drops a bound
+    # outside an integer column's range (income > -1 on a positive column) as always true,
+    # which would let NULL through.
+    known = Q(**{f"{path}__isnull": False})
     if op == "between":
         low, high = (_param(rf, v) for v in value)
-        return Q(**{f"{path}__gte": low, f"{path}__lte": high})
+        return known & Q(**{f"{path}__gte": low, f"{path}__lte": high})
     param = _param(rf, value)
     if op == "ne":
         return ~_empty(rf) & ~Q(**{path: param})
     lookup = {"eq": "exact", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"}[op]
-    return Q(**{f"{path}__{lookup}": param})
+    return known & Q(**{f"{path}__{lookup}": param})
 
 
 def _age(op: str, value, on: datetime.date) -> Q:
