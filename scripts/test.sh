@@ -7,7 +7,8 @@
 #   PADU_TEST_POSTGRES_URL    server for the PostgreSQL run (default postgres://postgres@127.0.0.1:5432/test);
 #                             the test runner creates its own database on it (PADU_TEST_DB_NAME)
 #   PADU_CHROMIUM             browser for the e2e tests (default /usr/bin/chromium)
-#   PYTEST_ARGS               extra arguments for every pytest run, e.g. "-x" or "-n 2"
+#   PYTEST_ARGS               extra arguments for every pytest run, e.g. "-x"
+#   PADU_TEST_WORKERS         pytest processes per run (default: one per CPU core; 0: one process)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,12 @@ BIN="$(cd "${VENV:-.venv}" && pwd)/bin"
 PG_URL="${PADU_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 CHROMIUM="${PADU_CHROMIUM:-/usr/bin/chromium}"
 read -r -a EXTRA <<<"${PYTEST_ARGS:-}"
+# One pytest process per core (pytest-xdist): each has its own test database, and the runs take
+# about half the time of one process on two cores.
+WORKERS="${PADU_TEST_WORKERS:-auto}"
+if [ "$WORKERS" != "0" ]; then
+    EXTRA=(-n "$WORKERS" "${EXTRA[@]}")
+fi
 
 in_ci() { [[ "${CI:-}" =~ ^(1|[Tt]rue|TRUE|[Yy]es)$ ]]; }
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
