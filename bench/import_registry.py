@@ -260,6 +260,15 @@ def _server_url(db_url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres")), name
 
 
+def imported(db_url: str) -> bool:
+    """Whether the database holds an imported population (a kept one, `--reuse`)."""
+    try:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM registry_person)").fetchone()[0]
+    except psycopg.Error:
+        return False
+
+
 def recreate_database(db_url: str) -> None:
     server, name = _server_url(db_url)
     with psycopg.connect(server, autocommit=True) as conn:

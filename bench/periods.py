@@ -40,6 +40,7 @@ from import_registry import (
     checkpoint,
     drop_database,
     generate,
+    imported,
     prepare,
     recreate_database,
 )
@@ -126,14 +127,6 @@ def registered(conn) -> tuple[int, int]:
         "SELECT (SELECT count(*) FROM registry_family WHERE status = 'aktif'),"
         " (SELECT count(*) FROM registry_person WHERE life_status = 'aktif')"
     ).fetchone()
-
-
-def imported(db_url: str) -> bool:
-    try:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            return conn.execute("SELECT EXISTS (SELECT 1 FROM registry_person)").fetchone()[0]
-    except psycopg.Error:
-        return False
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ from import_registry import (
     checkpoint,
     drop_database,
     generate,
+    imported,
     prepare,
     recreate_database,
 )
@@ -62,14 +63,6 @@ TREE = {
 }
 ENROLLED = ("approved", "enrolled", "delivered", "completed", "exited", "graduated")
 TARGETS = {"targeting": 3.0, "ratio": 1.5, "explain_ms": 50.0}
-
-
-def imported(db_url: str) -> bool:
-    try:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            return conn.execute("SELECT EXISTS (SELECT 1 FROM registry_person)").fetchone()[0]
-    except psycopg.Error:
-        return False
 
 
 def hand_sql(cohort_id: int, pkh_id: int) -> tuple[str, list]:

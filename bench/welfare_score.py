@@ -34,6 +34,7 @@ from import_registry import (
     checkpoint,
     drop_database,
     generate,
+    imported,
     prepare,
     recreate_database,
 )
@@ -49,6 +50,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432/padu_bench_welfare")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a kept database that holds the imported population (bench/targeting.py's)",
+    )
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -57,13 +63,17 @@ def main() -> None:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
     }
-    population = generate(args.people, args.seed, env)
-    recreate_database(args.db_url)
     try:
-        prepare(env)
-        started = time.perf_counter()
-        subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
-        print(f"imported in {time.perf_counter() - started:.1f} s")
+        if args.reuse and imported(args.db_url):
+            subprocess.run([*PADU, "migrate", "--verbosity", "0"], env=env, check=True)
+            print("reusing the imported population")
+        else:
+            population = generate(args.people, args.seed, env)
+            recreate_database(args.db_url)
+            prepare(env)
+            started = time.perf_counter()
+            subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
+            print(f"imported in {time.perf_counter() - started:.1f} s")
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
             families, people = conn.execute(
