@@ -6,8 +6,10 @@ from padu.accounts.capabilities import Role
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.core.models import AuditEntry
 from padu.programs.codes import CandidateState as S
-from padu.programs.codes import ExitReason
+from padu.programs.codes import CohortState, ExitReason
 from padu.programs.lifecycle import TRANSITIONS, allowed_for
+from padu.programs.models import Cohort
+from padu.programs.services.cohorts import cohort_target
 from padu.programs.services.field_checks import field_check_record
 from padu.programs.services.lifecycle import candidate_transition
 from tests.factories import KEL_B, CandidateFactory, PersonFactory, make_user
@@ -164,3 +166,19 @@ def test_the_buttons_a_user_sees():
     assert [t.name for t in allowed_for(operator, S.DELIVERED)] == ["complete", "graduate", "exit"]
     assert [t.name for t in allowed_for(psm, S.CANDIDATE)] == ["reject"]
     assert allowed_for(psm, S.DELIVERED) == []
+
+
+def test_the_first_field_check_ends_the_targeting(clock):
+    """A new run would replace the candidates and their field checks: once one candidate has
+    been to the field, the cohort is being verified and its targeting may not run again."""
+    candidate = CandidateFactory(cohort__state=CohortState.TARGETED)
+    _check(make_user(Role.PSM), candidate)
+    _check(make_user(Role.PSM), CandidateFactory(cohort=candidate.cohort))
+    cohort = Cohort.objects.unscoped().get(pk=candidate.cohort_id)
+    assert cohort.state == CohortState.VERIFYING
+    entry = AuditEntry.objects.get(action="cohort.verifying")
+    assert (entry.before, entry.after) == ({"state": "targeted"}, {"state": "verifying"})
+    with pytest.raises(DomainError) as refused:
+        cohort_target(actor=make_user(Role.OPERATOR), cohort=cohort)
+    assert refused.value.code == "cohort_state"
+    assert candidate.field_checks.count() == 1

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -149,7 +149,9 @@ def funnel(cohort, user, tree: dict) -> list[dict]:
         q = compiled if q is None else q & compiled
         aggregates[f"n{i}"] = Count("pk", filter=q)
         steps.append(_step_text(part, i))
-    counts = population(cohort, user).aggregate(**aggregates)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _without_jit(cursor)
+        counts = population(cohort, user).aggregate(**aggregates)
     out = [{"text": _("People in the area"), "remaining": counts["n0"], "removed": 0}]
     for i, text in enumerate(steps, start=1):
         before, after = counts[f"n{i - 1}"], counts[f"n{i}"]
@@ -207,6 +209,14 @@ def _ranked_select(cohort, user, tree: dict) -> tuple[str, list, int | None]:
     qs = qs.values("pk", "family_id", "region_id", "area", "k_desil", "k_score", "k_vuln", "k_wait")
     sql, params = qs.order_by().query.sql_with_params()
     return sql, list(params), area_length
+
+
+def _without_jit(cursor) -> None:
+    """PostgreSQL's just-in-time compiler, for the rest of the transaction, off: the rules'
+    wide expressions cost more to compile than they save (at 1,000,000 people the compilation
+    took 2 to 7 s of a run whose query takes 1.9 s without it)."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        cursor.execute("SET LOCAL jit = off")
 
 
 def _row(values: tuple, *, family_unit: bool, by_area: bool) -> dict:
@@ -318,6 +328,7 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
         FROM ranked
     """  # noqa: S608
     with connection.cursor() as cursor:
+        _without_jit(cursor)
         cursor.execute(sql, [*params, cohort.pk, *place_params, *keep_params])
         kept = cursor.fetchall()
         rows = [_row(values, family_unit=family_unit, by_area=bool(area_length)) for values in kept]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,6 +111,20 @@ def _require_targetable(cohort: Cohort) -> None:
         )
 
 
+def _candidates_remove(cohort: Cohort) -> int:
+    """The candidates of a cohort still being targeted, in one statement. Nothing refers to
+    them yet (field checks, awards and benefits come after verification, which ends
+    targeting; their foreign keys would refuse the commit otherwise), so Django's collector,
+    which reads each related table for them first, would only double the run's time."""
+    # Bounded by the cohort, which the caller locked in the actor's scope.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Candidate._meta.db_table} WHERE cohort_id = %s",  # noqa: S608
+            [cohort.pk],
+        )
+        return cursor.rowcount
+
+
 def cohort_target(
     *, actor, cohort: Cohort, rule_set: RuleSet | None = None, version: int | None = None
 ) -> Cohort:
@@ -130,8 +144,7 @@ def cohort_target(
         if rule_set is None or rule_set.program_id != cohort.program_id:
             raise DomainError(_("The program has no rules yet: write them first."), code="no_rules")
         priority = targeting.Priority.read(cohort.priority)
-        # Bounded by the cohort, which the lock above read in the actor's scope.
-        removed = Candidate.objects.unscoped().filter(cohort=cohort).delete()[0]
+        removed = _candidates_remove(cohort)
         placed = targeting.run(
             cohort, actor, rule_set.tree, priority, actor_id=getattr(actor, "pk", None)
         )
@@ -165,6 +178,34 @@ def cohort_target(
             only_changes=False,
         )
     return cohort
+
+
+def cohort_begin_verification(*, actor, candidate: Candidate) -> None:
+    """The cohort of `candidate` leaves targeting when its first candidate goes to the field
+    (TARGETED → VERIFYING): a new run would replace the candidates and their field checks.
+    Called inside the caller's transaction, before it locks the candidate: the cohort first,
+    as a targeting run locks them, so that the two never wait on each other."""
+    # Bounded by the candidate, read in the actor's area.
+    cohort_id = (
+        Candidate.objects.scoped(actor).filter(pk=candidate.pk).values_list("cohort_id", flat=True)
+    ).first()
+    if cohort_id is None:
+        return
+    cohort = Cohort.objects.unscoped().select_for_update().get(pk=cohort_id)
+    if cohort.state not in TARGETABLE_STATES:
+        return
+    before = cohort.state
+    cohort.state = CohortState.VERIFYING
+    bump(cohort, actor)
+    cohort.save(update_fields=["state", "version", "updated_at", "updated_by"])
+    audit_record(
+        actor=actor,
+        action="cohort.verifying",
+        obj=cohort,
+        region_code=cohort.region_id,
+        before={"state": before},
+        after={"state": cohort.state},
+    )
 
 
 def candidate_drop(*, actor, candidate: Candidate, reason: str, version=None) -> Candidate | None:

@@ -15,6 +15,7 @@ from padu.core.errors import ValidationFailed
 from padu.core.scoping import require
 
 from ..models import Candidate, FieldCheck
+from .cohorts import cohort_begin_verification
 from .lifecycle import locked_candidate, move
 from .proofs import check_files, discard, store_proofs
 
@@ -46,6 +47,7 @@ def field_check_record(
     stored = []
     try:
         with transaction.atomic():
+            cohort_begin_verification(actor=actor, candidate=candidate)
             locked = locked_candidate(actor, candidate)
             check = FieldCheck.objects.create(
                 candidate=locked,
