@@ -29,9 +29,9 @@ from ..forms import (
     FamilyForm,
     HeadChangeForm,
     MemberFormSet,
-    RegisterDwellingForm,
     StatusForm,
 )
+from ..household_forms import RegisterDwellingForm
 from ..masks import mask_number
 from ..models import PPKSCategory
 from .editing import (

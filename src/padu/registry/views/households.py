@@ -16,7 +16,7 @@ from padu.accounts.decorators import capability_required
 from padu.core.htmx import redirect_after_post
 
 from .. import codes, selectors, services
-from ..forms import DwellingPick, FamilyDwellingForm, FamilySplitForm, MemberMoveForm
+from ..household_forms import DwellingPick, FamilyDwellingForm, FamilySplitForm, MemberMoveForm
 from ..masks import mask_number
 from .editing import error_summary, form_service, log_access, number_for
 
