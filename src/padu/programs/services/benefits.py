@@ -20,6 +20,7 @@ from padu.core.formats import rupiah
 from padu.core.scoping import require
 
 from ..benefit_codes import Channel, GroupState
+from ..codes import CandidateState
 from ..lifecycle import RECEIVING_STATES
 from ..models import (
     BenefitGroup,
@@ -46,6 +47,14 @@ def _not_receiving(candidate: Candidate) -> DomainError:
         % {"state": candidate.get_state_display().lower()},
         code="invalid_state",
     )
+
+
+def _may_receive(candidate: Candidate, course_id: int | None) -> bool:
+    """Benefits go to enrolled beneficiaries; a course's starter package goes to its graduates,
+    whose completion of the course has completed their benefit already (services/training.py)."""
+    if candidate.state in RECEIVING_STATES:
+        return True
+    return course_id is not None and candidate.state == CandidateState.COMPLETED
 
 
 def _check_day(day: datetime.date, field: str) -> None:
@@ -227,7 +236,7 @@ def package_record(
     cleaned = _clean_items(items)
     with transaction.atomic():
         locked = locked_candidate(actor, candidate)
-        if locked.state not in RECEIVING_STATES:
+        if not _may_receive(locked, course.pk if course is not None else None):
             raise _not_receiving(locked)
         if (
             course is not None
@@ -287,7 +296,7 @@ def package_hand_over(
             if locked.handed_over_on is not None:
                 raise DomainError(_("This package was handed over already."), code="invalid_state")
             candidate = locked_candidate(actor, locked.candidate_id)
-            if candidate.state not in RECEIVING_STATES:
+            if not _may_receive(candidate, locked.course_id):
                 raise _not_receiving(candidate)
             locked.handed_over_on = handed_over_on
             locked.version += 1
