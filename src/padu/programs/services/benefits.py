@@ -86,7 +86,8 @@ def disbursement_record(
     proofs=(),
 ) -> Disbursement:
     """Record money paid to `candidate` (enrolled, within his award) or to `group` (its grant,
-    to its bank account), with its proof documents or photos."""
+    to its bank account), with its proof documents or photos (a transfer with its reference may
+    come without)."""
     require(actor, Cap.BENEFIT_MANAGE)
     amount = clean_amount(amount, positive=True)
     if (candidate is None) == (group is None):
@@ -101,8 +102,20 @@ def disbursement_record(
         raise ValidationFailed({"channel": [_("Channel: this beneficiary is not a group.")]})
     _check_day(paid_on, "paid_on")
     checked = check_files(proofs, field="proofs")
-    if not checked:
-        raise ValidationFailed({"proofs": [_("Proof: add the transfer slip, receipt or photo.")]})
+    reference = (reference or "").strip()
+    # A transfer's reference (the bank's or PT Pos's) proves it, as a partner system sends it;
+    # money handed over in cash needs its receipt or photo.
+    if not checked and (channel == Channel.CASH or not reference):
+        raise ValidationFailed(
+            {
+                "proofs": [
+                    _(
+                        "Proof: add the transfer slip, receipt or photo (a transfer may give its "
+                        "reference instead)."
+                    )
+                ]
+            }
+        )
     stored = []
     try:
         with transaction.atomic():
@@ -141,7 +154,7 @@ def disbursement_record(
                 amount=amount,
                 paid_on=paid_on,
                 channel=channel,
-                reference=(reference or "").strip(),
+                reference=reference,
                 note=(note or "").strip(),
                 created_by=actor,
                 updated_by=actor,
