@@ -146,12 +146,13 @@ def _assert_programs() -> tuple:
     candidates = Candidate.objects.unscoped().filter(cohort=training)
     assert candidates.filter(on_waiting_list=True).exists()
     states = set(candidates.values_list("state", flat=True))
-    assert {S.REJECTED, S.DROPPED, S.VERIFIED, S.COMPLETED, S.DELIVERED} <= states
+    assert {S.REJECTED, S.DROPPED, S.VERIFIED, S.ENROLLED, S.DELIVERED, S.COMPLETED} <= states
     decrees = BeneficiaryDecree.objects.unscoped().filter(cohort=training)
     approved = decrees.get(state=DecreeState.APPROVED)
     assert approved.approved_by.username == "pimpinan"
     assert (
-        approved.awards.count() == candidates.filter(state__in=[S.COMPLETED, S.DELIVERED]).count()
+        approved.awards.count()
+        == candidates.filter(state__in=[S.ENROLLED, S.DELIVERED, S.COMPLETED]).count()
     )
     assert decrees.filter(state=DecreeState.DRAFT).exists()  # the leader's next approval
     handed = EquipmentPackage.objects.unscoped().filter(handed_over_on__isnull=False)

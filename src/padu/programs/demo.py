@@ -6,8 +6,9 @@ would, so that the history and the audit trail tell how each came to be:
   rules, targeted per kecamatan with a waiting list; its candidates checked in the field by the
   PSM, TKSK or operator of their area (one not found, one who gave up his place to the first of
   the waiting list), approved by a decree the leader approved, enrolled in a course whose
-  attendance was recorded day by day, completed with certificates, their sewing kits handed
-  over; and a second decree waiting for the leader;
+  attendance was recorded day by day, paid their transport by transfer, completed with
+  certificates, their sewing kits handed over (one still enrolled: he missed too many days);
+  and a second decree waiting for the leader;
 - a UEP cohort targeted, its candidates not yet checked;
 - a KUBE cohort whose candidates formed a group, granted and paid to its bank account, and a
   second group still forming;
@@ -249,7 +250,21 @@ class _Demo:
                 day=course.starts_on + datetime.timedelta(n),
                 present_ids=present,
             )
-        graduates = [p for p in joined if p is not poor]
+        # Those who attended were paid their transport (which delivers their benefit); all of
+        # them but the last have their certificate and kit (the last graduate's kit waits for
+        # its handover); the last one's certificate is still to come.
+        attended = [p for p in joined if p is not poor]
+        for n, participant in enumerate(attended, start=1):
+            disbursement_record(
+                actor=self.operator,
+                candidate=participant.candidate,
+                amount="300000",
+                paid_on=self.day(5),
+                channel=Channel.TRANSFER,
+                reference=f"TRF-{self.today:%Y%m%d}-{n:04d}",
+                note="Uang transport selama pelatihan.",
+            )
+        graduates = attended[:-1] if len(attended) > 1 else attended
         for n, participant in enumerate(graduates, start=1):
             participant_complete(
                 actor=self.operator,
@@ -261,22 +276,10 @@ class _Demo:
             package = package_record(
                 actor=self.operator, candidate=participant.candidate, course=course, items=items
             )
-            # The last graduate's kit waits for its handover.
             if n < len(graduates):
                 package_hand_over(
                     actor=self.operator, package=package, handed_over_on=self.day(2), photos=[PHOTO]
                 )
-        if poor is not None:
-            disbursement_record(
-                actor=self.operator,
-                candidate=poor.candidate,
-                amount="300000",
-                paid_on=self.day(5),
-                channel=Channel.TRANSFER,
-                reference=f"TRF-{self.today:%Y%m%d}-0001",
-                note="Uang transport selama pelatihan.",
-                proofs=[PHOTO],
-            )
         if later is not None:
             self.check(later, days_ago=1)
             self.decree(cohort, 2, days_ago=0)  # waits for the leader
