@@ -54,6 +54,12 @@ def test_a_payment_delivers_and_keeps_its_proof(clock):
     assert candidate.state == S.DELIVERED
 
 
+def test_a_transfer_with_its_reference_needs_no_slip(clock):
+    candidate = candidate_in(S.ENROLLED, amount=Decimal(5_000_000))
+    payment = _pay(candidate, proofs=[], reference=" POS-2026-0001 ")
+    assert (payment.reference, payment.proofs.count()) == ("POS-2026-0001", 0)
+
+
 def test_a_payment_beyond_the_award_is_refused(clock):
     candidate = candidate_in(S.ENROLLED, amount=Decimal(5_000_000))
     _pay(candidate, amount="4000000")
@@ -67,7 +73,8 @@ def test_a_payment_beyond_the_award_is_refused(clock):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"proofs": []}, "proofs"),
+        ({"proofs": [], "reference": ""}, "proofs"),
+        ({"proofs": [], "channel": Channel.CASH}, "proofs"),
         ({"proofs": [("slip.exe", b"MZ")]}, "proofs"),
         ({"amount": "0"}, "amount"),
         ({"channel": Channel.GROUP_ACCOUNT}, "channel"),

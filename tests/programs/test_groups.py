@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from padu.accounts.capabilities import Role
-from padu.core.errors import DomainError, PermissionDeniedError
+from padu.core.errors import ConflictError, DomainError, PermissionDeniedError
+from padu.core.models import AuditEntry
 from padu.programs.benefit_codes import Channel, GroupKind, GroupRole, GroupState
 from padu.programs.models import GroupMember
 from padu.programs.services.benefits import disbursement_record
@@ -16,6 +17,7 @@ from padu.programs.services.groups import (
     group_grant_approve,
     group_member_add,
     group_member_remove,
+    group_member_set_role,
 )
 from tests.factories import KEC_A, KEL_A, KEL_A2, KEL_B, PersonFactory, ProgramFactory, make_user
 
@@ -162,3 +164,48 @@ def test_a_group_without_a_bank_account_gets_no_grant():
     with pytest.raises(DomainError) as refused:
         group_grant_approve(actor=make_user(Role.PIMPINAN), group=group, amount="1000000")
     assert refused.value.code == "group_no_account"
+
+
+def test_a_new_chair_once_the_old_one_stepped_down():
+    group = _group()
+    _fill(group, 5)
+    operator = make_user(Role.OPERATOR)
+    chair, member = (
+        GroupMember.objects.unscoped().filter(group=group, role=r).order_by("pk").first()
+        for r in (GroupRole.CHAIR, GroupRole.MEMBER)
+    )
+    group.refresh_from_db()
+    with pytest.raises(DomainError) as taken:
+        group_member_set_role(
+            actor=operator, group=group, member_id=member.pk, role=GroupRole.CHAIR
+        )
+    assert taken.value.code == "group_officer_taken"
+    version = group.version
+    group_member_set_role(
+        actor=operator,
+        group=group,
+        member_id=chair.pk,
+        role=GroupRole.MEMBER,
+        expected_version=version,
+    )
+    with pytest.raises(ConflictError):  # the group changed since it was read
+        group_member_set_role(
+            actor=operator,
+            group=group,
+            member_id=member.pk,
+            role=GroupRole.CHAIR,
+            expected_version=version,
+        )
+    group_member_set_role(
+        actor=operator,
+        group=group,
+        member_id=member.pk,
+        role=GroupRole.CHAIR,
+        expected_version=version + 1,
+    )
+    roles = dict(GroupMember.objects.unscoped().filter(group=group).values_list("pk", "role"))
+    assert (roles[chair.pk], roles[member.pk]) == (GroupRole.MEMBER, GroupRole.CHAIR)
+    assert AuditEntry.objects.filter(action="programs.group.member_role").count() == 2
+    other = make_user(Role.OPERATOR, scope=KEL_B)
+    with pytest.raises(PermissionDeniedError):
+        group_member_set_role(actor=other, group=group, member_id=member.pk, role=GroupRole.MEMBER)

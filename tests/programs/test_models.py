@@ -43,6 +43,16 @@ def test_seed_creates_the_catalogue_once():
     assert pair.compatible is False
 
 
+def test_every_seeded_rule_is_a_valid_tree():
+    """A seeded tree is saved without the editor's check: a field the rules do not know (ATENSI
+    once named `person.ppks`) would fail only when a cohort is targeted."""
+    from padu.programs.rules.schema import validate
+    from padu.programs.seed import load
+
+    for entry in load()["programs"]:
+        assert validate(entry["rules"]) == entry["rules"], entry["code"]
+
+
 def test_seed_needs_the_manage_capability():
     with pytest.raises(PermissionDeniedError):
         programs_seed(actor=make_user(Role.TKSK))

@@ -9,7 +9,7 @@ from padu.accounts.capabilities import Role
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.programs.codes import CandidateState as S
 from padu.programs.models import Attendance
-from padu.programs.services.benefits import package_record
+from padu.programs.services.benefits import package_hand_over, package_record
 from padu.programs.services.training import (
     attendance_record,
     course_create,
@@ -19,7 +19,7 @@ from padu.programs.services.training import (
 from padu.regions.models import Region
 from tests.factories import CohortFactory, PersonFactory, ProgramFactory, make_user
 
-from .helpers import candidate_in
+from .helpers import PHOTO, candidate_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,25 @@ def test_a_course_from_joining_to_certificate_and_equipment(clock):
     assert (done.completed, done.certificate_number) == (True, "C-1")
     approved.refresh_from_db()
     assert approved.state == S.COMPLETED
+    # The graduate's starter package, then its handover: his benefit stays completed.
+    package = package_record(
+        actor=operator,
+        candidate=approved,
+        course=course,
+        items=[{"name": "Kit AC", "quantity": 1, "unit_value": "1500000"}],
+    )
+    package_hand_over(actor=operator, package=package, handed_over_on=START, photos=[PHOTO])
+    approved.refresh_from_db()
+    assert approved.state == S.COMPLETED
+    package.refresh_from_db()
+    assert (package.handed_over_on, package.proofs.count()) == (START, 1)
+    # Without a course, a completed beneficiary receives nothing more.
+    with pytest.raises(DomainError):
+        package_record(
+            actor=operator,
+            candidate=approved,
+            items=[{"name": "Kit AC", "quantity": 1, "unit_value": "1500000"}],
+        )
 
 
 def test_attendance_again_corrects_the_day(clock):

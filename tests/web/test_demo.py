@@ -88,6 +88,7 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
         # Every family has its welfare score, made by the weights in use.
         assert not Family.objects.unscoped().filter(welfare_score__isnull=True).exists()
         assert FamilyScore.objects.unscoped().filter(weight_set__version=1).count() == families
+        programs = _assert_programs()
 
     # A second run changes nothing: the same users (same ids), areas, and population.
     User.objects.filter(username="tksk").update(role=Role.PSM, is_active=False)
@@ -98,6 +99,89 @@ def test_demo_creates_one_user_per_role_with_its_area_and_is_safe_to_repeat(rf):
         families,
     )
     assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+    if POPULATION_COMMANDS:
+        assert _programs_made() == programs
+
+
+def _programs_made() -> tuple:
+    from padu.programs.models import BeneficiaryDecree, Candidate, Cohort, Disbursement
+
+    return (
+        list(Cohort.objects.unscoped().values_list("pk", "state", "version")),
+        Candidate.objects.unscoped().count(),
+        list(BeneficiaryDecree.objects.unscoped().values_list("pk", "state")),
+        Disbursement.objects.unscoped().count(),
+    )
+
+
+def _assert_programs() -> tuple:
+    """The catalogue, and cohorts in several states brought there by the services and the demo's
+    users: a training cohort approved by a decree (its PDF downloads), its candidates ranked with
+    a waiting list, checked in the field, trained and equipped; a UEP cohort targeted; a KUBE
+    cohort whose group was granted and paid; a draft. The leader's home page charts them."""
+    from padu.core.models import AuditEntry
+    from padu.programs.benefit_codes import DecreeState, GroupState
+    from padu.programs.codes import CandidateState as S
+    from padu.programs.codes import CohortState
+    from padu.programs.models import (
+        BeneficiaryDecree,
+        BenefitGroup,
+        Candidate,
+        Cohort,
+        Disbursement,
+        EquipmentPackage,
+        Program,
+    )
+
+    assert Program.objects.filter(code="PELATIHAN_DISABILITAS").exists()
+    cohorts = {c.program.code: c for c in Cohort.objects.unscoped().select_related("program")}
+    assert {code: c.state for code, c in cohorts.items()} == {
+        "PELATIHAN_DISABILITAS": CohortState.APPROVED,
+        "UEP_DISABILITAS": CohortState.TARGETED,
+        "KUBE": CohortState.TARGETED,
+        "PENA": CohortState.DRAFT,
+    }
+    training = cohorts["PELATIHAN_DISABILITAS"]
+    assert training.rule_set.version == 2 and training.quotas.exists()
+    candidates = Candidate.objects.unscoped().filter(cohort=training)
+    assert candidates.filter(on_waiting_list=True).exists()
+    states = set(candidates.values_list("state", flat=True))
+    assert {S.REJECTED, S.DROPPED, S.VERIFIED, S.ENROLLED, S.DELIVERED, S.COMPLETED} <= states
+    decrees = BeneficiaryDecree.objects.unscoped().filter(cohort=training)
+    approved = decrees.get(state=DecreeState.APPROVED)
+    assert approved.approved_by.username == "pimpinan"
+    assert (
+        approved.awards.count()
+        == candidates.filter(state__in=[S.ENROLLED, S.DELIVERED, S.COMPLETED]).count()
+    )
+    assert decrees.filter(state=DecreeState.DRAFT).exists()  # the leader's next approval
+    handed = EquipmentPackage.objects.unscoped().filter(handed_over_on__isnull=False)
+    assert handed.exists() and not handed.exclude(course__isnull=False).exists()
+    # Every step audited with the user who took it.
+    actors = set(
+        AuditEntry.objects.filter(action__startswith="programs.candidate.").values_list(
+            "actor__username", flat=True
+        )
+    )
+    assert {"operator", "pimpinan"} <= actors
+    kube = BenefitGroup.objects.unscoped().get(state=GroupState.FUNDED)
+    assert kube.members.count() >= 5
+    assert Disbursement.objects.unscoped().get(group=kube).amount == kube.grant_amount
+    assert BenefitGroup.objects.unscoped().filter(state=GroupState.FORMING).exists()
+
+    client = Client()
+    client.force_login(User.objects.get(username="pimpinan"))
+    pdf = client.get(reverse("decrees:pdf", args=[approved.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    home = client.get(reverse("core:home"))
+    assert home.status_code == 200
+    budget = {bar.label.split(" · ")[0]: bar.value for bar in home.context["program_budget"]}
+    assert budget["PELATIHAN_DISABILITAS"] > 0 and budget["KUBE"] > 0
+    reach = {chart.title: chart.bars for chart in home.context["program_reach"]}
+    bars = reach[training.program.name]
+    assert sum(bar.value for bar in bars) == approved.awards.count()
+    assert all(bar.of for bar in bars)
+    return _programs_made()
 
 
 def _assert_desil_history_over_periods():

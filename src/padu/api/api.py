@@ -11,6 +11,8 @@ from padu.notifications import api as notifications_api
 from padu.periods import api as periods_api
 from padu.programs import api as programs_api
 from padu.programs import api_benefits as programs_benefits_api
+from padu.programs import api_fieldwork as programs_fieldwork_api
+from padu.programs import api_groups as programs_groups_api
 from padu.programs import benefit_codes as programs_benefit_codes
 from padu.registry import api as registry_api
 from padu.registry import api_disabilities as registry_disabilities_api
@@ -98,6 +100,8 @@ api.add_router("/", muskel_api.router)
 api.add_router("/", notifications_api.router)
 api.add_router("/", periods_api.router)
 api.add_router("/", programs_benefits_api.router)
+api.add_router("/", programs_fieldwork_api.router)
+api.add_router("/", programs_groups_api.router)
 api.add_router("/", programs_api.router)
 api.describe_choices(
     *(

@@ -316,22 +316,20 @@ def disbursement_list(request, filters: Query[DisbursementFilters]):
         channel=filters.channel or "",
     )
     items = qs[filters.offset : filters.offset + filters.limit]
+    return {"count": qs.count(), "items": [disbursement_out(d) for d in items]}
+
+
+def disbursement_out(d) -> dict:
     return {
-        "count": qs.count(),
-        "items": [
-            {
-                "id": d.pk,
-                "program": _program(d.program),
-                "beneficiary": d.candidate_id,
-                "group": d.group_id,
-                "paid_on": d.paid_on,
-                "amount": d.amount,
-                "channel": d.channel,
-                "reference": d.reference,
-                "area": d.region.name,
-            }
-            for d in items
-        ],
+        "id": d.pk,
+        "program": _program(d.program),
+        "beneficiary": d.candidate_id,
+        "group": d.group_id,
+        "paid_on": d.paid_on,
+        "amount": _money(d.amount),
+        "channel": d.channel,
+        "reference": d.reference,
+        "area": d.region.name,
     }
 
 
@@ -402,20 +400,18 @@ def group_list(request, filters: Query[GroupFilters]):
     require(request.auth, Cap.PROGRAM_VIEW)
     qs = selectors.group_list(user=request.auth, kind=filters.kind or "")
     items = qs[filters.offset : filters.offset + filters.limit]
+    return {"count": qs.count(), "items": [group_out(g, g.member_count) for g in items]}
+
+
+def group_out(g, members: int) -> dict:
     return {
-        "count": qs.count(),
-        "items": [
-            {
-                "id": g.pk,
-                "program": _program(g.program),
-                "kind": g.kind,
-                "name": g.name,
-                "kecamatan": g.region.name,
-                "business_type": g.business_type,
-                "state": g.state,
-                "members": g.member_count,
-                "grant_amount": g.grant_amount,
-            }
-            for g in items
-        ],
+        "id": g.pk,
+        "program": _program(g.program),
+        "kind": g.kind,
+        "name": g.name,
+        "kecamatan": g.region.name,
+        "business_type": g.business_type,
+        "state": g.state,
+        "members": members,
+        "grant_amount": g.grant_amount,
     }

@@ -20,6 +20,7 @@ from padu.core.formats import rupiah
 from padu.core.scoping import require
 
 from ..benefit_codes import Channel, GroupState
+from ..codes import CandidateState
 from ..lifecycle import RECEIVING_STATES
 from ..models import (
     BenefitGroup,
@@ -46,6 +47,14 @@ def _not_receiving(candidate: Candidate) -> DomainError:
         % {"state": candidate.get_state_display().lower()},
         code="invalid_state",
     )
+
+
+def _may_receive(candidate: Candidate, course_id: int | None) -> bool:
+    """Benefits go to enrolled beneficiaries; a course's starter package goes to its graduates,
+    whose completion of the course has completed their benefit already (services/training.py)."""
+    if candidate.state in RECEIVING_STATES:
+        return True
+    return course_id is not None and candidate.state == CandidateState.COMPLETED
 
 
 def _check_day(day: datetime.date, field: str) -> None:
@@ -77,7 +86,8 @@ def disbursement_record(
     proofs=(),
 ) -> Disbursement:
     """Record money paid to `candidate` (enrolled, within his award) or to `group` (its grant,
-    to its bank account), with its proof documents or photos."""
+    to its bank account), with its proof documents or photos (a transfer with its reference may
+    come without)."""
     require(actor, Cap.BENEFIT_MANAGE)
     amount = clean_amount(amount, positive=True)
     if (candidate is None) == (group is None):
@@ -92,8 +102,20 @@ def disbursement_record(
         raise ValidationFailed({"channel": [_("Channel: this beneficiary is not a group.")]})
     _check_day(paid_on, "paid_on")
     checked = check_files(proofs, field="proofs")
-    if not checked:
-        raise ValidationFailed({"proofs": [_("Proof: add the transfer slip, receipt or photo.")]})
+    reference = (reference or "").strip()
+    # A transfer's reference (the bank's or PT Pos's) proves it, as a partner system sends it;
+    # money handed over in cash needs its receipt or photo.
+    if not checked and (channel == Channel.CASH or not reference):
+        raise ValidationFailed(
+            {
+                "proofs": [
+                    _(
+                        "Proof: add the transfer slip, receipt or photo (a transfer may give its "
+                        "reference instead)."
+                    )
+                ]
+            }
+        )
     stored = []
     try:
         with transaction.atomic():
@@ -132,7 +154,7 @@ def disbursement_record(
                 amount=amount,
                 paid_on=paid_on,
                 channel=channel,
-                reference=(reference or "").strip(),
+                reference=reference,
                 note=(note or "").strip(),
                 created_by=actor,
                 updated_by=actor,
@@ -227,7 +249,7 @@ def package_record(
     cleaned = _clean_items(items)
     with transaction.atomic():
         locked = locked_candidate(actor, candidate)
-        if locked.state not in RECEIVING_STATES:
+        if not _may_receive(locked, course.pk if course is not None else None):
             raise _not_receiving(locked)
         if (
             course is not None
@@ -287,7 +309,7 @@ def package_hand_over(
             if locked.handed_over_on is not None:
                 raise DomainError(_("This package was handed over already."), code="invalid_state")
             candidate = locked_candidate(actor, locked.candidate_id)
-            if candidate.state not in RECEIVING_STATES:
+            if not _may_receive(candidate, locked.course_id):
                 raise _not_receiving(candidate)
             locked.handed_over_on = handed_over_on
             locked.version += 1

@@ -21,6 +21,7 @@ from padu.registry.models import Person
 from ..benefit_codes import OFFICERS, BusinessType, GroupKind, GroupRole, GroupState
 from ..budget import check_ceiling
 from ..models import BenefitGroup, GroupMember, Program
+from .base import check_version
 from .decrees import clean_amount
 
 MIN_MEMBERS, MAX_MEMBERS = 5, 20
@@ -123,15 +124,22 @@ def _active(group: BenefitGroup):
 
 
 def group_member_add(
-    *, actor, group: BenefitGroup, person: Person, role: str = GroupRole.MEMBER
+    *,
+    actor,
+    group: BenefitGroup,
+    person: Person,
+    role: str = GroupRole.MEMBER,
+    expected_version: int | None = None,
 ) -> GroupMember:
     """Add `person` (of the actor's area) to the group, refusing a 21st member, a person from
-    another kecamatan, a family already in a KUBE, and a second holder of an office."""
+    another kecamatan, a family already in a KUBE, and a second holder of an office.
+    `expected_version`: the group's version the caller read (each change of members bumps it)."""
     require(actor, Cap.BENEFIT_MANAGE)
     if role not in GroupRole.values:
         raise ValidationFailed({"role": [_("Role: choose one from the list.")]})
     with transaction.atomic():
         locked = _locked(actor, group)
+        check_version(locked, expected_version)
         _changeable(locked)
         found = Person.objects.scoped(actor).filter(pk=person.pk).first()
         if found is None:
@@ -173,11 +181,7 @@ def group_member_add(
                     % {"name": found.name, "group": other.group.name},
                     code="group_one_kube_per_family",
                 )
-        if role != GroupRole.MEMBER and active.filter(role=role).exists():
-            raise DomainError(
-                _("This group has a %(role)s already.") % {"role": GroupRole(role).label.lower()},
-                code="group_officer_taken",
-            )
+        _office_free(active, role)
         member = GroupMember.objects.create(
             group=locked,
             person=found,
@@ -194,13 +198,67 @@ def group_member_add(
     return member
 
 
+def _office_free(active, role: str) -> None:
+    if role != GroupRole.MEMBER and active.filter(role=role).exists():
+        raise DomainError(
+            _("This group has a %(role)s already.") % {"role": GroupRole(role).label.lower()},
+            code="group_officer_taken",
+        )
+
+
+def group_member_set_role(
+    *,
+    actor,
+    group: BenefitGroup,
+    member_id: int,
+    role: str,
+    expected_version: int | None = None,
+) -> GroupMember:
+    """Give a member another role (the group elected a new chair, say): an office held by
+    someone else is refused; its holder first becomes a plain member. A group whose grant was
+    approved keeps its officers (they signed for its account)."""
+    require(actor, Cap.BENEFIT_MANAGE)
+    if role not in GroupRole.values:
+        raise ValidationFailed({"role": [_("Role: choose one from the list.")]})
+    with transaction.atomic():
+        locked = _locked(actor, group)
+        check_version(locked, expected_version)
+        _changeable(locked)
+        member = _active(locked).filter(pk=member_id).first()
+        if member is None:
+            raise PermissionDeniedError()
+        if member.role == role:
+            return member
+        _office_free(_active(locked).exclude(pk=member.pk), role)
+        before = member.role
+        member.role = role
+        member.version += 1
+        member.updated_by = actor
+        member.save(update_fields=["role", "version", "updated_by", "updated_at"])
+        _bump(actor, locked, [])
+        _audit(
+            actor,
+            locked,
+            "member_role",
+            {"person": member.person_id, "role": role},
+            before={"role": before},
+        )
+    return member
+
+
 def group_member_remove(
-    *, actor, group: BenefitGroup, member_id: int, reason: str = ""
+    *,
+    actor,
+    group: BenefitGroup,
+    member_id: int,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> GroupMember:
     """A member leaves; a formed group keeps at least five."""
     require(actor, Cap.BENEFIT_MANAGE)
     with transaction.atomic():
         locked = _locked(actor, group)
+        check_version(locked, expected_version)
         _changeable(locked)
         member = _active(locked).filter(pk=member_id).first()
         if member is None:

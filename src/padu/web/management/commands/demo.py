@@ -46,6 +46,8 @@ from padu.regions.services import regions_load_national
 DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
 # The demo users who take a change request through the workflow (updates.demo).
 REQUEST_ROLES = ("psm", "tksk", "kelurahan", "operator")
+# The demo users who target, check, approve and deliver the programs (programs.demo).
+PROGRAM_ROLES = ("operator", "pimpinan", "tksk", "psm", "psm2")
 DEMO_SALT = "PaduDemoKotaPadang1371x"  # long enough that Django never asks to rehash
 DEFAULT_PEOPLE = 20_000
 DEFAULT_SEED = 1371
@@ -169,6 +171,7 @@ class Command(BaseCommand):
         self._score_welfare()
         self._demo_requests()
         self._close_period()
+        self._demo_programs(region)
         self._collect_static()
         self._print_logins(accounts, f"http://{host}:{port}/", served=serve)
         self.stdout.write(
@@ -307,6 +310,28 @@ class Command(BaseCommand):
         self._step(_("Making change requests in every state…"))
         made = demo_requests(users, region=region)
         self.stdout.write("  " + _("%(count)d change requests made.") % {"count": made})
+
+    def _demo_programs(self, office: str) -> None:
+        """The catalogue, and cohorts in several states with what followed their targeting: a
+        decree, a course, equipment, a KUBE's grant (programs.demo)."""
+        from padu.programs.demo import demo_programs
+
+        users = {u.username: u for u in User.objects.filter(username__in=PROGRAM_ROLES)}
+        self._step(_("Making program cohorts, decrees and benefits…"))
+        made = demo_programs(users, office=office)
+        self.stdout.write(
+            "  "
+            + _(
+                "%(cohorts)d cohorts with %(candidates)d candidates, %(decrees)d decrees, "
+                "%(groups)d groups made."
+            )
+            % {
+                "cohorts": made.cohorts,
+                "candidates": made.candidates,
+                "decrees": made.decrees,
+                "groups": made.groups,
+            }
+        )
 
     def _close_period(self) -> None:
         """Last month closed (the registry frozen as that period), unless a period is closed."""
