@@ -138,7 +138,7 @@ def _assert_programs() -> tuple:
     assert {code: c.state for code, c in cohorts.items()} == {
         "PELATIHAN_DISABILITAS": CohortState.APPROVED,
         "UEP_DISABILITAS": CohortState.TARGETED,
-        "KUBE": CohortState.TARGETED,
+        "KUBE": CohortState.VERIFYING,  # its group members were checked in the field
         "PENA": CohortState.DRAFT,
     }
     training = cohorts["PELATIHAN_DISABILITAS"]

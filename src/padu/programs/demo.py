@@ -10,8 +10,8 @@ would, so that the history and the audit trail tell how each came to be:
   certificates, their sewing kits handed over (one still enrolled: he missed too many days);
   and a second decree waiting for the leader;
 - a UEP cohort targeted, its candidates not yet checked;
-- a KUBE cohort whose candidates formed a group, granted and paid to its bank account, and a
-  second group still forming;
+- a KUBE cohort being verified, whose checked candidates formed a group, granted and paid to its
+  bank account, and a second group still forming;
 - a PENA cohort still a draft.
 
 Deterministic (the same population gives the same cohorts: ranks break ties by id) and small
