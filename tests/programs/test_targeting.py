@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from padu.accounts.capabilities import Role
 from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
+from padu.core.models import AuditEntry
 from padu.programs.codes import CandidateState, CohortState, TargetUnit
 from padu.programs.models import Candidate
 from padu.programs.services.cohorts import candidate_drop, cohort_save, cohort_target
+from padu.programs.services.field_checks import field_check_record
 from padu.programs.services.rules import rule_set_create
 from padu.registry import codes
 from padu.registry.models import Person
@@ -175,3 +177,25 @@ def test_who_may_target(operator, people):
     cohort.save()
     with pytest.raises(DomainError):
         cohort_target(actor=operator, cohort=cohort)
+
+
+def test_a_candidate_rejected_in_the_field_gives_his_place_to_his_areas_waiting_list(
+    operator, people
+):
+    cohort = cohort_target(actor=operator, cohort=_cohort(operator, quotas={KEC_A: 2, KEC_B: 1}))
+    rejected = Candidate.objects.unscoped().get(cohort=cohort, person=people["b1"])
+    field_check_record(
+        actor=operator,
+        candidate=rejected,
+        checked_on=timezone.localdate(),
+        found=False,
+        conditions_met=True,
+        willing=True,
+        note="Tidak ditemukan di alamat",
+    )
+    rejected.refresh_from_db()
+    assert rejected.state == CandidateState.REJECTED
+    promoted = Candidate.objects.unscoped().get(cohort=cohort, person=people["b4"])
+    assert promoted.on_waiting_list is False
+    entry = AuditEntry.objects.get(action="candidate.promoted")
+    assert entry.after == {"on_waiting_list": False, "in_place_of": rejected.pk}

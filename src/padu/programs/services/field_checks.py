@@ -15,7 +15,7 @@ from padu.core.errors import ValidationFailed
 from padu.core.scoping import require
 
 from ..models import Candidate, FieldCheck
-from .cohorts import cohort_begin_verification
+from .cohorts import cohort_begin_verification, fill_place
 from .lifecycle import locked_candidate, move
 from .proofs import check_files, discard, store_proofs
 
@@ -77,6 +77,9 @@ def field_check_record(
                 reason=note,
                 after=grounds,
             )
+            if not passed and not locked.on_waiting_list:
+                # His place goes to the first of his area's waiting list, as when one drops out.
+                fill_place(actor=actor, left=locked)
     except BaseException:
         discard(stored)
         raise
