@@ -110,13 +110,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.db_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-        "PYTHONPATH": str(ROOT / "src"),
-    }
+    env = bench_env(args.db_url)
     population = generate(args.people * 5 // 2, args.seed, env)
     # Cut in a process of its own: the population read whole would stay in this one's memory, and
     # each import, started from it, would inherit its peak (ru_maxrss counts the memory a child
@@ -258,6 +252,37 @@ def _server_url(db_url: str) -> tuple[str, str]:
     if not name or name in ("postgres", "template0", "template1"):
         sys.exit(f"{db_url}: name a database of its own; it is dropped and created again")
     return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def bench_env(db_url: str) -> dict:
+    """The environment of the `padu` commands a benchmark runs against `db_url`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+
+
+def populated(args, env: dict, *, emptied: tuple[str, ...] = ()) -> None:
+    """The database `args.db_url` holding the generated population of `args.people` and
+    `args.seed`: a kept one reused with `args.reuse` (the apps in `emptied` migrated to zero
+    first, so that the benchmark starts from none of their rows), else created and imported."""
+    if args.reuse and imported(args.db_url):
+        for target in (*([app, "zero"] for app in emptied), []):
+            subprocess.run([*PADU, "migrate", *target, "--verbosity", "0"], env=env, check=True)
+        print(
+            "reusing the imported population"
+            + ("; emptied: " + ", ".join(emptied) if emptied else "")
+        )
+        return
+    population = generate(args.people, args.seed, env)
+    recreate_database(args.db_url)
+    prepare(env)
+    started = time.perf_counter()
+    subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
+    print(f"imported in {time.perf_counter() - started:.1f} s")
 
 
 def imported(db_url: str) -> bool:

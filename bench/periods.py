@@ -24,7 +24,6 @@ from the version the last close stored (the first close stores everyone once).
 
 import argparse
 import datetime
-import os
 import re
 import subprocess
 import sys
@@ -37,12 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The set-up is shared with the import benchmark.
 from import_registry import (
     PADU,
+    bench_env,
     checkpoint,
     drop_database,
-    generate,
-    imported,
-    prepare,
-    recreate_database,
+    populated,
 )
 
 TABLES = ("periods_familystate", "periods_personstate", "periods_tally")
@@ -144,25 +141,9 @@ def main() -> None:
         "emptied: the periods app migrated to zero and back)",
     )
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.db_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
-    }
+    env = bench_env(args.db_url)
     try:
-        if args.reuse and imported(args.db_url):
-            for target in (["periods", "zero"], []):
-                subprocess.run([*PADU, "migrate", *target, "--verbosity", "0"], env=env, check=True)
-            print("reusing the imported population; periods emptied")
-        else:
-            population = generate(args.people, args.seed, env)
-            recreate_database(args.db_url)
-            prepare(env)
-            started = time.perf_counter()
-            subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
-            print(f"imported in {time.perf_counter() - started:.1f} s")
+        populated(args, env, emptied=("periods",))
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
             families, people = conn.execute(

@@ -29,7 +29,6 @@ import datetime
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,13 +38,10 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The set-up is shared with the import benchmark.
 from import_registry import (
-    PADU,
+    bench_env,
     checkpoint,
     drop_database,
-    generate,
-    imported,
-    prepare,
-    recreate_database,
+    populated,
 )
 
 KOTA = "13.71"
@@ -262,24 +258,9 @@ def main() -> None:
         help="reuse a kept database that holds the imported population (its programs emptied)",
     )
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.db_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
-    }
+    env = bench_env(args.db_url)
     try:
-        if args.reuse and imported(args.db_url):
-            subprocess.run([*PADU, "migrate", "--verbosity", "0"], env=env, check=True)
-            print("reusing the imported population")
-        else:
-            population = generate(args.people, args.seed, env)
-            recreate_database(args.db_url)
-            prepare(env)
-            started = time.perf_counter()
-            subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
-            print(f"imported in {time.perf_counter() - started:.1f} s")
+        populated(args, env)
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
             people = conn.execute("SELECT count(*) FROM registry_person").fetchone()[0]

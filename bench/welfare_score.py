@@ -18,7 +18,6 @@ The last line is exactly `welfare score <s> s for <N> families`.
 """
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -31,12 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The set-up is shared with the import benchmark.
 from import_registry import (
     PADU,
+    bench_env,
     checkpoint,
     drop_database,
-    generate,
-    imported,
-    prepare,
-    recreate_database,
+    populated,
 )
 
 TARGET_SECONDS = 30.0
@@ -56,24 +53,9 @@ def main() -> None:
         help="reuse a kept database that holds the imported population (bench/targeting.py's)",
     )
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.db_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
-    }
+    env = bench_env(args.db_url)
     try:
-        if args.reuse and imported(args.db_url):
-            subprocess.run([*PADU, "migrate", "--verbosity", "0"], env=env, check=True)
-            print("reusing the imported population")
-        else:
-            population = generate(args.people, args.seed, env)
-            recreate_database(args.db_url)
-            prepare(env)
-            started = time.perf_counter()
-            subprocess.run([*PADU, "import", "registry", str(population)], env=env, check=True)
-            print(f"imported in {time.perf_counter() - started:.1f} s")
+        populated(args, env)
         with psycopg.connect(args.db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
             families, people = conn.execute(
