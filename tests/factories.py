@@ -15,7 +15,15 @@ from padu.core.audit import audit_record
 from padu.core.models import AuditEntry
 from padu.dci.models import DciClientKey, DciTransaction
 from padu.programs import codes as program_codes
-from padu.programs.models import Candidate, Cohort, CohortQuota, Program, RuleSet
+from padu.programs.models import (
+    BenefitGroup,
+    Candidate,
+    Cohort,
+    CohortQuota,
+    Program,
+    RuleSet,
+    TrainingCourse,
+)
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 from padu.registry.names import name_key, register_name_keys
@@ -360,3 +368,33 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     family = None
     region_id = factory.LazyAttribute(lambda o: (o.person or o.family).region_id)
     rank = factory.Sequence(lambda n: n + 1)
+
+
+class BenefitGroupFactory(factory.django.DjangoModelFactory):
+    """A KUBE of kecamatan A, forming."""
+
+    class Meta:
+        model = BenefitGroup
+
+    program = factory.SubFactory(ProgramFactory, target_unit="group")
+    kind = "kube"
+    name = "KUBE Maju"
+    region_id = KEC_A
+    business_type = "food"
+
+
+class TrainingCourseFactory(factory.django.DjangoModelFactory):
+    """A two-day sewing course of kecamatan A."""
+
+    class Meta:
+        model = TrainingCourse
+
+    program = factory.SubFactory(ProgramFactory)
+    name = "Menjahit I"
+    skill = "Menjahit"
+    institution_kind = "lpk"
+    institution_name = "LPK Padang"
+    place = "Padang"
+    region_id = KEC_A
+    starts_on = datetime.date(2026, 1, 20)
+    ends_on = datetime.date(2026, 1, 21)

@@ -3,7 +3,6 @@ a group, equipment and its handover, group members and roles, a course's partici
 attendance and completion. Each through the services (their refusals answered with their
 codes), every answer checked against the OpenAPI document."""
 
-import datetime
 import json
 from decimal import Decimal
 
@@ -15,19 +14,19 @@ from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
 from padu.programs.benefit_codes import GroupRole, GroupState
 from padu.programs.codes import CandidateState as S
-from padu.programs.models import BenefitGroup, Disbursement, GroupMember, TrainingCourse
+from padu.programs.models import BenefitGroup, Disbursement, GroupMember
 from tests.api.conftest import assert_matches_schema, key_for
 from tests.factories import (
     JPEG_BYTES,
-    KEC_A,
     KEL_A,
     KEL_A2,
     KEL_B,
+    BenefitGroupFactory,
     PersonFactory,
-    ProgramFactory,
+    TrainingCourseFactory,
     make_user,
 )
-from tests.programs.helpers import DAY, candidate_in
+from tests.programs.helpers import candidate_in
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/programs"
@@ -138,14 +137,7 @@ def test_a_package_recorded_then_handed_over(api, token_for, clock):
 
 
 def _kube(**fields) -> BenefitGroup:
-    return BenefitGroup.objects.create(
-        program=ProgramFactory(target_unit="group"),
-        kind="kube",
-        name="KUBE API",
-        region_id=KEC_A,
-        business_type="food",
-        **fields,
-    )
+    return BenefitGroupFactory(**fields)
 
 
 def test_members_added_given_roles_and_leaving(api, token_for):
@@ -198,17 +190,7 @@ def test_a_groups_grant_paid_to_its_account(clock):
 
 def test_a_course_through_the_api(api, token_for, clock):
     approved = candidate_in(S.APPROVED)
-    course = TrainingCourse.objects.create(
-        program_id=approved.cohort.program_id,
-        name="Menjahit I",
-        skill="Menjahit",
-        institution_kind="lpk",
-        institution_name="LPK",
-        place="Padang",
-        region_id=KEC_A,
-        starts_on=DAY,
-        ends_on=DAY + datetime.timedelta(days=1),
-    )
+    course = TrainingCourseFactory(program_id=approved.cohort.program_id)
     key = token_for(make_user(Role.OPERATOR))
     path = f"{BASE}/courses/{course.pk}"
     joined = api.post(f"{path}/participants", {"beneficiary": approved.pk}, token=key)

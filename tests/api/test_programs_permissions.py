@@ -5,7 +5,6 @@ record), and a denial changes nothing: no row, no audit entry, no access-log ent
 
 The targets live in kelurahan A (KEL_A) or, for a group and a course, in its kecamatan (KEC_A)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -25,7 +24,13 @@ from padu.programs.models import (
     TrainingCourse,
     TrainingParticipant,
 )
-from tests.factories import JPEG_BYTES, KEC_A, KEL_A, PersonFactory, ProgramFactory
+from tests.factories import (
+    JPEG_BYTES,
+    KEL_A,
+    BenefitGroupFactory,
+    PersonFactory,
+    TrainingCourseFactory,
+)
 from tests.programs.helpers import DAY, candidate_in
 
 from .test_permissions import ACTORS, ALL, _key, refused
@@ -49,15 +54,7 @@ def _photo():
 
 
 def _group(state="forming", grant=None) -> BenefitGroup:
-    return BenefitGroup.objects.create(
-        program=ProgramFactory(target_unit="group"),
-        kind="kube",
-        name="KUBE Matrix",
-        region_id=KEC_A,
-        business_type="food",
-        state=state,
-        grant_amount=grant,
-    )
+    return BenefitGroupFactory(state=state, grant_amount=grant)
 
 
 def _members(group, roles=("ketua", "anggota")) -> list[GroupMember]:
@@ -79,17 +76,7 @@ def _members(group, roles=("ketua", "anggota")) -> list[GroupMember]:
 
 
 def _course(candidate) -> TrainingCourse:
-    return TrainingCourse.objects.create(
-        program_id=candidate.cohort.program_id,
-        name="Menjahit I",
-        skill="Menjahit",
-        institution_kind="lpk",
-        institution_name="LPK Matrix",
-        place="Padang",
-        region_id=KEC_A,
-        starts_on=DAY,
-        ends_on=DAY + datetime.timedelta(days=1),
-    )
+    return TrainingCourseFactory(program_id=candidate.cohort.program_id)
 
 
 def _participant(state="enrolled", attended=True) -> TrainingParticipant:

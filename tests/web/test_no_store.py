@@ -16,12 +16,14 @@ from tests.api.conftest import key_for
 from tests.factories import (
     KEL_A,
     KOTA,
+    BenefitGroupFactory,
     CandidateFactory,
     ChangeRequestFactory,
     FamilyFactory,
     MuskelSessionFactory,
     PersonFactory,
     ProgramFactory,
+    TrainingCourseFactory,
     VerificationTaskFactory,
     make_user,
 )
@@ -66,6 +68,8 @@ def test_every_api_read_is_no_store(client, db, template):
         "cohort_id": lambda: CandidateFactory(person=person).cohort_id,
         "beneficiary_id": lambda: CandidateFactory(person=person, state="enrolled").pk,
         "session_id": lambda: MuskelSessionFactory(region_id=KEL_A).pk,
+        "group_id": lambda: BenefitGroupFactory().pk,
+        "course_id": lambda: TrainingCourseFactory().pk,
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), template)
     key = key_for(make_user(Role.OPERATOR, scope=KOTA))
