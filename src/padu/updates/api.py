@@ -22,7 +22,7 @@ from .models import ChangeRequest
 from .schemas import RequestFilters, RequestIn, RequestOut, RequestPageOut, TransitionIn
 from .services.requests import request_create
 from .services.transitions import request_transition
-from .workflow import allowed_for
+from .workflow import generic_for
 
 router = Router(tags=[gettext_noop("change requests")])
 
@@ -80,7 +80,7 @@ def _detail(user, r: ChangeRequest) -> dict:
             }
             for e in r.events.select_related("actor")
         ],
-        "transitions": [t.name for t in allowed_for(user, r.state)],
+        "transitions": [t.name for t in generic_for(user, r.state)],
     }
 
 
@@ -171,11 +171,13 @@ def change_request_create(request, payload: RequestIn):
     "/change-requests/{int:request_id}/transitions/{name}",
     response={200: RequestOut, **WRITE_ERRORS},
     operation_id="change_request_transition",
-    summary=gettext_noop("Take a transition (submit, verify, agree, check, approve, ...)"),
+    summary=gettext_noop("Take a transition (submit, check, approve, return, reject, ...)"),
 )
 def change_request_transition(request, request_id: RecordId, name: str, payload: TransitionIn):
     """`name` is one of the request's `transitions`; approval applies the change to the
-    registry."""
+    registry. The steps of field verification (send to it, verified, not verifiable) and of the
+    Muskel (agenda, agreed or rejected in Muskel) are refused here (400, `taken_elsewhere`): they
+    are taken by the verification task endpoints and the Muskel session endpoints."""
     user = request.auth
     require(user, Cap.REQUEST_VIEW)
     found = _get(user, request_id)

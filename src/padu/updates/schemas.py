@@ -77,7 +77,10 @@ class RequestOut(RequestListItemOut):
     sections: list[SectionOut]
     evidence: list[EvidenceOut]
     events: list[EventOut]
-    transitions: list[str] = Field(description="The transitions the caller may take now.")
+    transitions: list[str] = Field(
+        description="The transitions the caller may take now through `transitions/{name}` (field "
+        "verification and the Muskel take theirs through their own endpoints)."
+    )
 
 
 class RequestPageOut(Schema):

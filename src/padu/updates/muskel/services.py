@@ -22,6 +22,7 @@ from ..codes import AttendeeRole, MuskelDecision, SessionState
 from ..models import ChangeRequest, MuskelAttendee, MuskelItem, MuskelSession
 from ..services import notices
 from ..services.transitions import request_transition
+from ..workflow import MUSKEL
 
 # The workflow transition each decision takes (workflow.TRANSITIONS).
 DECISION_TRANSITIONS = {MuskelDecision.AGREED: "agree", MuskelDecision.REJECTED: "reject_in_muskel"}
@@ -136,7 +137,7 @@ def muskel_agenda_add(*, actor, session: MuskelSession, request: ChangeRequest) 
                 _("Only the requests of this session's kelurahan can be on its agenda."),
                 code="other_region",
             )
-        moved = request_transition(actor=actor, request=request, name="put_on_agenda")
+        moved = request_transition(actor=actor, request=request, name="put_on_agenda", via=MUSKEL)
         item = MuskelItem.objects.create(session=locked, request=moved)
         _saved(actor, locked, "agenda_added", [], {"request": moved.receipt})
     return item
@@ -159,7 +160,7 @@ def muskel_agenda_remove(*, actor, item: MuskelItem, reason: str) -> None:
                 code="decided",
             )
         moved = request_transition(
-            actor=actor, request=item.request, name="remove_from_agenda", reason=reason
+            actor=actor, request=item.request, name="remove_from_agenda", reason=reason, via=MUSKEL
         )
         item.delete()
         _saved(
@@ -194,7 +195,11 @@ def muskel_decide(
                 code="decided",
             )
         request_transition(
-            actor=actor, request=item.request, name=DECISION_TRANSITIONS[decision], reason=note
+            actor=actor,
+            request=item.request,
+            name=DECISION_TRANSITIONS[decision],
+            reason=note,
+            via=MUSKEL,
         )
         item.decision, item.note = decision, note
         item.decided_at, item.decided_by = timezone.now(), actor
