@@ -213,3 +213,19 @@ def test_an_unknown_field_is_a_400_with_its_message(api, token_for, db):
     assert response.status_code == 400
     assert "warna" in response.data["errors"]["changes"][0]
     assert ChangeRequest.objects.unscoped().count() == 0
+
+
+def test_the_api_shows_the_kelurahan_s_name(api, token_for, db):
+    from tests.updates.test_region_names import NAME_A, NAME_A2, new_family, region_change
+
+    request = new_family()
+    changed = region_change()
+    key = token_for(make_user("operator"))
+    detail = api.get(f"/api/v1/change-requests/{request.pk}", token=key).data
+    assert (detail["kelurahan"], detail["kelurahan_name"]) == (KEL_A, "Belakang Pondok")
+    afters = [row["after"] for s in detail["sections"] for row in s["rows"]]
+    assert afters.count(NAME_A) == 2
+    listed = api.get("/api/v1/change-requests", token=key).data["items"]
+    summaries = {i["id"]: i["summary"] for i in listed}
+    assert f"{NAME_A} → {NAME_A2}" in summaries[changed.pk]
+    assert {i["kelurahan_name"] for i in listed} == {"Belakang Pondok"}

@@ -27,7 +27,7 @@ from .workflow import generic_for
 router = Router(tags=[gettext_noop("change requests")])
 
 
-def _item(user, r: ChangeRequest) -> dict:
+def _item(user, r: ChangeRequest, regions: display.RegionNames | None = None) -> dict:
     return {
         "id": r.pk,
         "receipt": r.receipt,
@@ -35,9 +35,10 @@ def _item(user, r: ChangeRequest) -> dict:
         "state": r.state,
         "source": r.source,
         "kelurahan": r.region_id,
+        "kelurahan_name": r.region.name,
         "family_id": r.family_id,
         "person_id": r.person_id,
-        "summary": display.summary(user, r),
+        "summary": display.summary(user, r, regions=regions),
         "created_at": r.created_at,
         "state_changed_at": r.state_changed_at,
         "version": r.version,
@@ -114,11 +115,12 @@ def change_request_list(request, filters: Query[RequestFilters]):
     values["region"] = values.pop("kelurahan")
     queryset = selectors.request_list(user=user, filters=values)
     page = list(queryset[filters.offset : filters.offset + filters.limit])
+    regions = display.RegionNames()
     return {
         "count": queryset.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_item(user, r) for r in page],
+        "items": [_item(user, r, regions) for r in page],
     }
 
 

@@ -45,8 +45,9 @@ def request_list(request):
     form, filters = _filters(request)
     page = Paginator(selectors.request_list(user=request.user, filters=filters), PER_PAGE)
     page = page.get_page(request.GET.get("page"))
+    regions = display.RegionNames()
     for r in page.object_list:
-        r.summary = display.summary(request.user, r)
+        r.summary = display.summary(request.user, r, regions=regions)
     return render_page_or_partial(
         request,
         "updates/request_list.html",
@@ -67,6 +68,7 @@ def request_list(request):
 def request_export(request):
     _form, filters = _filters(request)
     rows = selectors.request_list(user=request.user, filters=filters)
+    regions = display.RegionNames()
     table = Table(
         header=[
             _("Receipt number"),
@@ -86,7 +88,7 @@ def request_export(request):
                 r.get_state_display(),
                 r.get_source_display(),
                 r.region.name,
-                display.summary(request.user, r),
+                display.summary(request.user, r, regions=regions),
                 r.notes,
                 r.created_at,
                 r.state_changed_at,

@@ -167,6 +167,7 @@ def _summary(s: MuskelSession, items: int, undecided: int) -> dict:
 
 def _detail(user, s: MuskelSession) -> dict:
     agenda = list(session_items(s))
+    regions = display.RegionNames()
     attendees = list(s.attendees.all())
     return {
         **_summary(s, len(agenda), sum(not i.decision for i in agenda)),
@@ -185,7 +186,7 @@ def _detail(user, s: MuskelSession) -> dict:
                     "kind": i.request.kind,
                     "state": i.request.state,
                 },
-                "summary": display.summary(user, i.request),
+                "summary": display.summary(user, i.request, regions=regions),
                 "decision": i.decision or None,
                 "note": i.note,
                 "decided_at": i.decided_at,

@@ -113,8 +113,9 @@ def _detail(request, session, *, forms=None, status=200):
     # The Muskel decides on families and people, not on receipt numbers: each item as the Berita
     # Acara lists it (name, KK/NIK as the user may see it, address), each candidate's change.
     lines = agenda_lines(session, request.user, items)
+    regions = display.RegionNames()
     for change in candidates:
-        change.summary = display.summary(request.user, change)
+        change.summary = display.summary(request.user, change, regions=regions)
     return render(
         request,
         "updates/muskel/detail.html",
