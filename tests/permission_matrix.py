@@ -850,7 +850,12 @@ ROWS: list[Row] = [
         Cap.MUSKEL_MANAGE,
         method="POST",
         target=MUSKEL,
-        data=lambda w: {"action": "attendee", "name": "Budi Santoso", "role": "rt"},
+        data=lambda w: {
+            "action": "attendee",
+            "name": "Budi Santoso",
+            "role": "rt",
+            "version": w.muskel_session.version,
+        },
         ok=302,
     ),
     Row("muskel:berita_acara", Cap.REQUEST_VIEW, target=MUSKEL),

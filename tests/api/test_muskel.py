@@ -39,6 +39,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/muskel/sessions"
+EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -336,3 +337,47 @@ def test_an_item_is_taken_off_the_agenda(api, key):
     item.request.refresh_from_db()
     assert item.request.state == RequestState.VERIFIED
     assert api.post(url, {"reason": "Lagi"}, token=key).status_code == 404
+
+
+def test_a_change_read_before_someone_else_s_is_a_409(api, key, kelurahan):
+    """Every change to a session takes the session's `version` as read: one read before another
+    user's change is refused (409, the version now, a message to reload), nothing written; the
+    same change with the version now is made."""
+    item = MuskelItemFactory()
+    session = item.session
+    attendee = MuskelAttendeeFactory(session=session)
+    waiting = _verified()
+    url = f"{BASE}/{session.pk}"
+    read = api.get(url, token=key).data["version"]
+    other = api.post(
+        f"{url}/attendees", {"name": "Yuliarni", "role": "rw", "version": read}, token=key
+    )
+    assert other.status_code == 201
+    now = other.data["version"]
+    assert now == read + 1
+    calls = [
+        ("POST", f"{url}/attendees", {"name": "Budi", "role": "rt"}),
+        ("DELETE", f"{url}/attendees/{attendee.pk}", None),
+        ("POST", f"{url}/agenda", {"request_id": waiting.pk}),
+        ("POST", f"{url}/agenda/{item.pk}/remove", {"reason": "Belum lengkap."}),
+        ("POST", f"{url}/agenda/{item.pk}/decision", {"decision": "agreed"}),
+        ("POST", f"{url}/close", {"number": "01/BA/2026"}),
+    ]
+    before = written()
+    for method, path, body in calls:
+        if method == "DELETE":
+            response = api.request(method, f"{path}?version={read}", token=key, headers=EN)
+        else:
+            response = api.request(
+                method, path, data={**body, "version": read}, token=key, headers=EN
+            )
+        assert response.status_code == 409, (path, response.data)
+        assert response.data["current_version"] == now
+        assert response.data["detail"].startswith("Someone else changed this Muskel session")
+        assert written() == before
+    response = api.request("DELETE", f"{calls[1][1]}?version=0", token=key)
+    assert response.status_code == 400 and "version" in response.data["errors"]
+    response = api.request("DELETE", f"{calls[1][1]}?version={now}", token=key)
+    assert response.status_code == 200
+    assert response.data["version"] == now + 1
+    assert not MuskelAttendee.objects.unscoped().filter(pk=attendee.pk).exists()

@@ -3,6 +3,7 @@ fresh database of the same kind (SQLite in the SQLite run, a new PostgreSQL data
 PostgreSQL run), made by `padu migrate` in another process, as on a new server."""
 
 import io
+import json
 import sqlite3
 import tarfile
 from pathlib import Path
@@ -21,6 +22,11 @@ from tests.production import padu, postgres_url, production_env
 
 UPLOAD = "imports/2026/12/data-keluarga.csv"
 UPLOADED = "nik,nama\n1371010101900001,Siti Aminah Ñ\n".encode()
+# Evidence (change requests' photos, programs' proofs), outside MEDIA_ROOT: its own folder.
+EVIDENCE = {
+    "evidence/2026/12/rumah.jpg": b"\xff\xd8\xff\xe0foto rumah",
+    "programs/2026/12/bukti-penyaluran.pdf": b"%PDF-1.4 bukti",
+}
 
 
 @pytest.fixture
@@ -60,6 +66,10 @@ def test_backup_restores_registry_audit_trail_and_files_into_a_fresh_database(
     upload = settings.MEDIA_ROOT / UPLOAD
     upload.parent.mkdir(parents=True)
     upload.write_bytes(UPLOADED)
+    settings.PADU_EVIDENCE_ROOT = tmp_path / "evidence"
+    for name, content in EVIDENCE.items():
+        (settings.PADU_EVIDENCE_ROOT / name).parent.mkdir(parents=True)
+        (settings.PADU_EVIDENCE_ROOT / name).write_bytes(content)
     operator = make_user(Role.OPERATOR, KOTA, username="operator1")
     people = PersonFactory.create_batch(3)
     make_audit_entry(actor=operator, reason="dicatat sebelum cadangan")
@@ -72,7 +82,12 @@ def test_backup_restores_registry_audit_trail_and_files_into_a_fresh_database(
     call_command("backup", str(archive), stdout=out)
     assert str(archive) in out.getvalue()
     with tarfile.open(archive) as tar:
-        assert {"manifest.json", "database.jsonl", f"media/{UPLOAD}"} <= set(tar.getnames())
+        evidence = {f"evidence/{name}" for name in EVIDENCE}
+        assert {"manifest.json", "database.jsonl", f"media/{UPLOAD}", *evidence} <= set(
+            tar.getnames()
+        )
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["files"] == {"media": 1, "evidence": 2}
 
     url, run = fresh_database
     home = tmp_path / "server"
@@ -100,6 +115,8 @@ def test_backup_restores_registry_audit_trail_and_files_into_a_fresh_database(
     assert [tuple(r) for r in got_entries[: len(entries)]] == entries
     assert [r[1] for r in got_entries[len(entries) :]] == ["core.backup.restored"]
     assert (home / "var" / "media" / UPLOAD).read_bytes() == UPLOADED
+    for name, content in EVIDENCE.items():  # into the server's PADU_EVIDENCE_ROOT
+        assert (home / "var" / "evidence" / name).read_bytes() == content
 
     # A database in use is not overwritten unless asked; asked, it holds the backup only once.
     again = padu("restore", str(archive), env=env)
@@ -130,7 +147,13 @@ def test_restore_refuses_what_is_no_backup_and_a_database_in_use(db, tmp_path):
             call_command("restore", str(Path(__file__)))
         archive = tmp_path / "cadangan.tar.gz"
         call_command("backup", str(archive), stdout=io.StringIO())
-        for name in ("media/../../../etc/cron.d/padu", "/etc/passwd", "lain.txt"):
+        for name in (
+            "media/../../../etc/cron.d/padu",
+            "evidence/../../etc/passwd",
+            "/etc/passwd",
+            "lain.txt",
+            "evidence",
+        ):
             planted = tmp_path / "ditanam.tar.gz"
             with tarfile.open(archive) as good, tarfile.open(planted, "w:gz") as bad:
                 for member in good.getmembers():
@@ -143,3 +166,20 @@ def test_restore_refuses_what_is_no_backup_and_a_database_in_use(db, tmp_path):
             call_command("restore", str(archive))
     assert AuditEntry.objects.count() == entries + 1  # the backup's own entry, nothing restored
     assert not (Path("/etc/cron.d/padu")).exists()
+
+
+def test_evidence_kept_inside_media_root_is_archived_once(db, settings, tmp_path):
+    """An office that set PADU_EVIDENCE_ROOT inside MEDIA_ROOT: each file once, in its own
+    folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PADU_EVIDENCE_ROOT = settings.MEDIA_ROOT / "bukti"
+    (settings.MEDIA_ROOT / UPLOAD).parent.mkdir(parents=True)
+    (settings.MEDIA_ROOT / UPLOAD).write_bytes(UPLOADED)
+    photo = settings.PADU_EVIDENCE_ROOT / "evidence/2026/12/rumah.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"foto")
+    archive = tmp_path / "cadangan.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        files = sorted(n for n in tar.getnames() if n.startswith(("media/", "evidence/")))
+    assert files == ["evidence/evidence/2026/12/rumah.jpg", f"media/{UPLOAD}"]

@@ -180,13 +180,18 @@ def test_the_pages_schedule_decide_and_close(client, kelurahan):
     assert response.status_code == 302
     request = _verified()
     action = reverse("muskel:action", args=[session.pk])
-    client.post(action, {"action": "attendee", "name": "Budi", "role": "lurah", "present": "on"})
-    client.post(action, {"action": "agenda", "request": request.pk})
+
+    def post(data):
+        session.refresh_from_db()  # each form carries the version the page shows
+        return client.post(action, {**data, "version": session.version})
+
+    post({"action": "attendee", "name": "Budi", "role": "lurah", "present": "on"})
+    post({"action": "agenda", "request": request.pk})
     item = MuskelItem.objects.unscoped().get()
-    bad = client.post(action, {"action": "decide", "item": item.pk, f"item-{item.pk}-note": ""})
+    bad = post({"action": "decide", "item": item.pk, f"item-{item.pk}-note": ""})
     assert bad.status_code == 400
-    client.post(action, {"action": "decide", "item": item.pk, f"item-{item.pk}-decision": "agreed"})
-    client.post(action, {"action": "close", "number": "07/BA/XII/2026"})
+    post({"action": "decide", "item": item.pk, f"item-{item.pk}-decision": "agreed"})
+    assert post({"action": "close", "number": "07/BA/XII/2026"}).status_code == 302
     session.refresh_from_db()
     assert session.state == SessionState.DECIDED
     listed = client.get(reverse("muskel:list")).content.decode()
@@ -265,7 +270,7 @@ def test_an_undecided_item_is_taken_off_the_agenda_with_its_reason(client, kelur
     decided = MuskelItemFactory(session=item.session, decision=MuskelDecision.AGREED)
     url = reverse("muskel:action", args=[item.session.pk])
     client.force_login(kelurahan)
-    data = {"action": "remove_item", "item": item.pk}
+    data = {"action": "remove_item", "item": item.pk, "version": item.session.version}
     response = client.post(url, {**data, f"remove-{item.pk}-reason": " "})
     assert response.status_code == 400
     assert MuskelItem.objects.unscoped().filter(pk=item.pk).exists()

@@ -1,6 +1,8 @@
 """Every transition of workflow.TRANSITIONS for every role: allowed where the role holds the
 transition's capability and the request is in one of its states, refused otherwise, with
-nothing written on a refusal. The table is read from workflow.py, not typed again here."""
+nothing written on a refusal. The table is read from workflow.py, not typed again here. The
+steps of field verification and of the Muskel are taken by their services (`via`), and refused
+without it."""
 
 import pytest
 from django.utils import translation
@@ -55,12 +57,12 @@ def test_each_role_may_take_a_transition_only_with_its_capability(t, state, role
     user = make_user(role)
     if t.capability not in capabilities_for(role):
         with pytest.raises(PermissionDeniedError):
-            request_transition(actor=user, request=request, name=t.name, reason=REASON)
+            request_transition(actor=user, request=request, name=t.name, reason=REASON, via=t.via)
         unchanged(request)
         assert t not in allowed_for(user, state)
         return
     assert t in allowed_for(user, state)
-    moved = request_transition(actor=user, request=request, name=t.name, reason=REASON)
+    moved = request_transition(actor=user, request=request, name=t.name, reason=REASON, via=t.via)
     assert moved.state == t.target
     assert moved.version == request.version + 1
     event = RequestEvent.objects.unscoped().get(request=request)
@@ -78,7 +80,9 @@ def test_a_transition_from_another_state_is_refused(t, state):
     role = next(r for r in ROLES if t.capability in capabilities_for(r))
     request = a_request(state)
     with translation.override("id"), pytest.raises(DomainError) as info:
-        request_transition(actor=make_user(role), request=request, name=t.name, reason=REASON)
+        request_transition(
+            actor=make_user(role), request=request, name=t.name, reason=REASON, via=t.via
+        )
     assert info.value.code == "invalid_state"
     assert str(request.get_state_display()).lower() in str(info.value)
     unchanged(request)
@@ -90,7 +94,7 @@ def test_a_request_outside_the_area_is_not_found(t):
     request = a_request(sorted(t.sources)[0], region=KEL_B)
     user = make_user(role, scope=KEL_A)
     with pytest.raises(PermissionDeniedError):
-        request_transition(actor=user, request=request, name=t.name, reason=REASON)
+        request_transition(actor=user, request=request, name=t.name, reason=REASON, via=t.via)
     unchanged(request)
 
 
@@ -99,9 +103,47 @@ def test_a_transition_that_needs_a_reason_refuses_none(t):
     role = next(r for r in ROLES if t.capability in capabilities_for(r))
     request = a_request(sorted(t.sources)[0])
     with pytest.raises(ValidationFailed) as info:
-        request_transition(actor=make_user(role), request=request, name=t.name, reason="  ")
+        request_transition(
+            actor=make_user(role), request=request, name=t.name, reason="  ", via=t.via
+        )
     assert list(info.value.errors) == ["reason"]
     unchanged(request)
+
+
+ELSEWHERE = [t for t in BY_USERS if t.via]
+
+
+def test_field_verification_and_the_muskel_have_steps_of_their_own():
+    names = {t.name for t in ELSEWHERE}
+    assert names == {
+        "send_to_verification",
+        "verify",
+        "mark_not_verifiable",
+        "put_on_agenda",
+        "remove_from_agenda",
+        "agree",
+        "reject_in_muskel",
+    }
+
+
+@pytest.mark.parametrize("t", ELSEWHERE, ids=lambda t: t.name)
+def test_a_step_of_verification_or_muskel_is_refused_without_its_service(t):
+    """The generic transition (a page's form, the API's transitions/{name}) refuses them, by a
+    user who holds the capability, from the step's own state, naming where it is taken."""
+    role = next(r for r in ROLES if t.capability in capabilities_for(r))
+    request = a_request(sorted(t.sources)[0])
+    for via in ("", "other"):
+        with translation.override("en"):
+            with pytest.raises(DomainError) as info:
+                request_transition(
+                    actor=make_user(role), request=request, name=t.name, reason=REASON, via=via
+                )
+            label = str(t.label)
+        assert info.value.code == "taken_elsewhere"
+        where = "field verification" if t.via == "verification" else "Muskel session"
+        assert where in str(info.value)
+        assert f"“{label}” is taken only" in str(info.value)
+        unchanged(request)
 
 
 def test_the_lapse_is_the_systems_alone():

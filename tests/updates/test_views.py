@@ -3,6 +3,7 @@ the declaration's message in Indonesian, nothing written), the list with its fil
 download, a request's page with its diff, evidence and steps, and a transition from it."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -199,7 +200,7 @@ def test_steps_with_a_page_of_their_own_link_there_and_are_not_taken_bare(
 ):
     """Sending to verification makes a PSM's task, verifying fills its checklist, a Muskel step
     is a session's agenda and decision: the request's page leads there, and its bare transition
-    (which would skip the task or the session) is refused."""
+    (which would skip the task or the session) is refused with a message saying where."""
     from tests.factories import MuskelItemFactory, VerificationTaskFactory
 
     request = ChangeRequestFactory(state=state)
@@ -217,7 +218,15 @@ def test_steps_with_a_page_of_their_own_link_there_and_are_not_taken_bare(
     assert f'href="{escape(reverse(where, args=args))}' in page
     step_url = reverse("updates:request_step", args=[request.pk, step])
     assert step_url not in page
+    user.language = "en"
+    user.save(update_fields=["language"])
     response = client.post(step_url, {"version": request.version, "reason": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response["Location"] == reverse("updates:request_detail", args=[request.pk])
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    place = "in a Muskel session" if where.startswith("muskel") else "through field verification"
+    label = {"put_on_agenda": "Put on the Muskel agenda", "agree": "Agreed in Muskel"}
+    label.update(send_to_verification="Send to field verification", verify="Verified")
+    assert message.startswith(f"“{label[step]}” is taken only {place}")
     request.refresh_from_db()
-    assert request.state == state
+    assert (request.state, request.events.count()) == (state, 0)

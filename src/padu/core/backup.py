@@ -1,4 +1,4 @@
-"""One archive (.tar.gz) with the whole database and the uploaded files, and its way back.
+"""One archive (.tar.gz) with the whole database and the files kept beside it, and its way back.
 
 The database goes in as Django's JSON Lines dump of every app, with each row's own id: the same
 archive restores into SQLite or PostgreSQL, needs nothing beyond Padu's own dependencies (no
@@ -7,8 +7,11 @@ permissions are left out (migrate makes them; the rows that refer to them do so 
 and so are sessions (everyone signs in again). Reads use the base managers: a backup is system
 work and must see every person, not one user's area.
 
-The archive holds `manifest.json` (format, Padu version, database vendor, the migrations applied),
-`database.jsonl` and `media/` (MEDIA_ROOT: import files and their reports).
+The archive holds `manifest.json` (format, Padu version, database vendor, the migrations applied,
+the files of each folder), `database.jsonl`, `media/` (MEDIA_ROOT: import files and their
+reports) and `evidence/` (PADU_EVIDENCE_ROOT: the photos and documents of change requests and
+verification tasks, and programs' proofs, kept outside MEDIA_ROOT so that they are never served
+as media). A restore puts each folder back into the server's own directory.
 """
 
 import json
@@ -43,6 +46,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE = "database.jsonl"
 MEDIA = "media"
+EVIDENCE = "evidence"
 LEFT_OUT = ["contenttypes", "auth.Permission", "sessions"]
 
 
@@ -67,6 +71,30 @@ def _applied_migrations() -> list[list[str]]:
 
 def _media_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
+def _file_roots() -> dict[str, Path]:
+    """The directories of files the database refers to, by their folder in the archive."""
+    return {MEDIA: Path(settings.MEDIA_ROOT), EVIDENCE: Path(settings.PADU_EVIDENCE_ROOT)}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    path, root = path.resolve(), root.resolve()
+    return path != root and path.is_relative_to(root)
+
+
+def _archived_files(roots: dict[str, Path]) -> dict[str, list[tuple[Path, str]]]:
+    """Each folder's files and their names in the archive. A directory set inside another (the
+    evidence inside MEDIA_ROOT) is archived once, in its own folder."""
+    out = {}
+    for folder, root in roots.items():
+        nested = [other for other in roots.values() if _inside(other, root)]
+        out[folder] = [
+            (file, f"{folder}/{file.relative_to(root).as_posix()}")
+            for file in _media_files(root)
+            if not any(_inside(file, other) for other in nested)
+        ]
+    return out
 
 
 def _by_natural_key() -> list[str]:
@@ -141,7 +169,6 @@ def _dump(out) -> None:
 def backup_write(path: Path) -> BackupSummary:
     """Write the archive to `path`; a half-written one never carries the final name."""
     partial = path.with_name(f".{path.name}.partial")
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="padu-backup-") as tmp:
         dump = Path(tmp) / DATABASE
         # One transaction, one snapshot: rows written while the dump runs are all in or all out.
@@ -155,21 +182,23 @@ def backup_write(path: Path) -> BackupSummary:
             migrations = _applied_migrations()
         with dump.open("rb") as handle:
             rows = sum(1 for _line in handle)
+        folders = _archived_files(_file_roots())
+        files = [entry for entries in folders.values() for entry in entries]
         manifest = {
             "format": FORMAT,
             "padu": _padu_version(),
             "database": connection.vendor,
             "created_at": timezone.now().isoformat(),
             "rows": rows,
+            "files": {folder: len(entries) for folder, entries in folders.items()},
             "migrations": migrations,
         }
         (Path(tmp) / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        files = _media_files(media_root)
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(Path(tmp) / MANIFEST, MANIFEST)
             tar.add(dump, DATABASE)
-            for file in files:
-                tar.add(file, f"{MEDIA}/{file.relative_to(media_root).as_posix()}")
+            for file, name in files:
+                tar.add(file, name)
     os.replace(partial, path)
     with transaction.atomic():  # a copy of everyone's data is recorded like a download
         audit_record(
@@ -177,7 +206,7 @@ def backup_write(path: Path) -> BackupSummary:
             action="core.backup.written",
             object_type="core.backup",
             object_repr=path.name,
-            after={"rows": rows, "files": len(files)},
+            after={"rows": rows, "files": len(files), "folders": manifest["files"]},
             source="padu backup",
             only_changes=False,
         )
@@ -247,7 +276,10 @@ def _checked_members(tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
             or not member.isfile()
             or member.name.startswith("/")
             or ".." in parts
-            or not (member.name in (MANIFEST, DATABASE) or parts[0] == MEDIA)
+            or not (
+                member.name in (MANIFEST, DATABASE)
+                or (parts[0] in (MEDIA, EVIDENCE) and len(parts) > 1)
+            )
         ):
             raise DomainError(
                 _(
@@ -328,7 +360,8 @@ def _load(dump: Path) -> None:
 
 def backup_restore(path: Path, *, force: bool = False) -> dict:
     """Load the archive's rows into this (empty, migrated) database and its files into
-    MEDIA_ROOT; with `force`, empty the database first. Returns the archive's manifest."""
+    MEDIA_ROOT and PADU_EVIDENCE_ROOT; with `force`, empty the database first. Returns the
+    archive's manifest."""
     try:
         tar = tarfile.open(path, "r:gz")  # noqa: SIM115 (closed by the `with` below)
     except (OSError, tarfile.TarError) as exc:
@@ -356,8 +389,9 @@ def backup_restore(path: Path, *, force: bool = False) -> dict:
                 source="padu restore",
                 only_changes=False,
             )
-        media_root = Path(settings.MEDIA_ROOT)
+        roots = _file_roots()
         for name, member in members.items():
-            if name.startswith(f"{MEDIA}/"):
-                _extract(tar, member, media_root / name.removeprefix(f"{MEDIA}/"))
+            folder, _slash, rest = name.partition("/")
+            if folder in roots and rest:
+                _extract(tar, member, roots[folder] / rest)
     return manifest

@@ -22,12 +22,12 @@ from .models import ChangeRequest
 from .schemas import RequestFilters, RequestIn, RequestOut, RequestPageOut, TransitionIn
 from .services.requests import request_create
 from .services.transitions import request_transition
-from .workflow import allowed_for
+from .workflow import generic_for
 
 router = Router(tags=[gettext_noop("change requests")])
 
 
-def _item(user, r: ChangeRequest) -> dict:
+def _item(user, r: ChangeRequest, regions: display.RegionNames | None = None) -> dict:
     return {
         "id": r.pk,
         "receipt": r.receipt,
@@ -35,9 +35,10 @@ def _item(user, r: ChangeRequest) -> dict:
         "state": r.state,
         "source": r.source,
         "kelurahan": r.region_id,
+        "kelurahan_name": r.region.name,
         "family_id": r.family_id,
         "person_id": r.person_id,
-        "summary": display.summary(user, r),
+        "summary": display.summary(user, r, regions=regions),
         "created_at": r.created_at,
         "state_changed_at": r.state_changed_at,
         "version": r.version,
@@ -80,7 +81,7 @@ def _detail(user, r: ChangeRequest) -> dict:
             }
             for e in r.events.select_related("actor")
         ],
-        "transitions": [t.name for t in allowed_for(user, r.state)],
+        "transitions": [t.name for t in generic_for(user, r.state)],
     }
 
 
@@ -114,11 +115,12 @@ def change_request_list(request, filters: Query[RequestFilters]):
     values["region"] = values.pop("kelurahan")
     queryset = selectors.request_list(user=user, filters=values)
     page = list(queryset[filters.offset : filters.offset + filters.limit])
+    regions = display.RegionNames()
     return {
         "count": queryset.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_item(user, r) for r in page],
+        "items": [_item(user, r, regions) for r in page],
     }
 
 
@@ -171,11 +173,13 @@ def change_request_create(request, payload: RequestIn):
     "/change-requests/{int:request_id}/transitions/{name}",
     response={200: RequestOut, **WRITE_ERRORS},
     operation_id="change_request_transition",
-    summary=gettext_noop("Take a transition (submit, verify, agree, check, approve, ...)"),
+    summary=gettext_noop("Take a transition (submit, check, approve, return, reject, ...)"),
 )
 def change_request_transition(request, request_id: RecordId, name: str, payload: TransitionIn):
     """`name` is one of the request's `transitions`; approval applies the change to the
-    registry."""
+    registry. The steps of field verification (send to it, verified, not verifiable) and of the
+    Muskel (agenda, agreed or rejected in Muskel) are refused here (400, `taken_elsewhere`): they
+    are taken by the verification task endpoints and the Muskel session endpoints."""
     user = request.auth
     require(user, Cap.REQUEST_VIEW)
     found = _get(user, request_id)

@@ -1,6 +1,7 @@
 """The demo's change requests: one in every state of the workflow, each brought there by the
-workflow's own transitions and the demo's users (a PSM proposes new families in his kelurahan;
-the TKSK, the PSM, the kelurahan and the operator take the steps their roles may take)."""
+workflow's own services and the demo's users (a PSM proposes new families in his kelurahan; the
+TKSK assigns him their verification, which he completes with a photo; the kelurahan holds the
+Muskel; the operator checks and approves)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from django.utils import timezone
 
 from padu.registry.codes import MaritalStatus, Relationship, Sex
 
-from .codes import RequestKind, RequestState
-from .models import ChangeRequest
+from .checklist import checklist_members
+from .codes import (
+    DukcapilMatch,
+    MemberPresence,
+    NotFoundReason,
+    RequestKind,
+    RequestState,
+    TaskState,
+)
+from .models import ChangeRequest, VerificationTask
 from .muskel.demo import demo_sessions
 from .services.lapse import requests_lapse
 from .services.requests import request_create, request_create_from_citizen
 from .services.transitions import request_transition
+from .services.verification import task_assign, task_complete
 
 S = RequestState
 UNTIL_VERIFIED = ["submit", "send_to_verification", "verify"]
@@ -50,6 +60,7 @@ ACTOR = {
     "reject": "operator",
 }
 REASON = "Contoh demo."
+PHOTO = ("rumah.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 60)
 NAMES = ["Ahmad", "Rina", "Yusuf", "Dewi", "Hendra", "Sari", "Rudi", "Wati", "Joni", "Lina"]
 # Far from the serials a generated population uses, so that the numbers are new.
 SERIAL_BASE = 9900
@@ -94,8 +105,35 @@ def _new_family(region: str, i: int) -> dict:
     return {"family": family, "members": [head]}
 
 
+def _verification(users: dict, request: ChangeRequest, name: str) -> None:
+    """The field verification's steps, as the TKSK and the PSM take them: a task, then its
+    checklist (found, with a photo; or not found, with the reason)."""
+    if name == "send_to_verification":
+        task_assign(actor=users[ACTOR[name]], request=request, assignee=users["psm"])
+        return
+    task = VerificationTask.objects.unscoped().get(request=request, state=TaskState.OPEN)
+    if name == "verify":
+        statuses = {m.key: MemberPresence.LIVES_HERE for m in checklist_members(task)}
+        checklist = {
+            "found": True,
+            "dukcapil_match": DukcapilMatch.MATCHED,
+            "well_off": False,
+            "note": REASON,
+            "member_statuses": statuses,
+        }
+        photos = [PHOTO]
+    else:
+        checklist = {"found": False, "not_found_reason": NotFoundReason.UNKNOWN, "note": REASON}
+        photos = []
+    task_complete(actor=users[ACTOR[name]], task=task, checklist=checklist, photos=photos)
+
+
 def _walk(users: dict, request: ChangeRequest, names: list[str]) -> ChangeRequest:
     for name in names:
+        if name in ("send_to_verification", "verify", "mark_not_verifiable"):
+            _verification(users, request, name)
+            request = ChangeRequest.objects.unscoped().get(pk=request.pk)
+            continue
         request = request_transition(
             actor=users[ACTOR[name]], request=request, name=name, reason=REASON
         )

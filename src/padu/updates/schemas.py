@@ -23,8 +23,13 @@ DATA_SHAPES = (
 
 class RowOut(Schema):
     label: str = Field(description="The field's label, in the request's language.")
-    before: str | None = Field(description="The value when the request was made (a change).")
-    after: str
+    before: str | None = Field(
+        description="The value when the request was made (a change), as `after` shows it."
+    )
+    after: str = Field(
+        description="The value as the pages show it: a code's label, a kelurahan's name with "
+        "its code (`Belakang Pondok (13.71.01.1001)`), numbers masked for the caller's role."
+    )
 
 
 class SectionOut(Schema):
@@ -56,7 +61,8 @@ class RequestListItemOut(Schema):
     kind: RequestKind
     state: RequestState
     source: RequestSource
-    kelurahan: str
+    kelurahan: str = Field(description="The kelurahan/desa's code.")
+    kelurahan_name: str = Field(description="The kelurahan/desa's name.")
     family_id: int | None
     person_id: int | None
     summary: str = Field(description="What is asked, in one line (identifiers masked as shown).")
@@ -77,7 +83,10 @@ class RequestOut(RequestListItemOut):
     sections: list[SectionOut]
     evidence: list[EvidenceOut]
     events: list[EventOut]
-    transitions: list[str] = Field(description="The transitions the caller may take now.")
+    transitions: list[str] = Field(
+        description="The transitions the caller may take now through `transitions/{name}` (field "
+        "verification and the Muskel take theirs through their own endpoints)."
+    )
 
 
 class RequestPageOut(Schema):

@@ -27,7 +27,7 @@ from .codes import RequestKind, TaskState
 from .creating import KIND_CHOICES, RequestFormSet, kinds_for
 from .forms import RequestFilterForm, TransitionForm
 from .models import RequestEvidence
-from .services.transitions import request_transition
+from .services.transitions import request_transition, taken_elsewhere
 from .workflow import TRANSITIONS, allowed_for
 
 PER_PAGE = 50
@@ -45,8 +45,9 @@ def request_list(request):
     form, filters = _filters(request)
     page = Paginator(selectors.request_list(user=request.user, filters=filters), PER_PAGE)
     page = page.get_page(request.GET.get("page"))
+    regions = display.RegionNames()
     for r in page.object_list:
-        r.summary = display.summary(request.user, r)
+        r.summary = display.summary(request.user, r, regions=regions)
     return render_page_or_partial(
         request,
         "updates/request_list.html",
@@ -67,6 +68,7 @@ def request_list(request):
 def request_export(request):
     _form, filters = _filters(request)
     rows = selectors.request_list(user=request.user, filters=filters)
+    regions = display.RegionNames()
     table = Table(
         header=[
             _("Receipt number"),
@@ -86,7 +88,7 @@ def request_export(request):
                 r.get_state_display(),
                 r.get_source_display(),
                 r.region.name,
-                display.summary(request.user, r),
+                display.summary(request.user, r, regions=regions),
                 r.notes,
                 r.created_at,
                 r.state_changed_at,
@@ -105,20 +107,10 @@ def _get(request, pk):
     return found
 
 
-# Steps taken on a page of their own, where they do what the step needs besides the state: a
-# PSM's task with its checklist, a place on a Muskel agenda and its decision. The request's page
-# links there instead of offering the bare transition.
-ELSEWHERE = frozenset(
-    {
-        "send_to_verification",
-        "verify",
-        "mark_not_verifiable",
-        "put_on_agenda",
-        "agree",
-        "reject_in_muskel",
-        "remove_from_agenda",
-    }
-)
+# The steps of field verification and of the Muskel are taken on pages of their own, which do
+# what the step needs besides the state (a PSM's task with its checklist, a place on a Muskel
+# agenda and its decision); the request's page links there instead of offering the bare step.
+ELSEWHERE = frozenset(t.name for t in TRANSITIONS.values() if t.via)
 
 
 def _elsewhere(change, name: str) -> tuple[str, str] | None:
@@ -190,8 +182,11 @@ def request_detail(request, pk: int):
 @require_POST
 def request_step(request, pk: int, name: str):
     change = _get(request, pk)
-    if name not in TRANSITIONS or name in ELSEWHERE:
+    if name not in TRANSITIONS:
         raise Http404
+    if name in ELSEWHERE:  # the service would refuse it too; say where it is taken
+        messages.error(request, str(taken_elsewhere(TRANSITIONS[name])))
+        return redirect_after_post(request, reverse("updates:request_detail", args=[pk]))
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _detail(request, change, form=form, failed=name, status=400)

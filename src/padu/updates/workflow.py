@@ -7,6 +7,10 @@ read this table.
     verified → on_agenda → agreed | rejected_in_muskel
     agreed → checked → approved (applied to the registry) | returned | rejected
     returned → submitted (corrected); submitted/field_verification objection → lapsed
+
+The steps of field verification and of the Muskel (`via`) are taken only by their own services
+(a verification task assigned and completed; a session's agenda and decisions), which do what
+the step needs besides the state; the generic transition (page and API) refuses them.
 """
 
 from __future__ import annotations
@@ -30,10 +34,17 @@ class Transition:
     capability: str | None
     # The actor must give a reason (shown on the record and to a citizen following his receipt).
     needs_reason: bool = False
+    # The workflow whose service alone takes it (VERIFICATION, MUSKEL), or "" (the generic one).
+    via: str = ""
 
 
-def _t(name, label, sources, target, capability, *, needs_reason=False) -> Transition:
-    return Transition(name, label, frozenset(sources), target, capability, needs_reason)
+# The services that alone take some steps: services/verification.py and muskel/services.py.
+VERIFICATION = "verification"
+MUSKEL = "muskel"
+
+
+def _t(name, label, sources, target, capability, *, needs_reason=False, via="") -> Transition:
+    return Transition(name, label, frozenset(sources), target, capability, needs_reason, via)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -47,8 +58,16 @@ TRANSITIONS: dict[str, Transition] = {
             {S.SUBMITTED},
             S.FIELD_VERIFICATION,
             Cap.REQUEST_ASSIGN,
+            via=VERIFICATION,
         ),
-        _t("verify", _("Verified"), {S.FIELD_VERIFICATION}, S.VERIFIED, Cap.REQUEST_VERIFY),
+        _t(
+            "verify",
+            _("Verified"),
+            {S.FIELD_VERIFICATION},
+            S.VERIFIED,
+            Cap.REQUEST_VERIFY,
+            via=VERIFICATION,
+        ),
         _t(
             "mark_not_verifiable",
             _("Could not be verified"),
@@ -56,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.NOT_VERIFIABLE,
             Cap.REQUEST_VERIFY,
             needs_reason=True,
+            via=VERIFICATION,
         ),
         _t(
             "put_on_agenda",
@@ -63,6 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
             {S.VERIFIED},
             S.ON_AGENDA,
             Cap.MUSKEL_MANAGE,
+            via=MUSKEL,
         ),
         _t(
             "remove_from_agenda",
@@ -71,8 +92,9 @@ TRANSITIONS: dict[str, Transition] = {
             S.VERIFIED,
             Cap.MUSKEL_MANAGE,
             needs_reason=True,
+            via=MUSKEL,
         ),
-        _t("agree", _("Agreed in Muskel"), {S.ON_AGENDA}, S.AGREED, Cap.MUSKEL_MANAGE),
+        _t("agree", _("Agreed in Muskel"), {S.ON_AGENDA}, S.AGREED, Cap.MUSKEL_MANAGE, via=MUSKEL),
         _t(
             "reject_in_muskel",
             _("Rejected in Muskel"),
@@ -80,6 +102,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.REJECTED_IN_MUSKEL,
             Cap.MUSKEL_MANAGE,
             needs_reason=True,
+            via=MUSKEL,
         ),
         _t("check", _("Checked"), {S.AGREED}, S.CHECKED, Cap.REQUEST_CHECK),
         _t("approve", _("Approve and apply"), {S.CHECKED}, S.APPROVED, Cap.REQUEST_APPROVE),
@@ -118,9 +141,15 @@ def available(state: str) -> list[Transition]:
 
 
 def allowed_for(user, state: str) -> list[Transition]:
-    """The transitions `user` may take on a request in `state` (scope aside)."""
+    """The transitions `user` may take on a request in `state` (scope aside), wherever taken."""
     return [
         t
         for t in available(state)
         if t.capability is not None and user.is_authenticated and user.has_capability(t.capability)
     ]
+
+
+def generic_for(user, state: str) -> list[Transition]:
+    """Those of allowed_for that the generic transition (page and API) takes: not the steps of
+    field verification or of the Muskel."""
+    return [t for t in allowed_for(user, state) if not t.via]

@@ -112,29 +112,41 @@ class MuskelScheduleIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class MuskelAttendeeIn(Schema):
+SESSION_VERSION = (
+    "The session's version as read (its `version`); 409 when someone changed the session since. "
+    "Every change to the session (attendance, agenda, a decision, closing) bumps it."
+)
+
+
+VERSION_QUERY = Query(None, description=SESSION_VERSION)  # a DELETE's version: no body
+
+
+class SessionWrite(Schema):
+    """A change to a session: with the session's version as the caller read it."""
+
+    version: Version | None = Field(None, description=SESSION_VERSION)
+
+
+class MuskelAttendeeIn(SessionWrite):
     name: str = Field(max_length=120)
     role: AttendeeRole
     present: bool = True
 
 
-class MuskelAgendaIn(Schema):
+class MuskelAgendaIn(SessionWrite):
     request_id: RecordId = Field(description="A verified request of the session's kelurahan.")
 
 
-class MuskelDecisionIn(Schema):
+class MuskelDecisionIn(SessionWrite):
     decision: MuskelDecision
     note: str = Field("", max_length=2000, description="Needed for a rejection.")
-    version: Version | None = Field(
-        None, description="The session's version as read; 409 when someone changed it since."
-    )
 
 
-class MuskelRemoveIn(Schema):
+class MuskelRemoveIn(SessionWrite):
     reason: str = Field(max_length=2000, description="Why it is taken off the agenda.")
 
 
-class MuskelCloseIn(Schema):
+class MuskelCloseIn(SessionWrite):
     number: str = Field(max_length=80, description="The Berita Acara's number.")
 
 
@@ -155,6 +167,7 @@ def _summary(s: MuskelSession, items: int, undecided: int) -> dict:
 
 def _detail(user, s: MuskelSession) -> dict:
     agenda = list(session_items(s))
+    regions = display.RegionNames()
     attendees = list(s.attendees.all())
     return {
         **_summary(s, len(agenda), sum(not i.decision for i in agenda)),
@@ -173,7 +186,7 @@ def _detail(user, s: MuskelSession) -> dict:
                     "kind": i.request.kind,
                     "state": i.request.state,
                 },
-                "summary": display.summary(user, i.request),
+                "summary": display.summary(user, i.request, regions=regions),
                 "decision": i.decision or None,
                 "note": i.note,
                 "decided_at": i.decided_at,
@@ -276,6 +289,7 @@ def muskel_attendee_add(request, session_id: RecordId, payload: MuskelAttendeeIn
         name=payload.name,
         role=payload.role,
         present=payload.present,
+        expected_version=payload.version,
     )
     return Status(201, _answer(user, session_id))
 
@@ -286,13 +300,20 @@ def muskel_attendee_add(request, session_id: RecordId, payload: MuskelAttendeeIn
     operation_id="muskel_attendee_remove",
     summary=gettext_noop("Remove an attendee from a Muskel session"),
 )
-def muskel_attendee_remove(request, session_id: RecordId, attendee_id: RecordId):
+def muskel_attendee_remove(
+    request,
+    session_id: RecordId,
+    attendee_id: RecordId,
+    version: Version | None = VERSION_QUERY,
+):
     user = request.auth
     require(user, Cap.MUSKEL_MANAGE)
     session = _session(user, session_id)
     if not session.attendees.filter(pk=attendee_id).exists():
         raise Http404
-    services.muskel_attendee_remove(actor=user, session=session, attendee_id=attendee_id)
+    services.muskel_attendee_remove(
+        actor=user, session=session, attendee_id=attendee_id, expected_version=version
+    )
     return _answer(user, session_id)
 
 
@@ -311,7 +332,9 @@ def muskel_agenda_add(request, session_id: RecordId, payload: MuskelAgendaIn):
     change = request_selectors.request_get(user=user, pk=payload.request_id)
     if change is None:
         raise Http404
-    services.muskel_agenda_add(actor=user, session=session, request=change)
+    services.muskel_agenda_add(
+        actor=user, session=session, request=change, expected_version=payload.version
+    )
     return Status(201, _answer(user, session_id))
 
 
@@ -347,7 +370,10 @@ def muskel_agenda_remove(request, session_id: RecordId, item_id: RecordId, paylo
     user = request.auth
     require(user, Cap.MUSKEL_MANAGE)
     services.muskel_agenda_remove(
-        actor=user, item=_agenda_item(user, session_id, item_id), reason=payload.reason
+        actor=user,
+        item=_agenda_item(user, session_id, item_id),
+        reason=payload.reason,
+        expected_version=payload.version,
     )
     return _answer(user, session_id)
 
@@ -362,7 +388,12 @@ def muskel_close(request, session_id: RecordId, payload: MuskelCloseIn):
     """Every item decided and the quorum present; the decisions then go to the Dinas Sosial."""
     user = request.auth
     require(user, Cap.MUSKEL_MANAGE)
-    services.muskel_close(actor=user, session=_session(user, session_id), number=payload.number)
+    services.muskel_close(
+        actor=user,
+        session=_session(user, session_id),
+        number=payload.number,
+        expected_version=payload.version,
+    )
     return _answer(user, session_id)
 
 

@@ -2,7 +2,8 @@
 kelurahan on the agenda (or take one off), record one decision per item (the request moves along
 the workflow: agreed or rejected in Muskel), and close the session once every item is decided and
 the quorum is present. Each write is one transaction that checks the capability and the area,
-locks the session, bumps its version and is audited."""
+locks the session, compares its version with the one the user read (`expected_version`: two
+staff working on one session never overwrite each other), bumps it and is audited."""
 
 from __future__ import annotations
 
@@ -22,15 +23,26 @@ from ..codes import AttendeeRole, MuskelDecision, SessionState
 from ..models import ChangeRequest, MuskelAttendee, MuskelItem, MuskelSession
 from ..services import notices
 from ..services.transitions import request_transition
+from ..workflow import MUSKEL
 
 # The workflow transition each decision takes (workflow.TRANSITIONS).
 DECISION_TRANSITIONS = {MuskelDecision.AGREED: "agree", MuskelDecision.REJECTED: "reject_in_muskel"}
 
 
-def _locked(actor, session: MuskelSession) -> MuskelSession:
+def _locked(actor, session: MuskelSession, expected_version: int | None) -> MuskelSession:
+    """The session, locked, re-read inside the actor's area, as the user read it
+    (`expected_version`; None: a caller that read none, as the API allows)."""
     locked = MuskelSession.objects.select_for_update().scoped(actor).filter(pk=session.pk).first()
     if locked is None:
         raise PermissionDeniedError()
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else changed this Muskel session after you opened it. Reload it, check "
+                "their changes, and try again."
+            ),
+            current_version=locked.version,
+        )
     return locked
 
 
@@ -92,7 +104,13 @@ def muskel_schedule(
 
 
 def muskel_attendee_add(
-    *, actor, session: MuskelSession, name: str, role: str, present: bool = True
+    *,
+    actor,
+    session: MuskelSession,
+    name: str,
+    role: str,
+    present: bool = True,
+    expected_version: int | None = None,
 ) -> MuskelAttendee:
     require(actor, Cap.MUSKEL_MANAGE)
     errors = {}
@@ -103,7 +121,7 @@ def muskel_attendee_add(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        locked = _locked(actor, session)
+        locked = _locked(actor, session, expected_version)
         _editable(locked)
         attendee = MuskelAttendee.objects.create(
             session=locked, name=name.strip(), role=role, present=present
@@ -112,10 +130,12 @@ def muskel_attendee_add(
     return attendee
 
 
-def muskel_attendee_remove(*, actor, session: MuskelSession, attendee_id: int) -> None:
+def muskel_attendee_remove(
+    *, actor, session: MuskelSession, attendee_id: int, expected_version: int | None = None
+) -> None:
     require(actor, Cap.MUSKEL_MANAGE)
     with transaction.atomic():
-        locked = _locked(actor, session)
+        locked = _locked(actor, session, expected_version)
         _editable(locked)
         attendee = MuskelAttendee.objects.unscoped().filter(session=locked, pk=attendee_id).first()
         if attendee is None:
@@ -124,30 +144,34 @@ def muskel_attendee_remove(*, actor, session: MuskelSession, attendee_id: int) -
         _saved(actor, locked, "attendee_removed", [], {"attendee": attendee.name})
 
 
-def muskel_agenda_add(*, actor, session: MuskelSession, request: ChangeRequest) -> MuskelItem:
+def muskel_agenda_add(
+    *, actor, session: MuskelSession, request: ChangeRequest, expected_version: int | None = None
+) -> MuskelItem:
     """Put a verified request of the session's kelurahan on its agenda (the request moves to
     "on the Muskel agenda")."""
     require(actor, Cap.MUSKEL_MANAGE)
     with transaction.atomic():
-        locked = _locked(actor, session)
+        locked = _locked(actor, session, expected_version)
         _editable(locked)
         if request.region_id != locked.region_id:
             raise DomainError(
                 _("Only the requests of this session's kelurahan can be on its agenda."),
                 code="other_region",
             )
-        moved = request_transition(actor=actor, request=request, name="put_on_agenda")
+        moved = request_transition(actor=actor, request=request, name="put_on_agenda", via=MUSKEL)
         item = MuskelItem.objects.create(session=locked, request=moved)
         _saved(actor, locked, "agenda_added", [], {"request": moved.receipt})
     return item
 
 
-def muskel_agenda_remove(*, actor, item: MuskelItem, reason: str) -> None:
+def muskel_agenda_remove(
+    *, actor, item: MuskelItem, reason: str, expected_version: int | None = None
+) -> None:
     """Take an undecided item off its session's agenda, with the reason (the request goes back
     to "verified", for another session)."""
     require(actor, Cap.MUSKEL_MANAGE)
     with transaction.atomic():
-        locked = _locked(actor, item.session)
+        locked = _locked(actor, item.session, expected_version)
         _editable(locked)
         item = MuskelItem.objects.unscoped().select_for_update().filter(pk=item.pk).first()
         if item is None or item.session_id != locked.pk:
@@ -159,7 +183,7 @@ def muskel_agenda_remove(*, actor, item: MuskelItem, reason: str) -> None:
                 code="decided",
             )
         moved = request_transition(
-            actor=actor, request=item.request, name="remove_from_agenda", reason=reason
+            actor=actor, request=item.request, name="remove_from_agenda", reason=reason, via=MUSKEL
         )
         item.delete()
         _saved(
@@ -182,9 +206,7 @@ def muskel_decide(
     if decision == MuskelDecision.REJECTED and not note:
         raise ValidationFailed({"note": [_("Note: say why the Muskel rejected it.")]})
     with transaction.atomic():
-        locked = _locked(actor, item.session)
-        if expected_version is not None and locked.version != expected_version:
-            raise ConflictError(current_version=locked.version)
+        locked = _locked(actor, item.session, expected_version)
         _editable(locked)
         item = MuskelItem.objects.unscoped().select_for_update().get(pk=item.pk)
         if item.decision:
@@ -194,7 +216,11 @@ def muskel_decide(
                 code="decided",
             )
         request_transition(
-            actor=actor, request=item.request, name=DECISION_TRANSITIONS[decision], reason=note
+            actor=actor,
+            request=item.request,
+            name=DECISION_TRANSITIONS[decision],
+            reason=note,
+            via=MUSKEL,
         )
         item.decision, item.note = decision, note
         item.decided_at, item.decided_by = timezone.now(), actor
@@ -211,14 +237,16 @@ def muskel_decide(
     return item
 
 
-def muskel_close(*, actor, session: MuskelSession, number: str) -> MuskelSession:
+def muskel_close(
+    *, actor, session: MuskelSession, number: str, expected_version: int | None = None
+) -> MuskelSession:
     """Close the session: every item decided, the quorum present, the Berita Acara numbered."""
     require(actor, Cap.MUSKEL_MANAGE)
     number = (number or "").strip()
     if not number:
         raise ValidationFailed({"number": [_("Number: give the Berita Acara's number.")]})
     with transaction.atomic():
-        locked = _locked(actor, session)
+        locked = _locked(actor, session, expected_version)
         _editable(locked)
         items = MuskelItem.objects.unscoped().filter(session=locked)
         if not items.exists():

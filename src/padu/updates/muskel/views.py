@@ -113,8 +113,9 @@ def _detail(request, session, *, forms=None, status=200):
     # The Muskel decides on families and people, not on receipt numbers: each item as the Berita
     # Acara lists it (name, KK/NIK as the user may see it, address), each candidate's change.
     lines = agenda_lines(session, request.user, items)
+    regions = display.RegionNames()
     for change in candidates:
-        change.summary = display.summary(request.user, change)
+        change.summary = display.summary(request.user, change, regions=regions)
     return render(
         request,
         "updates/muskel/detail.html",
@@ -152,9 +153,11 @@ def session_detail(request, pk: int):
 @require_POST
 def session_action(request, pk: int):
     """One form of the session's page: an attendee, an agenda item (or taking one off), a
-    decision, or closing."""
+    decision, or closing. Each form carries the session's version as the page showed it: the
+    service refuses it if someone changed the session since, and the page shows their changes."""
     session = _session(request, pk)
     action = request.POST.get("action", "")
+    version = _version(request.POST)
     form, key, call, done_text = None, "", None, ""
     if action == "attendee":
         form, key = AttendeeForm(request.POST), "attendee"
@@ -168,6 +171,7 @@ def session_action(request, pk: int):
                     name=d["name"],
                     role=d["role"],
                     present=d["present"],
+                    expected_version=version,
                 )
 
             done_text = _("The attendee is recorded.")
@@ -176,7 +180,10 @@ def session_action(request, pk: int):
 
         def call():
             return services.muskel_attendee_remove(
-                actor=request.user, session=session, attendee_id=_int(request.POST, "attendee")
+                actor=request.user,
+                session=session,
+                attendee_id=_int(request.POST, "attendee"),
+                expected_version=version,
             )
 
         done_text = _("The attendee is removed.")
@@ -191,7 +198,9 @@ def session_action(request, pk: int):
             raise Http404
 
         def call():
-            return services.muskel_agenda_add(actor=request.user, session=session, request=change)
+            return services.muskel_agenda_add(
+                actor=request.user, session=session, request=change, expected_version=version
+            )
 
         done_text = _("The request is on the agenda.")
     elif action == "decide":
@@ -203,7 +212,11 @@ def session_action(request, pk: int):
 
             def call():
                 return services.muskel_decide(
-                    actor=request.user, item=item, decision=d["decision"], note=d["note"]
+                    actor=request.user,
+                    item=item,
+                    decision=d["decision"],
+                    note=d["note"],
+                    expected_version=version,
                 )
 
             done_text = _("The decision is recorded.")
@@ -214,7 +227,10 @@ def session_action(request, pk: int):
 
             def call():
                 return services.muskel_agenda_remove(
-                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                    actor=request.user,
+                    item=item,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=version,
                 )
 
             done_text = _("The request is off the agenda; it waits for another session.")
@@ -224,12 +240,21 @@ def session_action(request, pk: int):
 
             def call():
                 return services.muskel_close(
-                    actor=request.user, session=session, number=form.cleaned_data["number"]
+                    actor=request.user,
+                    session=session,
+                    number=form.cleaned_data["number"],
+                    expected_version=version,
                 )
 
             done_text = _("The session is closed; its Berita Acara can be downloaded.")
     else:
         raise Http404
+    if call is not None and version is None:
+        form.add_error(
+            None,
+            _("This form was sent without the session's version. Reload the page and try again."),
+        )
+        call = None
     if call is not None:
         done, _result = form_service(form, call)
         if done:
@@ -245,6 +270,14 @@ def _item(session, data) -> MuskelItem:
     if item is None:
         raise Http404
     return item
+
+
+def _version(data) -> int | None:
+    """The session's version the form was shown with (None: missing or not a version)."""
+    value = data.get("version", "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    return int(value) if 0 < int(value) < 2**31 else None
 
 
 def _int(data, key: str) -> int:

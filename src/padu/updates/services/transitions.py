@@ -1,5 +1,7 @@
 """The named transitions of workflow.py, each one service: check the capability and the scope,
-lock the request, check its state (and version), move it, record the event and the audit entry."""
+lock the request, check its state (and version), move it, record the event and the audit entry.
+The steps of field verification and of the Muskel are taken only by their own services, which
+say so (`via`); asked for them without it, `request_transition` refuses and says where."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from padu.core.scoping import require
 from ..codes import RequestKind, RequestState
 from ..deadlines import lapse_date
 from ..models import ChangeRequest
-from ..workflow import TRANSITIONS, Transition
+from ..workflow import MUSKEL, TRANSITIONS, VERIFICATION, Transition
 from . import notices
 from .events import record_event
 
@@ -24,6 +26,25 @@ def _refused(request: ChangeRequest, t: Transition) -> DomainError:
         % {"state": request.get_state_display().lower(), "action": t.label},
         code="invalid_state",
     )
+
+
+def taken_elsewhere(t: Transition) -> DomainError:
+    """The refusal of a step of field verification or of the Muskel asked of the generic
+    transition (a page's form or the API's `transitions/{name}`): where it is taken."""
+    if t.via == VERIFICATION:
+        message = _(
+            "“%(action)s” is taken only through field verification: a TKSK or operator assigns "
+            "the request to a PSM (Assign a PSM, or the API's verification task endpoints), and "
+            "the request is verified, or not, when the PSM completes the task (My tasks)."
+        )
+    else:
+        assert t.via == MUSKEL, t
+        message = _(
+            "“%(action)s” is taken only in a Muskel session: a verified request is put on a "
+            "session's agenda, and agreed or rejected by the session's decision (Muskel, or the "
+            "API's Muskel endpoints)."
+        )
+    return DomainError(message % {"action": t.label}, code="taken_elsewhere")
 
 
 def locked_request(actor, request: ChangeRequest) -> ChangeRequest:
@@ -80,13 +101,17 @@ def request_transition(
     name: str,
     reason: str = "",
     expected_version: int | None = None,
+    via: str = "",
 ) -> ChangeRequest:
     """Take the transition `name` of workflow.TRANSITIONS. Approval applies the change to the
-    registry (services.apply) in the same transaction."""
+    registry (services.apply) in the same transaction. `via`: the workflow of the calling
+    service (workflow.VERIFICATION, MUSKEL), which alone takes that workflow's steps."""
     t = TRANSITIONS.get(name)
     if t is None or t.capability is None:
         raise PermissionDeniedError()
     require(actor, t.capability)
+    if t.via and t.via != via:
+        raise taken_elsewhere(t)
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
         raise ValidationFailed({"reason": [_("Reason: say why.")]})

@@ -23,6 +23,7 @@ from ..checklist import CHECKLIST, clean_checklist
 from ..codes import RequestState, TaskState
 from ..deadlines import task_due_date
 from ..models import ChangeRequest, VerificationTask
+from ..workflow import VERIFICATION
 from . import notices
 from .evidence import check_files, discard, store_evidence
 from .transitions import locked_request, request_transition
@@ -102,7 +103,9 @@ def task_assign(
             )
         user = _assignee(assignee, locked.region_id)
         due = _due_on(due_on, today)
-        request_transition(actor=actor, request=locked, name="send_to_verification")
+        request_transition(
+            actor=actor, request=locked, name="send_to_verification", via=VERIFICATION
+        )
         task = VerificationTask.objects.create(
             request=locked,
             region_id=locked.region_id,
@@ -255,13 +258,19 @@ def task_complete(
             )
             stored = store_evidence(request=locked.request, files=checked, actor=actor, task=locked)
             if values["found"]:
-                request_transition(actor=actor, request=locked.request, name="verify")
+                request_transition(
+                    actor=actor, request=locked.request, name="verify", via=VERIFICATION
+                )
             else:
                 reason = str(locked.get_not_found_reason_display())
                 if values.get("note"):
                     reason = f"{reason}: {values['note']}"
                 request_transition(
-                    actor=actor, request=locked.request, name="mark_not_verifiable", reason=reason
+                    actor=actor,
+                    request=locked.request,
+                    name="mark_not_verifiable",
+                    reason=reason,
+                    via=VERIFICATION,
                 )
             _audit(
                 actor,

@@ -1,4 +1,5 @@
-"""`padu backup [FILE]`: the database and the uploaded files in one .tar.gz (core/backup.py)."""
+"""`padu backup [FILE]`: the database, the uploaded files and the evidence files in one .tar.gz
+(core/backup.py)."""
 
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from padu.core.backup import backup_write
 
 class Command(BaseCommand):
     help = (
-        "Write the database and the uploaded files into one archive (.tar.gz); "
+        "Write the database, the uploaded files (MEDIA_ROOT) and the evidence files "
+        "(PADU_EVIDENCE_ROOT) into one archive (.tar.gz); "
         "`padu restore FILE` brings them back."
     )
 

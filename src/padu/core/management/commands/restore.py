@@ -12,7 +12,8 @@ from padu.core.errors import DomainError
 class Command(BaseCommand):
     help = (
         "Restore a `padu backup` archive into an empty database that `padu migrate` has made "
-        "(--force: delete everything in the database first), and its files into MEDIA_ROOT."
+        "(--force: delete everything in the database first), and its files into MEDIA_ROOT and "
+        "PADU_EVIDENCE_ROOT."
     )
 
     def add_arguments(self, parser):
