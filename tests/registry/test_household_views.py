@@ -347,6 +347,16 @@ def test_a_split_refuses_with_a_message_and_writes_nothing(logged_in, parents, c
 # --- a member moves to another family ------------------------------------------------------------
 
 
+def test_a_family_numbered_past_a_thousand_is_offered_by_its_number(logged_in, parents):
+    # The radio's value is the family's id as the form reads it: no thousands separator.
+    _family, son, _wife = parents
+    target = FamilyFactory(pk=123456)
+    PersonFactory(family=target, name="Yusri Amir")
+    url = reverse("registry:person_move_family", args=[son.pk])
+    html = page_text(logged_in.get(url, {"q": "Yusri"}))
+    assert 'name="family" value="123456"' in html
+
+
 def test_a_member_moves_to_a_family_found_by_a_search(logged_in, parents):
     family, son, _wife = parents
     target = family_with_head("Yusri Amir")
