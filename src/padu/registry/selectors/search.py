@@ -200,20 +200,11 @@ def matching_keys(typed: str, alias: str) -> list[tuple[str, float]]:
     threshold = word_similarity if len(terms) == 1 else similarity
     sound = terms[0] if len(terms) == 1 else None
     if connections[alias].vendor == "postgresql":
-        found = _postgres_keys(wanted, alias, threshold, whole=sound is None)
+        found, slips = _postgres_keys(wanted, slips, alias, threshold, whole=sound is None)
         if sound:
             pattern = consonant_pattern(sound)
             keys = NameKey.objects.using(alias).filter(key__regex=pattern) if pattern else []
             found = _with_sound_alike(found, sound, keys, threshold)
-        table = connections[alias].ops.quote_name(NameKey._meta.db_table)
-        with connections[alias].cursor() as cursor:
-            # Joined to the spellings, the keys are read by index (key IN (…) of a thousand
-            # spellings reads every key: 4× slower at 76,000 keys).
-            cursor.execute(
-                f"SELECT k.key FROM unnest(%s::text[]) s(key) JOIN {table} k ON k.key = s.key",  # noqa: S608 - a quoted table name
-                [sorted(slips)],
-            )
-            slips = [row[0] for row in cursor.fetchall()]
     else:
         table = connections[alias].ops.quote_name(NameKey._meta.db_table)
         with connections[alias].cursor() as cursor:  # plain rows: a tenth of the ORM's cost
@@ -313,7 +304,9 @@ def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
     return list(scores.items())
 
 
-def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
+def _postgres_keys(wanted, slips: set[str], alias: str, threshold: float, *, whole: bool):
+    """(key, score) of the keys like a spelling in `wanted` by pg_trgm, and those of the
+    spellings `slips` that are keys: one read of the keys for both."""
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
     from ..models import NameKey
@@ -332,7 +325,18 @@ def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list
     keys = NameKey.objects.using(alias).filter(condition).annotate(score=score)
     keys = keys.filter(score__gte=threshold).order_by("-score", "key")
     limit = int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))
-    return list(keys.values_list("key", "score")[:limit])
+    similar, params = keys.values_list("key", "score")[:limit].query.get_compiler(alias).as_sql()
+    table = connections[alias].ops.quote_name(NameKey._meta.db_table)
+    # The slips joined to the keys, read by index (key IN (…) of a thousand spellings reads every
+    # key: 4× slower at 76,000 keys), in the same statement: a slip has no score (NULL).
+    sql = (
+        f"({similar}) UNION ALL (SELECT k.key, NULL FROM unnest(%s::text[]) s(key)"  # noqa: S608 - the ORM's SQL and a quoted table name
+        f" JOIN {table} k ON k.key = s.key)"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*params, sorted(slips)])
+        rows = cursor.fetchall()
+    return [row for row in rows if row[1] is not None], {k for k, score in rows if score is None}
 
 
 def _scored_keys(wanted, keys: list[str], threshold: float, *, whole: bool) -> list:
