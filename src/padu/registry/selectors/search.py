@@ -215,13 +215,15 @@ def matching_keys(typed: str, alias: str) -> list[tuple[str, float]]:
             alike = re.compile(pattern)
             found = _with_sound_alike(found, sound, filter(alike.search, keys), threshold)
         slips = slips.intersection(keys)
-    found = _closeness(typed, wanted, found, slips)
+    found = _closeness(typed, wanted, found, slips, threshold)
     return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
 
 
-def _closeness(typed: str, wanted, found, slips) -> list[tuple[str, float]]:
+def _closeness(typed: str, wanted, found, slips, threshold: float) -> list[tuple[str, float]]:
     """`found` ((key, score) by trigrams and sound) and the `slips` (keys one slip from the name
-    `typed`), scored by the closeness of the whole name (above), the most alike first."""
+    `typed`), scored by the closeness of the whole name (above), the most alike first. A slip
+    scoring below the `threshold` is left out, as a key trigrams score below it is: an office
+    that raises the threshold past SLIP_SCORE asks for the names as typed only."""
     query = wanted[0][0]
     whole = name_key(typed)
     scores = {}
@@ -234,8 +236,9 @@ def _closeness(typed: str, wanted, found, slips) -> list[tuple[str, float]]:
         scores[key] = score
     bare = bare_name(typed)
     for key in slips:
-        letters = min(trigrams.edit_distance(bare, key), SLIP_STEPS)
-        scores[key] = max(scores.get(key, 0.0), SLIP_SCORE - SLIP_STEP * letters)
+        score = SLIP_SCORE - SLIP_STEP * min(trigrams.edit_distance(bare, key), SLIP_STEPS)
+        if score >= threshold - 1e-9:
+            scores[key] = max(scores.get(key, 0.0), score)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -281,7 +284,8 @@ def close_keys(typed: str, keys: list[str]) -> list[tuple[str, float]]:
         else:
             score = threshold + SOUND_SCORE * (1 - distance / letters)
             scores[key] = max(scores.get(key, 0.0), score)
-    return _closeness(typed, wanted, scores.items(), one_slip_keys(typed).intersection(keys))
+    slips = one_slip_keys(typed).intersection(keys)
+    return _closeness(typed, wanted, scores.items(), slips, threshold)
 
 
 def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
