@@ -332,13 +332,15 @@ def _postgres_keys(wanted, slips: set[str], alias: str, threshold: float, *, who
     similar, params = keys.values_list("key", "score")[:limit].query.get_compiler(alias).as_sql()
     table = connections[alias].ops.quote_name(NameKey._meta.db_table)
     # The slips joined to the keys, read by index (key IN (…) of a thousand spellings reads every
-    # key: 4× slower at 76,000 keys), in the same statement: a slip has no score (NULL).
+    # key: 4× slower at 76,000 keys), in the same statement: a slip has no score (NULL). They go
+    # as one text split by the database (a key is letters and spaces): psycopg writes a list of
+    # 400 strings as an array in 7 ms, a quarter of the search.
     sql = (
-        f"({similar}) UNION ALL (SELECT k.key, NULL FROM unnest(%s::text[]) s(key)"  # noqa: S608 - the ORM's SQL and a quoted table name
+        f"({similar}) UNION ALL (SELECT k.key, NULL FROM unnest(string_to_array(%s, '|')) s(key)"  # noqa: S608 - the ORM's SQL and a quoted table name
         f" JOIN {table} k ON k.key = s.key)"
     )
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [*params, sorted(slips)])
+        cursor.execute(sql, [*params, "|".join(sorted(slips))])
         rows = cursor.fetchall()
     return [row for row in rows if row[1] is not None], {k for k, score in rows if score is None}
 
