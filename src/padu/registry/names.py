@@ -380,7 +380,13 @@ def _slip_keys(word: str) -> frozenset[str]:
             spellings.add(word[:i] + letter + word[i:])
             if i < len(word):
                 spellings.add(word[:i] + letter + word[i + 1 :])
-    return frozenset(spelling_key(s) if _RESPELT.search(s) else s for s in spellings)
+    # The spellings the key changes, keyed in one pass: none of its steps reaches across a space,
+    # so the key of the words joined is their keys joined (a fifth of a call per spelling).
+    respelt = [s for s in spellings if _RESPELT.search(s)]
+    keys = spelling_key(" ".join(respelt)).split(" ") if respelt else []
+    if len(keys) != len(respelt):  # pragma: no cover - a spelling keyed to no word or to two
+        keys = [spelling_key(s) for s in respelt]
+    return frozenset(spellings.difference(respelt)).union(keys)
 
 
 # A word that spelling_key leaves as it is holds none of these (a tenth of its cost to check).
