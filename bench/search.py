@@ -420,10 +420,11 @@ BESIDE = {
 }
 
 
-def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
+def first_page(client, people_url: str, typos, urls, recall, hits, missed) -> None:
     """How often the person sought is on the first page: by the misspelt name alone (the run
     above), and with a birth year, a kelurahan, or both typed beside it. The ceiling counts the
-    queries whose person shares name key and the rest with fewer than 25 others."""
+    queries whose person shares name key and the rest with fewer than 25 others. `missed`
+    collects the queries that missed, for --misses."""
     rows = [r for _, r in typos]
     misspelt = {r[4]: t for t, r in typos}
     shown = 25
@@ -438,6 +439,7 @@ def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
     print(f"{'':48} {crowded(lambda r: {})} of them share the name key with more than {shown - 1}")
     for label, (typed, narrow) in BESIDE.items():
         hits[0] = 0
+        missed.append(f"misspelt name + {label}")
         beside = urls(people_url, rows, lambda r, typed=typed: misspelt[r[4]] + typed(r))
         run(f"operator: misspelt name + {label}", client, beside, "name", recall)
         share = 100 * hits[0] / len(beside)
@@ -445,6 +447,30 @@ def first_page(client, people_url: str, typos, urls, recall, hits) -> None:
             f"{'':48} on page 1 for {hits[0]}/{len(beside)} ({share:.0f} %; name alone "
             f"{alone}; target ≥ 95 %); {crowded(narrow)} share name key and {label} with more "
             f"than {shown - 1}"
+        )
+
+
+def print_misses(who: User, missed: list, rows: dict) -> None:
+    """Each query that missed the first page: where the person sought ranks (in the first 1,000),
+    how many share his name key, and the names ranked first."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from padu.registry.selectors import person_list
+
+    for item in missed:
+        if isinstance(item, str):
+            print(f"\n--- missed the first page: {item}")
+            continue
+        query = parse_qs(urlsplit(item).query)["q"][0]
+        row = rows[item]
+        found = person_list(user=who, filters={"q": query}).values_list("id", "name", "relevance")
+        found = list(found[:1000])
+        rank = next((n for n, (pk, *_rest) in enumerate(found, 1) if pk == row[4]), None)
+        same = Person.objects.unscoped().filter(name_key=name_key(row[1])).count()
+        first = "; ".join(f"{name} {score:.4f}" for _pk, name, score in found[:3])
+        print(
+            f"{query!r} for {row[1]!r} (key {name_key(row[1])!r}, {same} people): "
+            f"rank {rank or 'not found'} of {len(found)}; first: {first}"
         )
 
 
@@ -476,6 +502,20 @@ def main() -> None:
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of the list queries"
     )
     parser.add_argument("--load-only", action="store_true", help="load the data and stop")
+    parser.add_argument(
+        "--sample",
+        choices=("family", "drawn"),
+        default="family",
+        help="the people sought: the first --queries of 3× as many drawn at random, in the order "
+        "of their family (the default, as earlier runs; it favours the people of the first "
+        "families, whom a tie between namesakes ranks first by id) or in the order drawn",
+    )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print each misspelt-name query that missed the first page: the rank of the person "
+        "sought and the names ranked first",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql" and args.loader == "builtin":
         sys.exit("the built-in loader COPYs into PostgreSQL: set DATABASE_URL")
@@ -488,19 +528,23 @@ def main() -> None:
     total = Person.objects.unscoped().count()
     rng = random.Random(args.seed)
     operator = user(Role.OPERATOR, "13.71")
+    drawn = [rng.randint(1, total) for _ in range(args.queries * 3)]
     sample = list(
         Person.objects.unscoped()
-        .filter(id__in=[rng.randint(1, total) for _ in range(args.queries * 3)])
+        .filter(id__in=drawn)
         .values_list(
             "nik", "name", "region_id", "family__kk_number", "id", "birth_date", "region__name"
         )
     )
+    if args.sample == "drawn":
+        by_id = {r[4]: r for r in sample}
+        sample = [by_id[pk] for pk in dict.fromkeys(drawn) if pk in by_id]
     village = max({r[2] for r in sample}, key=lambda v: sum(1 for r in sample if r[2] == v))
     psm = user(Role.PSM, village)
     print(
         f"\n{total:,} people, {Family.objects.unscoped().count():,} families; "
         f"{database()}; name threshold {settings.PADU_NAME_SEARCH_THRESHOLD}"
-        f"; PSM scope {village}; {load_average()}\n"
+        f"; PSM scope {village}; sample in {args.sample} order; {load_average()}\n"
     )
 
     people_url = reverse("registry:person_list")
@@ -515,6 +559,7 @@ def main() -> None:
     own = [r for r in sample if r[2] == village] or sample[:1]
     other = [r for r in sample if r[2] != village][:n]
     wanted: dict[str, int] = {}
+    sought: dict[str, tuple] = {}  # url → the row of the person sought
 
     def link(pk: int) -> bytes:
         return f'href="{reverse("registry:person_detail", args=[pk])}"'.encode()
@@ -532,6 +577,7 @@ def main() -> None:
         for r in rows:
             url = f"{base}?{urlencode({'q': query(r)})}"
             wanted[url] = r[4]
+            sought[url] = r
             out.append(url)
         return out
 
@@ -575,16 +621,19 @@ def main() -> None:
     print("\nFuzzy name search (one typo per name)")
     typos = [(misspell(r[1], rng), r) for r in sample[:n]]
     hits = [0]
+    missed: list = ["misspelt name"]
 
     def recall(url, response):
         if link(wanted[url]) in response.content:
             hits[0] += 1
+        else:
+            missed.append(url)
 
     misspelt = {r[4]: t for t, r in typos}
     typo_urls = urls(people_url, [r for _, r in typos], lambda r: misspelt[r[4]])
     run("operator: misspelt name", clients["operator"], typo_urls, "name", recall)
     print(f"{'':48} the person is on page 1 for {hits[0]}/{len(typo_urls)} queries")
-    first_page(clients["operator"], people_url, typos, urls, recall, hits)
+    first_page(clients["operator"], people_url, typos, urls, recall, hits, missed)
     run(
         "PSM: misspelt name",
         clients["psm"],
@@ -681,6 +730,8 @@ def main() -> None:
     )
 
     print(f"\n{load_average()}")
+    if args.misses:
+        print_misses(operator, missed, sought)
     if args.explain:
         explain(operator, {"kecamatan": kecamatan[0], "desil": "1-4", "disability": "any"})
         explain(operator, {})

@@ -54,6 +54,7 @@ consonant of a one-word query ("Fari" for Fahri) is not found.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -182,6 +183,7 @@ FOLDS: dict[str, str] = {
 }
 _FOLD_PY = re.compile("|".join(FOLDS))
 FINAL_Y = r"([b-df-hj-np-tv-xz])y\b"
+_FINAL_Y_PY = re.compile(FINAL_Y)
 WORD_VARIANTS: dict[str, str] = {
     **dict.fromkeys(
         [
@@ -236,17 +238,31 @@ def _drop_titles_and_gelar(words: list[str]) -> list[str]:
 
 def name_key(name: str | None) -> str:
     """The search key of a name: "H. Moh. Ma'ruf Soekarno, S.Pd" → "muhamad maruf sukarno"."""
+    return spelling_key(bare_name(name))
+
+
+def bare_name(name: str | None) -> str:
+    """Steps 1–5 of the key: the name's words as written, in lower-case ASCII letters, without
+    degrees, titles and gelar ("H. Moh. Ma'ruf, S.Pd" → "moh maruf")."""
     text = re.sub(APOSTROPHES, "'", name or "")
     text = re.sub(NON_ASCII, "", unicodedata.normalize("NFKD", text)).lower()
     text = re.sub(SEPARATORS, " ", text.replace("'", ""))
     text = re.sub(AFTER_COMMA, r"\1", text).replace(",", " ")
     words = _drop_degrees([w for w in text.split(" ") if w])
     words = [w for w in " ".join(words).replace(".", " ").split(" ") if w]
-    text = " ".join(_drop_titles_and_gelar(words))
-    text = _FOLD_PY.sub(lambda m: FOLDS[m.group()], text)
-    text = re.sub(FINAL_Y, r"\1i", text)
+    return " ".join(_drop_titles_and_gelar(words))
+
+
+def spelling_key(text: str) -> str:
+    """Steps 6–8 of the key, on a `bare_name`: spelling folds, doubled letters, word variants."""
+    text = _FOLD_PY.sub(_fold, text)
+    text = _FINAL_Y_PY.sub(r"\1i", text)
     text = _DOUBLED_PY.sub(r"\1", text)
     return " ".join(WORD_VARIANTS.get(w, w) for w in text.split(" ") if w)
+
+
+def _fold(match: re.Match) -> str:
+    return FOLDS[match.group()]
 
 
 def _word_alternation(words) -> str:
@@ -333,6 +349,48 @@ def spelling_variants(terms: list[str]) -> list[str]:
                 if spelled not in found and variant != word:
                     found.append(spelled)
     return found[:MAX_VARIANTS]
+
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_slip_keys(name: str) -> set[str]:
+    """The search keys of every spelling one slip away from `name` as written: a letter of one of
+    its words left out, added, changed, or swapped with the next ("Firti" → fitri, "Aisayh" →
+    aisah, "Mohammd Ghazi" → muhamad gazi, "Mmaan" → maman). The slip is undone on the name as
+    typed (`bare_name`), before the key folds and collapses letters: "Riin" is rin as a key, two
+    slips from rini, but one as typed."""
+    words = bare_name(name).split()
+    keys = [spelling_key(w) for w in words]
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        for variant in _slip_keys(word):
+            found.add(" ".join(k for k in (*keys[:i], variant, *keys[i + 1 :]) if k))
+    found.discard("")
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _slip_keys(word: str) -> frozenset[str]:
+    """The keys of `word` with one slip (a word's variants are the same whichever name holds it)."""
+    spellings = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    spellings |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    for i in range(len(word) + 1):
+        for letter in ALPHABET:
+            spellings.add(word[:i] + letter + word[i:])
+            if i < len(word):
+                spellings.add(word[:i] + letter + word[i + 1 :])
+    # The spellings the key changes, keyed in one pass: none of its steps reaches across a space,
+    # so the key of the words joined is their keys joined (a fifth of a call per spelling).
+    respelt = [s for s in spellings if _RESPELT.search(s)]
+    keys = spelling_key(" ".join(respelt)).split(" ") if respelt else []
+    if len(keys) != len(respelt):  # pragma: no cover - a spelling keyed to no word or to two
+        keys = [spelling_key(s) for s in respelt]
+    return frozenset(spellings.difference(respelt)).union(keys)
+
+
+# A word that spelling_key leaves as it is holds none of these (a tenth of its cost to check).
+_RESPELT = re.compile("|".join([*FOLDS, r"([a-z])\1", FINAL_Y, *(f"^{w}$" for w in WORD_VARIANTS)]))
 
 
 VOWELS = "aiueo"

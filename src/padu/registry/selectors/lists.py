@@ -110,12 +110,11 @@ def family_list(*, user, filters: dict) -> QuerySet[Family]:
             search = read_search(user, query)
         except SearchError:
             return qs.none()
-        terms = search_terms(search.name)
-        if not terms:
+        if not search_terms(search.name):
             return qs.none()
         narrowed = people_visible(user=user).filter(search_q(search, person="", family="family__"))
         among = narrowed_keys(narrowed, search)
-        condition, score, keys = name_condition(terms, qs.db, "members__", among=among)
+        condition, score, keys = name_condition(search.name, qs.db, "members__", among=among)
         extra = search_q(search, person="members__", family="")
         # The families of the people found, as well as the join: PostgreSQL then reaches the
         # families by key from those few thousand people, where the join alone had it read all

@@ -24,7 +24,15 @@ from padu.regions.selectors import kecamatan_choices, village_choices
 
 from .. import trigrams
 from ..disclosure import sees_numbers
-from ..names import consonant_pattern, consonants, search_terms, spelling_variants
+from ..names import (
+    bare_name,
+    consonant_pattern,
+    consonants,
+    name_key,
+    one_slip_keys,
+    search_terms,
+    spelling_variants,
+)
 from ..search_box import Search, parse_search
 
 NUMBER_LENGTH = 16
@@ -108,6 +116,22 @@ def search_q(search: Search, *, person: str, family: str) -> Q:
 # test per trigram) and registry.trigrams scores them in Python, as pg_trgm would.
 
 VARIANT_WEIGHT = 0.9
+# Then the keys are ranked by the closeness of the whole name (`_closeness`), the same way on
+# every database:
+# - a key one slip from the name as typed (names.one_slip_keys: "Firti" for Fitri, "Mohammd Ghazi"
+#   for Muhamad Gazi, a letter left out, added, changed or swapped) scores SLIP_SCORE, as a
+#   letter's other spelling does, less SLIP_STEP for each letter between the key and the name as
+#   typed ("Riin" is one swap from Rini, two letters from Rina): trigrams find few of those in a
+#   short name, where a slip changes most of its trigrams;
+# - a one-word query's stretch of a name that is no word of it ("man" in Ivan Mansur, which
+#   pg_trgm's word similarity scores 1) scores at most PARTIAL_SCORE: below the word itself, its
+#   other spellings and its slips;
+# - a whole name's words in another order score ORDER_STEP below the name in the order typed.
+SLIP_SCORE = VARIANT_WEIGHT
+SLIP_STEP = 0.001
+SLIP_STEPS = 9
+PARTIAL_SCORE = 0.85
+ORDER_STEP = 0.001
 # A one-word query's sound-alike words (names.consonant_pattern): at most 1 edit away for words
 # up to SOUND_SHORT_WORD letters, 2 for longer ones; scored threshold + up to SOUND_SCORE.
 SOUND_SHORT_WORD = 6
@@ -127,20 +151,20 @@ def name_search_thresholds() -> tuple[float, float]:
 def name_search(qs: QuerySet, query: str, among: list[str] | None = None) -> QuerySet:
     """`qs` (people) narrowed to the names like `query`, each with its `relevance`; `among`: the
     keys to compare, when they are few (`narrowed_keys`)."""
-    terms = search_terms(query)
-    if not terms:
+    if not search_terms(query):
         return qs.none()
-    condition, score, _keys = name_condition(terms, qs.db, among=among)
+    condition, score, _keys = name_condition(query, qs.db, among=among)
     return qs.filter(condition).annotate(relevance=score)
 
 
-def name_condition(terms: list[str], alias: str, person: str = "", among=None):
-    """The condition that finds people by name, how well each one matches, and the keys found.
-    `person` is the way from the queried model to the person ("" for people, "members__");
-    `among`: the only keys to compare (`narrowed_keys`), or None for all."""
+def name_condition(query: str, alias: str, person: str = "", among=None):
+    """The condition that finds people by the name `query` (as typed), how well each one
+    matches, and the keys found. `person` is the way from the queried model to the person ("" for
+    people, "members__"); `among`: the only keys to compare (`narrowed_keys`), or None for all."""
     field = f"{person}name_key"
+    terms = search_terms(query)
     groups: dict[float, list[str]] = {}
-    pairs = matching_keys(terms, alias) if among is None else close_keys(terms, among)
+    pairs = matching_keys(query, alias) if among is None else close_keys(query, among)
     for key, score in pairs:
         groups.setdefault(round(score, 6), []).append(key)
     if not groups:
@@ -161,20 +185,22 @@ def name_condition(terms: list[str], alias: str, person: str = "", among=None):
     return Q(**{f"{field}__in": found}), score, found
 
 
-def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
-    """(key, score) of the distinct search keys like the query, the most alike first."""
+def matching_keys(typed: str, alias: str) -> list[tuple[str, float]]:
+    """(key, score) of the distinct search keys like the name `typed`, the most alike first."""
     from ..models import NameKey
 
+    terms = search_terms(typed)
     query = " ".join(terms)
     # A whole name with one letter spelt otherwise is still like it (Jusuf Hidayat: 0.68); a
     # word alone is not (Jusuf: 0.5), and only there are the other spellings looked for.
     variants = spelling_variants(terms) if len(terms) == 1 else []
     wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
+    slips = one_slip_keys(typed)
     similarity, word_similarity = name_search_thresholds()
     threshold = word_similarity if len(terms) == 1 else similarity
     sound = terms[0] if len(terms) == 1 else None
     if connections[alias].vendor == "postgresql":
-        found = _postgres_keys(wanted, alias, threshold, whole=sound is None)
+        found, slips = _postgres_keys(wanted, slips, alias, threshold, whole=sound is None)
         if sound:
             pattern = consonant_pattern(sound)
             keys = NameKey.objects.using(alias).filter(key__regex=pattern) if pattern else []
@@ -188,8 +214,32 @@ def matching_keys(terms: list[str], alias: str) -> list[tuple[str, float]]:
         if sound and (pattern := consonant_pattern(sound)):
             alike = re.compile(pattern)
             found = _with_sound_alike(found, sound, filter(alike.search, keys), threshold)
-    found.sort(key=lambda item: (-item[1], item[0]))
+        slips = slips.intersection(keys)
+    found = _closeness(typed, wanted, found, slips, threshold)
     return found[: int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))]
+
+
+def _closeness(typed: str, wanted, found, slips, threshold: float) -> list[tuple[str, float]]:
+    """`found` ((key, score) by trigrams and sound) and the `slips` (keys one slip from the name
+    `typed`), scored by the closeness of the whole name (above), the most alike first. A slip
+    scoring below the `threshold` is left out, as a key trigrams score below it is: an office
+    that raises the threshold past SLIP_SCORE asks for the names as typed only."""
+    query = wanted[0][0]
+    whole = name_key(typed)
+    scores = {}
+    for key, score in found:
+        words = key.split()
+        if " " not in query and not any(spelling in words for spelling, _w in wanted):
+            score = min(score, PARTIAL_SCORE)
+        elif score > 1 - 1e-9 and key != whole and sorted(words) == sorted(whole.split()):
+            score = 1.0 - ORDER_STEP
+        scores[key] = score
+    bare = bare_name(typed)
+    for key in slips:
+        score = SLIP_SCORE - SLIP_STEP * min(trigrams.edit_distance(bare, key), SLIP_STEPS)
+        if score >= threshold - 1e-9:
+            scores[key] = max(scores.get(key, 0.0), score)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 # When what the box holds beside the name narrows it well (a date of birth; a birth year, or an
@@ -210,10 +260,11 @@ def narrowed_keys(people: QuerySet, search: Search) -> list[str] | None:
     return keys if len(keys) <= NARROWED_KEYS else None
 
 
-def close_keys(terms: list[str], keys: list[str]) -> list[tuple[str, float]]:
-    """(key, score) of those of `keys` like the query: by trigram similarity as matching_keys
-    scores them, or, a little above the threshold, when every word of the query is a word of the
-    key one edit away (two for a word of more than SOUND_SHORT_WORD letters)."""
+def close_keys(typed: str, keys: list[str]) -> list[tuple[str, float]]:
+    """(key, score) of those of `keys` like the name `typed`: as matching_keys scores them, or, a
+    little above the threshold, when every word of the query is a word of the key one edit away
+    (two for a word of more than SOUND_SHORT_WORD letters)."""
+    terms = search_terms(typed)
     query = " ".join(terms)
     variants = spelling_variants(terms) if len(terms) == 1 else []
     wanted = [(query, 1.0), *((v, VARIANT_WEIGHT) for v in variants)]
@@ -233,7 +284,8 @@ def close_keys(terms: list[str], keys: list[str]) -> list[tuple[str, float]]:
         else:
             score = threshold + SOUND_SCORE * (1 - distance / letters)
             scores[key] = max(scores.get(key, 0.0), score)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    slips = one_slip_keys(typed).intersection(keys)
+    return _closeness(typed, wanted, scores.items(), slips, threshold)
 
 
 def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
@@ -256,7 +308,9 @@ def _with_sound_alike(found: list, word: str, keys, threshold: float) -> list:
     return list(scores.items())
 
 
-def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list:
+def _postgres_keys(wanted, slips: set[str], alias: str, threshold: float, *, whole: bool):
+    """(key, score) of the keys like a spelling in `wanted` by pg_trgm, and those of the
+    spellings `slips` that are keys: one read of the keys for both."""
     from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
     from ..models import NameKey
@@ -275,7 +329,20 @@ def _postgres_keys(wanted, alias: str, threshold: float, *, whole: bool) -> list
     keys = NameKey.objects.using(alias).filter(condition).annotate(score=score)
     keys = keys.filter(score__gte=threshold).order_by("-score", "key")
     limit = int(getattr(settings, "PADU_NAME_SEARCH_MAX_KEYS", 5000))
-    return list(keys.values_list("key", "score")[:limit])
+    similar, params = keys.values_list("key", "score")[:limit].query.get_compiler(alias).as_sql()
+    table = connections[alias].ops.quote_name(NameKey._meta.db_table)
+    # The slips joined to the keys, read by index (key IN (…) of a thousand spellings reads every
+    # key: 4× slower at 76,000 keys), in the same statement: a slip has no score (NULL). They go
+    # as one text split by the database (a key is letters and spaces): psycopg writes a list of
+    # 400 strings as an array in 7 ms, a quarter of the search.
+    sql = (
+        f"({similar}) UNION ALL (SELECT k.key, NULL FROM unnest(string_to_array(%s, '|')) s(key)"  # noqa: S608 - the ORM's SQL and a quoted table name
+        f" JOIN {table} k ON k.key = s.key)"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*params, "|".join(sorted(slips))])
+        rows = cursor.fetchall()
+    return [row for row in rows if row[1] is not None], {k for k, score in rows if score is None}
 
 
 def _scored_keys(wanted, keys: list[str], threshold: float, *, whole: bool) -> list:
