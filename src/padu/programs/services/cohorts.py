@@ -180,19 +180,25 @@ def cohort_target(
     return cohort
 
 
-def cohort_begin_verification(*, actor, candidate: Candidate) -> None:
-    """The cohort of `candidate` leaves targeting when its first candidate goes to the field
-    (TARGETED → VERIFYING): a new run would replace the candidates and their field checks.
-    Called inside the caller's transaction, before it locks the candidate: the cohort first,
-    as a targeting run locks them, so that the two never wait on each other."""
+def _lock_cohort_of(actor, candidate: Candidate) -> Cohort | None:
+    """The cohort of a candidate the actor may see, locked: whoever changes a cohort's
+    candidates locks the cohort first, as a targeting run does, so that none waits on another
+    in the opposite order. None when the candidate is outside the actor's area."""
     # Bounded by the candidate, read in the actor's area.
     cohort_id = (
         Candidate.objects.scoped(actor).filter(pk=candidate.pk).values_list("cohort_id", flat=True)
     ).first()
     if cohort_id is None:
-        return
-    cohort = Cohort.objects.unscoped().select_for_update().get(pk=cohort_id)
-    if cohort.state not in TARGETABLE_STATES:
+        return None
+    return Cohort.objects.unscoped().select_for_update().get(pk=cohort_id)
+
+
+def cohort_begin_verification(*, actor, candidate: Candidate) -> None:
+    """The cohort of `candidate` leaves targeting when its first candidate goes to the field
+    (TARGETED → VERIFYING): a new run would replace the candidates and their field checks.
+    Called inside the caller's transaction, before it locks the candidate."""
+    cohort = _lock_cohort_of(actor, candidate)
+    if cohort is None or cohort.state not in TARGETABLE_STATES:
         return
     before = cohort.state
     cohort.state = CohortState.VERIFYING
@@ -216,6 +222,7 @@ def candidate_drop(*, actor, candidate: Candidate, reason: str, version=None) ->
     if not reason:
         raise ValidationFailed({"reason": [_("Give the reason the candidate leaves.")]})
     with transaction.atomic():
+        _lock_cohort_of(actor, candidate)
         candidate = (
             Candidate.objects.select_for_update().scoped(actor).select_related("cohort")
         ).get(pk=candidate.pk)
