@@ -16,7 +16,6 @@ dependency. Production runs `padu serve` instead (gunicorn beside the same worke
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -39,8 +38,10 @@ from padu.core.processes import check_port_free, run_together
 from padu.core.scoping import subtree_q
 from padu.regions import national
 from padu.regions.management.commands.regions import report_line
-from padu.regions.models import VILLAGE_LEVELS, Level, Region
+from padu.regions.models import Region
 from padu.regions.services import regions_load_national
+
+from ...demo_accounts import DemoAccount, demo_accounts
 
 # One password for every demo account; it passes the configured password validators.
 DEMO_PASSWORD = "demo-padu-2025"  # noqa: S105
@@ -54,45 +55,6 @@ DEFAULT_SEED = 1371
 # The release dates of the earlier DTSEN rankings the demo imports before its population's own
 # (whose periods are synth.dwellings.DESIL_PERIODS).
 EARLIER_DESIL_PERIODS = ("2023-07-20", "2024-07-20")
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    region: str | None
-    organisation: str = ""
-
-
-def demo_accounts(region: Region) -> tuple[DemoAccount, ...]:
-    """One account per role in `region`: the office roles over all of it, the TKSK over its
-    first kecamatan, the PSM and the kelurahan over that kecamatan's first village, a second PSM
-    in the fourth kecamatan (Kota Padang: Padang Selatan, Belakang Pondok, Air Tawar Timur)."""
-    below = Region.objects.filter(code__startswith=f"{region.code}.", ended_by=None)
-    kecamatan = list(below.filter(level=Level.KECAMATAN).values_list("code", flat=True)[:4])
-    if not kecamatan:
-        raise CommandError(
-            _("Region %(code)s has no kecamatan in the loaded tree.") % {"code": region.code}
-        )
-    villages = below.filter(level__in=VILLAGE_LEVELS).order_by("code")
-    first = villages.filter(parent_id=kecamatan[0]).values_list("code", flat=True).first()
-    second = villages.filter(parent_id=kecamatan[-1]).values_list("code", flat=True).first()
-    if first is None or second is None:
-        raise CommandError(
-            _("Region %(code)s has no kelurahan/desa in the loaded tree.") % {"code": region.code}
-        )
-    office = region.code
-    return (
-        DemoAccount("admin", Role.ADMIN, office),
-        DemoAccount("operator", Role.OPERATOR, office),
-        DemoAccount("pimpinan", Role.PIMPINAN, office),
-        DemoAccount("tksk", Role.TKSK, kecamatan[0]),
-        DemoAccount("psm", Role.PSM, first),
-        DemoAccount("psm2", Role.PSM, second),
-        DemoAccount("kelurahan", Role.KELURAHAN, first),
-        DemoAccount("mitra", Role.MITRA, None, f"Disdukcapil {region.name}"),
-        DemoAccount("privasi", Role.PRIVACY, office),
-    )
 
 
 class Command(BaseCommand):
