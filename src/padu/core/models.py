@@ -7,6 +7,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def actor_field(verbose_name, **options) -> models.ForeignKey:
+    """Who created or last changed a record. Users are deactivated, never deleted, and PROTECT
+    keeps the ORM from deleting one who wrote something; a table written in bulk may therefore
+    drop the database's check (`db_constraint=False`)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        **options,
+    )
+
+
 class BaseModel(models.Model):
     """Who created/changed a record and when; `version` backs optimistic locking. The user
     columns have no index: "what did this user do" is the audit trail's question (indexed by
@@ -14,24 +30,8 @@ class BaseModel(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    created_by = actor_field(_("created by"))
+    updated_by = actor_field(_("updated by"))
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

@@ -1,9 +1,10 @@
 """A cohort's targeting run, set-based: the rules compiled to one condition on the cohort's
 people (rules/compiler.py), ranked by the cohort's priority, with places allotted per quota area
 and in total by window functions, in ONE `SELECT` that returns only the rows kept (the places
-and the waiting lists); they are written by ONE `INSERT` that reads them from a JSON parameter
-(SQLite and PostgreSQL alike). Two statements rather than an `INSERT … SELECT`: PostgreSQL
-runs a query in parallel only when it writes nothing.
+and the waiting lists), into a temporary table that ONE `INSERT` copies to the candidates
+(SQLite and PostgreSQL alike). Not one `INSERT … SELECT`: PostgreSQL runs it without parallel
+workers, while it runs the `SELECT` of a `CREATE TABLE … AS` in parallel; and the rows never
+travel to Python and back.
 
 The ranking (`Priority`): desil ascending (none last), the welfare score ascending (lower is
 poorer; none last), the number of vulnerability categories descending (a disability in force,
@@ -19,7 +20,6 @@ place to the first of his area's waiting list (services.candidate_drop)."""
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,8 +46,8 @@ from padu.core.scoping import in_scope, subtree_q
 from padu.registry import codes as registry_codes
 from padu.registry.models import Person, PersonDisability
 
-from .codes import TargetUnit
-from .models import Cohort
+from .codes import CandidateState, TargetUnit
+from .models import Candidate, Cohort
 from .rules import dates
 from .rules.compiler import Context, compile_tree
 from .rules.text import describe
@@ -219,53 +219,15 @@ def _without_jit(cursor) -> None:
         cursor.execute("SET LOCAL jit = off")
 
 
-def _row(values: tuple, *, family_unit: bool, by_area: bool) -> dict:
-    """A kept row as the INSERT's JSON reads it; `j`: the reasons the candidate list shows."""
-    pk, family_id, region_id, area, rank, selected, desil, score, vulnerability, area_rank = values
-    return {
-        "p": pk,
-        "f": family_id if family_unit else None,
-        "r": region_id,
-        "a": area if by_area else None,
-        "k": rank,
-        "w": selected != 1,
-        "j": {
-            "desil": None if desil == NO_DESIL else desil,
-            "welfare_score": None if Decimal(score) == NO_SCORE else float(score),
-            "vulnerability": vulnerability,
-            "area_rank": area_rank,
-        },
-    }
-
-
-def _insert_sql() -> str:
-    """One INSERT of every kept row, which come as one JSON parameter (a list of objects)."""
-    head = """
-        INSERT INTO programs_candidate (
-            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
-            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
-            state, exit_reason
-        )
-        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
-    """
-    if connection.vendor == "postgresql":
-        return (
-            head
-            + """
-            x.p, x.f, x.r, x.a, x.k, x.w, x.j, 'candidate', ''
-        FROM jsonb_to_recordset(%s::jsonb)
-            AS x(p bigint, f bigint, r text, a text, k integer, w boolean, j jsonb)
-        """
-        )
+def _reasons_sql(area_length: int | None) -> str:
+    """The reasons the candidate list shows, as a JSON object built by the database (the same
+    keys on SQLite and PostgreSQL): the values that ranked him, none when he has none."""
+    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    real = "DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL"
     return (
-        head
-        + """
-            json_extract(x.value, '$.p'), json_extract(x.value, '$.f'),
-            json_extract(x.value, '$.r'), json_extract(x.value, '$.a'),
-            json_extract(x.value, '$.k'), json_extract(x.value, '$.w'),
-            json_extract(x.value, '$.j'), 'candidate', ''
-        FROM json_each(%s) AS x
-        """
+        f"{build}('desil', NULLIF(k_desil, {NO_DESIL}), "
+        f"'welfare_score', CAST(NULLIF(k_score, {int(NO_SCORE)}) AS {real}), "
+        "'vulnerability', k_vuln, 'area_rank', area_rank)"
     )
 
 
@@ -276,7 +238,11 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
     order = ", ".join(KEYS[k] for k in priority.order) + ", pk ASC"
     factor = priority.waiting_factor
     total = cohort.quota_total
-    family_unit = cohort.program.target_unit == TargetUnit.FAMILY
+    # Typed NULLs: the temporary table takes its columns' types from them.
+    family = (
+        "family_id" if cohort.program.target_unit == TargetUnit.FAMILY else "CAST(NULL AS BIGINT)"
+    )
+    area = "area" if area_length else "CAST(NULL AS VARCHAR(20))"
     # Per area, or in total: the places, and then the waiting list's length.
     if area_length:
         # area_rank <= quota × (1 + factor), in whole hundredths (the same on every database).
@@ -323,17 +289,32 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             SELECT k.*, ROW_NUMBER() OVER (ORDER BY selected DESC, {order}) AS final_rank
             FROM kept k
         )
-        SELECT pk, family_id, region_id, area, final_rank, selected, k_desil, k_score, k_vuln,
-            area_rank
+        SELECT pk AS p, {family} AS f, region_id AS r, {area} AS a, final_rank AS k,
+            selected <> 1 AS w, {_reasons_sql(area_length)} AS j
         FROM ranked
     """  # noqa: S608
+    table = f"{Candidate._meta.db_table}_kept"
     with connection.cursor() as cursor:
         _without_jit(cursor)
-        cursor.execute(sql, [*params, cohort.pk, *place_params, *keep_params])
-        kept = cursor.fetchall()
-        rows = [_row(values, family_unit=family_unit, by_area=bool(area_length)) for values in kept]
-        if rows:
-            cursor.execute(
-                _insert_sql(), [now, now, actor_id, actor_id, cohort.pk, json.dumps(rows)]
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} AS {sql}",
+            [*params, cohort.pk, *place_params, *keep_params],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {Candidate._meta.db_table} (
+                created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
+                person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
+                state, exit_reason
             )
-    return sum(1 for row in rows if not row["w"])
+            SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
+                p, f, r, a, k, w, j, %s, ''
+            FROM {table}
+            """,  # noqa: S608
+            [now, now, actor_id, actor_id, cohort.pk, CandidateState.CANDIDATE],
+        )
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE NOT w")  # noqa: S608
+        placed = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {table}")
+    return placed
