@@ -1,7 +1,8 @@
 """Programs endpoints for the work done in the field, on phones and by partner systems: a
 candidate's field check (with its photos), money paid to a beneficiary (with its proofs, or a
 transfer's reference), equipment packages and their handover. Thin: the services of the pages,
-the token owner as their actor; forms with files are multipart, the rest JSON."""
+the token owner as their actor; forms with files are multipart, the rest JSON. Each write takes
+the version of what it changes (the candidate, the package) as read, 409 when it moved."""
 
 from __future__ import annotations
 

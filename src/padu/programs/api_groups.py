@@ -1,7 +1,8 @@
 """Programs endpoints for groups and training courses: a KUBE's or Loka Bina Karya's members
 (added, given a role, leaving) and the grant paid to its account; a course's participants, a
 day's attendance and a participant's completion. Thin: the services of the pages, the token
-owner as their actor; member changes take the group's version as read (409 when it moved)."""
+owner as their actor; each write takes the version of what it changes (the group, the course,
+the participant) as read, 409 when it moved."""
 
 from __future__ import annotations
 
