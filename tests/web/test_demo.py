@@ -181,7 +181,32 @@ def _assert_programs() -> tuple:
     bars = reach[training.program.name]
     assert sum(bar.value for bar in bars) == approved.awards.count()
     assert all(bar.of for bar in bars)
+    _assert_told_in_order(cohorts.values(), approved)
     return _programs_made()
+
+
+def _assert_told_in_order(cohorts, approved) -> None:
+    """The story's days follow each other: each cohort targeted before its candidates were
+    checked in the field, the checks before the decree, the decree before the course; and each
+    step recorded on the day it was done."""
+    from django.utils.timezone import localdate
+
+    from padu.programs.models import BeneficiaryDecree, Disbursement, FieldCheck, TrainingCourse
+
+    for cohort in cohorts:
+        if cohort.targeted_at is None:
+            continue
+        assert cohort.created_at <= cohort.targeted_at, cohort.name
+        targeted = localdate(cohort.targeted_at)
+        checks = list(FieldCheck.objects.unscoped().filter(candidate__cohort=cohort))
+        for check in checks:
+            assert targeted <= check.checked_on == localdate(check.created_at), cohort.name
+        for decree in BeneficiaryDecree.objects.unscoped().filter(cohort=cohort):
+            assert min(c.checked_on for c in checks) <= decree.decided_on, decree.number
+        paid = Disbursement.objects.unscoped().filter(program=cohort.program)
+        assert all(targeted <= p.paid_on == localdate(p.created_at) for p in paid), cohort.name
+    [course] = TrainingCourse.objects.unscoped().filter(program=approved.cohort.program)
+    assert approved.decided_on <= localdate(course.created_at) < course.starts_on
 
 
 def _assert_desil_history_over_periods():

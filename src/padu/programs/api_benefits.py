@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
@@ -25,6 +24,7 @@ from padu.core.scoping import require
 from padu.registry.disclosure import Disclosure
 
 from . import benefit_selectors as selectors
+from .api_common import in_area
 from .benefit_codes import Channel, DecreeState, GroupKind, GroupState
 from .budget import budget_lines
 from .codes import CandidateState, ExitReason
@@ -115,13 +115,6 @@ def _out(c, show: Disclosure) -> dict:
     }
 
 
-def _beneficiary(user, pk: int):
-    c = selectors.beneficiary_get(user=user, pk=pk)
-    if c is None:
-        raise Http404
-    return c
-
-
 def _detail(user, c) -> dict:
     benefits = selectors.beneficiary_benefits(user=user, candidate=c)
     award = benefits["award"]
@@ -168,7 +161,7 @@ def beneficiary_detail(request, beneficiary_id: RecordId):
     """With his overlap flags (programs that must not be combined), what his decree granted and
     what has been paid. The read is written to the access log."""
     require(request.auth, Cap.PROGRAM_VIEW)
-    c = _beneficiary(request.auth, beneficiary_id)
+    c = in_area(selectors.beneficiary_get, request.auth, beneficiary_id)
     access_record(
         user=request.auth,
         obj=c,
@@ -192,13 +185,13 @@ def beneficiary_transition(request, beneficiary_id: RecordId, payload: Beneficia
     require(request.auth, Cap.PROGRAM_VIEW)
     lifecycle.candidate_transition(
         actor=request.auth,
-        candidate=_beneficiary(request.auth, beneficiary_id),
+        candidate=in_area(selectors.beneficiary_get, request.auth, beneficiary_id),
         name=payload.name,
         reason=payload.reason,
         exit_reason=payload.exit_reason or "",
         expected_version=payload.version,
     )
-    return _detail(request.auth, _beneficiary(request.auth, beneficiary_id))
+    return _detail(request.auth, in_area(selectors.beneficiary_get, request.auth, beneficiary_id))
 
 
 class DecreeFilters(PageParams):
@@ -269,11 +262,10 @@ def decree_approve(request, decree_id: RecordId, payload: ApproveIn):
     committed against the program's ceiling; refused as a whole (400, code `budget_ceiling`)
     if it would pass it."""
     require(request.auth, Cap.DECREE_APPROVE)
-    decree = selectors.decree_get(user=request.auth, pk=decree_id)
-    if decree is None:
-        raise Http404
     decree_services.decree_approve(
-        actor=request.auth, decree=decree, expected_version=payload.version
+        actor=request.auth,
+        decree=in_area(selectors.decree_get, request.auth, decree_id),
+        expected_version=payload.version,
     )
     return _decree_out(selectors.decree_list(user=request.auth).get(pk=decree_id))
 

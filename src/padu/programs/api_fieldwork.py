@@ -1,24 +1,25 @@
 """Programs endpoints for the work done in the field, on phones and by partner systems: a
 candidate's field check (with its photos), money paid to a beneficiary (with its proofs, or a
 transfer's reference), equipment packages and their handover. Thin: the services of the pages,
-the token owner as their actor; forms with files are multipart, the rest JSON."""
+the token owner as their actor; forms with files are multipart, the rest JSON. Each write takes
+the version of what it changes (the candidate, the package) as read, 409 when it moved."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from padu.accounts.capabilities import Cap
 from padu.core.errors import ValidationFailed
-from padu.core.schemas import DETAIL_ERRORS, RecordId
+from padu.core.schemas import DETAIL_ERRORS, WRITE_ERRORS, RecordId, Version
 from padu.core.scoping import require
 
 from . import benefit_selectors as selectors
 from .api_benefits import DisbursementOut, disbursement_out
+from .api_common import in_area
 from .benefit_codes import Channel
 from .codes import CandidateState
 from .models import EquipmentPackage, FieldCheck
@@ -44,6 +45,7 @@ class FieldCheckIn(Schema):
     conditions_met: bool = Field(description="Still meets the program's conditions.")
     willing: bool = Field(description="Willing to take part.")
     note: str = Field("", max_length=2000, description="Required when any answer is no.")
+    version: Version | None = Field(None, description="The candidate's version as read.")
 
 
 class FieldCheckOut(Schema):
@@ -68,6 +70,9 @@ class PaymentIn(Schema):
         description="The transfer's reference; a transfer with it needs no proof file.",
     )
     note: str = Field("", max_length=2000)
+    version: Version | None = Field(
+        None, description="The beneficiary's (or the group's) version as read."
+    )
 
 
 class ItemIn(Schema):
@@ -85,6 +90,7 @@ class PackageIn(Schema):
         None, description="The training course whose graduate receives it."
     )
     note: str = Field("", max_length=2000)
+    version: Version | None = Field(None, description="The beneficiary's version as read.")
 
 
 class ItemOut(Schema):
@@ -107,6 +113,7 @@ class PackageOut(Schema):
 
 class HandoverIn(Schema):
     handed_over_on: datetime.date = Field(description="Not in the future.")
+    version: Version | None = Field(None, description="The package's version as read.")
 
 
 def _candidate_ref(c) -> dict:
@@ -116,13 +123,6 @@ def _candidate_ref(c) -> dict:
         "on_waiting_list": c.on_waiting_list,
         "version": c.version,
     }
-
-
-def _beneficiary(user, pk: int):
-    c = selectors.beneficiary_get(user=user, pk=pk)
-    if c is None:
-        raise Http404
-    return c
 
 
 def _check_out(check: FieldCheck) -> dict:
@@ -163,7 +163,7 @@ def _package_out(p: EquipmentPackage) -> dict:
 
 @router.post(
     "/programs/candidates/{candidate_id}/field-check",
-    response={201: FieldCheckOut, **DETAIL_ERRORS},
+    response={201: FieldCheckOut, **WRITE_ERRORS},
     operation_id="candidate_field_check",
     summary=gettext_noop("Record a candidate's field check"),
 )
@@ -179,16 +179,17 @@ def candidate_field_check(
     require(request.auth, Cap.PROGRAM_VERIFY)
     check = field_checks.field_check_record(
         actor=request.auth,
-        candidate=_beneficiary(request.auth, candidate_id),
+        candidate=in_area(selectors.beneficiary_get, request.auth, candidate_id),
         photos=photos or [],
-        **payload.model_dump(),
+        expected_version=payload.version,
+        **payload.model_dump(exclude={"version"}),
     )
     return Status(201, _check_out(check))
 
 
 @router.post(
     "/programs/beneficiaries/{beneficiary_id}/disbursements",
-    response={201: DisbursementOut, **DETAIL_ERRORS},
+    response={201: DisbursementOut, **WRITE_ERRORS},
     operation_id="beneficiary_disburse",
     summary=gettext_noop("Record money paid to a beneficiary"),
 )
@@ -204,9 +205,10 @@ def beneficiary_disburse(
     require(request.auth, Cap.BENEFIT_MANAGE)
     payment = benefits.disbursement_record(
         actor=request.auth,
-        candidate=_beneficiary(request.auth, beneficiary_id),
+        candidate=in_area(selectors.beneficiary_get, request.auth, beneficiary_id),
         proofs=proofs or [],
-        **payload.model_dump(),
+        expected_version=payload.version,
+        **payload.model_dump(exclude={"version"}),
     )
     return Status(201, disbursement_out(payment))
 
@@ -219,13 +221,13 @@ def beneficiary_disburse(
 )
 def beneficiary_packages(request, beneficiary_id: RecordId):
     require(request.auth, Cap.PROGRAM_VIEW)
-    c = _beneficiary(request.auth, beneficiary_id)
+    c = in_area(selectors.beneficiary_get, request.auth, beneficiary_id)
     return [_package_out(p) for p in c.packages.prefetch_related("items", "proofs")]
 
 
 @router.post(
     "/programs/beneficiaries/{beneficiary_id}/packages",
-    response={201: PackageOut, **DETAIL_ERRORS},
+    response={201: PackageOut, **WRITE_ERRORS},
     operation_id="beneficiary_package_record",
     summary=gettext_noop("Record an equipment package for a beneficiary"),
 )
@@ -233,7 +235,7 @@ def beneficiary_package_record(request, beneficiary_id: RecordId, payload: Packa
     """Its items (name, quantity, unit value, serial numbers); for an enrolled beneficiary, or
     for the graduate of `course`. Handed over later, with a photo (`/handover`)."""
     require(request.auth, Cap.BENEFIT_MANAGE)
-    candidate = _beneficiary(request.auth, beneficiary_id)
+    candidate = in_area(selectors.beneficiary_get, request.auth, beneficiary_id)
     course = None
     if payload.course is not None:
         course = selectors.course_get(user=request.auth, pk=payload.course)
@@ -245,13 +247,14 @@ def beneficiary_package_record(request, beneficiary_id: RecordId, payload: Packa
         items=[i.model_dump() for i in payload.items],
         course=course,
         note=payload.note,
+        expected_version=payload.version,
     )
     return Status(201, _package_out(package))
 
 
 @router.post(
     "/programs/packages/{package_id}/handover",
-    response={200: PackageOut, **DETAIL_ERRORS},
+    response={200: PackageOut, **WRITE_ERRORS},
     operation_id="package_hand_over",
     summary=gettext_noop("Hand over an equipment package"),
 )
@@ -264,13 +267,11 @@ def package_hand_over(
     """Multipart, with at least one photo of the handover (`photos`); it delivers the
     beneficiary's benefit. A package is handed over once (400, code `invalid_state`)."""
     require(request.auth, Cap.BENEFIT_MANAGE)
-    package = selectors.package_get(user=request.auth, pk=package_id)
-    if package is None:
-        raise Http404
     benefits.package_hand_over(
         actor=request.auth,
-        package=package,
+        package=in_area(selectors.package_get, request.auth, package_id),
         handed_over_on=payload.handed_over_on,
         photos=photos or [],
+        expected_version=payload.version,
     )
     return _package_out(selectors.package_get(user=request.auth, pk=package_id))

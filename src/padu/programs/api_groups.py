@@ -1,7 +1,8 @@
 """Programs endpoints for groups and training courses: a KUBE's or Loka Bina Karya's members
 (added, given a role, leaving) and the grant paid to its account; a course's participants, a
 day's attendance and a participant's completion. Thin: the services of the pages, the token
-owner as their actor; member changes take the group's version as read (409 when it moved)."""
+owner as their actor; each write takes the version of what it changes (the group, the course,
+the participant) as read, 409 when it moved."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from padu.registry.models import Person
 
 from . import benefit_selectors as selectors
 from .api_benefits import DisbursementOut, GroupOut, ProgramRef, disbursement_out, group_out
+from .api_common import in_area
 from .api_fieldwork import PaymentIn
 from .benefit_codes import CourseState, GroupRole, InstitutionKind
 from .codes import CandidateState
@@ -61,15 +63,8 @@ class LeaveIn(Schema):
     version: Version | None = Field(None, description="The group's version as read.")
 
 
-def _group(user, pk: int):
-    group = selectors.group_get(user=user, pk=pk)
-    if group is None:
-        raise Http404
-    return group
-
-
 def _group_detail(user, pk: int) -> dict:
-    group = _group(user, pk)
+    group = in_area(selectors.group_get, user, pk)
     members = list(selectors.group_members(user=user, group=group))
     show = Disclosure(user)
     return {
@@ -113,7 +108,7 @@ def group_member_add(request, group_id: RecordId, payload: MemberIn):
     """Refused with its reason (400): a full group (`group_full`), a person of another
     kecamatan, a family already in a KUBE, an office already held."""
     require(request.auth, Cap.BENEFIT_MANAGE)
-    group = _group(request.auth, group_id)
+    group = in_area(selectors.group_get, request.auth, group_id)
     person = Person.objects.scoped(request.auth).filter(pk=payload.person).first()
     if person is None:
         raise ValidationFailed({"person": [_("Person: choose a person of your area.")]})
@@ -139,7 +134,7 @@ def group_member_role(request, group_id: RecordId, member_id: RecordId, payload:
     require(request.auth, Cap.BENEFIT_MANAGE)
     groups.group_member_set_role(
         actor=request.auth,
-        group=_group(request.auth, group_id),
+        group=in_area(selectors.group_get, request.auth, group_id),
         member_id=member_id,
         role=payload.role,
         expected_version=payload.version,
@@ -158,7 +153,7 @@ def group_member_remove(request, group_id: RecordId, member_id: RecordId, payloa
     require(request.auth, Cap.BENEFIT_MANAGE)
     groups.group_member_remove(
         actor=request.auth,
-        group=_group(request.auth, group_id),
+        group=in_area(selectors.group_get, request.auth, group_id),
         member_id=member_id,
         reason=payload.reason,
         expected_version=payload.version,
@@ -168,7 +163,7 @@ def group_member_remove(request, group_id: RecordId, member_id: RecordId, payloa
 
 @router.post(
     "/programs/groups/{group_id}/disbursements",
-    response={201: DisbursementOut, **DETAIL_ERRORS},
+    response={201: DisbursementOut, **WRITE_ERRORS},
     operation_id="group_disburse",
     summary=gettext_noop("Record a group's grant paid to its account"),
 )
@@ -183,9 +178,10 @@ def group_disburse(
     require(request.auth, Cap.BENEFIT_MANAGE)
     payment = benefits.disbursement_record(
         actor=request.auth,
-        group=_group(request.auth, group_id),
+        group=in_area(selectors.group_get, request.auth, group_id),
         proofs=proofs or [],
-        **payload.model_dump(),
+        expected_version=payload.version,
+        **payload.model_dump(exclude={"version"}),
     )
     return Status(201, disbursement_out(payment))
 
@@ -233,6 +229,7 @@ class CourseDetailOut(CourseOut):
 
 class ParticipantIn(Schema):
     beneficiary: RecordId = Field(description="An approved or enrolled beneficiary.")
+    version: Version | None = Field(None, description="The course's version as read.")
 
 
 class AttendanceIn(Schema):
@@ -241,18 +238,13 @@ class AttendanceIn(Schema):
         max_length=500,
         description="The participants present; the caller's other participants are absent.",
     )
+    version: Version | None = Field(None, description="The course's version as read.")
 
 
 class ParticipantCompleteIn(Schema):
     certificate_number: str = Field(max_length=80)
     completed_on: datetime.date | None = Field(None, description="Default: today.")
-
-
-def _course(user, pk: int):
-    course = selectors.course_get(user=user, pk=pk)
-    if course is None:
-        raise Http404
-    return course
+    version: Version | None = Field(None, description="The participant's version as read.")
 
 
 def _course_out(c, participants: int) -> dict:
@@ -281,7 +273,7 @@ def _course_out(c, participants: int) -> dict:
 
 
 def _course_detail(user, pk: int) -> dict:
-    course = _course(user, pk)
+    course = in_area(selectors.course_get, user, pk)
     rows = list(selectors.course_participants(user=user, course=course).select_related("candidate"))
     return {
         **_course_out(course, course.participants.count()),
@@ -330,7 +322,7 @@ def course_detail(request, course_id: RecordId):
 
 @router.post(
     "/programs/courses/{course_id}/participants",
-    response={201: CourseDetailOut, **DETAIL_ERRORS},
+    response={201: CourseDetailOut, **WRITE_ERRORS},
     operation_id="course_participant_add",
     summary=gettext_noop("Take a beneficiary into a course"),
 )
@@ -338,19 +330,21 @@ def course_participant_add(request, course_id: RecordId, payload: ParticipantIn)
     """An approved beneficiary is enrolled as he joins; the course's places are counted
     (`course_full`)."""
     require(request.auth, Cap.BENEFIT_MANAGE)
-    course = _course(request.auth, course_id)
+    course = in_area(selectors.course_get, request.auth, course_id)
     candidate = selectors.beneficiary_get(user=request.auth, pk=payload.beneficiary)
     if candidate is None:
         raise ValidationFailed(
             {"beneficiary": [_("Beneficiary: choose a beneficiary of your area.")]}
         )
-    training.course_participant_add(actor=request.auth, course=course, candidate=candidate)
+    training.course_participant_add(
+        actor=request.auth, course=course, candidate=candidate, expected_version=payload.version
+    )
     return Status(201, _course_detail(request.auth, course_id))
 
 
 @router.post(
     "/programs/courses/{course_id}/attendance",
-    response={200: CourseDetailOut, **DETAIL_ERRORS},
+    response={200: CourseDetailOut, **WRITE_ERRORS},
     operation_id="course_attendance",
     summary=gettext_noop("Record a day's attendance"),
 )
@@ -360,16 +354,17 @@ def course_attendance(request, course_id: RecordId, payload: AttendanceIn):
     require(request.auth, Cap.BENEFIT_MANAGE)
     training.attendance_record(
         actor=request.auth,
-        course=_course(request.auth, course_id),
+        course=in_area(selectors.course_get, request.auth, course_id),
         day=payload.day,
         present_ids=payload.present,
+        expected_version=payload.version,
     )
     return _course_detail(request.auth, course_id)
 
 
 @router.post(
     "/programs/courses/{course_id}/participants/{participant_id}/complete",
-    response={200: CourseDetailOut, **DETAIL_ERRORS},
+    response={200: CourseDetailOut, **WRITE_ERRORS},
     operation_id="course_participant_complete",
     summary=gettext_noop("A participant completed the course"),
 )
@@ -380,7 +375,7 @@ def course_participant_complete(
     minimum share of the recorded days (`attendance_too_low`); his benefit is delivered and
     completed."""
     require(request.auth, Cap.BENEFIT_MANAGE)
-    course = _course(request.auth, course_id)
+    course = in_area(selectors.course_get, request.auth, course_id)
     participant = (
         selectors.course_participants(user=request.auth, course=course)
         .filter(pk=participant_id)
@@ -393,5 +388,6 @@ def course_participant_complete(
         participant=participant,
         certificate_number=payload.certificate_number,
         completed_on=payload.completed_on,
+        expected_version=payload.version,
     )
     return _course_detail(request.auth, course_id)

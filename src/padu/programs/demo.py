@@ -14,6 +14,10 @@ would, so that the history and the audit trail tell how each came to be:
   bank account, and a second group still forming;
 - a PENA cohort still a draft.
 
+Told in one run, the story took weeks: each step runs on its own day (`_Demo.on`), so that the
+targeting comes before the field checks, the checks before the decree, the decree before the
+course, and each record's times and audit entries say the day it was done.
+
 Deterministic (the same population gives the same cohorts: ranks break ties by id) and small
 (a few dozen candidates whatever the population's size). Safe to repeat: nothing is made when
 the demo's operator has made cohorts already."""
@@ -21,12 +25,15 @@ the demo's operator has made cohorts already."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from padu.accounts.models import RegionScope
 from padu.core.scoping import within
 from padu.periods.models import Period
 from padu.regions.models import Region
@@ -71,6 +78,8 @@ TRAINING_RULES = {
     ]
 }
 COURSE_DAYS = 12
+# The days (before today) the stories begin: the training cohort's targeting, the KUBE's.
+TRAINING_TARGETED, KUBE_TARGETED = 25, 20
 KIT = [
     {"name": "Mesin jahit portabel", "quantity": 1, "unit_value": "2750000"},
     {"name": "Gunting dan perlengkapan jahit", "quantity": 1, "unit_value": "250000"},
@@ -95,6 +104,11 @@ def demo_programs(users: dict, *, office: str) -> Made:
     if Cohort.objects.unscoped().filter(created_by=operator).exists():
         return made
     today = timezone.localdate()
+    # The story's staff held their areas when it began (the demo made their scopes today).
+    began = today - datetime.timedelta(days=max(TRAINING_TARGETED, KUBE_TARGETED))
+    RegionScope.objects.filter(user__in=users.values(), valid_from__gt=began).update(
+        valid_from=began
+    )
     programs = {p.code: p for p in Program.objects.all()}
     areas = _quota_areas(users, office)
     demo = _Demo(users, office, today, made)
@@ -102,13 +116,19 @@ def demo_programs(users: dict, *, office: str) -> Made:
     training = demo.targeted(
         programs["PELATIHAN_DISABILITAS"],
         f"Pelatihan Menjahit Angkatan I {today.year}",
+        days_ago=TRAINING_TARGETED,
         quotas=dict.fromkeys(areas, 2),
         rules=TRAINING_RULES,
     )
     demo.training(training)
-    demo.targeted(programs["UEP_DISABILITAS"], f"UEP Disabilitas {today.year}", quota_total=20)
+    demo.targeted(
+        programs["UEP_DISABILITAS"], f"UEP Disabilitas {today.year}", days_ago=0, quota_total=20
+    )
     kube = demo.targeted(
-        programs["KUBE"], f"KUBE {today.year} Tahap I", quotas=dict.fromkeys(areas, 10)
+        programs["KUBE"],
+        f"KUBE {today.year} Tahap I",
+        days_ago=KUBE_TARGETED,
+        quotas=dict.fromkeys(areas, 10),
     )
     demo.groups(kube)
     cohort_save(
@@ -150,19 +170,33 @@ class _Demo:
     def day(self, days_ago: int) -> datetime.date:
         return self.today - datetime.timedelta(days=days_ago)
 
-    def targeted(self, program, name, *, rules=None, **quotas) -> Cohort:
-        rule_set = None
-        if rules is not None:
-            rule_set = rule_set_create(
-                actor=self.operator,
-                program=program,
-                tree=rules,
-                note="Angkatan ini: penyandang disabilitas atau warga desil 1–4, usia 18–59.",
+    @contextmanager
+    def on(self, days_ago: int) -> Iterator[None]:
+        """Run a step of the story `days_ago` days before today: the services stamp what they
+        write (a cohort's targeting, created and updated times, the audit trail) with
+        `timezone.now()`, and refuse days after `timezone.localdate()`. Only the demo's own
+        run, before anything serves, moves the clock, and puts it back."""
+        real = timezone.now
+        timezone.now = lambda: real() - datetime.timedelta(days=days_ago)
+        try:
+            yield
+        finally:
+            timezone.now = real
+
+    def targeted(self, program, name, *, days_ago: int, rules=None, **quotas) -> Cohort:
+        with self.on(days_ago):
+            rule_set = None
+            if rules is not None:
+                rule_set = rule_set_create(
+                    actor=self.operator,
+                    program=program,
+                    tree=rules,
+                    note="Angkatan ini: penyandang disabilitas atau warga desil 1–4, usia 18–59.",
+                )
+            cohort = cohort_save(
+                actor=self.operator, program=program, name=name, region_code=self.office, **quotas
             )
-        cohort = cohort_save(
-            actor=self.operator, program=program, name=name, region_code=self.office, **quotas
-        )
-        cohort = cohort_target(actor=self.operator, cohort=cohort, rule_set=rule_set)
+            cohort = cohort_target(actor=self.operator, cohort=cohort, rule_set=rule_set)
         self.made.cohorts += 1
         self.made.candidates += (
             Candidate.objects.scoped(self.operator).filter(cohort=cohort).count()
@@ -184,29 +218,31 @@ class _Demo:
         return self.operator
 
     def check(self, candidate: Candidate, *, days_ago: int, found: bool = True) -> None:
-        field_check_record(
-            actor=self.checker(candidate),
-            candidate=candidate,
-            checked_on=self.day(days_ago),
-            found=found,
-            conditions_met=True,
-            willing=True,
-            note="" if found else "Tidak ditemukan di alamat; menurut tetangga sudah pindah.",
-            photos=[PHOTO] if found else [],
-        )
+        with self.on(days_ago):
+            field_check_record(
+                actor=self.checker(candidate),
+                candidate=candidate,
+                checked_on=self.day(days_ago),
+                found=found,
+                conditions_met=True,
+                willing=True,
+                note="" if found else "Tidak ditemukan di alamat; menurut tetangga sudah pindah.",
+                photos=[PHOTO] if found else [],
+            )
 
     def decree(self, cohort: Cohort, number: int, *, days_ago: int):
-        return decree_prepare(
-            actor=self.operator,
-            cohort=cohort,
-            number=f"400.9/{number:03d}/SK-PLT/DINSOS/{self.today.year}",
-            decided_on=self.day(days_ago),
-            period=self.period,
-            amount="3500000",
-            place=self.place,
-            signer_function="Kepala Dinas Sosial",
-            signer_name="Drs. Syahrial Tanjung, M.Si",
-        )
+        with self.on(days_ago):
+            return decree_prepare(
+                actor=self.operator,
+                cohort=cohort,
+                number=f"400.9/{number:03d}/SK-PLT/DINSOS/{self.today.year}",
+                decided_on=self.day(days_ago),
+                period=self.period,
+                amount="3500000",
+                place=self.place,
+                signer_function="Kepala Dinas Sosial",
+                signer_name="Drs. Syahrial Tanjung, M.Si",
+            )
 
     def training(self, cohort: Cohort) -> None:
         """Field checks, the decree, the course, its certificates and kits, a second decree."""
@@ -214,69 +250,85 @@ class _Demo:
         if len(places) < 3 or self.period is None:
             return
         self.check(places[0], days_ago=22, found=False)
-        promoted = candidate_drop(
-            actor=self.operator,
-            candidate=places[1],
-            reason="Mengundurkan diri: sudah bekerja di pabrik garmen.",
-        )
+        with self.on(22):
+            promoted = candidate_drop(
+                actor=self.operator,
+                candidate=places[1],
+                reason="Mengundurkan diri: sudah bekerja di pabrik garmen.",
+            )
         rest = places[2:] + ([promoted] if promoted else [])
         first, later = (rest[:-1], rest[-1]) if len(rest) > 1 else (rest, None)
         for candidate in first:
             self.check(candidate, days_ago=21)
-        decree_approve(actor=self.pimpinan, decree=self.decree(cohort, 1, days_ago=19))
+        decree = self.decree(cohort, 1, days_ago=19)
+        with self.on(19):
+            decree_approve(actor=self.pimpinan, decree=decree)
         self.made.decrees += 1
-        course = course_create(
-            actor=self.operator,
-            program=cohort.program,
-            region=self.office,
-            institution_kind=InstitutionKind.LPK,
-            name=cohort.name,
-            skill="Menjahit",
-            institution_name="LPK Karya Mandiri",
-            place="Aula UPTD Rehabilitasi Sosial",
-            starts_on=self.day(COURSE_DAYS + 4),
-            ends_on=self.day(5),
-        )
-        joined = [
-            course_participant_add(actor=self.operator, course=course, candidate=c) for c in first
-        ]
+        starts = COURSE_DAYS + 4
+        with self.on(starts + 2):
+            course = course_create(
+                actor=self.operator,
+                program=cohort.program,
+                region=self.office,
+                institution_kind=InstitutionKind.LPK,
+                name=cohort.name,
+                skill="Menjahit",
+                institution_name="LPK Karya Mandiri",
+                place="Aula UPTD Rehabilitasi Sosial",
+                starts_on=self.day(starts),
+                ends_on=self.day(5),
+            )
+            joined = [
+                course_participant_add(actor=self.operator, course=course, candidate=c)
+                for c in first
+            ]
         # The last participant missed the first five days: too few to complete the course.
         poor = joined[-1] if len(joined) > 1 else None
         for n in range(COURSE_DAYS):
             present = [p.pk for p in joined if not (p is poor and n < 5)]
-            attendance_record(
-                actor=self.operator,
-                course=course,
-                day=course.starts_on + datetime.timedelta(n),
-                present_ids=present,
-            )
+            with self.on(starts - n):
+                attendance_record(
+                    actor=self.operator,
+                    course=course,
+                    day=self.day(starts - n),
+                    present_ids=present,
+                )
         # Those who attended were paid their transport (which delivers their benefit); all of
         # them but the last have their certificate and kit (the last graduate's kit waits for
         # its handover); the last one's certificate is still to come.
         attended = [p for p in joined if p is not poor]
-        for n, participant in enumerate(attended, start=1):
-            disbursement_record(
-                actor=self.operator,
-                candidate=participant.candidate,
-                amount="300000",
-                paid_on=self.day(5),
-                channel=Channel.TRANSFER,
-                reference=f"TRF-{self.today:%Y%m%d}-{n:04d}",
-                note="Uang transport selama pelatihan.",
-            )
+        with self.on(5):
+            for n, participant in enumerate(attended, start=1):
+                disbursement_record(
+                    actor=self.operator,
+                    candidate=participant.candidate,
+                    amount="300000",
+                    paid_on=self.day(5),
+                    channel=Channel.TRANSFER,
+                    reference=f"TRF-{self.day(5):%Y%m%d}-{n:04d}",
+                    note="Uang transport selama pelatihan.",
+                )
         graduates = attended[:-1] if len(attended) > 1 else attended
-        for n, participant in enumerate(graduates, start=1):
-            participant_complete(
-                actor=self.operator,
-                participant=participant,
-                certificate_number=f"{n:03d}/LPK-KM/{self.today.year}",
-                completed_on=self.day(4),
-            )
-            items = [{**KIT[0], "serial_numbers": f"MJ-{self.today.year}-{n:04d}"}, KIT[1]]
-            package = package_record(
-                actor=self.operator, candidate=participant.candidate, course=course, items=items
-            )
-            if n < len(graduates):
+        packages = []
+        with self.on(4):
+            for n, participant in enumerate(graduates, start=1):
+                participant_complete(
+                    actor=self.operator,
+                    participant=participant,
+                    certificate_number=f"{n:03d}/LPK-KM/{self.today.year}",
+                    completed_on=self.day(4),
+                )
+                items = [{**KIT[0], "serial_numbers": f"MJ-{self.today.year}-{n:04d}"}, KIT[1]]
+                packages.append(
+                    package_record(
+                        actor=self.operator,
+                        candidate=participant.candidate,
+                        course=course,
+                        items=items,
+                    )
+                )
+        with self.on(2):
+            for package in packages[:-1]:
                 package_hand_over(
                     actor=self.operator, package=package, handed_over_on=self.day(2), photos=[PHOTO]
                 )
@@ -292,24 +344,32 @@ class _Demo:
             return
         members = self._members(cohort, kecamatan[0], 7)
         first = self._group(
-            cohort.program, kecamatan[0], "KUBE Maju Bersama", BusinessType.FOOD, members=members
+            cohort.program,
+            kecamatan[0],
+            "KUBE Maju Bersama",
+            BusinessType.FOOD,
+            members=members,
+            days_ago=13,
         )
         if first is None or len(members) < MIN_MEMBERS:
             return
-        group_form(actor=self.operator, group=first)
-        group_grant_approve(
-            actor=self.pimpinan, group=first, amount=GRANT, approved_on=self.day(10)
-        )
-        disbursement_record(
-            actor=self.operator,
-            group=first,
-            amount=GRANT,
-            paid_on=self.day(7),
-            channel=Channel.GROUP_ACCOUNT,
-            reference=f"TRF-{self.today:%Y%m%d}-0002",
-            note="Bantuan modal usaha KUBE.",
-            proofs=[PHOTO],
-        )
+        with self.on(12):
+            group_form(actor=self.operator, group=first)
+        with self.on(10):
+            group_grant_approve(
+                actor=self.pimpinan, group=first, amount=GRANT, approved_on=self.day(10)
+            )
+        with self.on(7):
+            disbursement_record(
+                actor=self.operator,
+                group=first,
+                amount=GRANT,
+                paid_on=self.day(7),
+                channel=Channel.GROUP_ACCOUNT,
+                reference=f"TRF-{self.day(7):%Y%m%d}-0002",
+                note="Bantuan modal usaha KUBE.",
+                proofs=[PHOTO],
+            )
         if len(kecamatan) > 1:
             self._group(
                 cohort.program,
@@ -317,6 +377,7 @@ class _Demo:
                 "KUBE Sejahtera",
                 BusinessType.CRAFT,
                 members=self._members(cohort, kecamatan[1], 3),
+                days_ago=3,
             )
 
     def _by_candidates(self, cohort: Cohort) -> list[str]:
@@ -359,23 +420,26 @@ class _Demo:
                 families.add(person.family_id)
         return chosen
 
-    def _group(self, program, kecamatan, name, business, *, members) -> BenefitGroup | None:
+    def _group(
+        self, program, kecamatan, name, business, *, members, days_ago: int
+    ) -> BenefitGroup | None:
         if len(members) < len(OFFICERS):
             return None
-        group = group_create(
-            actor=self.operator,
-            program=program,
-            kind=GroupKind.KUBE,
-            kecamatan=kecamatan,
-            name=name,
-            business_type=business,
-            address=f"Sekretariat {name}",
-            bank_name="Bank Nagari",
-            bank_account_number=f"1100-{kecamatan.replace('.', '')[-4:]}-{len(members):04d}",
-            bank_account_holder=name,
-        )
         roles = [*OFFICERS, *[GroupRole.MEMBER] * (len(members) - len(OFFICERS))]
-        for person, role in zip(members, roles, strict=True):
-            group_member_add(actor=self.operator, group=group, person=person, role=role)
+        with self.on(days_ago):
+            group = group_create(
+                actor=self.operator,
+                program=program,
+                kind=GroupKind.KUBE,
+                kecamatan=kecamatan,
+                name=name,
+                business_type=business,
+                address=f"Sekretariat {name}",
+                bank_name="Bank Nagari",
+                bank_account_number=f"1100-{kecamatan.replace('.', '')[-4:]}-{len(members):04d}",
+                bank_account_holder=name,
+            )
+            for person, role in zip(members, roles, strict=True):
+                group_member_add(actor=self.operator, group=group, person=person, role=role)
         self.made.groups += 1
         return group

@@ -1,11 +1,14 @@
 """The programs pages' forms: the catalogue, the compatibility of two programs, a cohort's
-settings, and the rule editor's rows (read into a tree by `tree_from_post`)."""
+settings, the rule editor's rows (read into a tree by `tree_from_post`), and the version of
+the record a page showed, which its forms send back (`posted_version`)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.schemas import DB_INT_MAX
 from padu.regions.models import Region
 
 from . import targeting
@@ -161,3 +164,17 @@ class CandidateFilterForm(forms.Form):
 class DropForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class _VersionForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+
+def posted_version(request) -> int | None:
+    """The version of the record the page showed (a hidden `version` in its form), for the
+    service to refuse the change if someone changed the record since; None if the form sent
+    none. Only a tampered form sends one that is not a version: 400."""
+    form = _VersionForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("version")
+    return form.cleaned_data["version"]

@@ -25,6 +25,7 @@ from padu.registry.views.editing import error_summary, form_service
 
 from .. import benefit_selectors as selectors
 from ..exports import disbursement_table
+from ..forms import posted_version
 from ..lifecycle import allowed_for
 from ..models import TrainingCourse
 from ..overlaps import overlaps
@@ -154,6 +155,7 @@ def field_check(request, pk: int):
             willing=d["willing"],
             note=d["note"],
             photos=request.FILES.getlist("photos"),
+            expected_version=posted_version(request),
         ),
         _("The field check is recorded."),
     )
@@ -176,6 +178,7 @@ def transition(request, pk: int):
             name=d["name"],
             reason=d["reason"],
             exit_reason=d["exit_reason"],
+            expected_version=posted_version(request),
         ),
         _("The beneficiary's state is changed."),
     )
@@ -201,6 +204,7 @@ def disburse(request, pk: int):
             reference=d["reference"],
             note=d["note"],
             proofs=request.FILES.getlist("proofs"),
+            expected_version=posted_version(request),
         ),
         _("The disbursement is recorded."),
     )
@@ -224,6 +228,7 @@ def package(request, pk: int):
             items=form.items(),
             course=next((c for c in courses if str(c.pk) == d["course"]), None),
             note=d["note"],
+            expected_version=posted_version(request),
         ),
         _("The equipment package is recorded; hand it over with a photo."),
     )
@@ -248,6 +253,7 @@ def handover(request, pk: int):
             package=found,
             handed_over_on=d["handed_over_on"],
             photos=request.FILES.getlist("photos"),
+            expected_version=posted_version(request),
         ),
         _("The handover is recorded."),
     )

@@ -24,6 +24,7 @@ from padu.registry.views.editing import error_summary, form_service
 
 from .. import benefit_selectors as selectors
 from ..benefit_codes import Channel, GroupState
+from ..forms import posted_version
 from ..services import benefits
 from ..services import groups as services
 from .forms import GrantForm, GroupFilter, GroupForm, GroupPaymentForm, MemberForm
@@ -143,7 +144,11 @@ def group_action(request, pk: int):
             form,
             "member",
             lambda: services.group_member_add(
-                actor=request.user, group=group, person=person, role=form.cleaned_data["role"]
+                actor=request.user,
+                group=group,
+                person=person,
+                role=form.cleaned_data["role"],
+                expected_version=posted_version(request),
             ),
             _("The member is added."),
         )
@@ -158,7 +163,10 @@ def group_action(request, pk: int):
             form,
             "remove",
             lambda: services.group_member_remove(
-                actor=request.user, group=group, member_id=int(member)
+                actor=request.user,
+                group=group,
+                member_id=int(member),
+                expected_version=posted_version(request),
             ),
             _("The member has left the group."),
         )
@@ -216,6 +224,7 @@ def group_pay(request, pk: int):
             channel=Channel.GROUP_ACCOUNT,
             reference=d["reference"],
             proofs=request.FILES.getlist("proofs"),
+            expected_version=posted_version(request),
         ),
         _("The payment to the group's account is recorded."),
     )

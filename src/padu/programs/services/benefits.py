@@ -30,6 +30,7 @@ from ..models import (
     EquipmentPackage,
     TrainingCourse,
 )
+from .base import check_version, touch
 from .decrees import clean_amount
 from .lifecycle import deliver_if_enrolled, locked_candidate
 from .proofs import check_files, discard, store_proofs
@@ -84,10 +85,11 @@ def disbursement_record(
     reference: str = "",
     note: str = "",
     proofs=(),
+    expected_version: int | None = None,
 ) -> Disbursement:
     """Record money paid to `candidate` (enrolled, within his award) or to `group` (its grant,
     to its bank account), with its proof documents or photos (a transfer with its reference may
-    come without)."""
+    come without). `expected_version`: the recipient's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     amount = clean_amount(amount, positive=True)
     if (candidate is None) == (group is None):
@@ -121,6 +123,7 @@ def disbursement_record(
         with transaction.atomic():
             if candidate is not None:
                 locked = locked_candidate(actor, candidate)
+                check_version(locked, expected_version)
                 if locked.state not in RECEIVING_STATES:
                     raise _not_receiving(locked)
                 award = getattr(locked, "award", None)
@@ -135,6 +138,7 @@ def disbursement_record(
                 )
             else:
                 locked = _locked_group(actor, group)
+                check_version(locked, expected_version)
                 if locked.state != GroupState.FUNDED:
                     raise DomainError(
                         _("This group's grant is not approved; nothing can be paid to it yet."),
@@ -181,6 +185,8 @@ def disbursement_record(
                 deliver_if_enrolled(
                     actor=actor, locked=locked, grounds={"disbursement": payment.pk}
                 )
+            else:
+                touch(locked, actor)
     except BaseException:
         discard(stored)
         raise
@@ -242,13 +248,15 @@ def package_record(
     items,
     course: TrainingCourse | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> EquipmentPackage:
     """An equipment package for an enrolled beneficiary; for a training course's package, he
-    must have completed the course."""
+    must have completed the course. `expected_version`: the candidate's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     cleaned = _clean_items(items)
     with transaction.atomic():
         locked = locked_candidate(actor, candidate)
+        check_version(locked, expected_version)
         if not _may_receive(locked, course.pk if course is not None else None):
             raise _not_receiving(locked)
         if (
@@ -272,6 +280,7 @@ def package_record(
             updated_by=actor,
         )
         EquipmentItem.objects.bulk_create(EquipmentItem(package=package, **i) for i in cleaned)
+        touch(locked, actor)
         audit_record(
             actor=actor,
             action="programs.package.recorded",
@@ -287,9 +296,15 @@ def package_record(
 
 
 def package_hand_over(
-    *, actor, package: EquipmentPackage, handed_over_on: datetime.date, photos=()
+    *,
+    actor,
+    package: EquipmentPackage,
+    handed_over_on: datetime.date,
+    photos=(),
+    expected_version: int | None = None,
 ) -> EquipmentPackage:
-    """The handover, with at least one photo of it; it delivers the beneficiary's benefit."""
+    """The handover, with at least one photo of it; it delivers the beneficiary's benefit.
+    `expected_version`: the package's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     _check_day(handed_over_on, "handed_over_on")
     checked = check_files(photos, field="photos")
@@ -306,15 +321,14 @@ def package_hand_over(
             )
             if locked is None:
                 raise PermissionDeniedError()
+            check_version(locked, expected_version)
             if locked.handed_over_on is not None:
                 raise DomainError(_("This package was handed over already."), code="invalid_state")
             candidate = locked_candidate(actor, locked.candidate_id)
             if not _may_receive(candidate, locked.course_id):
                 raise _not_receiving(candidate)
             locked.handed_over_on = handed_over_on
-            locked.version += 1
-            locked.updated_by = actor
-            locked.save(update_fields=["handed_over_on", "version", "updated_by", "updated_at"])
+            touch(locked, actor, ["handed_over_on"])
             stored = store_proofs(
                 files=checked, region_id=locked.region_id, actor=actor, package=locked
             )

@@ -15,6 +15,7 @@ from padu.core.errors import ValidationFailed
 from padu.core.scoping import require
 
 from ..models import Candidate, FieldCheck
+from .base import check_version
 from .cohorts import cohort_begin_verification, fill_place
 from .lifecycle import locked_candidate, move
 from .proofs import check_files, discard, store_proofs
@@ -30,7 +31,9 @@ def field_check_record(
     willing: bool,
     note: str = "",
     photos=(),
+    expected_version: int | None = None,
 ) -> FieldCheck:
+    """`expected_version`: the candidate's version the user read (a change since is refused)."""
     require(actor, Cap.PROGRAM_VERIFY)
     checked = check_files(photos, field="photos")
     note = (note or "").strip()
@@ -49,6 +52,7 @@ def field_check_record(
         with transaction.atomic():
             cohort_begin_verification(actor=actor, candidate=candidate)
             locked = locked_candidate(actor, candidate)
+            check_version(locked, expected_version)
             check = FieldCheck.objects.create(
                 candidate=locked,
                 region_id=locked.region_id,

@@ -21,7 +21,7 @@ from padu.registry.models import Person
 from ..benefit_codes import OFFICERS, BusinessType, GroupKind, GroupRole, GroupState
 from ..budget import check_ceiling
 from ..models import BenefitGroup, GroupMember, Program
-from .base import check_version
+from .base import check_version, touch
 from .decrees import clean_amount
 
 MIN_MEMBERS, MAX_MEMBERS = 5, 20
@@ -99,12 +99,6 @@ def _changeable(group: BenefitGroup) -> None:
         )
 
 
-def _bump(actor, group: BenefitGroup, fields: list[str]) -> None:
-    group.version += 1
-    group.updated_by = actor
-    group.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-
-
 def group_update(*, actor, group: BenefitGroup, **details) -> BenefitGroup:
     require(actor, Cap.BENEFIT_MANAGE)
     cleaned = _clean_details(details)
@@ -114,7 +108,7 @@ def group_update(*, actor, group: BenefitGroup, **details) -> BenefitGroup:
         before = snapshot(locked, list(DETAILS))
         for k, v in cleaned.items():
             setattr(locked, k, v)
-        _bump(actor, locked, list(DETAILS))
+        touch(locked, actor, list(DETAILS))
         _audit(actor, locked, "updated", cleaned, before=before)
     return locked
 
@@ -193,7 +187,7 @@ def group_member_add(
             created_by=actor,
             updated_by=actor,
         )
-        _bump(actor, locked, [])
+        touch(locked, actor)
         _audit(actor, locked, "member_added", {"person": found.pk, "role": role})
     return member
 
@@ -232,10 +226,8 @@ def group_member_set_role(
         _office_free(_active(locked).exclude(pk=member.pk), role)
         before = member.role
         member.role = role
-        member.version += 1
-        member.updated_by = actor
-        member.save(update_fields=["role", "version", "updated_by", "updated_at"])
-        _bump(actor, locked, [])
+        touch(member, actor, ["role"])
+        touch(locked, actor)
         _audit(
             actor,
             locked,
@@ -269,10 +261,8 @@ def group_member_remove(
                 code="group_too_small",
             )
         member.left_on = timezone.localdate()
-        member.version += 1
-        member.updated_by = actor
-        member.save(update_fields=["left_on", "version", "updated_by", "updated_at"])
-        _bump(actor, locked, [])
+        touch(member, actor, ["left_on"])
+        touch(locked, actor)
         _audit(actor, locked, "member_left", {"person": member.person_id}, reason=reason.strip())
     return member
 
@@ -300,7 +290,7 @@ def group_form(*, actor, group: BenefitGroup) -> BenefitGroup:
         if problems:
             raise DomainError(" ".join(problems), code="group_incomplete")
         locked.state = GroupState.FORMED
-        _bump(actor, locked, ["state"])
+        touch(locked, actor, ["state"])
         _audit(
             actor,
             locked,
@@ -337,7 +327,7 @@ def group_grant_approve(
         locked.grant_amount, locked.grant_approved_on = amount, day
         locked.grant_approved_by = actor
         locked.state = GroupState.FUNDED
-        _bump(actor, locked, ["grant_amount", "grant_approved_on", "grant_approved_by", "state"])
+        touch(locked, actor, ["grant_amount", "grant_approved_on", "grant_approved_by", "state"])
         _audit(
             actor,
             locked,

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from padu.core.audit import audit_record
-from padu.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
+from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.core.scoping import require
 
 from ..codes import CandidateState, ExitReason
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Candidate
+from .base import check_version, touch
 
 
 def locked_candidate(actor, candidate: Candidate | int) -> Candidate:
@@ -106,8 +107,7 @@ def candidate_transition(
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = locked_candidate(actor, candidate)
-        if expected_version is not None and locked.version != expected_version:
-            raise ConflictError(current_version=locked.version)
+        check_version(locked, expected_version)
         return move(
             actor=actor,
             locked=locked,
@@ -118,6 +118,9 @@ def candidate_transition(
 
 
 def deliver_if_enrolled(*, actor, locked: Candidate, grounds: dict) -> None:
-    """A benefit given to an enrolled beneficiary delivers it (a second one changes nothing)."""
+    """A benefit given to an enrolled beneficiary delivers it; a second one leaves his state,
+    but moves his record's version all the same (a page showing the first is out of date)."""
     if locked.state == CandidateState.ENROLLED:
         move(actor=actor, locked=locked, name="deliver", after=grounds)
+    else:
+        touch(locked, actor)

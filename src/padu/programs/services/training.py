@@ -21,6 +21,7 @@ from padu.regions.models import Region
 from ..benefit_codes import CourseState, InstitutionKind
 from ..codes import CandidateState
 from ..models import Attendance, Candidate, Program, TrainingCourse, TrainingParticipant
+from .base import check_version, touch
 from .lifecycle import deliver_if_enrolled, locked_candidate, move
 
 TEXTS = ("name", "skill", "institution_name", "place")
@@ -107,12 +108,18 @@ def _open(course: TrainingCourse) -> None:
 
 
 def course_participant_add(
-    *, actor, course: TrainingCourse, candidate: Candidate
+    *,
+    actor,
+    course: TrainingCourse,
+    candidate: Candidate,
+    expected_version: int | None = None,
 ) -> TrainingParticipant:
-    """Take an approved (then enrolled) or enrolled candidate of the course's program."""
+    """Take an approved (then enrolled) or enrolled candidate of the course's program.
+    `expected_version`: the course's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     with transaction.atomic():
         locked = _locked_course(actor, course)
+        check_version(locked, expected_version)
         _open(locked)
         person = locked_candidate(actor, candidate)
         if person.cohort.program_id != locked.program_id:
@@ -143,17 +150,27 @@ def course_participant_add(
             created_by=actor,
             updated_by=actor,
         )
+        touch(locked, actor)
         _audit(actor, locked, "participant_added", {"candidate": person.pk})
     return participant
 
 
-def attendance_record(*, actor, course: TrainingCourse, day: datetime.date, present_ids) -> int:
+def attendance_record(
+    *,
+    actor,
+    course: TrainingCourse,
+    day: datetime.date,
+    present_ids,
+    expected_version: int | None = None,
+) -> int:
     """One day's attendance of the participants the actor sees: those in `present_ids` present,
-    the others absent. Recording a day again corrects it. Returns how many were present."""
+    the others absent. Recording a day again corrects it. Returns how many were present.
+    `expected_version`: the course's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     present_ids = {int(i) for i in present_ids}
     with transaction.atomic():
         locked = _locked_course(actor, course)
+        check_version(locked, expected_version)
         _open(locked)
         if not locked.starts_on <= day <= locked.ends_on:
             raise ValidationFailed({"day": [_("Day: choose a day of the course's schedule.")]})
@@ -169,11 +186,10 @@ def attendance_record(*, actor, course: TrainingCourse, day: datetime.date, pres
                 day=day,
                 defaults={"present": p.pk in present_ids, "recorded_by": actor},
             )
-        if locked.state == CourseState.PLANNED:
+        starts = locked.state == CourseState.PLANNED
+        if starts:
             locked.state = CourseState.RUNNING
-            locked.version += 1
-            locked.updated_by = actor
-            locked.save(update_fields=["state", "version", "updated_by", "updated_at"])
+        touch(locked, actor, ["state"] if starts else [])
         present = sum(p.pk in present_ids for p in participants)
         _audit(
             actor,
@@ -196,9 +212,11 @@ def participant_complete(
     participant: TrainingParticipant,
     certificate_number: str,
     completed_on: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> TrainingParticipant:
     """The participant completed the course: he attended at least its minimum share of the
-    recorded days, on or after its last day. His benefit is delivered and completed."""
+    recorded days, on or after its last day. His benefit is delivered and completed.
+    `expected_version`: the participant's version the user read."""
     require(actor, Cap.BENEFIT_MANAGE)
     certificate_number = (certificate_number or "").strip()
     day = completed_on or timezone.localdate()
@@ -214,6 +232,7 @@ def participant_complete(
         )
         if locked is None:
             raise PermissionDeniedError()
+        check_version(locked, expected_version)
         course = locked.course
         if locked.completed:
             raise DomainError(_("This participant has completed the course already."))
@@ -241,18 +260,7 @@ def participant_complete(
         move(actor=actor, locked=candidate, name="complete", after=grounds)
         locked.completed, locked.completed_on = True, day
         locked.certificate_number = certificate_number
-        locked.version += 1
-        locked.updated_by = actor
-        locked.save(
-            update_fields=[
-                "completed",
-                "completed_on",
-                "certificate_number",
-                "version",
-                "updated_by",
-                "updated_at",
-            ]
-        )
+        touch(locked, actor, ["completed", "completed_on", "certificate_number"])
         _audit(
             actor,
             course,

@@ -23,6 +23,7 @@ from padu.registry.views.editing import error_summary, form_service
 
 from .. import benefit_selectors as selectors
 from ..benefit_codes import CourseState
+from ..forms import posted_version
 from ..models import Candidate, TrainingParticipant
 from ..services import training as services
 from .forms import AttendanceForm, CompleteForm, CourseForm
@@ -111,6 +112,8 @@ def _int(value: str) -> int:
 def course_action(request, pk: int):
     course = _course(request, pk)
     action = request.POST.get("action", "")
+    # The course's version for its participants and attendance, a participant's to complete him.
+    version = posted_version(request)
     if action == "participant":
         candidate = (
             Candidate.objects.scoped(request.user)
@@ -123,7 +126,7 @@ def course_action(request, pk: int):
 
         def call():
             return services.course_participant_add(
-                actor=request.user, course=course, candidate=candidate
+                actor=request.user, course=course, candidate=candidate, expected_version=version
             )
 
         text = _("The participant is added.")
@@ -135,7 +138,11 @@ def course_action(request, pk: int):
 
         def call():
             return services.attendance_record(
-                actor=request.user, course=course, day=form.cleaned_data["day"], present_ids=present
+                actor=request.user,
+                course=course,
+                day=form.cleaned_data["day"],
+                present_ids=present,
+                expected_version=version,
             )
 
         text = _("The day's attendance is recorded.")
@@ -158,6 +165,7 @@ def course_action(request, pk: int):
                 participant=participant,
                 certificate_number=d["certificate_number"],
                 completed_on=d["completed_on"],
+                expected_version=version,
             )
 
         text = _("The participant has completed the course.")

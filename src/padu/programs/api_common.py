@@ -1,0 +1,19 @@
+"""What the programs' endpoints share: the record a path names, read in the caller's area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.http import Http404
+
+T = TypeVar("T")
+
+
+def in_area(read: Callable[..., T | None], user, pk: int) -> T:
+    """`read(user=user, pk=pk)` (a scoped read of benefit_selectors), or 404: a record that is
+    missing and one outside the caller's area answer alike, before any service is called."""
+    found = read(user=user, pk=pk)
+    if found is None:
+        raise Http404
+    return found
