@@ -26,9 +26,11 @@ from .lists import (
     PERSON_SORTS,
     age_band_range,
     family_list,
+    family_rows,
     list_count,
     parse_desil,
     person_list,
+    person_rows,
 )
 from .records import (
     dwelling_by_reference,
@@ -72,6 +74,7 @@ __all__ = [
     "family_get",
     "family_list",
     "family_members",
+    "family_rows",
     "family_timeline",
     "home_summary",
     "import_registrations",
@@ -83,6 +86,7 @@ __all__ = [
     "person_get",
     "person_list",
     "person_ppks_assessments",
+    "person_rows",
     "person_timeline",
     "ppks_categories_with_counts",
     "read_search",
