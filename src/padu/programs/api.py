@@ -29,6 +29,7 @@ from padu.registry.models import Person
 
 from . import selectors, targeting
 from .codes import BenefitType, CandidateState, CohortState, FundingSource, TargetUnit
+from .lookup import in_area
 from .models import Cohort, Program
 from .rules.evaluate import Step, explain, facts
 from .services.cohorts import cohort_target
@@ -171,13 +172,6 @@ def _cohort_out(c: Cohort) -> dict:
     }
 
 
-def _cohort(user, cohort_id: int) -> Cohort:
-    try:
-        return selectors.cohort_for(user, cohort_id)
-    except Cohort.DoesNotExist:
-        raise Http404 from None
-
-
 @router.get(
     "/programs",
     response={200: list[ProgramOut], **READ_ERRORS},
@@ -241,7 +235,7 @@ def cohort_list(request):
 )
 def cohort_detail(request, cohort_id: RecordId):
     require(request.auth, Cap.PROGRAM_VIEW)
-    return _cohort_out(_cohort(request.auth, cohort_id))
+    return _cohort_out(in_area(selectors.cohort_get, request.auth, cohort_id))
 
 
 @router.post(
@@ -254,9 +248,9 @@ def cohort_run(request, cohort_id: RecordId, payload: TargetIn):
     """Replace the cohort's candidates and waiting list by those the program's latest rules
     select and rank now; the funnel is kept with the cohort."""
     require(request.auth, Cap.COHORT_TARGET)
-    cohort = _cohort(request.auth, cohort_id)
+    cohort = in_area(selectors.cohort_get, request.auth, cohort_id)
     cohort = cohort_target(actor=request.auth, cohort=cohort, version=payload.version)
-    return _cohort_out(selectors.cohort_for(request.auth, cohort.pk))
+    return _cohort_out(in_area(selectors.cohort_get, request.auth, cohort.pk))
 
 
 @router.get(
@@ -270,7 +264,7 @@ def cohort_candidates(request, cohort_id: RecordId, filters: Query[CandidateFilt
     before paging."""
     user = request.auth
     require(user, Cap.PROGRAM_VIEW)
-    cohort = _cohort(user, cohort_id)
+    cohort = in_area(selectors.cohort_get, user, cohort_id)
     values = filters.model_dump(exclude={"limit", "offset"}, exclude_none=True)
     queryset = selectors.candidates_visible(user, cohort, filters=values)
     rows = list(queryset[filters.offset : filters.offset + filters.limit])
@@ -329,7 +323,7 @@ def cohort_person_explanation(request, cohort_id: RecordId, person_id: RecordId)
     """Each condition of the rules that chose the cohort, met or not, with the person's value."""
     user = request.auth
     require(user, Cap.PROGRAM_VIEW)
-    cohort = _cohort(user, cohort_id)
+    cohort = in_area(selectors.cohort_get, user, cohort_id)
     try:
         person = selectors.person_for_explanation(user, person_id)
     except Person.DoesNotExist:
