@@ -28,6 +28,7 @@ from .. import benefit_selectors as selectors
 from ..benefit_codes import DecreeState
 from ..decree import beneficiary_row, decree_awards, decree_pdf, in_words
 from ..exports import decree_beneficiaries_table, decree_list_table
+from ..forms import posted_version
 from ..lookup import in_area
 from ..models import Cohort
 from ..overlaps import overlaps
@@ -90,7 +91,10 @@ def decree_new(request, cohort: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         done, decree = form_service(
-            form, lambda: services.decree_prepare(actor=request.user, cohort=found, **d)
+            form,
+            lambda: services.decree_prepare(
+                actor=request.user, cohort=found, expected_version=posted_version(request), **d
+            ),
         )
         if done:
             messages.success(request, _("The draft decree is prepared; a leader approves it."))
@@ -151,7 +155,10 @@ def decree_approve(request, pk: int):
     decree = in_area(selectors.decree_get, request.user, pk)
     form = Form({})
     done, _result = form_service(
-        form, lambda: services.decree_approve(actor=request.user, decree=decree)
+        form,
+        lambda: services.decree_approve(
+            actor=request.user, decree=decree, expected_version=posted_version(request)
+        ),
     )
     if done:
         messages.success(request, _("The decree is approved; its beneficiaries are approved."))
@@ -174,7 +181,10 @@ def decree_cancel(request, pk: int):
         done, _result = form_service(
             form,
             lambda: services.decree_cancel(
-                actor=request.user, decree=decree, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                decree=decree,
+                reason=form.cleaned_data["reason"],
+                expected_version=posted_version(request),
             ),
         )
         if done:

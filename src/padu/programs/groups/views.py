@@ -172,7 +172,9 @@ def group_action(request, pk: int):
             group,
             form,
             "form",
-            lambda: services.group_form(actor=request.user, group=group),
+            lambda: services.group_form(
+                actor=request.user, group=group, expected_version=posted_version(request)
+            ),
             _("The group is formed."),
         )
     raise Http404
@@ -192,7 +194,10 @@ def group_grant(request, pk: int):
         form,
         "grant",
         lambda: services.group_grant_approve(
-            actor=request.user, group=group, amount=form.cleaned_data["amount"]
+            actor=request.user,
+            group=group,
+            amount=form.cleaned_data["amount"],
+            expected_version=posted_version(request),
         ),
         _("The group's grant is approved."),
     )

@@ -27,7 +27,7 @@ from padu.registry.models import Person
 from .. import selectors, targeting
 from ..benefit_selectors import beneficiary_get
 from ..codes import TARGETABLE_STATES
-from ..forms import CandidateFilterForm, CohortFilterForm, CohortForm, DropForm
+from ..forms import CandidateFilterForm, CohortFilterForm, CohortForm, DropForm, posted_version
 from ..lookup import in_area
 from ..models import Candidate
 from ..rules.evaluate import explain, facts
@@ -85,7 +85,7 @@ def cohort_edit(request, pk: int | None = None):
                 priority=form.priority(),
                 reference_date=data["reference_date"],
                 cohort=cohort,
-                version=cohort.version if cohort else None,
+                expected_version=posted_version(request),
             )
         except ValidationFailed as exc:
             for name, errors in exc.errors.items():
@@ -138,7 +138,9 @@ def cohort_detail(request, pk: int):
 def cohort_run(request, pk: int):
     cohort = in_area(selectors.cohort_get, request.user, pk)
     try:
-        cohort = cohort_target(actor=request.user, cohort=cohort)
+        cohort = cohort_target(
+            actor=request.user, cohort=cohort, expected_version=posted_version(request)
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -257,7 +259,7 @@ def candidate_drop_view(request, pk: int):
                 actor=request.user,
                 candidate=candidate,
                 reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
+                expected_version=posted_version(request),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
