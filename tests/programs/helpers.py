@@ -3,6 +3,9 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.html import escape
+
 from padu.accounts.capabilities import Role
 from padu.periods.models import Period
 from padu.programs.benefit_codes import GroupRole
@@ -20,6 +23,18 @@ from tests.factories import (
 
 PHOTO = ("foto.jpg", JPEG_BYTES)
 DAY = datetime.date(2026, 1, 20)  # before the `clock` fixture's today (2026-01-31)
+
+
+def stale_message() -> str:
+    """The message a page shows for a form sent from a stale page, in the office's language
+    (escaped as the page writes it)."""
+    with translation.override("id"):
+        return escape(
+            translation.gettext(
+                "Someone else changed this record after you opened it; nothing was saved. "
+                "Check it as it is now, then try again."
+            )
+        )
 
 
 def closed_period(month: int = 202512) -> Period:

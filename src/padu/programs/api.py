@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext_noop
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
@@ -218,13 +218,14 @@ def program_rules_create(request, program_id: RecordId, payload: RulesIn):
     program = Program.objects.filter(pk=program_id).first()
     if program is None:
         raise Http404
-    return 201, rule_set_create(
+    rule_set = rule_set_create(
         actor=request.auth,
         program=program,
         tree=payload.tree,
         note=payload.note,
         expected_version=payload.version,
     )
+    return Status(201, rule_set)
 
 
 @router.get(
