@@ -1,6 +1,7 @@
-"""The field work and training endpoints take the version the client read: a stale one answers
-409 with the version now stored, and writes nothing; the version read works. Every answer is
-checked against the OpenAPI document (which documents the 409)."""
+"""The field work, training, decree, rules and targeting endpoints take the version the client
+read (of the candidate, package, group, course, participant, decree, program or cohort): a
+stale one answers 409 with the version now stored, and writes nothing; the version read works.
+Every answer is checked against the OpenAPI document (which documents the 409)."""
 
 from decimal import Decimal
 
@@ -8,19 +9,32 @@ import pytest
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.programs.benefit_codes import GroupState
+from padu.programs.benefit_codes import DecreeState, GroupState
 from padu.programs.codes import CandidateState as S
+from padu.programs.codes import CohortState
 from padu.programs.models import (
     Attendance,
+    BeneficiaryDecree,
     BenefitProof,
+    Cohort,
     Disbursement,
     EquipmentPackage,
     FieldCheck,
+    Program,
+    RuleSet,
     TrainingParticipant,
 )
+from padu.programs.services.decrees import decree_prepare
 from tests.api.test_programs_fieldwork import BASE, CHECK, multipart, photo
-from tests.factories import BenefitGroupFactory, TrainingCourseFactory, make_user
-from tests.programs.helpers import candidate_in
+from tests.factories import (
+    KOTA,
+    BenefitGroupFactory,
+    CohortFactory,
+    ProgramFactory,
+    TrainingCourseFactory,
+    make_user,
+)
+from tests.programs.helpers import candidate_in, decree_values
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +137,50 @@ def test_a_course_with_a_stale_version(api, token_for, clock):
         complete, {"certificate_number": "C-1", "version": participant["version"]}, token=key
     )
     assert done.data["participant_list"][0]["completed"] is True
+
+
+def test_a_decree_approved_with_a_stale_version(api, token_for, clock):
+    cohort = CohortFactory(state=CohortState.VERIFYING)
+    candidate = candidate_in(S.VERIFIED, cohort=cohort)
+    decree = decree_prepare(actor=make_user(Role.OPERATOR), cohort=cohort, **decree_values())
+    path = f"{BASE}/decrees/{decree.pk}/approve"
+    key = token_for(make_user(Role.PIMPINAN))
+    _conflict(api.post(path, {"version": decree.version + 1}, token=key), decree.version)
+    candidate.refresh_from_db()
+    assert (candidate.state, BeneficiaryDecree.objects.unscoped().get().state) == (
+        S.VERIFIED,
+        DecreeState.DRAFT,
+    )
+    assert not AuditEntry.objects.filter(action="programs.decree.approved").exists()
+    done = api.post(path, {"version": decree.version}, token=key)
+    assert (done.status_code, done.data["version"]) == (200, decree.version + 1)
+
+
+def test_rules_with_a_stale_version_of_the_program(api, token_for):
+    program = ProgramFactory()
+    key = token_for(make_user(Role.OPERATOR))
+    path = f"{BASE}/{program.pk}/rules"
+    tree = {"all": [{"field": "family.desil", "op": "le", "value": 3}]}
+    made = api.post(path, {"tree": tree, "version": program.version}, token=key)
+    assert made.status_code == 201, made.data
+    # The same read again: the new version of the rules moved the program's.
+    stale = api.post(path, {"tree": tree, "version": program.version}, token=key)
+    _conflict(stale, program.version + 1)
+    assert RuleSet.objects.filter(program=program).count() == 1
+    assert api.get(f"{BASE}/{program.pk}", token=key).data["version"] == program.version + 1
+    again = api.post(path, {"tree": tree, "version": program.version + 1}, token=key)
+    assert (again.status_code, again.data["version"]) == (201, made.data["version"] + 1)
+    assert Program.objects.get(pk=program.pk).version == program.version + 2
+
+
+def test_targeting_with_a_stale_version(api, token_for, clock):
+    cohort = CohortFactory()
+    Cohort.objects.unscoped().filter(pk=cohort.pk).update(version=7)
+    key = token_for(make_user(Role.OPERATOR, scope=KOTA))
+    path = f"/api/v1/cohorts/{cohort.pk}/targeting"
+    _conflict(api.post(path, {"version": 6}, token=key), 7)
+    cohort.refresh_from_db()
+    assert (cohort.state, cohort.targeted_at) == (CohortState.DRAFT, None)
+    assert not AuditEntry.objects.filter(action="cohort.targeted").exists()
+    ran = api.post(path, {"version": 7}, token=key)
+    assert (ran.status_code, ran.data["state"], ran.data["version"]) == (200, "targeted", 8)

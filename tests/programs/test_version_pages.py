@@ -1,6 +1,6 @@
-"""The beneficiary, group and course pages send back the version they showed: a form sent from a
-page someone else's change made stale shows that the record changed, and saves nothing; the
-page shown again carries the new version, so sending it once more works."""
+"""The beneficiary, group, decree and course pages send back the version they showed: a form
+sent from a page someone else's change made stale shows that the record changed, and saves
+nothing; the page shown again carries the new version, so sending it once more works."""
 
 from decimal import Decimal
 
@@ -8,17 +8,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from padu.accounts.capabilities import Role
 from padu.core.models import AuditEntry
-from padu.programs.benefit_codes import GroupState
+from padu.programs.benefit_codes import DecreeState, GroupState
 from padu.programs.codes import CandidateState as S
+from padu.programs.codes import CohortState
 from padu.programs.models import (
     Attendance,
+    BeneficiaryDecree,
+    BenefitGroup,
     BenefitProof,
     Candidate,
+    Cohort,
     Disbursement,
     EquipmentPackage,
     FieldCheck,
@@ -31,25 +33,15 @@ from tests.factories import (
     JPEG_BYTES,
     KEL_A,
     BenefitGroupFactory,
+    CohortFactory,
     PersonFactory,
     TrainingCourseFactory,
     make_user,
 )
 
-from .helpers import candidate_in
+from .helpers import candidate_in, closed_period, decree_values, group_to_form, stale_message
 
 pytestmark = pytest.mark.django_db
-
-
-def _stale_message() -> str:
-    # The message in the office's language (its catalog may not have it yet: then English).
-    with translation.override("id"):
-        return escape(
-            translation.gettext(
-                "Someone else changed this record after you opened it; nothing was saved. "
-                "Check it as it is now, then try again."
-            )
-        )
 
 
 def _photo():
@@ -67,7 +59,7 @@ def _refused(response, version: int) -> None:
     """The page again (400) with the message, and the record's version now in its forms."""
     page = response.content.decode()
     assert response.status_code == 400
-    assert _stale_message() in page
+    assert stale_message() in page
     assert f'name="version" value="{version}"' in page
 
 
@@ -221,3 +213,48 @@ def test_a_version_that_is_no_number_is_a_bad_request(client):
     )
     assert sent.status_code == 400
     assert Candidate.objects.unscoped().get(pk=candidate.pk).state == S.DELIVERED
+
+
+def test_forming_and_granting_a_group_from_a_stale_page(client, clock):
+    group = group_to_form()
+    _login(client, Role.OPERATOR)
+    shown = _moved(BenefitGroup, group.pk)
+    form = reverse("groups:action", args=[group.pk])
+    _refused(client.post(form, {"action": "form", "version": shown}), shown + 1)
+    assert BenefitGroup.objects.unscoped().get(pk=group.pk).state == GroupState.FORMING
+    assert client.post(form, {"action": "form", "version": shown + 1}).status_code == 302
+    _login(client, Role.PIMPINAN)
+    grant = reverse("groups:grant", args=[group.pk])
+    # The leader's page was shown before the group was formed.
+    _refused(client.post(grant, {"amount": "5000000", "version": shown + 1}), shown + 2)
+    assert BenefitGroup.objects.unscoped().get(pk=group.pk).state == GroupState.FORMED
+    assert not AuditEntry.objects.filter(action="programs.group.grant_approved").exists()
+    assert client.post(grant, {"amount": "5000000", "version": shown + 2}).status_code == 302
+    assert BenefitGroup.objects.unscoped().get(pk=group.pk).state == GroupState.FUNDED
+
+
+def test_a_decree_prepared_approved_or_cancelled_from_a_stale_page(client, clock):
+    cohort = CohortFactory(state=CohortState.VERIFYING)
+    candidate_in(S.VERIFIED, cohort=cohort)
+    _login(client, Role.OPERATOR)
+    shown = _moved(Cohort, cohort.pk)
+    values = {**decree_values(), "period": closed_period().month}
+    new = reverse("decrees:new", args=[cohort.pk])
+    _refused(client.post(new, {**values, "version": shown}), shown + 1)
+    assert not BeneficiaryDecree.objects.unscoped().exists()
+    assert client.post(new, {**values, "version": shown + 1}).status_code == 302
+    decree = BeneficiaryDecree.objects.unscoped().get()
+    seen = _moved(BeneficiaryDecree, decree.pk)
+    cancel = reverse("decrees:cancel", args=[decree.pk])
+    _refused(client.post(cancel, {"reason": "Salah nomor", "version": seen}), seen + 1)
+    _login(client, Role.PIMPINAN)
+    approve = reverse("decrees:approve", args=[decree.pk])
+    _refused(client.post(approve, {"version": seen}), seen + 1)
+    decree.refresh_from_db()
+    assert (decree.state, decree.awards.count()) == (DecreeState.DRAFT, 1)
+    assert not AuditEntry.objects.filter(
+        action__in=["programs.decree.approved", "programs.decree.cancelled"]
+    ).exists()
+    assert client.post(approve, {"version": seen + 1}).status_code == 302
+    decree.refresh_from_db()
+    assert decree.state == DecreeState.APPROVED

@@ -1,8 +1,9 @@
 """Optimistic locking of the work on beneficiaries: a field check, a payment (to a beneficiary, to
-a group), a package and its handover, a course's participants, attendance and completion each
-take the version the user read. A stale one is refused (409's ConflictError) with nothing
-written, no row, no audit entry, no file; the version read works, and moves the version, so
-the same stale page cannot write twice."""
+a group), a package and its handover, a course's participants, attendance and completion, a
+group's details, its forming and its grant, a decree prepared (from its cohort), approved and
+cancelled each take the version the user read. A stale one is refused (409's ConflictError)
+with nothing written, no row, no audit entry, no file; the version read works, and moves the
+version, so the same stale page cannot write twice."""
 
 import datetime
 from decimal import Decimal
@@ -13,12 +14,16 @@ from django.db.models import F
 from padu.accounts.capabilities import Role
 from padu.core.errors import ConflictError
 from padu.core.models import AuditEntry
-from padu.programs.benefit_codes import GroupState
+from padu.programs.benefit_codes import DecreeState, GroupState
 from padu.programs.codes import CandidateState as S
 from padu.programs.codes import CohortState
 from padu.programs.models import (
     Attendance,
+    Award,
+    BeneficiaryDecree,
+    BenefitGroup,
     BenefitProof,
+    Cohort,
     Disbursement,
     EquipmentPackage,
     FieldCheck,
@@ -29,15 +34,17 @@ from padu.programs.services.benefits import (
     package_hand_over,
     package_record,
 )
+from padu.programs.services.decrees import decree_approve, decree_cancel, decree_prepare
 from padu.programs.services.field_checks import field_check_record
+from padu.programs.services.groups import group_form, group_grant_approve, group_update
 from padu.programs.services.training import (
     attendance_record,
     course_participant_add,
     participant_complete,
 )
-from tests.factories import BenefitGroupFactory, TrainingCourseFactory, make_user
+from tests.factories import BenefitGroupFactory, CohortFactory, TrainingCourseFactory, make_user
 
-from .helpers import DAY, PHOTO, candidate_in
+from .helpers import DAY, PHOTO, candidate_in, decree_values, group_to_form
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +260,121 @@ def test_completing_a_changed_participant_writes_nothing(clock):
     assert not AuditEntry.objects.filter(action="programs.course.participant_completed").exists()
     done = complete(read + 1)
     assert (done.completed, done.version) == (True, read + 2)
+
+
+def test_a_groups_details_from_a_stale_page(clock):
+    group = BenefitGroupFactory()
+    operator = make_user(Role.OPERATOR)
+    read = group.version
+    _moved(BenefitGroup, group.pk)
+
+    def rename(version):
+        return group_update(
+            actor=operator,
+            group=group,
+            name="KUBE Sejahtera",
+            business_type="food",
+            expected_version=version,
+        )
+
+    _stale(lambda: rename(read), version=read + 1)
+    group.refresh_from_db()
+    assert group.name == "KUBE Maju"
+    assert not AuditEntry.objects.filter(action="programs.group.updated").exists()
+    assert (rename(read + 1).name, rename(read + 2).version) == ("KUBE Sejahtera", read + 3)
+
+
+def test_forming_a_group_and_granting_it_from_stale_pages(clock):
+    group = group_to_form()
+    operator, leader = make_user(Role.OPERATOR), make_user(Role.PIMPINAN)
+    read = group.version
+    _moved(BenefitGroup, group.pk)  # a member added or removed, say
+    _stale(lambda: group_form(actor=operator, group=group, expected_version=read), version=read + 1)
+    group.refresh_from_db()
+    assert group.state == GroupState.FORMING
+    assert not AuditEntry.objects.filter(action="programs.group.formed").exists()
+    formed = group_form(actor=operator, group=group, expected_version=read + 1)
+    assert (formed.state, formed.version) == (GroupState.FORMED, read + 2)
+
+    def grant(version):
+        return group_grant_approve(
+            actor=leader, group=group, amount="5000000", approved_on=DAY, expected_version=version
+        )
+
+    # The leader's page was read before the group was formed.
+    _stale(lambda: grant(read + 1), version=read + 2)
+    group.refresh_from_db()
+    assert (group.state, group.grant_approved_on) == (GroupState.FORMED, None)
+    assert not AuditEntry.objects.filter(action="programs.group.grant_approved").exists()
+    granted = grant(read + 2)
+    assert (granted.state, granted.version) == (GroupState.FUNDED, read + 3)
+
+
+def test_a_decree_prepared_from_a_stale_cohort_writes_nothing(clock):
+    cohort = CohortFactory(state=CohortState.VERIFYING)
+    candidate_in(S.VERIFIED, cohort=cohort)
+    operator = make_user(Role.OPERATOR)
+    read = cohort.version
+    _moved(Cohort, cohort.pk)
+
+    def prepare(version, number="SK/1"):
+        return decree_prepare(
+            actor=operator, cohort=cohort, expected_version=version, **decree_values(number)
+        )
+
+    _stale(lambda: prepare(read), version=read + 1)
+    assert not BeneficiaryDecree.objects.unscoped().exists()
+    assert not Award.objects.unscoped().exists()
+    assert not AuditEntry.objects.filter(action="programs.decree.prepared").exists()
+    decree = prepare(read + 1)
+    assert decree.awards.count() == 1
+    # The draft moved the cohort: its page read before the draft is stale.
+    _stale(lambda: prepare(read + 1, number="SK/2"), version=read + 2)
+    assert BeneficiaryDecree.objects.unscoped().count() == 1
+
+
+def test_approving_or_cancelling_a_changed_decree_writes_nothing(clock):
+    cohort = CohortFactory(state=CohortState.VERIFYING)
+    candidate = candidate_in(S.VERIFIED, cohort=cohort)
+    operator, leader = make_user(Role.OPERATOR), make_user(Role.PIMPINAN)
+    decree = decree_prepare(actor=operator, cohort=cohort, **decree_values())
+    read = decree.version
+    _moved(BeneficiaryDecree, decree.pk)
+    written = AuditEntry.objects.count()
+    _stale(
+        lambda: decree_approve(actor=leader, decree=decree, expected_version=read),
+        version=read + 1,
+    )
+    _stale(
+        lambda: decree_cancel(actor=operator, decree=decree, reason="Salah", expected_version=read),
+        version=read + 1,
+    )
+    decree.refresh_from_db()
+    candidate.refresh_from_db()
+    cohort.refresh_from_db()
+    assert (decree.state, decree.awards.count()) == (DecreeState.DRAFT, 1)
+    assert (candidate.state, cohort.state) == (S.VERIFIED, CohortState.VERIFYING)
+    assert AuditEntry.objects.count() == written
+    approved = decree_approve(actor=leader, decree=decree, expected_version=read + 1)
+    assert (approved.state, approved.version) == (DecreeState.APPROVED, read + 2)
+    # Approved now: cancelling it from the page read before is refused as stale first.
+    _stale(
+        lambda: decree_cancel(
+            actor=operator, decree=decree, reason="Salah", expected_version=read + 1
+        ),
+        version=read + 2,
+    )
+
+
+def test_cancelling_a_draft_with_the_version_read(clock):
+    cohort = CohortFactory(state=CohortState.VERIFYING)
+    candidate_in(S.VERIFIED, cohort=cohort)
+    decree = decree_prepare(actor=make_user(Role.OPERATOR), cohort=cohort, **decree_values())
+    cancelled = decree_cancel(
+        actor=make_user(Role.OPERATOR),
+        decree=decree,
+        reason="Salah nomor",
+        expected_version=decree.version,
+    )
+    assert (cancelled.state, cancelled.version) == (DecreeState.CANCELLED, decree.version + 1)
+    assert not Award.objects.unscoped().exists()

@@ -1,6 +1,7 @@
 """Programs endpoints: the catalogue and its rules (a new version), cohorts, the targeting run,
 a cohort's candidates and one person's explanation. Thin: the same services and selectors as the
-pages, scoped to the token owner's area; numbers masked as in the lists."""
+pages, scoped to the token owner's area; numbers masked as in the lists. A write takes the
+version of what it changes (the program, the cohort) as read, 409 when it moved."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext_noop
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import access_record
 from padu.core.schemas import (
     DETAIL_ERRORS,
     READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     PageParams,
     RecordId,
@@ -29,6 +31,7 @@ from padu.registry.models import Person
 
 from . import selectors, targeting
 from .codes import BenefitType, CandidateState, CohortState, FundingSource, TargetUnit
+from .lookup import in_area
 from .models import Cohort, Program
 from .rules.evaluate import Step, explain, facts
 from .services.cohorts import cohort_target
@@ -36,8 +39,8 @@ from .services.rules import latest_rule_set, rule_set_create
 
 router = Router(tags=[gettext_noop("programs")])
 
-# A rule or cohort refused as a whole answers 422.
-RULE_WRITE_ERRORS = {**DETAIL_ERRORS, 409: ErrorOut, 422: ErrorOut}
+# A rule or cohort refused as a whole answers 422; one read before someone changed it, 409.
+RULE_WRITE_ERRORS = {**WRITE_ERRORS, 422: ErrorOut}
 AREA_CODE = r"^[0-9]{2}(\.[0-9]{2}){0,2}(\.[0-9]{4})?$"
 
 
@@ -74,6 +77,11 @@ class RulesIn(Schema):
         "{field, op, value[, program]}."
     )
     note: str = Field("", max_length=2000)
+    version: Version | None = Field(
+        None,
+        description="The program's version the client read (`version` of the program, not of "
+        "its rules); each new version of the rules moves it.",
+    )
 
 
 class FunnelStepOut(Schema):
@@ -171,13 +179,6 @@ def _cohort_out(c: Cohort) -> dict:
     }
 
 
-def _cohort(user, cohort_id: int) -> Cohort:
-    try:
-        return selectors.cohort_for(user, cohort_id)
-    except Cohort.DoesNotExist:
-        raise Http404 from None
-
-
 @router.get(
     "/programs",
     response={200: list[ProgramOut], **READ_ERRORS},
@@ -211,14 +212,20 @@ def program_detail(request, program_id: RecordId):
 )
 def program_rules_create(request, program_id: RecordId, payload: RulesIn):
     """The tree is checked (each problem named by its condition's number) and saved as the
-    program's next version; cohorts keep the version that chose them."""
+    program's next version of its rules; cohorts keep the version that chose them. Sent with the
+    program's `version` as read, it answers 409 if the program or its rules changed since."""
     require(request.auth, Cap.PROGRAM_MANAGE)
     program = Program.objects.filter(pk=program_id).first()
     if program is None:
         raise Http404
-    return 201, rule_set_create(
-        actor=request.auth, program=program, tree=payload.tree, note=payload.note
+    rule_set = rule_set_create(
+        actor=request.auth,
+        program=program,
+        tree=payload.tree,
+        note=payload.note,
+        expected_version=payload.version,
     )
+    return Status(201, rule_set)
 
 
 @router.get(
@@ -241,7 +248,7 @@ def cohort_list(request):
 )
 def cohort_detail(request, cohort_id: RecordId):
     require(request.auth, Cap.PROGRAM_VIEW)
-    return _cohort_out(_cohort(request.auth, cohort_id))
+    return _cohort_out(in_area(selectors.cohort_get, request.auth, cohort_id))
 
 
 @router.post(
@@ -252,11 +259,12 @@ def cohort_detail(request, cohort_id: RecordId):
 )
 def cohort_run(request, cohort_id: RecordId, payload: TargetIn):
     """Replace the cohort's candidates and waiting list by those the program's latest rules
-    select and rank now; the funnel is kept with the cohort."""
+    select and rank now; the funnel is kept with the cohort. Sent with the cohort's `version`
+    as read, it answers 409 if the cohort changed since."""
     require(request.auth, Cap.COHORT_TARGET)
-    cohort = _cohort(request.auth, cohort_id)
-    cohort = cohort_target(actor=request.auth, cohort=cohort, version=payload.version)
-    return _cohort_out(selectors.cohort_for(request.auth, cohort.pk))
+    cohort = in_area(selectors.cohort_get, request.auth, cohort_id)
+    cohort = cohort_target(actor=request.auth, cohort=cohort, expected_version=payload.version)
+    return _cohort_out(in_area(selectors.cohort_get, request.auth, cohort.pk))
 
 
 @router.get(
@@ -270,7 +278,7 @@ def cohort_candidates(request, cohort_id: RecordId, filters: Query[CandidateFilt
     before paging."""
     user = request.auth
     require(user, Cap.PROGRAM_VIEW)
-    cohort = _cohort(user, cohort_id)
+    cohort = in_area(selectors.cohort_get, user, cohort_id)
     values = filters.model_dump(exclude={"limit", "offset"}, exclude_none=True)
     queryset = selectors.candidates_visible(user, cohort, filters=values)
     rows = list(queryset[filters.offset : filters.offset + filters.limit])
@@ -329,7 +337,7 @@ def cohort_person_explanation(request, cohort_id: RecordId, person_id: RecordId)
     """Each condition of the rules that chose the cohort, met or not, with the person's value."""
     user = request.auth
     require(user, Cap.PROGRAM_VIEW)
-    cohort = _cohort(user, cohort_id)
+    cohort = in_area(selectors.cohort_get, user, cohort_id)
     try:
         person = selectors.person_for_explanation(user, person_id)
     except Person.DoesNotExist:

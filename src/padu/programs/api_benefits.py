@@ -24,10 +24,10 @@ from padu.core.scoping import require
 from padu.registry.disclosure import Disclosure
 
 from . import benefit_selectors as selectors
-from .api_common import in_area
 from .benefit_codes import Channel, DecreeState, GroupKind, GroupState
 from .budget import budget_lines
 from .codes import CandidateState, ExitReason
+from .lookup import in_area
 from .models import Program
 from .overlaps import overlaps
 from .services import decrees as decree_services

@@ -19,9 +19,9 @@ from padu.core.scoping import require
 
 from . import benefit_selectors as selectors
 from .api_benefits import DisbursementOut, disbursement_out
-from .api_common import in_area
 from .benefit_codes import Channel
 from .codes import CandidateState
+from .lookup import in_area
 from .models import EquipmentPackage, FieldCheck
 from .services import benefits, field_checks
 from .services.decrees import MAX_AMOUNT

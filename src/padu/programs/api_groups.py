@@ -22,10 +22,10 @@ from padu.registry.models import Person
 
 from . import benefit_selectors as selectors
 from .api_benefits import DisbursementOut, GroupOut, ProgramRef, disbursement_out, group_out
-from .api_common import in_area
 from .api_fieldwork import PaymentIn
 from .benefit_codes import CourseState, GroupRole, InstitutionKind
 from .codes import CandidateState
+from .lookup import in_area
 from .services import benefits, groups, training
 
 router = Router(tags=[gettext_noop("programs")])

@@ -163,7 +163,6 @@ class CandidateFilterForm(forms.Form):
 
 class DropForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class _VersionForm(forms.Form):

@@ -37,9 +37,9 @@ def cohorts_visible(user, *, filters: dict | None = None) -> QuerySet[Cohort]:
     return qs
 
 
-def cohort_for(user, pk: int) -> Cohort:
-    """The cohort, or Cohort.DoesNotExist when it is missing or outside the user's areas."""
-    return cohorts_visible(user).select_related("period", "targeted_by").get(pk=pk)
+def cohort_get(*, user, pk: int) -> Cohort | None:
+    """The cohort, or None when it is missing or outside the user's areas."""
+    return cohorts_visible(user).select_related("period", "targeted_by").filter(pk=pk).first()
 
 
 def candidates_visible(user, cohort: Cohort, *, filters: dict | None = None) -> QuerySet:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .. import benefit_selectors as selectors
 from ..exports import disbursement_table
 from ..forms import posted_version
 from ..lifecycle import allowed_for
+from ..lookup import in_area
 from ..models import TrainingCourse
 from ..overlaps import overlaps
 from ..services import benefits, field_checks, lifecycle
@@ -39,13 +40,6 @@ from .forms import (
     PackageForm,
     TransitionForm,
 )
-
-
-def _beneficiary(request, pk: int):
-    candidate = selectors.beneficiary_get(user=request.user, pk=pk)
-    if candidate is None:
-        raise Http404
-    return candidate
 
 
 @login_required
@@ -112,7 +106,7 @@ def _detail(request, candidate, *, forms=None, status=200):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def beneficiary_detail(request, pk: int):
-    candidate = _beneficiary(request, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, pk)
     access_record(
         user=request.user,
         obj=candidate,
@@ -132,14 +126,19 @@ def _done(request, candidate, form, key: str, call, text: str):
     if done:
         messages.success(request, text)
         return redirect_after_post(request, reverse("beneficiaries:detail", args=[candidate.pk]))
-    return _detail(request, _beneficiary(request, candidate.pk), forms={key: form}, status=400)
+    return _detail(
+        request,
+        in_area(selectors.beneficiary_get, request.user, candidate.pk),
+        forms={key: form},
+        status=400,
+    )
 
 
 @login_required
 @capability_required(Cap.PROGRAM_VERIFY)
 @require_POST
 def field_check(request, pk: int):
-    candidate = _beneficiary(request, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, pk)
     form = FieldCheckForm(request.POST, request.FILES)
     return _done(
         request,
@@ -165,7 +164,7 @@ def field_check(request, pk: int):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def transition(request, pk: int):
-    candidate = _beneficiary(request, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, pk)
     form = TransitionForm(request.POST)
     return _done(
         request,
@@ -188,7 +187,7 @@ def transition(request, pk: int):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def disburse(request, pk: int):
-    candidate = _beneficiary(request, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, pk)
     form = DisbursementForm(request.POST, request.FILES)
     return _done(
         request,
@@ -214,7 +213,7 @@ def disburse(request, pk: int):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def package(request, pk: int):
-    candidate = _beneficiary(request, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, pk)
     courses = list(_courses(candidate))
     form = PackageForm(request.POST, courses=courses)
     return _done(
@@ -238,10 +237,8 @@ def package(request, pk: int):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def handover(request, pk: int):
-    found = selectors.package_get(user=request.user, pk=pk)
-    if found is None:
-        raise Http404
-    candidate = _beneficiary(request, found.candidate_id)
+    found = in_area(selectors.package_get, request.user, pk)
+    candidate = in_area(selectors.beneficiary_get, request.user, found.candidate_id)
     form = HandoverForm(request.POST, request.FILES)
     return _done(
         request,
@@ -263,9 +260,7 @@ def handover(request, pk: int):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def proof(request, pk: int):
-    found = selectors.proof_get(user=request.user, pk=pk)
-    if found is None:
-        raise Http404
+    found = in_area(selectors.proof_get, request.user, pk)
     access_record(
         user=request.user,
         obj=found,

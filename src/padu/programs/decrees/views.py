@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,17 +28,13 @@ from .. import benefit_selectors as selectors
 from ..benefit_codes import DecreeState
 from ..decree import beneficiary_row, decree_awards, decree_pdf, in_words
 from ..exports import decree_beneficiaries_table, decree_list_table
+from ..forms import posted_version
+from ..lookup import in_area
 from ..models import Cohort
 from ..overlaps import overlaps
+from ..selectors import cohort_get
 from ..services import decrees as services
 from .forms import CancelForm, DecreeFilter, DecreeForm
-
-
-def _decree(request, pk: int):
-    decree = selectors.decree_get(user=request.user, pk=pk)
-    if decree is None:
-        raise Http404
-    return decree
 
 
 @login_required
@@ -86,10 +82,7 @@ def decree_list(request):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def decree_new(request, cohort: int):
-    found = Cohort.objects.scoped(request.user).select_related("program").filter(pk=cohort)
-    found = found.first()
-    if found is None:
-        raise Http404
+    found = in_area(cohort_get, request.user, cohort)
     initial = {
         "place": settings.PADU_OFFICE_GOVERNMENT.replace("Pemerintah ", ""),
         "signer_function": _("Head of %(office)s") % {"office": settings.PADU_OFFICE_NAME},
@@ -98,7 +91,10 @@ def decree_new(request, cohort: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         done, decree = form_service(
-            form, lambda: services.decree_prepare(actor=request.user, cohort=found, **d)
+            form,
+            lambda: services.decree_prepare(
+                actor=request.user, cohort=found, expected_version=posted_version(request), **d
+            ),
         )
         if done:
             messages.success(request, _("The draft decree is prepared; a leader approves it."))
@@ -141,7 +137,7 @@ def _detail(request, decree, *, forms=None, status=200):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def decree_detail(request, pk: int):
-    decree = _decree(request, pk)
+    decree = in_area(selectors.decree_get, request.user, pk)
     access_record(
         user=request.user,
         obj=decree,
@@ -156,41 +152,54 @@ def decree_detail(request, pk: int):
 @capability_required(Cap.DECREE_APPROVE)
 @require_POST
 def decree_approve(request, pk: int):
-    decree = _decree(request, pk)
+    decree = in_area(selectors.decree_get, request.user, pk)
     form = Form({})
     done, _result = form_service(
-        form, lambda: services.decree_approve(actor=request.user, decree=decree)
+        form,
+        lambda: services.decree_approve(
+            actor=request.user, decree=decree, expected_version=posted_version(request)
+        ),
     )
     if done:
         messages.success(request, _("The decree is approved; its beneficiaries are approved."))
         return redirect_after_post(request, reverse("decrees:detail", args=[pk]))
-    return _detail(request, _decree(request, pk), forms={"approve": form}, status=400)
+    return _detail(
+        request,
+        in_area(selectors.decree_get, request.user, pk),
+        forms={"approve": form},
+        status=400,
+    )
 
 
 @login_required
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def decree_cancel(request, pk: int):
-    decree = _decree(request, pk)
+    decree = in_area(selectors.decree_get, request.user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         done, _result = form_service(
             form,
             lambda: services.decree_cancel(
-                actor=request.user, decree=decree, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                decree=decree,
+                reason=form.cleaned_data["reason"],
+                expected_version=posted_version(request),
             ),
         )
         if done:
             messages.success(request, _("The draft decree is cancelled."))
             return redirect_after_post(request, reverse("decrees:detail", args=[pk]))
-    return _detail(request, _decree(request, pk), forms={"cancel": form}, status=400)
+    return _detail(
+        request, in_area(selectors.decree_get, request.user, pk), forms={"cancel": form}, status=400
+    )
 
 
 @login_required
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def decree_document(request, pk: int):
-    decree = _decree(request, pk)
+    decree = in_area(selectors.decree_get, request.user, pk)
     pdf = decree_pdf(decree, request.user)
     access_record(
         user=request.user,
@@ -210,7 +219,7 @@ def decree_document(request, pk: int):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def decree_export(request, pk: int):
-    decree = _decree(request, pk)
+    decree = in_area(selectors.decree_get, request.user, pk)
     file_format = requested_format(request)
     table = decree_beneficiaries_table(decree, request.user)
     rows = list(table.rows)

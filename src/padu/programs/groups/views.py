@@ -25,16 +25,10 @@ from padu.registry.views.editing import error_summary, form_service
 from .. import benefit_selectors as selectors
 from ..benefit_codes import Channel, GroupState
 from ..forms import posted_version
+from ..lookup import in_area
 from ..services import benefits
 from ..services import groups as services
 from .forms import GrantForm, GroupFilter, GroupForm, GroupPaymentForm, MemberForm
-
-
-def _group(request, pk: int):
-    group = selectors.group_get(user=request.user, pk=pk)
-    if group is None:
-        raise Http404
-    return group
 
 
 @login_required
@@ -112,7 +106,7 @@ def _detail(request, group, *, forms=None, status=200):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def group_detail(request, pk: int):
-    return _detail(request, _group(request, pk))
+    return _detail(request, in_area(selectors.group_get, request.user, pk))
 
 
 def _after(request, group, form, key, call, text):
@@ -120,7 +114,9 @@ def _after(request, group, form, key, call, text):
     if done:
         messages.success(request, text)
         return redirect_after_post(request, reverse("groups:detail", args=[group.pk]))
-    return _detail(request, _group(request, group.pk), forms={key: form}, status=400)
+    return _detail(
+        request, in_area(selectors.group_get, request.user, group.pk), forms={key: form}, status=400
+    )
 
 
 @login_required
@@ -128,7 +124,7 @@ def _after(request, group, form, key, call, text):
 @require_POST
 def group_action(request, pk: int):
     """Add or remove a member, or confirm the group formed."""
-    group = _group(request, pk)
+    group = in_area(selectors.group_get, request.user, pk)
     action = request.POST.get("action", "")
     if action == "member":
         form = MemberForm(request.POST)
@@ -176,7 +172,9 @@ def group_action(request, pk: int):
             group,
             form,
             "form",
-            lambda: services.group_form(actor=request.user, group=group),
+            lambda: services.group_form(
+                actor=request.user, group=group, expected_version=posted_version(request)
+            ),
             _("The group is formed."),
         )
     raise Http404
@@ -186,7 +184,7 @@ def group_action(request, pk: int):
 @capability_required(Cap.DECREE_APPROVE)
 @require_POST
 def group_grant(request, pk: int):
-    group = _group(request, pk)
+    group = in_area(selectors.group_get, request.user, pk)
     form = GrantForm(request.POST)
     if not form.is_valid():
         return _detail(request, group, forms={"grant": form}, status=400)
@@ -196,7 +194,10 @@ def group_grant(request, pk: int):
         form,
         "grant",
         lambda: services.group_grant_approve(
-            actor=request.user, group=group, amount=form.cleaned_data["amount"]
+            actor=request.user,
+            group=group,
+            amount=form.cleaned_data["amount"],
+            expected_version=posted_version(request),
         ),
         _("The group's grant is approved."),
     )
@@ -206,7 +207,7 @@ def group_grant(request, pk: int):
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def group_pay(request, pk: int):
-    group = _group(request, pk)
+    group = in_area(selectors.group_get, request.user, pk)
     form = GroupPaymentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, group, forms={"pay": form}, status=400)

@@ -11,14 +11,16 @@ from padu.core.errors import DomainError
 from padu.core.scoping import require
 
 from ..models import Program, ProgramCompatibility
-from .base import bump, check_version, checked, editable_fields
+from .base import bump, check_version, checked, editable_fields, touch
 
 PROGRAM_FIELDS = editable_fields(Program)
 PAIR_FIELDS = ("program_a", "program_b", "compatible", "note")
 
 
-def program_save(*, actor, values: dict, program: Program | None = None, version=None) -> Program:
-    """Create a program, or change one (`version`: the one the user edited)."""
+def program_save(
+    *, actor, values: dict, program: Program | None = None, expected_version: int | None = None
+) -> Program:
+    """Create a program, or change one (`expected_version`: the one the user edited)."""
     require(actor, Cap.PROGRAM_MANAGE)
     with transaction.atomic():
         if program is None:
@@ -26,7 +28,7 @@ def program_save(*, actor, values: dict, program: Program | None = None, version
             before = None
         else:
             program = Program.objects.select_for_update().get(pk=program.pk)
-            check_version(program, version)
+            check_version(program, expected_version)
             before = snapshot(program, list(PROGRAM_FIELDS))
             bump(program, actor)
         for name in PROGRAM_FIELDS:
@@ -45,9 +47,17 @@ def program_save(*, actor, values: dict, program: Program | None = None, version
 
 
 def compatibility_set(
-    *, actor, program: Program, other: Program, compatible: bool, note: str = ""
+    *,
+    actor,
+    program: Program,
+    other: Program,
+    compatible: bool,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ProgramCompatibility:
-    """Whether `program` and `other` may be held together (one row per unordered pair)."""
+    """Whether `program` and `other` may be held together (one row per unordered pair).
+    `expected_version`: the version of `program` the user read. The pair is shown on both
+    programs' pages: it moves the version of both."""
     require(actor, Cap.PROGRAM_MANAGE)
     if program.pk == other.pk:
         raise DomainError(
@@ -57,6 +67,12 @@ def compatibility_set(
         )
     a_id, b_id = ProgramCompatibility.ordered_pair(program.pk, other.pk)
     with transaction.atomic():
+        # Both locked in one order (smaller id first), whichever page the pair is set from.
+        locked = {
+            p.pk: p
+            for p in Program.objects.select_for_update().filter(pk__in=[a_id, b_id]).order_by("pk")
+        }
+        check_version(locked[program.pk], expected_version)
         row = (
             ProgramCompatibility.objects.select_for_update()
             .filter(program_a_id=a_id, program_b_id=b_id)
@@ -72,6 +88,8 @@ def compatibility_set(
         row.compatible, row.note = compatible, note
         checked(row, exclude=("program_a", "program_b"))
         row.save()
+        for p in locked.values():
+            touch(p, actor)
         audit_record(
             actor=actor,
             action="program_compatibility.set",

@@ -59,9 +59,10 @@ def cohort_save(
     priority: dict | None = None,
     reference_date: datetime.date | None = None,
     cohort: Cohort | None = None,
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> Cohort:
-    """Create a cohort, or change one whose candidates have not gone to the field."""
+    """Create a cohort, or change one whose candidates have not gone to the field (its
+    settings and quotas; `expected_version`: the cohort's version the user edited)."""
     require(actor, Cap.COHORT_TARGET)
     require_in_scope(actor, region_code)
     region = Region.objects.filter(code=region_code).first()
@@ -75,7 +76,7 @@ def cohort_save(
             before = None
         else:
             cohort = Cohort.objects.select_for_update().scoped(actor).get(pk=cohort.pk)
-            check_version(cohort, version)
+            check_version(cohort, expected_version)
             _require_targetable(cohort)
             before = {**snapshot(cohort, list(COHORT_FIELDS)), "quotas": _quota_map(cohort)}
             bump(cohort, actor)
@@ -126,10 +127,15 @@ def _candidates_remove(cohort: Cohort) -> int:
 
 
 def cohort_target(
-    *, actor, cohort: Cohort, rule_set: RuleSet | None = None, version: int | None = None
+    *,
+    actor,
+    cohort: Cohort,
+    rule_set: RuleSet | None = None,
+    expected_version: int | None = None,
 ) -> Cohort:
     """Run the targeting: the cohort's candidates and waiting list are replaced by those the
-    rules (`rule_set`, else the program's latest) select and rank now, and the funnel kept."""
+    rules (`rule_set`, else the program's latest) select and rank now, and the funnel kept.
+    `expected_version`: the cohort's version the user read."""
     require(actor, Cap.COHORT_TARGET)
     with transaction.atomic():
         cohort = (
@@ -138,7 +144,7 @@ def cohort_target(
             .select_related("program")
             .get(pk=cohort.pk)
         )
-        check_version(cohort, version)
+        check_version(cohort, expected_version)
         _require_targetable(cohort)
         rule_set = rule_set or latest_rule_set(cohort.program)
         if rule_set is None or rule_set.program_id != cohort.program_id:
@@ -214,9 +220,12 @@ def cohort_begin_verification(*, actor, candidate: Candidate) -> None:
     )
 
 
-def candidate_drop(*, actor, candidate: Candidate, reason: str, version=None) -> Candidate | None:
+def candidate_drop(
+    *, actor, candidate: Candidate, reason: str, expected_version: int | None = None
+) -> Candidate | None:
     """A candidate gives up his place before the decree (or cannot be reached): he leaves the
-    list, and the first of his area's waiting list takes the place. Returns who took it."""
+    list, and the first of his area's waiting list takes the place. Returns who took it.
+    `expected_version`: the candidate's version the user read."""
     require(actor, Cap.COHORT_TARGET)
     reason = (reason or "").strip()
     if not reason:
@@ -226,7 +235,7 @@ def candidate_drop(*, actor, candidate: Candidate, reason: str, version=None) ->
         candidate = (
             Candidate.objects.select_for_update().scoped(actor).select_related("cohort")
         ).get(pk=candidate.pk)
-        check_version(candidate, version)
+        check_version(candidate, expected_version)
         if candidate.on_waiting_list or candidate.state not in DROPPABLE:
             raise DomainError(
                 _("Only a candidate holding a place, before approval, can drop out here."),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from padu.accounts.capabilities import Cap
 from padu.core.audit import audit_record
-from padu.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
+from padu.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from padu.core.scoping import require
 from padu.periods.models import Period
 
@@ -22,6 +22,7 @@ from ..benefit_codes import DecreeState
 from ..budget import check_ceiling
 from ..codes import CandidateState, CohortState
 from ..models import Award, BeneficiaryDecree, Candidate, Cohort, Program
+from .base import check_version, touch
 from .lifecycle import move
 
 # The largest amount a form or the API may give (the column holds 12 digits of rupiah).
@@ -65,9 +66,11 @@ def decree_prepare(
     place: str,
     signer_function: str,
     signer_name: str = "",
+    expected_version: int | None = None,
 ) -> BeneficiaryDecree:
     """A draft decree with every verified candidate of `cohort` (in the actor's area, not on the
-    waiting list, on no other decree)."""
+    waiting list, on no other decree). `expected_version`: the cohort's version the caller read;
+    the draft moves it (the cohort's candidates are on a decree now)."""
     require(actor, Cap.BENEFIT_MANAGE)
     number = (number or "").strip()
     errors = {}
@@ -93,6 +96,7 @@ def decree_prepare(
         locked = Cohort.objects.select_for_update().scoped(actor).filter(pk=cohort.pk).first()
         if locked is None:
             raise PermissionDeniedError()
+        check_version(locked, expected_version)
         candidates = list(
             Candidate.objects.scoped(actor)
             .filter(
@@ -125,6 +129,7 @@ def decree_prepare(
             Award(decree=decree, candidate=c, region_id=c.region_id, amount=amount)
             for c in candidates
         )
+        touch(locked, actor)
         _audit(
             actor,
             decree,
@@ -171,8 +176,7 @@ def decree_approve(
     require(actor, Cap.DECREE_APPROVE)
     with transaction.atomic():
         locked = _locked_decree(actor, decree)
-        if expected_version is not None and locked.version != expected_version:
-            raise ConflictError(current_version=locked.version)
+        check_version(locked, expected_version)
         _draft(locked)
         program = Program.objects.select_for_update().get(pk=locked.cohort.program_id)
         awards = list(locked.awards.order_by("pk"))
@@ -204,18 +208,7 @@ def decree_approve(
         locked.state = DecreeState.APPROVED
         locked.approved_at = timezone.now()
         locked.approved_by = actor
-        locked.version += 1
-        locked.updated_by = actor
-        locked.save(
-            update_fields=[
-                "state",
-                "approved_at",
-                "approved_by",
-                "version",
-                "updated_by",
-                "updated_at",
-            ]
-        )
+        touch(locked, actor, ["state", "approved_at", "approved_by"])
         _record_on_cohort(actor, locked)
         _audit(
             actor,
@@ -235,25 +228,25 @@ def _record_on_cohort(actor, decree: BeneficiaryDecree) -> None:
     if cohort.state in (CohortState.TARGETED, CohortState.VERIFYING):
         cohort.state = CohortState.APPROVED
         fields.append("state")
-    cohort.version += 1
-    cohort.updated_by = actor
-    cohort.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    touch(cohort, actor, fields)
 
 
-def decree_cancel(*, actor, decree: BeneficiaryDecree, reason: str) -> BeneficiaryDecree:
-    """Cancel a draft decree (its candidates may go on another)."""
+def decree_cancel(
+    *, actor, decree: BeneficiaryDecree, reason: str, expected_version: int | None = None
+) -> BeneficiaryDecree:
+    """Cancel a draft decree (its candidates may go on another). `expected_version`: the
+    decree's version the caller read."""
     require(actor, Cap.BENEFIT_MANAGE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_("Reason: say why.")]})
     with transaction.atomic():
         locked = _locked_decree(actor, decree)
+        check_version(locked, expected_version)
         _draft(locked)
         locked.awards.all().delete()
         locked.state = DecreeState.CANCELLED
-        locked.version += 1
-        locked.updated_by = actor
-        locked.save(update_fields=["state", "version", "updated_by", "updated_at"])
+        touch(locked, actor, ["state"])
         _audit(
             actor,
             locked,

@@ -99,11 +99,16 @@ def _changeable(group: BenefitGroup) -> None:
         )
 
 
-def group_update(*, actor, group: BenefitGroup, **details) -> BenefitGroup:
+def group_update(
+    *, actor, group: BenefitGroup, expected_version: int | None = None, **details
+) -> BenefitGroup:
+    """Change the group's name, business and bank account. `expected_version`: the group's
+    version the caller read."""
     require(actor, Cap.BENEFIT_MANAGE)
     cleaned = _clean_details(details)
     with transaction.atomic():
         locked = _locked(actor, group)
+        check_version(locked, expected_version)
         _changeable(locked)
         before = snapshot(locked, list(DETAILS))
         for k, v in cleaned.items():
@@ -267,11 +272,13 @@ def group_member_remove(
     return member
 
 
-def group_form(*, actor, group: BenefitGroup) -> BenefitGroup:
-    """Confirm the group as formed: 5–20 members, and its chair, secretary and treasurer."""
+def group_form(*, actor, group: BenefitGroup, expected_version: int | None = None) -> BenefitGroup:
+    """Confirm the group as formed: 5–20 members, and its chair, secretary and treasurer.
+    `expected_version`: the group's version the caller read (its members as he saw them)."""
     require(actor, Cap.BENEFIT_MANAGE)
     with transaction.atomic():
         locked = _locked(actor, group)
+        check_version(locked, expected_version)
         if locked.state != GroupState.FORMING:
             raise DomainError(_("This group is formed already."), code="invalid_state")
         members = list(_active(locked))
@@ -302,15 +309,22 @@ def group_form(*, actor, group: BenefitGroup) -> BenefitGroup:
 
 
 def group_grant_approve(
-    *, actor, group: BenefitGroup, amount, approved_on: datetime.date | None = None
+    *,
+    actor,
+    group: BenefitGroup,
+    amount,
+    approved_on: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> BenefitGroup:
     """A leader approves the formed group's grant, to be paid to its bank account; refused if it
-    would pass the program's ceiling for the year."""
+    would pass the program's ceiling for the year. `expected_version`: the group's version the
+    leader read (its members, officers and account as he approved them)."""
     require(actor, Cap.DECREE_APPROVE)
     amount = clean_amount(amount, positive=True)
     day = approved_on or timezone.localdate()
     with transaction.atomic():
         locked = _locked(actor, group)
+        check_version(locked, expected_version)
         if locked.state != GroupState.FORMED:
             raise DomainError(
                 _("Only a formed group is granted; this one is %(state)s.")

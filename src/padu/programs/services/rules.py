@@ -11,17 +11,25 @@ from padu.core.scoping import require
 
 from ..models import Program, RuleSet
 from ..rules.schema import validate
+from .base import check_version, touch
 
 
-def rule_set_create(*, actor, program: Program, tree, note: str = "") -> RuleSet:
+def rule_set_create(
+    *, actor, program: Program, tree, note: str = "", expected_version: int | None = None
+) -> RuleSet:
+    """The program's rules as `tree`, saved as their next version. `expected_version`: the
+    program's version the user read (its rules as he saw them); each new version moves it, so
+    that rules written from an older page do not replace newer ones unseen."""
     require(actor, Cap.PROGRAM_MANAGE)
     tree = validate(tree)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program.pk)
+        check_version(program, expected_version)
         last = program.rule_sets.aggregate(v=Max("version"))["v"] or 0
         rule_set = RuleSet.objects.create(
             program=program, version=last + 1, tree=tree, note=note[:2000], created_by=actor
         )
+        touch(program, actor)
         audit_record(
             actor=actor,
             action="rule_set.created",

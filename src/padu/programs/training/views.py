@@ -24,16 +24,10 @@ from padu.registry.views.editing import error_summary, form_service
 from .. import benefit_selectors as selectors
 from ..benefit_codes import CourseState
 from ..forms import posted_version
+from ..lookup import in_area
 from ..models import Candidate, TrainingParticipant
 from ..services import training as services
 from .forms import AttendanceForm, CompleteForm, CourseForm
-
-
-def _course(request, pk: int):
-    course = selectors.course_get(user=request.user, pk=pk)
-    if course is None:
-        raise Http404
-    return course
 
 
 @login_required
@@ -97,7 +91,7 @@ def _detail(request, course, *, forms=None, status=200):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def course_detail(request, pk: int):
-    return _detail(request, _course(request, pk))
+    return _detail(request, in_area(selectors.course_get, request.user, pk))
 
 
 def _int(value: str) -> int:
@@ -110,7 +104,7 @@ def _int(value: str) -> int:
 @capability_required(Cap.BENEFIT_MANAGE)
 @require_POST
 def course_action(request, pk: int):
-    course = _course(request, pk)
+    course = in_area(selectors.course_get, request.user, pk)
     action = request.POST.get("action", "")
     # The course's version for its participants and attendance, a participant's to complete him.
     version = posted_version(request)
@@ -175,4 +169,6 @@ def course_action(request, pk: int):
     if done:
         messages.success(request, text)
         return redirect_after_post(request, reverse("training:detail", args=[course.pk]))
-    return _detail(request, _course(request, pk), forms={key: form}, status=400)
+    return _detail(
+        request, in_area(selectors.course_get, request.user, pk), forms={key: form}, status=400
+    )

@@ -17,7 +17,7 @@ from padu.core.errors import DomainError, ValidationFailed
 from padu.core.scoping import has_capability
 
 from .. import selectors
-from ..forms import CompatibilityForm, ProgramForm
+from ..forms import CompatibilityForm, ProgramForm, posted_version
 from ..models import Program
 from ..rules import editor
 from ..rules.fields import NO_VALUE, OP_LABELS, field_choices, rule_fields
@@ -96,7 +96,7 @@ def program_edit(request, pk: int | None = None):
                 actor=request.user,
                 values=form.cleaned_data,
                 program=program,
-                version=int(request.POST.get("version") or 0) or None,
+                expected_version=posted_version(request),
             )
         except ValidationFailed as exc:
             for name, errors in exc.errors.items():
@@ -124,6 +124,7 @@ def program_compatibility(request, pk: int):
                 other=form.cleaned_data["other"],
                 compatible=form.cleaned_data["compatible"],
                 note=form.cleaned_data["note"],
+                expected_version=posted_version(request),
             )
             messages.success(request, _("The compatibility is saved."))
         except DomainError as exc:
@@ -170,6 +171,7 @@ def rules_edit(request, pk: int):
                 program=program,
                 tree=editor.tree_from_rows(match, rows),
                 note=note,
+                expected_version=posted_version(request),
             )
         except ValidationFailed as exc:
             errors = [m for ms in exc.errors.values() for m in ms]

@@ -25,22 +25,17 @@ from padu.registry.disclosure import Disclosure
 from padu.registry.models import Person
 
 from .. import selectors, targeting
+from ..benefit_selectors import beneficiary_get
 from ..codes import TARGETABLE_STATES
-from ..forms import CandidateFilterForm, CohortFilterForm, CohortForm, DropForm
-from ..models import Candidate, Cohort
+from ..forms import CandidateFilterForm, CohortFilterForm, CohortForm, DropForm, posted_version
+from ..lookup import in_area
+from ..models import Candidate
 from ..rules.evaluate import explain, facts
 from ..services.cohorts import candidate_drop, cohort_save, cohort_target
 from .catalogue import rule_lines
 
 PER_PAGE = 50
 EXPORT_MAX = 200_000
-
-
-def _cohort(request, pk: int) -> Cohort:
-    try:
-        return selectors.cohort_for(request.user, pk)
-    except Cohort.DoesNotExist:
-        raise Http404 from None
 
 
 @login_required
@@ -72,7 +67,7 @@ def _regions(user):
 @capability_required(Cap.COHORT_TARGET)
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request, pk: int | None = None):
-    cohort = _cohort(request, pk) if pk else None
+    cohort = in_area(selectors.cohort_get, request.user, pk) if pk else None
     initial = CohortForm.initial_for(cohort) if cohort else {}
     form = CohortForm(request.POST or None, initial=initial, regions=_regions(request.user))
     if cohort is not None:
@@ -90,7 +85,7 @@ def cohort_edit(request, pk: int | None = None):
                 priority=form.priority(),
                 reference_date=data["reference_date"],
                 cohort=cohort,
-                version=cohort.version if cohort else None,
+                expected_version=posted_version(request),
             )
         except ValidationFailed as exc:
             for name, errors in exc.errors.items():
@@ -108,7 +103,7 @@ def cohort_edit(request, pk: int | None = None):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def cohort_detail(request, pk: int):
-    cohort = _cohort(request, pk)
+    cohort = in_area(selectors.cohort_get, request.user, pk)
     counts = {
         "places": Candidate.objects.scoped(request.user)
         .filter(cohort=cohort, on_waiting_list=False)
@@ -141,9 +136,11 @@ def cohort_detail(request, pk: int):
 @capability_required(Cap.COHORT_TARGET)
 @require_POST
 def cohort_run(request, pk: int):
-    cohort = _cohort(request, pk)
+    cohort = in_area(selectors.cohort_get, request.user, pk)
     try:
-        cohort = cohort_target(actor=request.user, cohort=cohort)
+        cohort = cohort_target(
+            actor=request.user, cohort=cohort, expected_version=posted_version(request)
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -161,7 +158,7 @@ def _candidate_rows(page_or_qs, disclosure: Disclosure):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def candidate_list(request, pk: int):
-    cohort = _cohort(request, pk)
+    cohort = in_area(selectors.cohort_get, request.user, pk)
     form = CandidateFilterForm(request.GET or None)
     filters = form.filters()
     qs = selectors.candidates_visible(request.user, cohort, filters=filters)
@@ -197,7 +194,7 @@ def candidate_list(request, pk: int):
 @capability_required(Cap.PROGRAM_VIEW, Cap.REGISTRY_EXPORT)
 @require_GET
 def candidate_export(request, pk: int):
-    cohort = _cohort(request, pk)
+    cohort = in_area(selectors.cohort_get, request.user, pk)
     form = CandidateFilterForm(request.GET or None)
     filters = form.filters()
     qs = selectors.candidates_visible(request.user, cohort, filters=filters)[:EXPORT_MAX]
@@ -252,10 +249,7 @@ def candidate_export(request, pk: int):
 @capability_required(Cap.COHORT_TARGET)
 @require_POST
 def candidate_drop_view(request, pk: int):
-    try:
-        candidate = Candidate.objects.scoped(request.user).select_related("cohort").get(pk=pk)
-    except Candidate.DoesNotExist:
-        raise Http404 from None
+    candidate = in_area(beneficiary_get, request.user, pk)
     form = DropForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason the candidate leaves."))
@@ -265,7 +259,7 @@ def candidate_drop_view(request, pk: int):
                 actor=request.user,
                 candidate=candidate,
                 reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
+                expected_version=posted_version(request),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -284,7 +278,7 @@ def candidate_drop_view(request, pk: int):
 @capability_required(Cap.PROGRAM_VIEW)
 @require_GET
 def person_explain(request, pk: int, person_pk: int):
-    cohort = _cohort(request, pk)
+    cohort = in_area(selectors.cohort_get, request.user, pk)
     try:
         person = selectors.person_for_explanation(request.user, person_pk)
     except Person.DoesNotExist:
