@@ -291,7 +291,9 @@ def family_list(request, filters: Query[FamilyFilters]):
     require(user, Cap.REGISTRY_VIEW)
     values, limit, offset = _list_filters(user, filters)
     queryset = selectors.family_list(user=user, filters=values)
-    families = list(queryset[offset : offset + limit])
+    # The page's ids first, then its rows (as the list page does: registry.views.lists).
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    families = selectors.family_rows(user=user, ids=ids)
     _log_list(request, "registry.family", "api_family_list", values, len(families))
     return {
         "count": selectors.list_count(queryset),
@@ -405,7 +407,8 @@ def person_list(request, filters: Query[PersonFilters]):
     require(user, Cap.REGISTRY_VIEW)
     values, limit, offset = _list_filters(user, filters)
     queryset = selectors.person_list(user=user, filters=values)
-    people = list(queryset[offset : offset + limit])
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    people = selectors.person_rows(user=user, ids=ids)
     _log_list(request, "registry.person", "api_person_list", values, len(people))
     disclosure = Disclosure(user)
     return {
