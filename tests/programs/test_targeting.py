@@ -146,6 +146,43 @@ def test_a_dropped_candidate_gives_his_place_to_his_areas_waiting_list(operator,
     assert candidate_drop(actor=operator, candidate=promoted, reason="Menolak") is None
 
 
+def test_a_rerun_touches_only_what_changed_and_lists_as_a_first_run_would(operator, people):
+    cohort = cohort_target(actor=operator, cohort=_cohort(operator, quotas={KEC_A: 2, KEC_B: 1}))
+
+    def rows():
+        found = Candidate.objects.unscoped().filter(cohort=cohort)
+        return {c.person_id: (c.pk, c.version, c.rank, c.state) for c in found}
+
+    first = rows()
+    dropped = Candidate.objects.unscoped().get(cohort=cohort, person=people["b1"])
+    candidate_drop(actor=operator, candidate=dropped, reason="Menolak")
+    cohort = cohort_target(actor=operator, cohort=cohort)
+    # The same people as before: the dropped candidate is one again (as in a first run), the
+    # one who had taken his place is back on the waiting list; the others were not touched.
+    again = rows()
+    assert again.keys() == first.keys()
+    assert again[people["b1"].pk][3] == CandidateState.CANDIDATE
+    unchanged = set(first) - {people["b1"].pk, people["b4"].pk}
+    assert all(again[pid] == first[pid] for pid in unchanged)
+    assert again[people["b4"].pk][0] == first[people["b4"].pk][0]
+    assert again[people["b4"].pk][1] > first[people["b4"].pk][1]
+    # a1 leaves the list (desil 7), b5 enters kecamatan B's waiting list in b4's wake.
+    people["a1"].family.desil = 7
+    people["a1"].family.save()
+    cohort = cohort_target(actor=operator, cohort=cohort)
+    after = rows()
+    assert people["a1"].pk not in after and people["a3"].pk in after
+    assert all(after[pid][0] == again[pid][0] for pid in set(after) & set(again))
+    entry = AuditEntry.objects.filter(action="cohort.targeted").latest("pk")
+    assert (entry.after["removed"], entry.after["added"]) == (1, 1)
+    assert entry.after["placed"] == 3 and entry.after["waiting"] == 3
+    fresh = cohort_target(actor=operator, cohort=_cohort(operator, quotas={KEC_A: 2, KEC_B: 1}))
+    assert _list(fresh) == _list(cohort)
+    assert [
+        c.reasons for c in Candidate.objects.unscoped().filter(cohort=fresh).order_by("rank")
+    ] == [c.reasons for c in Candidate.objects.unscoped().filter(cohort=cohort).order_by("rank")]
+
+
 def test_a_family_program_selects_each_familys_head(operator):
     family = FamilyFactory(desil=2)
     head = PersonFactory(family=family)

@@ -1,10 +1,10 @@
 """A cohort's targeting run, set-based: the rules compiled to one condition on the cohort's
 people (rules/compiler.py), ranked by the cohort's priority, with places allotted per quota area
 and in total by window functions, in ONE `SELECT` that returns only the rows kept (the places
-and the waiting lists), into a temporary table that ONE `INSERT` copies to the candidates
-(SQLite and PostgreSQL alike). Not one `INSERT … SELECT`: PostgreSQL runs it without parallel
-workers, while it runs the `SELECT` of a `CREATE TABLE … AS` in parallel; and the rows never
-travel to Python and back.
+and the waiting lists), into a temporary table; the candidate list is then made equal to it,
+row by row only where it differs (`_merge`; SQLite and PostgreSQL alike). Not one `INSERT …
+SELECT`: PostgreSQL runs it without parallel workers, while it runs the `SELECT` of a `CREATE
+TABLE … AS` in parallel; and the rows never travel to Python and back.
 
 The ranking (`Priority`): desil ascending (none last), the welfare score ascending (lower is
 poorer; none last), the number of vulnerability categories descending (a disability in force,
@@ -231,9 +231,8 @@ def _reasons_sql(area_length: int | None) -> str:
     )
 
 
-def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
-    """Write the cohort's candidates (its old ones are deleted by the caller). Returns how many
-    hold a place."""
+def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> Outcome:
+    """Make the cohort's candidates and waiting list those the rules choose now (`_merge`)."""
     select, params, area_length = _ranked_select(cohort, user, tree)
     order = ", ".join(KEYS[k] for k in priority.order) + ", pk ASC"
     factor = priority.waiting_factor
@@ -256,7 +255,6 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
     place, place_params = "in_quota = 1", []
     if total is not None:
         place, place_params = "in_quota = 1 AND total_rank <= %s", [total]
-    now = timezone.now()
     # With quotas per area, only the people of those areas are ranked.
     quota_join = "JOIN" if area_length else "LEFT JOIN"
     # A total quota ranks again those within their area's quota; without one, no need.
@@ -301,20 +299,73 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> int:
             f"CREATE TEMPORARY TABLE {table} AS {sql}",
             [*params, cohort.pk, *place_params, *keep_params],
         )
-        cursor.execute(
-            f"""
-            INSERT INTO {Candidate._meta.db_table} (
-                created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
-                person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
-                state, exit_reason
-            )
-            SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
-                p, f, r, a, k, w, j, %s, ''
-            FROM {table}
-            """,  # noqa: S608
-            [now, now, actor_id, actor_id, cohort.pk, CandidateState.CANDIDATE],
-        )
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE NOT w")  # noqa: S608
-        placed = cursor.fetchone()[0]
+        outcome = _merge(cursor, table, cohort.pk, actor_id)
         cursor.execute(f"DROP TABLE {table}")
-    return placed
+    return outcome
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run wrote: places and waiting list, and how the list changed from the last run."""
+
+    placed: int
+    waiting: int
+    removed: int
+    changed: int
+    added: int
+
+
+def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
+    """The cohort's list made equal to the rows kept, touching only what differs: those no
+    longer chosen are deleted, those whose rank, place or reasons changed are updated (their
+    version bumped), the newly chosen inserted. A candidate keeps his row, and its id, from one
+    run to the next; and what is neither deleted nor inserted costs no foreign-key checks (a
+    deleted candidate is checked against the five tables that may refer to him, an inserted one
+    against the person, the family and the cohort: most of a rerun's time when it rewrote all)."""
+    table = Candidate._meta.db_table
+    now, state = timezone.now(), CandidateState.CANDIDATE
+    same_subject = (
+        "k.p = c.person_id AND (k.f = c.family_id OR (k.f IS NULL AND c.family_id IS NULL))"
+    )
+    cursor.execute(
+        f"""DELETE FROM {table} AS c WHERE c.cohort_id = %s
+            AND NOT EXISTS (SELECT 1 FROM {kept} AS k WHERE {same_subject})""",  # noqa: S608
+        [cohort_id],
+    )
+    removed = cursor.rowcount
+    # A candidate who dropped out and is chosen again is a candidate again, as in a first run.
+    cursor.execute(
+        f"""UPDATE {table} AS c SET region_id = k.r, quota_area_id = k.a, rank = k.k,
+                on_waiting_list = k.w, reasons = k.j, state = %s, exit_reason = '',
+                version = c.version + 1, updated_at = %s, updated_by_id = CAST(%s AS BIGINT)
+            FROM {kept} AS k
+            WHERE c.cohort_id = %s AND {same_subject}
+              AND NOT (c.rank = k.k AND c.on_waiting_list = k.w AND c.reasons = k.j
+                       AND c.state = %s AND c.exit_reason = '' AND c.region_id = k.r
+                       AND (c.quota_area_id = k.a
+                            OR (c.quota_area_id IS NULL AND k.a IS NULL)))""",  # noqa: S608
+        [state, now, actor_id, cohort_id, state],
+    )
+    changed = cursor.rowcount
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (
+            created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
+            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
+            state, exit_reason
+        )
+        SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
+            p, f, r, a, k, w, j, %s, ''
+        FROM {kept} AS k
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {table} AS c WHERE c.cohort_id = %s AND c.person_id = k.p
+        )
+        """,  # noqa: S608
+        [now, now, actor_id, actor_id, cohort_id, state, cohort_id],
+    )
+    added = cursor.rowcount
+    cursor.execute(
+        f"SELECT SUM(CASE WHEN w THEN 0 ELSE 1 END), SUM(CASE WHEN w THEN 1 ELSE 0 END) FROM {kept}"  # noqa: S608
+    )
+    placed, waiting = cursor.fetchone()
+    return Outcome(placed or 0, waiting or 0, removed, changed, added)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,20 +112,6 @@ def _require_targetable(cohort: Cohort) -> None:
         )
 
 
-def _candidates_remove(cohort: Cohort) -> int:
-    """The candidates of a cohort still being targeted, in one statement. Nothing refers to
-    them yet (field checks, awards and benefits come after verification, which ends
-    targeting; their foreign keys would refuse the commit otherwise), so Django's collector,
-    which reads each related table for them first, would only double the run's time."""
-    # Bounded by the cohort, which the caller locked in the actor's scope.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {Candidate._meta.db_table} WHERE cohort_id = %s",  # noqa: S608
-            [cohort.pk],
-        )
-        return cursor.rowcount
-
-
 def cohort_target(
     *,
     actor,
@@ -150,11 +136,12 @@ def cohort_target(
         if rule_set is None or rule_set.program_id != cohort.program_id:
             raise DomainError(_("The program has no rules yet: write them first."), code="no_rules")
         priority = targeting.Priority.read(cohort.priority)
-        removed = _candidates_remove(cohort)
-        placed = targeting.run(
+        # Nothing refers to a candidate while the cohort is still being targeted (field checks,
+        # awards and benefits come after verification, which ends targeting): the run may
+        # delete those it no longer chooses.
+        outcome = targeting.run(
             cohort, actor, rule_set.tree, priority, actor_id=getattr(actor, "pk", None)
         )
-        waiting = Candidate.objects.unscoped().filter(cohort=cohort, on_waiting_list=True)
         # Counted after the run, in the background: a second pass over the whole area that
         # the candidate list does not wait for (the page says it is being counted).
         cohort.funnel = []
@@ -177,9 +164,11 @@ def cohort_target(
                 "rule_set": rule_set.pk,
                 "rule_version": rule_set.version,
                 "period": cohort.period_id,
-                "placed": placed,
-                "waiting": waiting.count(),
-                "replaced": removed,
+                "placed": outcome.placed,
+                "waiting": outcome.waiting,
+                "removed": outcome.removed,
+                "changed": outcome.changed,
+                "added": outcome.added,
             },
             only_changes=False,
         )
