@@ -15,7 +15,14 @@ from hypothesis import HealthCheck, settings
 
 from padu.accounts.capabilities import Role
 from padu.api.openapi import openapi_document
-from tests.factories import PersonFactory, make_user
+from tests.factories import (
+    BenefitGroupFactory,
+    CandidateFactory,
+    CohortQuotaFactory,
+    PersonFactory,
+    TrainingCourseFactory,
+    make_user,
+)
 
 from .conftest import key_for
 
@@ -47,12 +54,17 @@ schema.app = WSGIHandler()
 
 @pytest.fixture
 def operator_key(db):
-    """A key of an operator, with people of his area to find, change and add to."""
+    """A key of an operator, with people of his area to find, change and add to, and a
+    program's cohort with a quota and a candidate, a group and a course to reach."""
     # The handler closes the database connection after each request, as a server does; here it
     # holds the test's transaction (Django's test client disconnects the same signal).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    PersonFactory.create_batch(3)
+    people = PersonFactory.create_batch(3)
+    quota = CohortQuotaFactory()
+    CandidateFactory(cohort=quota.cohort, person=people[0])
+    BenefitGroupFactory()
+    TrainingCourseFactory()
     yield key_for(make_user(Role.OPERATOR))
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
