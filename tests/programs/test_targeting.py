@@ -190,6 +190,10 @@ def test_a_family_program_selects_each_familys_head(operator):
     cohort = cohort_target(actor=operator, cohort=_cohort(operator, unit=TargetUnit.FAMILY))
     (candidate,) = Candidate.objects.unscoped().filter(cohort=cohort)
     assert (candidate.person, candidate.family) == (head, family)
+    # Run again: the same family by the same head keeps its row.
+    cohort_target(actor=operator, cohort=cohort)
+    (again,) = Candidate.objects.unscoped().filter(cohort=cohort)
+    assert (again.pk, again.version, again.family) == (candidate.pk, candidate.version, family)
 
 
 def test_rules_and_quotas_are_checked(operator):
