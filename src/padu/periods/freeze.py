@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from padu.core.sql import not_same
 from padu.registry import codes
 from padu.registry.models import Family, Person
 
@@ -79,13 +80,6 @@ PEOPLE = Frozen(
 KINDS = (FAMILIES, PEOPLE)
 
 
-def _differs(left: str, right: str) -> str:
-    """Null-safe "not the same value" (a desil may be empty)."""
-    if connection.vendor == "postgresql":
-        return f"{left} IS DISTINCT FROM {right}"
-    return f"{left} IS NOT {right}"
-
-
 def _execute(sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -95,7 +89,7 @@ def _execute(sql: str, params: list) -> int:
 def close_changed(kind: Frozen, month: int) -> int:
     """Step 1: end the open versions whose facts differ from the record's; how many."""
     differs = " OR ".join(
-        _differs(f"s.{kind.column(kind.state, f)}", f"r.{kind.column(kind.source, f)}")
+        not_same(f"s.{kind.column(kind.state, f)}", f"r.{kind.column(kind.source, f)}")
         for f in kind.facts
     )
     return _execute(

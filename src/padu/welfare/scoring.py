@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from padu.core.sql import not_same
 from padu.registry import codes
 from padu.registry.models import Dwelling, Family, Person, PersonDisability
 
@@ -304,7 +305,7 @@ def chunk_statements(table: dict) -> list[str]:
         f"""UPDATE registry_family SET welfare_score = s.score FROM {SCORED_TABLE} s
             WHERE registry_family.id = s.id
               AND registry_family.id BETWEEN %(low)s AND %(high)s
-              AND registry_family.welfare_score IS DISTINCT FROM s.score""",
+              AND {not_same("registry_family.welfare_score", "s.score")}""",
         # The rows the families have, updated by one join (a quarter faster than an upsert,
         # which tries to insert each row first: 1.4 s at 1,000,000 people), then those they
         # lack, the rows just updated skipped by their key. Not `WHERE NOT EXISTS`: over a

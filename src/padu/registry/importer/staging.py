@@ -14,6 +14,8 @@ import logging
 import polars as pl
 from django.db import DatabaseError, connection, transaction
 
+from padu.core.sql import not_same
+
 from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
 from .sql import fetch, run
@@ -72,14 +74,13 @@ class Dialect:
         return (pg if self.pg else lite).get(kind, kind)
 
     def ne(self, a: str, b: str, kind: str = "") -> str:
-        """`a` and `b` differ (NULL-safe)."""
-        if self.pg:
-            return f"{a} IS DISTINCT FROM {b}"
-        if kind == "decimal":
+        """`a` and `b` differ (NULL-safe); on SQLite decimals and JSON compared as PostgreSQL
+        compares them (by value, not by their text)."""
+        if not self.pg and kind == "decimal":
             a, b = self._dec(a), self._dec(b)
-        elif kind == "json":
+        elif not self.pg and kind == "json":
             a, b = f"json({a})", f"json({b})"
-        return f"{a} IS NOT {b}"
+        return not_same(a, b, "postgresql" if self.pg else "sqlite")
 
     def eq(self, a: str, b: str) -> str:
         return f"{a} IS NOT DISTINCT FROM {b}" if self.pg else f"{a} IS {b}"
