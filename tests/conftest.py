@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -38,6 +38,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's language: a request by a user who chose English leaves
+    English active in the thread (the middleware activates a language per request and, as
+    Django's own, does not undo it), and a later test reading messages would depend on the
+    order the tests ran in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
