@@ -16,3 +16,10 @@ def not_same(left: str, right: str, vendor: str | None = None) -> str:
     if (vendor or connection.vendor) == "postgresql":
         return f"{left} IS DISTINCT FROM {right}"
     return f"{left} IS NOT {right}"
+
+
+def same(left: str, right: str, vendor: str | None = None) -> str:
+    """Null-safe "the same value" (two empty values are the same)."""
+    if (vendor or connection.vendor) == "postgresql":
+        return f"{left} IS NOT DISTINCT FROM {right}"
+    return f"{left} IS {right}"

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from padu.accounts.models import User
 from padu.core.errors import ValidationFailed
 from padu.core.scoping import in_scope, subtree_q
+from padu.core.sql import not_same, same
 from padu.registry import codes as registry_codes
 from padu.registry.models import Person, PersonDisability
 
@@ -231,6 +232,17 @@ def _reasons_sql(area_length: int | None) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a run wrote: places and waiting list, and how the list changed from the last run."""
+
+    placed: int
+    waiting: int
+    removed: int
+    changed: int
+    added: int
+
+
 def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> Outcome:
     """Make the cohort's candidates and waiting list those the rules choose now (`_merge`)."""
     select, params, area_length = _ranked_select(cohort, user, tree)
@@ -304,15 +316,14 @@ def run(cohort, user, tree: dict, priority: Priority, *, actor_id) -> Outcome:
     return outcome
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a run wrote: places and waiting list, and how the list changed from the last run."""
-
-    placed: int
-    waiting: int
-    removed: int
-    changed: int
-    added: int
+# The candidate's columns a run sets, and the kept rows' columns they come from (`run`'s select).
+RUN_COLUMNS = {
+    "region_id": "r",
+    "quota_area_id": "a",
+    "rank": "k",
+    "on_waiting_list": "w",
+    "reasons": "j",
+}
 
 
 def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
@@ -324,9 +335,7 @@ def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
     against the person, the family and the cohort: most of a rerun's time when it rewrote all)."""
     table = Candidate._meta.db_table
     now, state = timezone.now(), CandidateState.CANDIDATE
-    same_subject = (
-        "k.p = c.person_id AND (k.f = c.family_id OR (k.f IS NULL AND c.family_id IS NULL))"
-    )
+    same_subject = f"k.p = c.person_id AND {same('k.f', 'c.family_id')}"
     cursor.execute(
         f"""DELETE FROM {table} AS c WHERE c.cohort_id = %s
             AND NOT EXISTS (SELECT 1 FROM {kept} AS k WHERE {same_subject})""",  # noqa: S608
@@ -334,16 +343,16 @@ def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
     )
     removed = cursor.rowcount
     # A candidate who dropped out and is chosen again is a candidate again, as in a first run.
+    sets = ", ".join(f"{column} = k.{source}" for column, source in RUN_COLUMNS.items())
+    differs = " OR ".join(
+        not_same(f"c.{column}", f"k.{source}") for column, source in RUN_COLUMNS.items()
+    )
     cursor.execute(
-        f"""UPDATE {table} AS c SET region_id = k.r, quota_area_id = k.a, rank = k.k,
-                on_waiting_list = k.w, reasons = k.j, state = %s, exit_reason = '',
+        f"""UPDATE {table} AS c SET {sets}, state = %s, exit_reason = '',
                 version = c.version + 1, updated_at = %s, updated_by_id = CAST(%s AS BIGINT)
             FROM {kept} AS k
             WHERE c.cohort_id = %s AND {same_subject}
-              AND NOT (c.rank = k.k AND c.on_waiting_list = k.w AND c.reasons = k.j
-                       AND c.state = %s AND c.exit_reason = '' AND c.region_id = k.r
-                       AND (c.quota_area_id = k.a
-                            OR (c.quota_area_id IS NULL AND k.a IS NULL)))""",  # noqa: S608
+              AND ({differs} OR c.state <> %s OR c.exit_reason <> '')""",  # noqa: S608
         [state, now, actor_id, cohort_id, state],
     )
     changed = cursor.rowcount
@@ -351,11 +360,10 @@ def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
         f"""
         INSERT INTO {table} (
             created_at, updated_at, created_by_id, updated_by_id, version, cohort_id,
-            person_id, family_id, region_id, quota_area_id, rank, on_waiting_list, reasons,
-            state, exit_reason
+            person_id, family_id, {", ".join(RUN_COLUMNS)}, state, exit_reason
         )
         SELECT %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), 1, %s,
-            p, f, r, a, k, w, j, %s, ''
+            p, f, {", ".join(RUN_COLUMNS.values())}, %s, ''
         FROM {kept} AS k
         WHERE NOT EXISTS (
             SELECT 1 FROM {table} AS c WHERE c.cohort_id = %s AND c.person_id = k.p

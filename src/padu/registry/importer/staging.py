@@ -14,7 +14,7 @@ import logging
 import polars as pl
 from django.db import DatabaseError, connection, transaction
 
-from padu.core.sql import not_same
+from padu.core.sql import not_same, same
 
 from .columns import STAGE_COLUMNS
 from .crossrow import FileRows, row_keys
@@ -66,6 +66,7 @@ class Dialect:
     """SQL fragments per vendor; everything else is plain SQL both understand."""
 
     def __init__(self, vendor: str):
+        self.vendor = vendor
         self.pg = vendor == "postgresql"
 
     def type(self, kind: str) -> str:
@@ -80,10 +81,10 @@ class Dialect:
             a, b = self._dec(a), self._dec(b)
         elif not self.pg and kind == "json":
             a, b = f"json({a})", f"json({b})"
-        return not_same(a, b, "postgresql" if self.pg else "sqlite")
+        return not_same(a, b, self.vendor)
 
     def eq(self, a: str, b: str) -> str:
-        return f"{a} IS NOT DISTINCT FROM {b}" if self.pg else f"{a} IS {b}"
+        return same(a, b, self.vendor)
 
     @staticmethod
     def _dec(a: str) -> str:
