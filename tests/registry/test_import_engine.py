@@ -502,6 +502,7 @@ def test_bulk_first_import_keeps_every_index_and_key(
     monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 10)
     monkeypatch.setattr(bulk, "_may_skip_triggers", lambda: may_skip_triggers)
     tables = (
+        "registry_dwelling",
         "registry_family",
         "registry_person",
         "registry_desilrecord",
@@ -516,6 +517,34 @@ def test_bulk_first_import_keeps_every_index_and_key(
     assert (batch.people_created, batch.families_created) == (200, generated.families)
     assert {table: _indexes_and_keys(table) for table in tables} == before
     assert Person.objects.unscoped().filter(family__kk_number__isnull=False).count() == 200
+
+
+@pytest.mark.postgres
+def test_statements_apart_from_a_bulk_block_run_with_the_triggers_on(transactional_db, monkeypatch):
+    """The new dwellings' block spans the families' and the people's writes (their heads come
+    last): those writes, apart from it, keep the database's own checks or make their own."""
+    from django.db import connection, transaction
+
+    from padu.registry.importer import bulk
+
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "_may_skip_triggers", lambda: True)
+
+    def role() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        with bulk.bulk_write("registry_dwelling", 1, user_id=None, batch_id=None) as block:
+            assert role() == "replica"
+            with block.apart():
+                assert role() == "origin"
+                with bulk.bulk_write("registry_family", 1, user_id=None, batch_id=None):
+                    assert role() == "replica"
+                assert role() == "origin"
+            assert role() == "replica"
+        assert role() == "origin"
 
 
 @pytest.mark.postgres

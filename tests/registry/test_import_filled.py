@@ -72,8 +72,9 @@ def test_updates_and_new_families_over_a_filled_registry_take_the_bulk_path(
     )
 
     assert batch.status == ImportBatch.Status.DONE, batch.message
-    # The families, the people, the new dwellings, then the families' dwellings.
-    assert len(bulk_paths) == 4
+    # The new dwellings (a block around the families' and the people's, ended by the heads),
+    # the families, the people.
+    assert len(bulk_paths) == 3
     updated_people = sum(len(families[kk]) for kk in updated)
     new_people = sum(len(families[kk]) for kk in new)
     assert (batch.error_rows, batch.families_created, batch.families_updated) == (

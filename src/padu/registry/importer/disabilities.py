@@ -21,6 +21,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from .. import codes
+from .bulk import bulk_write
 from .sql import count, run
 from .staging import STAGE, Dialect, index_work_table
 
@@ -87,24 +88,11 @@ class DisabilityStep:
         self._audit("registry.disability.ended", before, after, f"r.id IN (SELECT id FROM {ENDED})")
 
     def _record(self) -> None:
-        """Record the file's types not in force."""
-        run(
-            f"INSERT INTO {RECORDS} (person_id, type, severity, assessed_on, source, note, "
-            "ended_on, end_reason, created_at, updated_at, created_by_id, updated_by_id, "
-            "version, created_import_id) SELECT w.person_id, w.type, w.severity, %s, %s, '', "
-            f"NULL, '', %s, %s, %s, %s, 1, %s FROM {WORK} w WHERE NOT EXISTS (SELECT 1 FROM "
-            f"{RECORDS} r WHERE r.person_id = w.person_id AND r.type = w.type "
-            "AND r.ended_on IS NULL)",
-            [
-                self.today,
-                codes.DisabilitySource.IMPORT,
-                self.now,
-                self.now,
-                self.user_id,
-                self.user_id,
-                self.batch_id,
-            ],
-        )
+        """Record the file's types not in force (in bulk when they are many: bulk.bulk_write)."""
+        with bulk_write(
+            RECORDS, count(WORK, "1 = 1"), user_id=self.user_id, batch_id=self.batch_id
+        ):
+            self._insert()
         after = self.d.json_object(
             {
                 "type": "r.type",
@@ -122,6 +110,25 @@ class DisabilityStep:
             "r.created_import_id = %s AND (p.created_import_id IS NULL "
             "OR p.created_import_id <> %s)",
             [self.batch_id, self.batch_id],
+        )
+
+    def _insert(self) -> None:
+        run(
+            f"INSERT INTO {RECORDS} (person_id, type, severity, assessed_on, source, note, "
+            "ended_on, end_reason, created_at, updated_at, created_by_id, updated_by_id, "
+            "version, created_import_id) SELECT w.person_id, w.type, w.severity, %s, %s, '', "
+            f"NULL, '', %s, %s, %s, %s, 1, %s FROM {WORK} w WHERE NOT EXISTS (SELECT 1 FROM "
+            f"{RECORDS} r WHERE r.person_id = w.person_id AND r.type = w.type "
+            "AND r.ended_on IS NULL)",
+            [
+                self.today,
+                codes.DisabilitySource.IMPORT,
+                self.now,
+                self.now,
+                self.user_id,
+                self.user_id,
+                self.batch_id,
+            ],
         )
 
     def _audit(self, action: str, before: str, after: str, where: str, params=()) -> None:

@@ -10,14 +10,16 @@ a dwelling ID registered outside the importer's area, or in another kelurahan th
 rejects the family's row; families of the file with the same ID must give the same kelurahan and
 housing columns (the first family's row is kept, the others are rejected).
 
-Writes (`DwellingStep.write`, after families and people), all set-based: the file's dwellings are
-created or updated (only those whose housing differs: `version` +1, `last_import`, one audit
-entry each with the changed fields), each family is put into its dwelling (a registered family
-that moves gets an audit entry `registry.family.dwelling_moved`), and a dwelling whose head is
-not an active head of one of its active families gets the head of its first family.
+Writes (`DwellingStep.writing`, around the families and people), all set-based: the file's
+dwellings are created or updated (only those whose housing differs: `version` +1, `last_import`,
+one audit entry each with the changed fields), each family is put into its dwelling (a registered
+family that moves gets an audit entry `registry.family.dwelling_moved`), and a dwelling whose
+head is not an active head of one of its active families gets the head of its first family.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
@@ -33,10 +35,9 @@ from .staging import (
     DWELLINGS,
     FAMILIES,
     FAMILY_DWELLINGS,
+    FAMILY_ROWS,
     HEADS,
-    KK,
     LEFT,
-    STAGE,
     STALE,
     dialect,
     index_work_table,
@@ -66,18 +67,17 @@ class DwellingRules:
         outside the scope (rejects._outside)."""
         run(
             f"CREATE TEMPORARY TABLE {FAMILY_DWELLINGS} AS SELECT k.kk, k.src, "
-            f"COALESCE(NULLIF(s.code, ''), d.code, {self._random_code()}) AS code FROM "
-            f"{KK} k JOIN {STAGE} s ON s.row_no = k.src "
-            "LEFT JOIN registry_family f ON f.kk_number = k.kk "
+            f"COALESCE(NULLIF(k.code, ''), d.code, {self._random_code()}) AS code FROM "
+            f"{FAMILY_ROWS} k LEFT JOIN registry_family f ON f.kk_number = k.kk "
             "LEFT JOIN registry_dwelling d ON d.id = f.dwelling_id"
         )
         index_work_table(FAMILY_DWELLINGS, "code", "src", "kk")
         outside, params = outside_scope("d.region_id", self.rejects.actor.scope)
         self.rejects.reject(
             fetch(
-                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {STAGE} s "
-                "ON s.row_no = w.src JOIN registry_dwelling d ON d.code = w.code "
-                f"WHERE s.ok AND {outside}",
+                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {FAMILY_ROWS} s "
+                "ON s.src = w.src JOIN registry_dwelling d ON d.code = w.code "
+                f"WHERE {outside}",
                 params,
             ),
             COLUMN,
@@ -86,9 +86,9 @@ class DwellingRules:
         )
         self.rejects.reject(
             fetch(
-                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {STAGE} s "
-                "ON s.row_no = w.src JOIN registry_dwelling d ON d.code = w.code "
-                "WHERE s.ok AND d.region_id <> s.region"
+                f"SELECT w.src, w.code FROM {FAMILY_DWELLINGS} w JOIN {FAMILY_ROWS} s "
+                "ON s.src = w.src JOIN registry_dwelling d ON d.code = w.code "
+                "WHERE d.region_id <> s.region"
             ),
             COLUMN,
             "other_region",
@@ -107,13 +107,13 @@ class DwellingRules:
         self.rejects.reject(
             fetch(
                 f"SELECT w.src, g.first, w.code FROM {FAMILY_DWELLINGS} w "
-                f"JOIN {STAGE} s ON s.row_no = w.src JOIN (SELECT x.code, MIN(x.src) AS first "
-                f"FROM {FAMILY_DWELLINGS} x JOIN {STAGE} y ON y.row_no = x.src WHERE y.ok "
+                f"JOIN {FAMILY_ROWS} s ON s.src = w.src JOIN (SELECT x.code, MIN(x.src) AS first "
+                f"FROM {FAMILY_DWELLINGS} x JOIN {FAMILY_ROWS} y ON y.src = x.src "
                 # Only the dwellings the file gives several families (one in eight or so) can
                 # differ; the others are left out before the rows are compared.
                 f"GROUP BY x.code HAVING COUNT(*) > 1) g ON g.code = w.code "
-                f"JOIN {STAGE} t ON t.row_no = g.first "
-                f"WHERE s.ok AND w.src <> g.first AND ({differs})"
+                f"JOIN {FAMILY_ROWS} t ON t.src = g.first "
+                f"WHERE w.src <> g.first AND ({differs})"
             ),
             COLUMN,
             "dwelling_differs",
@@ -136,16 +136,46 @@ class DwellingRules:
 
 
 class DwellingStep:
-    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source), in
-    three steps around the families and people: `write_dwellings` before the families (so that
-    each family is written once, with its dwelling, `upsert.Pass2._families`), `record_moves`
-    before the registered families change, and `write_heads` after the people."""
+    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source), around
+    the families and people: `writing` writes the dwellings before them and the heads after
+    them, and `record_moves` runs before the registered families change."""
 
     def __init__(self, pass2):
         self.p = pass2
         self.d = pass2.d
 
-    def write_dwellings(self) -> None:
+    @contextmanager
+    def writing(self):
+        """Around the writes of the families and people: the file's dwellings before them (so
+        that each family is written once, with its dwelling, `upsert.Pass2._families`), their
+        heads after them. The new dwellings' bulk write (bulk.bulk_write) spans both: their
+        indexes are built and their keys checked once, after the heads, instead of once after
+        the insert and again after the heads' update. The writes between run apart from it
+        (`Block.apart`): with the database's checks on, or their own blocks'."""
+        self._prepare()
+        p = self.p
+        created = p.out.dwellings_created
+        with bulk_write(
+            "registry_dwelling",
+            created,
+            user_id=p.actor.user_id,
+            batch_id=p.batch_id,
+            updated=(
+                # The registered dwellings' new heads (the new ones are checked as new rows).
+                f"(SELECT h.head FROM {HEADS} h JOIN {DWELLINGS} w ON w.dw_id = h.dw_id "
+                f"WHERE NOT w.created UNION ALL SELECT d.head_id FROM {STALE} x "
+                "JOIN registry_dwelling d ON d.id = x.id) t",
+                "TRUE",
+                {"head_id": "t.head"},
+            ),
+        ) as block:
+            if created:
+                self._insert()
+            with block.apart():
+                yield
+            self._write_heads()
+
+    def _prepare(self) -> None:
         d, p = self.d, self.p
         differs = " OR ".join(
             d.ne(f"o.{column}", f"s.{stage}", kind) for stage, column, kind in HOUSING
@@ -157,12 +187,13 @@ class DwellingStep:
             f"CASE WHEN o.id IS NULL THEN {p.new_id('registry_dwelling')} ELSE o.id END AS dw_id, "
             f"o.id IS NULL AS created, (o.id IS NOT NULL AND ({differs})) AS changed "
             f"FROM (SELECT w.code, MIN(w.src) AS src FROM {FAMILY_DWELLINGS} w "
-            f"JOIN {STAGE} y ON y.row_no = w.src WHERE y.ok GROUP BY w.code) g "
-            f"JOIN {STAGE} s ON s.row_no = g.src LEFT JOIN registry_dwelling o ON o.code = g.code"
+            f"JOIN {FAMILY_ROWS} y ON y.src = w.src GROUP BY w.code) g "
+            f"JOIN {FAMILY_ROWS} s ON s.src = g.src "
+            "LEFT JOIN registry_dwelling o ON o.code = g.code"
         )
         index_work_table(DWELLINGS, "code", "dw_id")
-        user, batch = p.actor.user_id, p.batch_id
         p.out.dwellings_updated = changed = count(DWELLINGS, "changed")
+        p.out.dwellings_created = count(DWELLINGS, "created")
         if changed:
             run(
                 f"CREATE TEMPORARY TABLE {BEFORE_DWELLINGS} AS SELECT o.* FROM {DWELLINGS} w "
@@ -172,30 +203,32 @@ class DwellingStep:
             run(
                 f"UPDATE registry_dwelling AS o SET {sets}, version = o.version + 1, "
                 "updated_at = %s, updated_by_id = %s, last_import_id = %s "
-                f"FROM {DWELLINGS} w JOIN {STAGE} s ON s.row_no = w.src "
+                f"FROM {DWELLINGS} w JOIN {FAMILY_ROWS} s ON s.src = w.src "
                 "WHERE o.id = w.dw_id AND w.changed",
-                [p.now, user, batch],
+                [p.now, p.actor.user_id, p.batch_id],
             )
             self._audit_updates()
-        p.out.dwellings_created = created = count(DWELLINGS, "created")
-        if created:
-            columns = ", ".join(column for _s, column, _k in HOUSING)
-            values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
-            id_column, id_value = ("id, ", "w.dw_id, ") if d.pg else ("", "")
-            with bulk_write("registry_dwelling", created, user_id=user, batch_id=batch):
-                run(
-                    f"INSERT INTO registry_dwelling ({id_column}code, region_id, address, note, "
-                    f"{columns}, version, created_at, updated_at, created_by_id, updated_by_id, "
-                    f"last_import_id, created_import_id) SELECT {id_value}w.code, s.region, "
-                    f"s.address, '', {values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
-                    f"JOIN {STAGE} s ON s.row_no = w.src WHERE w.created",
-                    [p.now, p.now, user, user, batch, batch],
-                )
-            if not d.pg:
-                run(
-                    f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
-                    f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
-                )
+
+    def _insert(self) -> None:
+        """The new dwellings, without heads yet (_write_heads gives them theirs)."""
+        d, p = self.d, self.p
+        user, batch = p.actor.user_id, p.batch_id
+        columns = ", ".join(column for _s, column, _k in HOUSING)
+        values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
+        id_column, id_value = ("id, ", "w.dw_id, ") if d.pg else ("", "")
+        run(
+            f"INSERT INTO registry_dwelling ({id_column}code, region_id, address, note, "
+            f"{columns}, version, created_at, updated_at, created_by_id, updated_by_id, "
+            f"last_import_id, created_import_id) SELECT {id_value}w.code, s.region, "
+            f"s.address, '', {values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
+            f"JOIN {FAMILY_ROWS} s ON s.src = w.src WHERE w.created",
+            [p.now, p.now, user, user, batch, batch],
+        )
+        if not d.pg:
+            run(
+                f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
+                f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
+            )
 
     @staticmethod
     def family_dwelling(kk: str) -> str:
@@ -255,13 +288,12 @@ class DwellingStep:
         )
         run(f"CREATE TEMPORARY TABLE {LEFT} AS SELECT DISTINCT o.dwelling_id AS dw_id " + moves)
 
-    def write_heads(self) -> None:
+    def _write_heads(self) -> None:
         """After the people: the head of each dwelling of the file, or left by a family that
         moved out, when it is not an active head of one of its active families. The head is the
         active head of the dwelling's first family in the file, else of another of its families
         in the file, else the active head registered first, else none. A new dwelling gets its
         head here, once; set-based joins throughout (no subquery per dwelling)."""
-        p = self.p
         active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
         params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
         head_joins, valid = _valid_head("d")
@@ -279,20 +311,12 @@ class DwellingStep:
                 f"JOIN registry_dwelling d ON d.id = h.dw_id {head_joins}WHERE NOT {valid}",
                 [False, *params, *params],
             )
-        heads = count(HEADS, "TRUE")
-        if heads:
+        if count(HEADS, "TRUE"):
             index_work_table(HEADS, "dw_id")
-            with bulk_write(
-                "registry_dwelling",
-                heads,
-                user_id=p.actor.user_id,
-                batch_id=p.batch_id,
-                updated=(f"{HEADS} t", "TRUE", {"head_id": "t.head"}),
-            ):
-                run(
-                    f"UPDATE registry_dwelling AS d SET head_id = h.head FROM {HEADS} h "
-                    "WHERE d.id = h.dw_id"
-                )
+            run(
+                f"UPDATE registry_dwelling AS d SET head_id = h.head FROM {HEADS} h "
+                "WHERE d.id = h.dw_id"
+            )
         # The registered dwellings still without a valid head (a family moved out, a first
         # family without an active head): usually none, and the statements for them are then
         # left out. The file's new dwellings got theirs above.

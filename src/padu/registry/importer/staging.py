@@ -31,6 +31,8 @@ BEFORE_PEOPLE = "padu_import_person_before"
 FAMILY_NAMES = "padu_import_family_names"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
+# The accepted families' rows (upsert.Pass2._family_rows).
+FAMILY_ROWS = "padu_import_family_row"
 # The dwellings step (dwellings.py): each family's dwelling ID, and the file's dwellings.
 FAMILY_DWELLINGS = "padu_import_family_dwelling"
 DWELLINGS = "padu_import_dwelling"
@@ -47,6 +49,7 @@ TABLES = (
     STAGE,
     PPKS,
     KK,
+    FAMILY_ROWS,
     FAMILIES,
     PEOPLE,
     BEFORE_FAMILIES,
@@ -212,11 +215,11 @@ def create_stage() -> None:
 def index_stage() -> None:
     """After loading: index what pass 2 joins the staging tables on (built now, once, rather
     than maintained row by row), then take their statistics (index_work_table)."""
-    index_work_table(STAGE, "row_no", "kk_number", "nik")
-    index_work_table(PPKS, "row_no")
+    index_work_table(STAGE, "kk_number", "nik", ordered=("row_no",))
+    index_work_table(PPKS, ordered=("row_no",))
 
 
-def index_work_table(table: str, *columns: str) -> None:
+def index_work_table(table: str, *columns: str, ordered: tuple[str, ...] = ()) -> None:
     """Make a work table fit for joins: an index on each of `columns` (what statements join it
     on), then, on PostgreSQL, its statistics. With statistics PostgreSQL hashes its joins; but a
     misestimate (correlated conditions read as matching a handful of rows) can still make it
@@ -225,8 +228,13 @@ def index_work_table(table: str, *columns: str) -> None:
     index the worst plan is one lookup per row. SQLite joins only by nested loops: it needs the
     indexes in any case. On PostgreSQL they are hash indexes: every join on a work table is an
     equality, and a hash index builds in about half the time of a B-tree, which sorts a million
-    NIKs by the database's collation (measured on 300,000 staged rows: 1.5 s against 3.0 s)."""
+    NIKs by the database's collation (measured on 300,000 staged rows: 1.5 s against 3.0 s).
+    Except for the `ordered` columns, whose values were loaded in order (the rows' numbers): a
+    B-tree finds them sorted already, and builds in a quarter of a hash index's time (0.3 s
+    against 1.3 s for a million)."""
     method = "USING hash " if connection.vendor == "postgresql" else ""
+    for column in ordered:
+        run(f"CREATE INDEX {table}_{column} ON {table} ({column})")
     for column in columns:
         run(f"CREATE INDEX {table}_{column} ON {table} {method}({column})")
     if connection.vendor == "postgresql":

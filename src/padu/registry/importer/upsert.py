@@ -36,7 +36,7 @@ from .staging import (
     BEFORE_PEOPLE,
     FAMILIES,
     FAMILY_NAMES,
-    KK,
+    FAMILY_ROWS,
     PEOPLE,
     PPKS,
     STAGE,
@@ -72,12 +72,11 @@ class Pass2:
         # dwellings.py: the file's dwellings first, so that each family is written once, with
         # its dwelling; their heads once the people are written.
         dwellings = DwellingStep(self)
-        dwellings.write_dwellings()
-        self._families(dwellings)
-        self._people()
-        self._audit()
-        self._disabilities()
-        dwellings.write_heads()
+        with dwellings.writing():
+            self._families(dwellings)
+            self._people()
+            self._audit()
+            self._disabilities()
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
@@ -193,17 +192,16 @@ class Pass2:
 
         # One pass over the families of the file: their values, the registered family (if
         # any) and whether the file changes it; the writes below read this table alone. A
-        # family whose row was rejected is left out.
+        # family whose row was rejected is left out (rejects.Rejects.family_rows).
         run(
-            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT k.kk, k.src, "
+            f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT s.kk, s.src, "
             f"{', '.join(f's.{v.stage}' for v in FAMILY_VALUES)}, s.desil, s.desil_period, "
             f"CASE WHEN f.id IS NULL THEN {self.new_id('registry_family')} ELSE f.id END "
             f"AS fam_id, f.id IS NULL AS created, (f.id IS NOT NULL AND ({' OR '.join(differs)} OR "
             f"({new_desil('s')}))) AS changed, (f.id IS NOT NULL AND {new_desil('s')}) AS "
             f"new_desil, dw.dw_id, (f.id IS NOT NULL AND {d.ne('f.dwelling_id', 'dw.dw_id')}) "
-            f"AS moved FROM {KK} k JOIN {STAGE} s ON s.row_no = k.src "
-            f"{dwellings.family_dwelling('k.kk')}"
-            "LEFT JOIN registry_family f ON f.kk_number = k.kk WHERE s.ok"
+            f"AS moved FROM {FAMILY_ROWS} s {dwellings.family_dwelling('s.kk')}"
+            "LEFT JOIN registry_family f ON f.kk_number = s.kk"
         )
         index_work_table(FAMILIES, "kk", "fam_id")
         dwellings.record_moves()
@@ -415,8 +413,12 @@ class Pass2:
                 "updated_by_id, last_import_id, created_import_id) "
                 f"SELECT s.nik, w.fam_id, w.region, {', '.join(values)}, "
                 f"1, %s, %s, %s, %s, %s, %s FROM {STAGE} s "
-                f"JOIN {FAMILIES} w ON w.kk = s.kk_number WHERE s.ok AND NOT EXISTS "
-                f"(SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)",
+                f"JOIN {FAMILIES} w ON w.kk = s.kk_number WHERE s.ok"
+                + (
+                    f" AND NOT EXISTS (SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)"
+                    if registered
+                    else ""
+                ),
                 [
                     *fixed.values(),
                     self.now,
