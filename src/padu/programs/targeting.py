@@ -366,7 +366,7 @@ def _merge(cursor, kept: str, cohort_id: int, actor_id) -> Outcome:
             p, f, {", ".join(RUN_COLUMNS.values())}, %s, ''
         FROM {kept} AS k
         WHERE NOT EXISTS (
-            SELECT 1 FROM {table} AS c WHERE c.cohort_id = %s AND c.person_id = k.p
+            SELECT 1 FROM {table} AS c WHERE c.cohort_id = %s AND {same_subject}
         )
         """,  # noqa: S608
         [now, now, actor_id, actor_id, cohort_id, state, cohort_id],

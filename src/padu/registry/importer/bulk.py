@@ -134,9 +134,7 @@ def bulk_write(
                 _check_foreign_keys(name, set_keys, source, where, values=values)
     if rebuilt is not None:
         uniques, indexes = rebuilt
-        # Checks queued inside the block (its statements apart, with the triggers on) run now,
-        # for the same reason as before the drop (_drop_indexes).
-        run("SET CONSTRAINTS ALL IMMEDIATE")
+        _run_queued_checks()  # those of the block's statements apart (Block.apart)
         for name, definition in uniques:
             quoted = connection.ops.quote_name(name)
             run(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
@@ -173,18 +171,22 @@ def _drop_indexes(table: str, also: tuple[str, ...]) -> tuple[list, list]:
         "SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)",
         [table],
     )
-    # PostgreSQL alters no table (drops, and later adds, a constraint or an index) while the
-    # transaction holds foreign-key checks queued for its rows: an update earlier in the import
-    # (of registered families or people) queued one per row and key ("cannot ALTER TABLE ...
-    # because it has pending trigger events"). They run now rather than at commit: the same
-    # checks, once, and the ones queued inside the block (when triggers stay on) run with each
-    # statement. Deferred again after the rebuild, as Django expects.
-    run("SET CONSTRAINTS ALL IMMEDIATE")
+    _run_queued_checks()
     for name, _definition in uniques:
         run(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     for name, _definition in indexes:
         run(f"DROP INDEX {connection.ops.quote_name(name)}")
     return uniques, indexes
+
+
+def _run_queued_checks() -> None:
+    """PostgreSQL alters no table (drops, and later adds, a constraint or an index) while the
+    transaction holds foreign-key checks queued for its rows: an update earlier in the import (of
+    registered families or people) queued one per row and key, and so do the statements apart
+    from a block ("cannot ALTER TABLE ... because it has pending trigger events"). They run now
+    rather than at commit: the same checks, once, and those of the statements that follow until
+    the rebuild run with each statement. Deferred again after the rebuild, as Django expects."""
+    run("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _newest_id(table: str) -> int | None:

@@ -53,6 +53,8 @@ HOUSING = [
     for stored in storage(f.kind, f)
 ]
 AUDIT = audit_keys(DWELLING, ("head", "head_id", "int"))
+# The staged columns a dwelling is checked and written from: its ID and housing columns.
+STAGED = [stored.name for f in DWELLING.writable if f.column for stored in storage(f.kind, f)]
 
 
 class DwellingRules:

@@ -26,9 +26,9 @@ from padu.registry.masks import mask_number
 from padu.registry.services.identity import REGISTERED
 
 from .checks import ERROR, WARNING
-from .columns import FAMILY_VALUES
+from .columns import DESIL, FAMILY_VALUES
 from .crossrow import FileRows
-from .dwellings import HOUSING, DwellingRules
+from .dwellings import STAGED, DwellingRules
 from .sql import fetch, run
 from .staging import FAMILY_ROWS, KK, PPKS, REJECT, STAGE, index_work_table, load
 
@@ -80,7 +80,7 @@ class Rejects:
         self.actor = actor
         self.rows = rows
         self.out = out
-        self.with_family_rows = False  # FAMILY_ROWS made (family_rows), rejected rows leave it
+        self.with_family_rows = False  # FAMILY_ROWS made (_family_rows): rejected rows leave it
 
     def reject(
         self, rows: list[tuple], column: str, code: str, message: Callable[[tuple], str]
@@ -140,7 +140,7 @@ class Rejects:
             "required",
             lambda r: _("this field is required on the row the family is taken from."),
         )
-        self.family_rows()
+        self._family_rows()
         DwellingRules(self).check(_outside)
         self.reject(
             rows.members_of_rejected(families),
@@ -153,17 +153,13 @@ class Rejects:
         )
         self._age_warnings(rows.age_conflicts(families))
 
-    def family_rows(self) -> None:
+    def _family_rows(self) -> None:
         """The accepted families' rows (the row each KK is taken from: `KK`), with what the
         families and their dwellings are checked and written from (dwellings.py, upsert.py).
         Those statements read these rows, a quarter of the file, instead of finding them among
         the staged ones: each such join hashed or scanned every staged row (0.8 s a statement
         at a million). A family row rejected later leaves the table (reject)."""
-        columns = sorted(
-            {v.stage for v in FAMILY_VALUES}
-            | {stage for stage, _column, _kind in HOUSING}
-            | {"code", "region", "address", "desil", "desil_period"}
-        )
+        columns = [v.stage for v in FAMILY_VALUES] + list(DESIL) + STAGED
         run(
             f"CREATE TEMPORARY TABLE {FAMILY_ROWS} AS SELECT k.kk, k.src, "
             f"{', '.join(f's.{c}' for c in columns)} FROM {KK} k "

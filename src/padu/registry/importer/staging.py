@@ -31,7 +31,7 @@ BEFORE_PEOPLE = "padu_import_person_before"
 FAMILY_NAMES = "padu_import_family_names"
 REJECT = "padu_import_reject"
 KK = "padu_import_kk"
-# The accepted families' rows (upsert.Pass2._family_rows).
+# The accepted families' rows (rejects.Rejects._family_rows).
 FAMILY_ROWS = "padu_import_family_row"
 # The dwellings step (dwellings.py): each family's dwelling ID, and the file's dwellings.
 FAMILY_DWELLINGS = "padu_import_family_dwelling"

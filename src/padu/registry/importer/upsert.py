@@ -192,7 +192,7 @@ class Pass2:
 
         # One pass over the families of the file: their values, the registered family (if
         # any) and whether the file changes it; the writes below read this table alone. A
-        # family whose row was rejected is left out (rejects.Rejects.family_rows).
+        # family whose row was rejected is left out (rejects.Rejects._family_rows).
         run(
             f"CREATE TEMPORARY TABLE {FAMILIES} AS SELECT s.kk, s.src, "
             f"{', '.join(f's.{v.stage}' for v in FAMILY_VALUES)}, s.desil, s.desil_period, "
@@ -405,6 +405,12 @@ class Pass2:
                 "WHERE ok AND name_key <> '' ON CONFLICT (key) DO NOTHING"
             )
             fixed = defaults(PERSON)
+            # The registered people's rows left out (a join to skip when there are none).
+            unregistered = (
+                f" AND NOT EXISTS (SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)"
+                if registered
+                else ""
+            )
             columns = [v.column for v in PERSON_VALUES] + list(fixed)
             values = [f"s.{v.stage}" for v in PERSON_VALUES] + ["%s"] * len(fixed)
             self.out.people_created = created and run(
@@ -413,12 +419,7 @@ class Pass2:
                 "updated_by_id, last_import_id, created_import_id) "
                 f"SELECT s.nik, w.fam_id, w.region, {', '.join(values)}, "
                 f"1, %s, %s, %s, %s, %s, %s FROM {STAGE} s "
-                f"JOIN {FAMILIES} w ON w.kk = s.kk_number WHERE s.ok"
-                + (
-                    f" AND NOT EXISTS (SELECT 1 FROM {PEOPLE} r WHERE r.row_no = s.row_no)"
-                    if registered
-                    else ""
-                ),
+                f"JOIN {FAMILIES} w ON w.kk = s.kk_number WHERE s.ok{unregistered}",
                 [
                     *fixed.values(),
                     self.now,
