@@ -304,13 +304,13 @@ def recreate_database(db_url: str) -> None:
     print(f"created database {name}")
 
 
-def drop_database(db_url: str) -> None:
+def drop_database(db_url: str, note: str = " (--keep keeps it)") -> None:
     server, name = _server_url(db_url)
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-    print(f"dropped database {name} (--keep keeps it)")
+    print(f"dropped database {name}{note}")
 
 
 def prepare(env: dict) -> None:
