@@ -196,6 +196,21 @@ def test_a_registered_family_keeps_its_dwelling_without_an_id(tmp_path, media, o
     assert family(KK1).dwelling.floor_area == 55
 
 
+def test_new_dwellings_and_families_never_take_the_id_of_a_deleted_one(tmp_path, media, operator):
+    # The import draws the new rows' ids before writing them (a family is written before its new
+    # dwelling): after the largest id ever given, not after the largest there now.
+    gone = FamilyFactory(region_id=KEL_A)
+    ids = (gone.pk, gone.dwelling_id)
+    Family.objects.unscoped().filter(pk=gone.pk).delete()
+    Dwelling.objects.unscoped().filter(pk=gone.dwelling_id).delete()
+    rows = [head(KK1, "1371015705800001", id_rumah_tangga="RT-NEW", **housing())]
+    batch = import_local_file(actor=operator, path=write(tmp_path / "a.csv", rows))
+    assert batch.error_rows == 0, report(batch)
+    new = family(KK1)
+    assert new.pk > ids[0] and new.dwelling_id > ids[1]
+    assert new.dwelling.code == "RT-NEW" and new.dwelling.head.nik == "1371015705800001"
+
+
 def _reported(message: str, **params) -> str:
     from django.conf import settings
 

@@ -7,7 +7,10 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +32,7 @@ from padu.registry.importer.services import (
     import_submit,
 )
 from padu.registry.masks import mask_number
-from padu.registry.models import DesilRecord, Family, ImportBatch, NameKey, Person
+from padu.registry.models import DesilRecord, Dwelling, Family, ImportBatch, NameKey, Person
 from padu.synth.population import generate_population
 from tests.factories import KEC_A, KEC_B, KOTA, make_user, today
 
@@ -480,7 +483,6 @@ def test_polars_nik_rules_match_check_number_hypothesis(values):
 
 
 def _indexes_and_keys(table: str) -> tuple[set, set]:
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
@@ -512,18 +514,27 @@ def test_bulk_first_import_keeps_every_index_and_key(
     before = {table: _indexes_and_keys(table) for table in tables}
     path = tmp_path / "pop.csv"
     generated = generate_population(path, people=200, seed=11)
-    batch = import_local_file(actor=operator, path=path)
+    with CaptureQueriesContext(connection) as queries:
+        batch = import_local_file(actor=operator, path=path)
     assert batch.status == ImportBatch.Status.DONE, batch.message
     assert (batch.people_created, batch.families_created) == (200, generated.families)
     assert {table: _indexes_and_keys(table) for table in tables} == before
     assert Person.objects.unscoped().filter(family__kk_number__isnull=False).count() == 200
+    # Each new dwelling is written once, with its head (written after the people, its families
+    # before it, their keys checked once it is there).
+    assert not [q for q in queries if q["sql"].startswith("UPDATE registry_dwelling")]
+    assert not Dwelling.objects.unscoped().filter(head__isnull=True).exists()
+    families = Family.objects.unscoped()
+    assert families.count() == generated.families
+    assert not families.exclude(dwelling__head__family__dwelling=F("dwelling")).exists()
 
 
 @pytest.mark.postgres
 def test_statements_apart_from_a_bulk_block_run_with_the_triggers_on(transactional_db, monkeypatch):
-    """The new dwellings' block spans the families' and the people's writes (their heads come
-    last): those writes, apart from it, keep the database's own checks or make their own."""
-    from django.db import connection, transaction
+    """The families' block spans the people's, the audit's and the new dwellings' writes (the
+    families point to the new dwellings, written last): those writes, apart from it, keep the
+    database's own checks or make their own."""
+    from django.db import transaction
 
     from padu.registry.importer import bulk
 
@@ -536,11 +547,11 @@ def test_statements_apart_from_a_bulk_block_run_with_the_triggers_on(transaction
             return cursor.fetchone()[0]
 
     with transaction.atomic():
-        with bulk.bulk_write("registry_dwelling", 1, user_id=None, batch_id=None) as block:
+        with bulk.bulk_write("registry_family", 1, user_id=None, batch_id=None) as block:
             assert role() == "replica"
             with block.apart():
                 assert role() == "origin"
-                with bulk.bulk_write("registry_family", 1, user_id=None, batch_id=None):
+                with bulk.bulk_write("registry_dwelling", 1, user_id=None, batch_id=None):
                     assert role() == "replica"
                 assert role() == "origin"
             assert role() == "replica"
@@ -549,7 +560,7 @@ def test_statements_apart_from_a_bulk_block_run_with_the_triggers_on(transaction
 
 @pytest.mark.postgres
 def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
-    from django.db import IntegrityError, connection, transaction
+    from django.db import IntegrityError, transaction
 
     from padu.registry.importer.bulk import _check_foreign_keys, _check_value
 
@@ -584,7 +595,7 @@ def test_a_key_with_nothing_to_point_to_fails_the_check(transactional_db):
 def test_the_values_an_update_writes_are_checked_where_it_takes_them(transactional_db):
     """The rows a bulk update changes are checked by the values it writes (bulk_write's
     `updated`), read from its work table rather than from every row of the registry."""
-    from django.db import IntegrityError, connection, transaction
+    from django.db import IntegrityError, transaction
 
     from padu.registry.importer.bulk import _check_foreign_keys
 

@@ -72,8 +72,8 @@ def test_updates_and_new_families_over_a_filled_registry_take_the_bulk_path(
     )
 
     assert batch.status == ImportBatch.Status.DONE, batch.message
-    # The new dwellings (a block around the families' and the people's, ended by the heads),
-    # the families, the people.
+    # The families (a block around the people's and the new dwellings'), the people, the new
+    # dwellings.
     assert len(bulk_paths) == 3
     updated_people = sum(len(families[kk]) for kk in updated)
     new_people = sum(len(families[kk]) for kk in new)

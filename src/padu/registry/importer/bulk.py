@@ -25,15 +25,23 @@ REBUILD_SHARE = 5
 class Block:
     """What `bulk_write` yields: `apart()` runs statements inside the block as if outside it."""
 
-    def __init__(self, triggers_off: bool):
+    def __init__(self, triggers_off: bool, rebuilt: tuple[str, ...] = ()):
         self.triggers_off = triggers_off
+        # The tables whose indexes the block rebuilds: their statistics are wrong after so many
+        # rows, and statements apart read them (`apart` analyses them first).
+        self.rebuilt = rebuilt
+        self.analysed = False
 
     @contextmanager
     def apart(self):
-        """Statements whose writes the block does not check (the families, people and audit
-        entries written between the new dwellings and their heads: dwellings.DwellingStep):
+        """Statements that the block does not check (between the families and the end of their
+        block: the people, audit entries, disability records and new dwellings, upsert.Pass2):
         the triggers are on for them, as outside any block, and blocks inside switch them off
-        for themselves."""
+        for themselves. They read the block's tables with fresh statistics; the block's own
+        writes come before."""
+        for name in self.rebuilt:
+            run(f"ANALYZE {name}")
+        self.analysed = True
         if not self.triggers_off:
             yield
             return
@@ -96,7 +104,10 @@ def bulk_write(
         # table's sequence): only they, and the rows it updates, need checking.
         floors = {name: _newest_id(name) for name, table_keys in keys.items() if table_keys}
         run("SET LOCAL session_replication_role = replica")
-    yield Block(triggers_off=keys is not None)
+    block = Block(
+        triggers_off=keys is not None, rebuilt=(table, *also) if rebuilt is not None else ()
+    )
+    yield block
     if keys is not None:
         run("SET LOCAL session_replication_role = origin")
         # The columns that every new row fills with the import's own user and batch need
@@ -134,19 +145,20 @@ def bulk_write(
                 _check_foreign_keys(name, set_keys, source, where, values=values)
     if rebuilt is not None:
         uniques, indexes = rebuilt
-        _run_queued_checks()  # those of the block's statements apart (Block.apart)
+        _run_queued_checks((table, *also))  # those of the block's statements apart
         for name, definition in uniques:
             quoted = connection.ops.quote_name(name)
             run(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
         for _name, definition in indexes:
             run(definition)
-        run("SET CONSTRAINTS ALL DEFERRED")
         # The rows written are many beside those there were: the planner's statistics of these
         # tables are wrong now (into an empty registry, it took 260,000 new families for a few
         # hundred), and the import's later statements read them (the dwellings' heads: nested
-        # loops for 22 s at a million people instead of hash joins for 2 s). A sample, soon.
-        for name in (table, *also):
-            run(f"ANALYZE {name}")
+        # loops for 22 s at a million people instead of hash joins for 2 s). A sample, soon
+        # (taken already when statements apart from the block needed it).
+        if not block.analysed:
+            for name in (table, *also):
+                run(f"ANALYZE {name}")
 
 
 def _drop_indexes(table: str, also: tuple[str, ...]) -> tuple[list, list]:
@@ -171,7 +183,7 @@ def _drop_indexes(table: str, also: tuple[str, ...]) -> tuple[list, list]:
         "SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)",
         [table],
     )
-    _run_queued_checks()
+    _run_queued_checks((table, *also))
     for name, _definition in uniques:
         run(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     for name, _definition in indexes:
@@ -179,14 +191,28 @@ def _drop_indexes(table: str, also: tuple[str, ...]) -> tuple[list, list]:
     return uniques, indexes
 
 
-def _run_queued_checks() -> None:
+def _run_queued_checks(tables: tuple[str, ...]) -> None:
     """PostgreSQL alters no table (drops, and later adds, a constraint or an index) while the
-    transaction holds foreign-key checks queued for its rows: an update earlier in the import (of
-    registered families or people) queued one per row and key, and so do the statements apart
-    from a block ("cannot ALTER TABLE ... because it has pending trigger events"). They run now
-    rather than at commit: the same checks, once, and those of the statements that follow until
-    the rebuild run with each statement. Deferred again after the rebuild, as Django expects."""
-    run("SET CONSTRAINTS ALL IMMEDIATE")
+    transaction holds checks queued for its rows: an update earlier in the import (of registered
+    families or people) queued one per row and key, and so do the statements apart from a block
+    ("cannot ALTER TABLE ... because it has pending trigger events"). The checks of the keys of
+    `tables` run now rather than at commit (the same checks, once), and are deferred again at
+    once, as Django expects. Only theirs: a family written before its new dwelling
+    (upsert.Pass2.write) is checked once the dwelling is there, not when the people's indexes
+    are dropped. The checks queued for a referenced table (on deleting a row that others point
+    to) would stop an ALTER too; the import deletes no such row (only PPKS links, which nothing
+    points to)."""
+    names = [
+        connection.ops.quote_name(name)
+        for (name,) in fetch(
+            "SELECT DISTINCT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable "
+            "AND conrelid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+    ]
+    if names:
+        run(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+        run(f"SET CONSTRAINTS {', '.join(names)} DEFERRED")
 
 
 def _newest_id(table: str) -> int | None:

@@ -10,16 +10,16 @@ a dwelling ID registered outside the importer's area, or in another kelurahan th
 rejects the family's row; families of the file with the same ID must give the same kelurahan and
 housing columns (the first family's row is kept, the others are rejected).
 
-Writes (`DwellingStep.writing`, around the families and people), all set-based: the file's
-dwellings are created or updated (only those whose housing differs: `version` +1, `last_import`,
-one audit entry each with the changed fields), each family is put into its dwelling (a registered
-family that moves gets an audit entry `registry.family.dwelling_moved`), and a dwelling whose
-head is not an active head of one of its active families gets the head of its first family.
+Writes, all set-based: before the families (`DwellingStep.prepare`) each dwelling of the file
+gets its id (a new one's drawn up front, so that its families are written with it) and the
+registered dwellings whose housing differs are updated (`version` +1, `last_import`, one audit
+entry each with the changed fields); each family is put into its dwelling (a registered family
+that moves gets an audit entry `registry.family.dwelling_moved`); after the people
+(`DwellingStep.write`) the new dwellings are written with their heads, and a registered dwelling
+whose head is not an active head of one of its active families gets the head of its first family.
 """
 
 from __future__ import annotations
-
-from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,9 @@ HOUSING = [
 AUDIT = audit_keys(DWELLING, ("head", "head_id", "int"))
 # The staged columns a dwelling is checked and written from: its ID and housing columns.
 STAGED = [stored.name for f in DWELLING.writable if f.column for stored in storage(f.kind, f)]
+# An active head of an active family (`p` a person, `f` his family), and its parameters.
+ACTIVE = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
+ACTIVE_PARAMS = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
 
 
 class DwellingRules:
@@ -138,23 +141,21 @@ class DwellingRules:
 
 
 class DwellingStep:
-    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source), around
-    the families and people: `writing` writes the dwellings before them and the heads after
-    them, and `record_moves` runs before the registered families change."""
+    """The dwelling writes of pass 2 (`upsert.Pass2`: its actor, batch, time and source):
+    `prepare` before the families, `record_moves` before the registered families change, and
+    `write` after the people."""
 
     def __init__(self, pass2):
         self.p = pass2
         self.d = pass2.d
 
-    @contextmanager
-    def writing(self):
-        """Around the writes of the families and people: the file's dwellings before them (so
-        that each family is written once, with its dwelling, `upsert.Pass2._families`), their
-        heads after them. The new dwellings' bulk write (bulk.bulk_write) spans both: their
-        indexes are built and their keys checked once, after the heads, instead of once after
-        the insert and again after the heads' update. The writes between run apart from it
-        (`Block.apart`): with the database's checks on, or their own blocks'."""
-        self._prepare()
+    def write(self) -> None:
+        """After the people: the new dwellings, each with its head (written once: inserted
+        before the people and given their heads afterwards, 230,000 new dwellings were written
+        twice, 1.8 s of a million people's import), then the registered dwellings' heads. Their
+        families were written before them, pointing to the ids drawn in `prepare`, inside the
+        families' bulk block (upsert.Pass2._families), whose key checks run after this."""
+        self._heads()
         p = self.p
         created = p.out.dwellings_created
         with bulk_write(
@@ -170,20 +171,20 @@ class DwellingStep:
                 "TRUE",
                 {"head_id": "t.head"},
             ),
-        ) as block:
+        ):
             if created:
                 self._insert()
-            with block.apart():
-                yield
             self._write_heads()
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Before the families: the dwellings of the file (`DWELLINGS`), and the registered
+        ones whose housing the file changes, updated and audited."""
         d, p = self.d, self.p
         differs = " OR ".join(
             d.ne(f"o.{column}", f"s.{stage}", kind) for stage, column, kind in HOUSING
         )
         # One row per dwelling of the file: the first accepted family row giving its ID; a new
-        # dwelling's id is drawn up front (PostgreSQL), so that its families are written with it.
+        # dwelling's id is drawn up front, so that its families are written with it.
         run(
             f"CREATE TEMPORARY TABLE {DWELLINGS} AS SELECT g.code, g.src, "
             f"CASE WHEN o.id IS NULL THEN {p.new_id('registry_dwelling')} ELSE o.id END AS dw_id, "
@@ -212,25 +213,20 @@ class DwellingStep:
             self._audit_updates()
 
     def _insert(self) -> None:
-        """The new dwellings, without heads yet (_write_heads gives them theirs)."""
-        d, p = self.d, self.p
+        """The new dwellings, with the ids drawn in `prepare` and the heads of `_heads`."""
+        p = self.p
         user, batch = p.actor.user_id, p.batch_id
         columns = ", ".join(column for _s, column, _k in HOUSING)
         values = ", ".join(f"s.{stage}" for stage, _c, _k in HOUSING)
-        id_column, id_value = ("id, ", "w.dw_id, ") if d.pg else ("", "")
         run(
-            f"INSERT INTO registry_dwelling ({id_column}code, region_id, address, note, "
+            f"INSERT INTO registry_dwelling (id, code, region_id, address, note, head_id, "
             f"{columns}, version, created_at, updated_at, created_by_id, updated_by_id, "
-            f"last_import_id, created_import_id) SELECT {id_value}w.code, s.region, "
-            f"s.address, '', {values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
-            f"JOIN {FAMILY_ROWS} s ON s.src = w.src WHERE w.created",
+            f"last_import_id, created_import_id) SELECT w.dw_id, w.code, s.region, "
+            f"s.address, '', h.head, {values}, 1, %s, %s, %s, %s, %s, %s FROM {DWELLINGS} w "
+            f"JOIN {FAMILY_ROWS} s ON s.src = w.src LEFT JOIN {HEADS} h ON h.dw_id = w.dw_id "
+            "WHERE w.created",
             [p.now, p.now, user, user, batch, batch],
         )
-        if not d.pg:
-            run(
-                f"UPDATE {DWELLINGS} SET dw_id = o.id FROM registry_dwelling o "
-                f"WHERE o.code = {DWELLINGS}.code AND {DWELLINGS}.created"
-            )
 
     @staticmethod
     def family_dwelling(kk: str) -> str:
@@ -277,7 +273,8 @@ class DwellingStep:
             f"{self.d.json_object({'dwelling': 'o.dwelling_id'})}, "
             f"{self.d.json_object({'dwelling': 'w.dw_id'})}, %s, %s "
             f"FROM {FAMILIES} w JOIN registry_family o ON o.id = w.fam_id "
-            "JOIN registry_dwelling d ON d.id = w.dw_id WHERE NOT w.created "
+            # The code from the work table: a new dwelling is written after the families.
+            f"JOIN {DWELLINGS} d ON d.dw_id = w.dw_id WHERE NOT w.created "
             "AND o.dwelling_id IS NOT NULL AND o.dwelling_id <> w.dw_id",
             [
                 p.now,
@@ -290,43 +287,45 @@ class DwellingStep:
         )
         run(f"CREATE TEMPORARY TABLE {LEFT} AS SELECT DISTINCT o.dwelling_id AS dw_id " + moves)
 
-    def _write_heads(self) -> None:
-        """After the people: the head of each dwelling of the file, or left by a family that
-        moved out, when it is not an active head of one of its active families. The head is the
-        active head of the dwelling's first family in the file, else of another of its families
-        in the file, else the active head registered first, else none. A new dwelling gets its
-        head here, once; set-based joins throughout (no subquery per dwelling)."""
-        active = "p.relationship = %s AND p.life_status = %s AND f.status = %s"
-        params = [Relationship.HEAD, LifeStatus.ACTIVE, FamilyStatus.ACTIVE]
+    def _heads(self) -> None:
+        """After the people: the head of each new dwelling, and of each registered dwelling of
+        the file whose head is not an active head of one of its active families. The head is
+        the active head of the dwelling's first family in the file, else of another of its
+        families in the file, else none; set-based joins throughout (no subquery per
+        dwelling)."""
         head_joins, valid = _valid_head("d")
         heads = (
             "SELECT w.dw_id, COALESCE(MIN(CASE WHEN x.src = w.src THEN p.id END), MIN(p.id)) AS "
             f"head FROM {DWELLINGS} w JOIN {FAMILY_DWELLINGS} x ON x.code = w.code "
             f"JOIN {FAMILIES} v ON v.kk = x.kk JOIN registry_family f ON f.id = v.fam_id "
-            f"JOIN registry_person p ON p.family_id = f.id WHERE w.created = %s AND {active} "
+            f"JOIN registry_person p ON p.family_id = f.id WHERE w.created = %s AND {ACTIVE} "
             "GROUP BY w.dw_id"
         )
-        run(f"CREATE TEMPORARY TABLE {HEADS} AS {heads}", [True, *params])
+        run(f"CREATE TEMPORARY TABLE {HEADS} AS {heads}", [True, *ACTIVE_PARAMS])
         if count(DWELLINGS, "NOT created"):
             run(
                 f"INSERT INTO {HEADS} (dw_id, head) SELECT h.dw_id, h.head FROM ({heads}) h "
                 f"JOIN registry_dwelling d ON d.id = h.dw_id {head_joins}WHERE NOT {valid}",
-                [False, *params, *params],
+                [False, *ACTIVE_PARAMS, *ACTIVE_PARAMS],
             )
-        if count(HEADS, "TRUE"):
-            index_work_table(HEADS, "dw_id")
+        index_work_table(HEADS, "dw_id")
+
+    def _write_heads(self) -> None:
+        """The registered dwellings' heads: those of `_heads`, then those of the dwellings still
+        without a valid head (left by a family, or whose first family has no active head): the
+        active head registered first, else none."""
+        head_joins, valid = _valid_head("d")
+        if count(DWELLINGS, "NOT created"):
             run(
                 f"UPDATE registry_dwelling AS d SET head_id = h.head FROM {HEADS} h "
-                "WHERE d.id = h.dw_id"
+                f"JOIN {DWELLINGS} w ON w.dw_id = h.dw_id WHERE d.id = h.dw_id AND NOT w.created"
             )
-        # The registered dwellings still without a valid head (a family moved out, a first
-        # family without an active head): usually none, and the statements for them are then
-        # left out. The file's new dwellings got theirs above.
+        # Usually none, and the statements for them are then left out.
         touched = f"SELECT dw_id FROM {DWELLINGS} WHERE NOT created UNION SELECT dw_id FROM {LEFT}"
         run(
             f"CREATE TEMPORARY TABLE {STALE} AS SELECT d.id FROM registry_dwelling d "
             f"JOIN ({touched}) t ON t.dw_id = d.id {head_joins}WHERE NOT {valid}",
-            params,
+            ACTIVE_PARAMS,
         )
         if not count(STALE, "1 = 1"):
             return
@@ -334,15 +333,15 @@ class DwellingStep:
         run(
             "UPDATE registry_dwelling AS d SET head_id = h.head FROM (SELECT f.dwelling_id "
             "AS dw_id, MIN(p.id) AS head FROM registry_family f JOIN registry_person p "
-            f"ON p.family_id = f.id WHERE f.dwelling_id IN (SELECT id FROM {STALE}) AND {active} "
+            f"ON p.family_id = f.id WHERE f.dwelling_id IN (SELECT id FROM {STALE}) AND {ACTIVE} "
             "GROUP BY f.dwelling_id) h WHERE d.id = h.dw_id",
-            params,
+            ACTIVE_PARAMS,
         )
         run(
             "UPDATE registry_dwelling SET head_id = NULL WHERE id IN (SELECT d.id FROM "
             f"{STALE} s JOIN registry_dwelling d ON d.id = s.id {head_joins}"
             f"WHERE d.head_id IS NOT NULL AND NOT {valid})",
-            params,
+            ACTIVE_PARAMS,
         )
 
 

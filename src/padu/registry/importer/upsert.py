@@ -16,6 +16,8 @@ can turn into one scan per row.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import polars as pl
 from django.db import connection
 from django.utils import timezone
@@ -69,14 +71,16 @@ class Pass2:
     # ------------------------------------------------------------------------------ writes
 
     def write(self) -> Outcome:
-        # dwellings.py: the file's dwellings first, so that each family is written once, with
-        # its dwelling; their heads once the people are written.
+        # dwellings.py: the file's dwellings get their ids first, so that each family is written
+        # once, with its dwelling; the new dwellings are written once the people are, with their
+        # heads, inside the families' block (whose keys are checked after them).
         dwellings = DwellingStep(self)
-        with dwellings.writing():
-            self._families(dwellings)
+        dwellings.prepare()
+        with self._families(dwellings):
             self._people()
             self._audit()
             self._disabilities()
+            dwellings.write()
         self.out.accepted_rows = self.rows.accepted()
         written = self.out.people_created + self.out.people_updated
         if self.d.pg and written >= BULK_MIN_ROWS:
@@ -98,11 +102,19 @@ class Pass2:
         ).run()
 
     def new_id(self, table: str) -> str:
-        """SQL for the id of a row about to be created in `table`: on PostgreSQL drawn from the
-        table's sequence up front, so that the rows need no lookup by key after the insert; on
-        SQLite NULL (the insert assigns it, and the work table is updated from the key)."""
+        """SQL for the id of a row about to be created in `table`, drawn up front so that rows
+        pointing to it can be written before it (a family before its new dwelling) and need no
+        lookup by key after the insert: on PostgreSQL from the table's sequence; on SQLite after
+        the largest id the table ever gave (AUTOINCREMENT keeps it in sqlite_sequence: a deleted
+        row's id is never given again), numbered by the statement's rows (some numbers are
+        skipped: harmless). The import's transaction holds SQLite's write lock from its start
+        (`transaction_mode` IMMEDIATE), so no other writer draws in between."""
         if not self.d.pg:
-            return "NULL"
+            return (
+                f"(SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {table} UNION ALL SELECT seq "
+                f"FROM sqlite_sequence WHERE name = '{table}' UNION ALL SELECT 0)) "
+                "+ ROW_NUMBER() OVER ()"
+            )
         (sequence,) = fetch("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0]
         return f"nextval('{sequence}')"
 
@@ -172,7 +184,11 @@ class Pass2:
             f"{join}WHERE w.changed"
         )
 
-    def _families(self, dwellings: DwellingStep) -> None:
+    @contextmanager
+    def _families(self, dwellings: DwellingStep):
+        """The file's families and their desil history; what runs inside writes the rest,
+        apart from the families' bulk block (bulk.Block.apart), which ends after it: the new
+        dwellings that the families point to are written last (DwellingStep.write)."""
         d = self.d
         differs = [d.ne(f"f.{v.column}", f"s.{v.stage}", v.kind) for v in FAMILY_VALUES]
 
@@ -215,7 +231,6 @@ class Pass2:
         columns = [v.column for v in FAMILY_VALUES] + list(fixed)
         names = [f"w.{v.stage}" for v in FAMILY_VALUES] + ["%s"] * len(fixed)
         created = count(FAMILIES, "created")
-        id_column, id_value = ("id, ", "w.fam_id, ") if d.pg else ("", "")
         ranked = "(w.desil IS NOT NULL OR w.desil_period IS NOT NULL)"
         desil_insert = (
             "INSERT INTO registry_desilrecord (family_id, desil, period, kind, source, reason, "
@@ -247,7 +262,7 @@ class Pass2:
                 "t.created",
                 {**_set(FAMILY_VALUES), "dwelling_id": "t.dw_id"},
             ),
-        ):
+        ) as block:
             # A family that only moves to another dwelling is written too, and audited apart
             # (dwellings.DwellingStep.record_moves).
             self.out.families_updated = (changed or moved) and run(
@@ -261,10 +276,10 @@ class Pass2:
                 [self.now, self.actor.user_id, self.batch_id],
             )
             self.out.families_created = created and run(
-                f"INSERT INTO registry_family ({id_column}kk_number, {', '.join(columns)}, "
+                f"INSERT INTO registry_family (id, kk_number, {', '.join(columns)}, "
                 "desil, desil_period, dwelling_id, version, created_at, updated_at, "
                 f"created_by_id, updated_by_id, last_import_id, created_import_id) SELECT "
-                f"{id_value}w.kk, {', '.join(names)}, w.desil, w.desil_period, w.dw_id, 1, "
+                f"w.fam_id, w.kk, {', '.join(names)}, w.desil, w.desil_period, w.dw_id, 1, "
                 "%s, %s, %s, %s, %s, %s "
                 f"FROM {FAMILIES} w WHERE w.created",
                 [
@@ -277,13 +292,10 @@ class Pass2:
                     self.batch_id,
                 ],
             )
-            if created and not d.pg:
-                run(
-                    f"UPDATE {FAMILIES} SET fam_id = f.id FROM registry_family f "
-                    f"WHERE f.kk_number = {FAMILIES}.kk AND {FAMILIES}.created"
-                )
             if created:
                 run(desil_insert + "w.created", desil_params)
+            with block.apart():
+                yield
         # A registered family's (desil, period) is news when its history lacks it: looked up
         # by family once the history's indexes are back (bulk_write may have dropped them).
         if count(FAMILIES, "NOT created"):
