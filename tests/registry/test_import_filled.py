@@ -36,9 +36,13 @@ def _moved(row: dict) -> dict:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("may_skip_triggers", [True, False])
 def test_updates_and_new_families_over_a_filled_registry_take_the_bulk_path(
-    tmp_path, media, operator, monkeypatch
+    tmp_path, media, operator, monkeypatch, may_skip_triggers
 ):
+    """With the right to switch triggers off, and without it (then the updates' and the new
+    rows' checks are queued, and each block fires those of its own tables before altering
+    them: the families' point to new dwellings written after the people)."""
     generate_population(tmp_path / "pop.csv", people=46_000, seed=21)
     columns, families = _families(tmp_path / "pop.csv")
     kks = list(families)
@@ -65,8 +69,9 @@ def test_updates_and_new_families_over_a_filled_registry_take_the_bulk_path(
     rows = [_moved(r) for kk in updated for r in families[kk]]
     rows += [r for kk in new for r in families[kk]]
     bulk_paths = []
-    may_skip = bulk._may_skip_triggers
-    monkeypatch.setattr(bulk, "_may_skip_triggers", lambda: bulk_paths.append(1) or may_skip())
+    monkeypatch.setattr(
+        bulk, "_may_skip_triggers", lambda: bulk_paths.append(1) or may_skip_triggers
+    )
     batch = import_local_file(
         actor=operator, path=_write_csv(tmp_path / "mixed.csv", rows, columns)
     )
