@@ -530,6 +530,34 @@ def test_bulk_first_import_keeps_every_index_and_key(
 
 
 @pytest.mark.postgres
+def test_no_one_else_writes_a_dwelling_while_an_import_writes(
+    tmp_path, media, operator, monkeypatch
+):
+    """The new dwellings are written after the people, from codes worked out before: other
+    writers of dwellings wait for the import's commit; readers do not."""
+    from padu.registry.importer.dwellings import DwellingStep
+
+    held = []
+    write = DwellingStep.write
+
+    def spy(step):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+                "AND relation = 'registry_dwelling'::regclass"
+            )
+            held.extend(mode for (mode,) in cursor.fetchall())
+        write(step)
+
+    monkeypatch.setattr(DwellingStep, "write", spy)
+    path = tmp_path / "pop.csv"
+    generate_population(path, people=20, seed=3)
+    batch = import_local_file(actor=operator, path=path)
+    assert batch.status == ImportBatch.Status.DONE, batch.message
+    assert "ShareRowExclusiveLock" in held
+
+
+@pytest.mark.postgres
 def test_statements_apart_from_a_bulk_block_run_with_the_triggers_on(transactional_db, monkeypatch):
     """The families' block spans the people's, the audit's and the new dwellings' writes (the
     families point to the new dwellings, written last): those writes, apart from it, keep the

@@ -180,6 +180,12 @@ class DwellingStep:
         """Before the families: the dwellings of the file (`DWELLINGS`), and the registered
         ones whose housing the file changes, updated and audited."""
         d, p = self.d, self.p
+        if d.pg:
+            # No one else writes a dwelling until the import commits (readers go on): the new
+            # dwellings' codes and the registered ones' heads are worked out now and written
+            # after the people, and a dwelling given the same code meanwhile would fail the
+            # import at its end. (SQLite's transaction holds the database's write lock.)
+            run("LOCK TABLE registry_dwelling IN SHARE ROW EXCLUSIVE MODE")
         differs = " OR ".join(
             d.ne(f"o.{column}", f"s.{stage}", kind) for stage, column, kind in HOUSING
         )
