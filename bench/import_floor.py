@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -232,8 +233,6 @@ def _copy_in(conn, table: str, path: Path) -> None:
 
 def _update_from(conn, table: str, path: Path) -> None:
     """The rows of `path` (whole rows of `table`) written over the rows with their ids."""
-    conn.execute(f"CREATE TEMPORARY TABLE floor_rows (LIKE {table})")
-    _copy_in(conn, "floor_rows", path)
     columns = [
         c
         for (c,) in conn.execute(
@@ -243,18 +242,25 @@ def _update_from(conn, table: str, path: Path) -> None:
         )
     ]
     sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
-    conn.execute(f"UPDATE {table} AS t SET {sets} FROM floor_rows s WHERE t.id = s.id")
-    conn.execute("DROP TABLE floor_rows")
+    with _loaded(conn, table, path) as rows:
+        conn.execute(f"UPDATE {table} AS t SET {sets} FROM {rows} s WHERE t.id = s.id")
 
 
 def _add_missing(conn, table: str, key: str, path: Path) -> None:
     """The rows of `path` whose key `table` lacks (a natural key: the import adds new ones)."""
+    with _loaded(conn, table, path) as rows:
+        conn.execute(
+            f"INSERT INTO {table} SELECT s.* FROM {rows} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
+        )
+
+
+@contextmanager
+def _loaded(conn, table: str, path: Path):
+    """A temporary table shaped like `table` holding the rows of `path`; its name."""
     conn.execute(f"CREATE TEMPORARY TABLE floor_rows (LIKE {table})")
     _copy_in(conn, "floor_rows", path)
-    conn.execute(
-        f"INSERT INTO {table} SELECT s.* FROM floor_rows s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
-    )
+    yield "floor_rows"
     conn.execute("DROP TABLE floor_rows")
 
 

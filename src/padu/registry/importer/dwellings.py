@@ -203,6 +203,8 @@ class DwellingStep:
         index_work_table(DWELLINGS, "code", "dw_id")
         p.out.dwellings_updated = changed = count(DWELLINGS, "changed")
         p.out.dwellings_created = count(DWELLINGS, "created")
+        # Whether the file gives registered dwellings (their heads are checked after the people).
+        self.registered = count(DWELLINGS, "NOT created") > 0
         if changed:
             run(
                 f"CREATE TEMPORARY TABLE {BEFORE_DWELLINGS} AS SELECT o.* FROM {DWELLINGS} w "
@@ -308,7 +310,7 @@ class DwellingStep:
             "GROUP BY w.dw_id"
         )
         run(f"CREATE TEMPORARY TABLE {HEADS} AS {heads}", [True, *ACTIVE_PARAMS])
-        if count(DWELLINGS, "NOT created"):
+        if self.registered:
             run(
                 f"INSERT INTO {HEADS} (dw_id, head) SELECT h.dw_id, h.head FROM ({heads}) h "
                 f"JOIN registry_dwelling d ON d.id = h.dw_id {head_joins}WHERE NOT {valid}",
@@ -321,7 +323,7 @@ class DwellingStep:
         without a valid head (left by a family, or whose first family has no active head): the
         active head registered first, else none."""
         head_joins, valid = _valid_head("d")
-        if count(DWELLINGS, "NOT created"):
+        if self.registered:
             run(
                 f"UPDATE registry_dwelling AS d SET head_id = h.head FROM {HEADS} h "
                 f"JOIN {DWELLINGS} w ON w.dw_id = h.dw_id WHERE d.id = h.dw_id AND NOT w.created"
